@@ -1,0 +1,1 @@
+"""The kernel: ``Gen``, combinators, primitives, seeding and errors."""

@@ -1,0 +1,79 @@
+"""The exceptions synth raises.
+
+Every error synth raises on purpose is a :class:`SynthError`. Each message says what was
+wrong, where (argument name, JSON Pointer, template ``line:col`` or record path) and how to
+fix it, so that a command line can print it as one line.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "InvalidArgument",
+    "SchemaError",
+    "SynthError",
+    "TemplateError",
+    "Unsatisfiable",
+    "UnsatisfiableSchema",
+    "UnsupportedSchema",
+]
+
+
+class SynthError(Exception):
+    """Base class of every error synth raises deliberately."""
+
+
+class InvalidArgument(SynthError, ValueError):
+    """A generator was built with an argument of the wrong type or value.
+
+    Raised when the generator is *built*, never when it is drawn.
+    """
+
+
+class Unsatisfiable(SynthError):
+    """A generator could not produce a value within its budget.
+
+    Raised at draw time by ``.filter`` after its bounded number of tries, by unique lists
+    that run out of distinct values, and by recursion that has no way to stop.
+    """
+
+
+class SchemaError(SynthError, ValueError):
+    """A document given as JSON Schema is not valid JSON Schema.
+
+    ``pointer`` is the JSON Pointer of the offending subschema.
+    """
+
+    def __init__(self, message: str, pointer: str = "#", keyword: str | None = None) -> None:
+        super().__init__(message)
+        self.pointer = pointer
+        self.keyword = keyword
+
+
+class UnsupportedSchema(SynthError, NotImplementedError):
+    """A valid schema uses something synth cannot generate correctly.
+
+    ``pointer`` is the JSON Pointer of the subschema and ``keyword`` the keyword refused.
+    """
+
+    def __init__(self, message: str, pointer: str = "#", keyword: str | None = None) -> None:
+        super().__init__(message)
+        self.pointer = pointer
+        self.keyword = keyword
+
+
+class UnsatisfiableSchema(SynthError, ValueError):
+    """No instance can satisfy the schema (for example ``minimum`` above ``maximum``)."""
+
+    def __init__(self, message: str, pointer: str = "#", keyword: str | None = None) -> None:
+        super().__init__(message)
+        self.pointer = pointer
+        self.keyword = keyword
+
+
+class TemplateError(SynthError, ValueError):
+    """A text template could not be compiled; ``line`` and ``column`` are 1-based."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
