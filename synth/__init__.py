@@ -27,6 +27,7 @@ from synth.core.errors import (
     TemplateError,
     Unsatisfiable,
     UnsatisfiableSchema,
+    UnsupportedPattern,
     UnsupportedSchema,
 )
 from synth.core.gen import Gen, walk
@@ -66,6 +67,7 @@ __all__ = [
     "TemplateError",
     "Unsatisfiable",
     "UnsatisfiableSchema",
+    "UnsupportedPattern",
     "UnsupportedSchema",
     "__version__",
     "block_rng",

@@ -14,6 +14,7 @@ __all__ = [
     "TemplateError",
     "Unsatisfiable",
     "UnsatisfiableSchema",
+    "UnsupportedPattern",
     "UnsupportedSchema",
 ]
 
@@ -77,3 +78,14 @@ class TemplateError(SynthError, ValueError):
         super().__init__(message)
         self.line = line
         self.column = column
+
+
+class UnsupportedPattern(SynthError, NotImplementedError):
+    """A regular expression uses a feature that cannot be generated correctly.
+
+    Backreferences, lookarounds and conditionals are refused by name; ``feature`` says which.
+    """
+
+    def __init__(self, message: str, feature: str | None = None) -> None:
+        super().__init__(message)
+        self.feature = feature

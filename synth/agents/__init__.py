@@ -1,0 +1,1 @@
+"""Agent data: messages, tool specs, tool calls, conversations and traces."""
