@@ -43,18 +43,6 @@ from synth.core.primitives import (
 )
 from synth.core.seeding import BLOCK_SIZE, SCHEME_VERSION, block_rng, sample, stream
 
-# -- providers (Faker, compiled and fallback) -------------------------------------------
-
-# -- text compilers (templates, regular expressions) ------------------------------------
-
-# -- JSON Schema ------------------------------------------------------------------------
-
-# -- agent data -------------------------------------------------------------------------
-
-# -- datasets ---------------------------------------------------------------------------
-
-# -- LLM --------------------------------------------------------------------------------
-
 __version__ = "0.1.0"
 
 __all__ = [
@@ -94,3 +82,21 @@ __all__ = [
     "walk",
     "weighted",
 ]
+
+# -- providers (Faker, compiled and fallback) --------------------------------------------
+# (imports, then `__all__ += [...]`)
+
+# -- text compilers (templates, regular expressions) -------------------------------------
+# (imports, then `__all__ += [...]`)
+
+# -- JSON Schema -------------------------------------------------------------------------
+# (imports, then `__all__ += [...]`)
+
+# -- agent data and the seed-compatible API ----------------------------------------------
+# (imports, then `__all__ += [...]`)
+
+# -- datasets ----------------------------------------------------------------------------
+# (imports, then `__all__ += [...]`)
+
+# -- LLM ---------------------------------------------------------------------------------
+# (imports, then `__all__ += [...]`)
