@@ -96,6 +96,33 @@ __all__ += ["available_locales", "compiled_providers", "fake"]
 
 # -- agent data and the seed-compatible API ----------------------------------------------
 # (imports, then `__all__ += [...]`)
+from synth.agents.models import Conversation, Message, ToolCall, ToolResult, ToolSpec
+from synth.agents.tools import (
+    BUILTIN_TOOLS,
+    load_tools,
+    tool_call_record,
+    tool_calls,
+    tool_exchanges,
+)
+from synth.agents.trace import Step, Trace, trace_record, trace_to_messages, traces
+
+__all__ += [
+    "BUILTIN_TOOLS",
+    "Conversation",
+    "Message",
+    "Step",
+    "ToolCall",
+    "ToolResult",
+    "ToolSpec",
+    "Trace",
+    "load_tools",
+    "tool_call_record",
+    "tool_calls",
+    "tool_exchanges",
+    "trace_record",
+    "trace_to_messages",
+    "traces",
+]
 
 # -- datasets ----------------------------------------------------------------------------
 # (imports, then `__all__ += [...]`)
