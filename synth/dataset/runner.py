@@ -285,8 +285,10 @@ _WORKER: tuple[Gen[Any], Seed, Format, bool] | None = None
 
 def _start_worker(source: Any, seed: Seed, fmt: Format, index: bool) -> None:
     global _WORKER
-    # Ctrl-C is the parent's to handle: it stops the pool and removes the temp file.
+    # Ctrl-C is the parent's to handle: it stops the pool and removes the temp file; the
+    # pool stops workers with SIGTERM, which must end them quietly whatever the parent set.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _WORKER = (build_generator(source), seed, fmt, index)
 
 
