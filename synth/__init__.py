@@ -125,7 +125,10 @@ __all__ += [
 ]
 
 # -- datasets ----------------------------------------------------------------------------
-# (imports, then `__all__ += [...]`)
+from synth.core.errors import DatasetError, MissingExtra
+from synth.dataset import DatasetResult, Recipe, write_dataset
+
+__all__ += ["DatasetError", "DatasetResult", "MissingExtra", "Recipe", "write_dataset"]
 
 # -- LLM ---------------------------------------------------------------------------------
 # (imports, then `__all__ += [...]`)
