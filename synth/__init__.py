@@ -88,12 +88,46 @@ __all__ = [
 
 # -- text compilers (templates, regular expressions) -------------------------------------
 # (imports, then `__all__ += [...]`)
+from synth.text.template import Registry, Template, default_registry, from_template
+
+__all__ += ["Registry", "Template", "default_registry", "from_template"]
 
 # -- JSON Schema -------------------------------------------------------------------------
 # (imports, then `__all__ += [...]`)
 
 # -- agent data and the seed-compatible API ----------------------------------------------
 # (imports, then `__all__ += [...]`)
+from synth.agents.conversation import ConversationTemplate, conversations, load_templates
+from synth.agents.datasets import list_templates, list_tools, payload_generator
+from synth.agents.records import free_records
+from synth.agents.text import paragraphs
+from synth.compat import (
+    CONVERSATION_TEMPLATES,
+    TOOL_CALL_TEMPLATES,
+    ConversationTurn,
+    DataGenerator,
+    DataType,
+    GeneratorConfig,
+    SyntheticDataset,
+)
+
+__all__ += [
+    "CONVERSATION_TEMPLATES",
+    "TOOL_CALL_TEMPLATES",
+    "ConversationTemplate",
+    "ConversationTurn",
+    "DataGenerator",
+    "DataType",
+    "GeneratorConfig",
+    "SyntheticDataset",
+    "conversations",
+    "free_records",
+    "list_templates",
+    "list_tools",
+    "load_templates",
+    "paragraphs",
+    "payload_generator",
+]
 
 # -- datasets ----------------------------------------------------------------------------
 # (imports, then `__all__ += [...]`)
