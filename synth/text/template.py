@@ -298,10 +298,19 @@ def _external_lookup(
 
     def sources() -> list[tuple[Callable[[str], Any], Callable[[], Iterable[str]]]]:
         found = []
-        try:  # compiled Faker providers, when the providers package is present
-            from synth.providers import template_lookup  # type: ignore[attr-defined]
+        try:  # Faker providers (compiled when possible), when synth.providers is present
+            from synth.providers import fake
+            from synth.providers.faker import provider_names
 
-            found.append(template_lookup(locale))
+            def faker_entry(name: str) -> ProviderFactory | None:
+                if name not in provider_names(locale):
+                    return None
+                # An argument text is passed as the provider's first argument.
+                return lambda args: (
+                    fake(name, locale=locale) if args is None else fake(name, args, locale=locale)
+                )
+
+            found.append((faker_entry, lambda: provider_names(locale)))
         except ImportError:
             pass
         try:  # JSON Schema format generators
