@@ -84,7 +84,9 @@ __all__ = [
 ]
 
 # -- providers (Faker, compiled and fallback) --------------------------------------------
-# (imports, then `__all__ += [...]`)
+from synth.providers import available_locales, compiled_providers, fake
+
+__all__ += ["available_locales", "compiled_providers", "fake"]
 
 # -- text compilers (templates, regular expressions) -------------------------------------
 # (imports, then `__all__ += [...]`)

@@ -1,0 +1,164 @@
+"""Parquet output (the only module that imports pyarrow; install ``synth[parquet]``).
+
+Records are written in row groups of ``row_group_size`` records, streaming: only one row
+group is in memory at a time. Columns are the keys of the records. Nested values:
+
+* ``nested="json"`` (default): every dict or list value is stored as a JSON text column,
+  and scalar columns keep their Arrow type. This always works, whatever shape nested
+  values take from record to record (tool arguments differ per tool, steps per trace).
+* ``nested="struct"``: dicts become Arrow structs and lists Arrow lists, so nested fields
+  can be queried directly. The schema is inferred from the first row group (or given with
+  ``schema=``); a later record that does not fit it stops the run with a clear error.
+
+Top-level columns are inferred from the first row group; a column that is null in all of
+it is stored as text. A record with a key the schema does not have is an error, never a
+silently dropped field.
+"""
+
+from __future__ import annotations
+
+from typing import IO, Any
+
+from synth.core.errors import DatasetError, InvalidArgument, MissingExtra
+from synth.core.seeding import BLOCK_SIZE
+from synth.dataset.formats import Format, Sink, dumps, plain_uuid
+
+try:
+    import pyarrow as pa
+    import pyarrow.ipc as ipc
+    import pyarrow.parquet as pq
+except ImportError as exc:  # pragma: no cover - exercised by a subprocess test
+    raise MissingExtra(
+        "writing Parquet needs pyarrow, which is not installed; "
+        "install the extra with: pip install 'synth[parquet]'",
+        extra="parquet",
+    ) from exc
+
+__all__ = ["ParquetFormat", "read_records"]
+
+_NESTED = ("json", "struct")
+
+
+class ParquetFormat(Format):
+    """Parquet in row groups; see the module docstring for how nested data is stored."""
+
+    name = "parquet"
+
+    def __init__(
+        self,
+        *,
+        nested: str = "json",
+        schema: Any = None,
+        row_group_size: int = BLOCK_SIZE * 256,
+    ) -> None:
+        if nested not in _NESTED:
+            raise InvalidArgument(f"expected nested to be 'json' or 'struct', got {nested!r}")
+        if schema is not None and not isinstance(schema, pa.Schema):
+            raise InvalidArgument(
+                f"expected schema to be a pyarrow.Schema, got {type(schema).__name__}"
+            )
+        if (
+            isinstance(row_group_size, bool)
+            or not isinstance(row_group_size, int)
+            or row_group_size <= 0
+            or row_group_size % BLOCK_SIZE
+        ):
+            raise InvalidArgument(
+                f"expected row_group_size to be a positive multiple of {BLOCK_SIZE}, "
+                f"got row_group_size={row_group_size!r}"
+            )
+        self.nested = nested
+        self.schema = schema
+        self.chunk_records = row_group_size
+
+    # -- rows ----------------------------------------------------------------------------
+    def _rows(self, records: list[Any]) -> list[dict[str, Any]]:
+        if records and not isinstance(records[0], dict):
+            raise DatasetError(
+                "Parquet needs records that are dicts (one column per key), got "
+                f"{type(records[0]).__name__}; wrap the generator in synth.record(...) or "
+                "write JSON Lines"
+            )
+        if self.nested == "json":
+            return [{k: _flat(v) for k, v in r.items()} for r in records]
+        return [{k: _plain(v) for k, v in r.items()} for r in records]
+
+    def prepare(self, first_chunk: list[Any]) -> None:
+        if self.schema is not None:
+            return
+        rows = self._rows(first_chunk)
+        try:
+            inferred = pa.Table.from_pylist(rows).schema
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+            raise DatasetError(
+                f"cannot infer a Parquet schema from the first records ({exc}); "
+                "use nested='json' or give schema="
+            ) from exc
+        fields = [
+            pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f for f in inferred
+        ]
+        self.schema = pa.schema(fields)
+
+    def encode(self, records: list[Any]) -> Any:
+        rows = self._rows(records)
+        names = set(self.schema.names)
+        for offset, row in enumerate(rows):
+            extra = row.keys() - names
+            if extra:
+                raise DatasetError(
+                    f"record {offset} of a Parquet row group has keys {sorted(extra)} that "
+                    f"the columns inferred from the first records {self.schema.names} do "
+                    "not have; give schema= or write JSON Lines"
+                )
+        try:
+            return pa.Table.from_pylist(rows, schema=self.schema)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError) as exc:
+            raise DatasetError(
+                f"records do not fit the Parquet schema inferred from the first records "
+                f"({exc}); use nested='json' for nested data whose shape varies, or give "
+                "schema="
+            ) from exc
+
+    def encode_bytes(self, records: list[Any]) -> bytes:
+        table = self.encode(records)
+        sink = pa.BufferOutputStream()
+        with ipc.new_stream(sink, table.schema) as writer:
+            writer.write_table(table)
+        return sink.getvalue().to_pybytes()
+
+    def open(self, handle: IO[bytes]) -> Sink:
+        return _ParquetSink(handle, self.schema)
+
+
+class _ParquetSink(Sink):
+    def __init__(self, handle: IO[bytes], schema: Any) -> None:
+        super().__init__(handle)
+        self.writer = pq.ParquetWriter(handle, schema)
+
+    def write(self, payload: Any) -> None:
+        if isinstance(payload, bytes):
+            payload = ipc.open_stream(payload).read_all()
+        if payload.num_rows:
+            self.writer.write_table(payload, row_group_size=payload.num_rows)
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return plain_uuid(value)
+
+
+def _flat(value: Any) -> Any:
+    if isinstance(value, (dict, list, tuple)):
+        return dumps(value).decode("utf-8")
+    return plain_uuid(value)
+
+
+def read_records(path: str) -> list[dict[str, Any]]:
+    """Read a Parquet file back as a list of dicts (for tests and small files)."""
+    return pq.read_table(path).to_pylist()
