@@ -25,7 +25,7 @@ from typing import Any
 
 import attrs
 
-from synth.agents.conversation import builtin_templates
+from synth.agents.conversation import builtin_templates, load_templates
 from synth.agents.datasets import (
     check_template_name,
     check_tool_names,
@@ -36,6 +36,7 @@ from synth.agents.datasets import (
 )
 from synth.core.errors import InvalidArgument
 from synth.core.seeding import SCHEME_VERSION, stream
+from synth.text.template import DEFAULT_REFERENCE_TIME
 
 __all__ = [
     "CONVERSATION_TEMPLATES",
@@ -44,11 +45,17 @@ __all__ = [
     "DataGenerator",
     "DataType",
     "GeneratorConfig",
+    "REFERENCE_TIME",
     "SyntheticDataset",
     "list_templates",
+    "load_templates",
     "list_tools",
     "payload_generator",
 ]
+
+
+#: The "now" that dates, timestamps and ``created_at`` count from unless told otherwise.
+REFERENCE_TIME = DEFAULT_REFERENCE_TIME
 
 
 class DataType(enum.StrEnum):

@@ -12,6 +12,7 @@ import pytest
 
 import synth
 from synth.agents.text import sentence_bank
+from synth.text.template import DEFAULT_REFERENCE_TIME
 
 CODE_BLOCK = re.compile(r"```python\n(.*?)```", re.S)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -63,7 +64,7 @@ def test_free_form_json_has_the_seed_keys_and_types():
         assert 1 <= len(r["tags"]) <= 5 and len(set(r["tags"])) == len(r["tags"])
         created = dt.datetime.fromisoformat(r["created_at"].replace("Z", "+00:00"))
         assert "T" in r["created_at"] and created.tzinfo is not None
-        ref = synth.text.template.DEFAULT_REFERENCE_TIME
+        ref = DEFAULT_REFERENCE_TIME
         assert ref - dt.timedelta(days=366) <= created <= ref
     assert len({r["id"] for r in recs}) == len(recs)
     assert {r["active"] for r in recs} == {True, False}

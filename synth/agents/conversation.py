@@ -91,6 +91,9 @@ class ConversationTemplate:
         """The number of turns (of the first scenario, when they differ)."""
         return len(self.scenarios[0].turns)
 
+    def __len__(self) -> int:
+        return self.turn_count
+
 
 # -- loading -----------------------------------------------------------------------------
 
