@@ -23,7 +23,12 @@ from synth.agents.conversation import (
     conversations,
     load_templates,
 )
-from synth.agents.export import check_export, conversation_exporter
+from synth.agents.export import (
+    check_export,
+    conversation_exporter,
+    tool_call_exporter,
+    trace_exporter,
+)
 from synth.agents.records import free_records
 from synth.agents.text import paragraphs
 from synth.core.combinators import record
@@ -64,14 +69,23 @@ CONSTRAINTS: dict[str, Constraint] = {
         Constraint(
             "template", "str", ("conversation",), "customer_support", "conversation template"
         ),
-        Constraint("tool", "names", ("tool_call",), None, "tool(s) to call, comma-separated"),
+        Constraint("tool", "names", ("tool_call",), None, "tool(s) to call (default search)"),
         Constraint(
             "tools", "names", ("conversation", "agent_trace"), None, "tools the agent may call"
         ),
-        Constraint("error_rate", "probability", ("conversation",), 0.1, "share of tool errors"),
-        Constraint("success_rate", "probability", ("agent_trace",), 0.8, "share of successes"),
-        Constraint("min_steps", "int", ("agent_trace",), 1, "fewest tool calls per trace"),
-        Constraint("max_steps", "int", ("agent_trace",), 4, "most tool calls per trace"),
+        Constraint(
+            "success_rate",
+            "probability",
+            ("agent_trace", "conversation"),
+            0.8,
+            "share of traces (and tool_use conversations) that succeed",
+        ),
+        Constraint(
+            "min_steps", "int", ("agent_trace", "conversation"), 2, "fewest tool calls per trace"
+        ),
+        Constraint(
+            "max_steps", "int", ("agent_trace", "conversation"), 6, "most tool calls per trace"
+        ),
         Constraint(
             "reference_time",
             "datetime",
@@ -212,28 +226,27 @@ def _template_table(templates: TemplatesArg) -> dict[str, ConversationTemplate]:
     return table
 
 
-def check_template_name(name: str, templates: TemplatesArg = None) -> ConversationTemplate:
-    """The template called ``name``, or ``InvalidArgument`` listing the valid names."""
+def check_template_name(name: str, templates: TemplatesArg = None) -> ConversationTemplate | None:
+    """The template called ``name`` (``None`` for ``tool_use``), or ``InvalidArgument``."""
     table = _template_table(templates)
+    if name == TOOL_USE:
+        return None
     if name not in table:
+        valid = [*table, TOOL_USE]
         raise InvalidArgument(
-            f"unknown template {name!r}{_did_you_mean(name, list(table))} "
-            f"(valid: {', '.join(table)})"
+            f"unknown template {name!r}{_did_you_mean(name, valid)} (valid: {', '.join(valid)})"
         )
     return table[name]
 
 
-def check_tool_names(names: Sequence[str] | None, tools: Any = None) -> tuple[Any, ...]:
+def check_tool_names(names: Sequence[str], tools: Any = None) -> tuple[Any, ...]:
     """The tool specs called ``names`` (keys or function names), or ``InvalidArgument``."""
-    table = _tool_table(tools)
-    if not table:
-        return ()
-    return _tools_named(names, table, ())
+    return _tools_named(names, _tool_table(tools))
 
 
 def list_templates(templates: TemplatesArg = None) -> dict[str, dict[str, Any]]:
     """Conversation templates by name: ``{"turns": n, "description": ..., "scenarios": k}``."""
-    return {
+    table: dict[str, dict[str, Any]] = {
         name: {
             "turns": t.turn_count,
             "description": t.description,
@@ -241,18 +254,28 @@ def list_templates(templates: TemplatesArg = None) -> dict[str, dict[str, Any]]:
         }
         for name, t in _template_table(templates).items()
     }
+    table[TOOL_USE] = {
+        "turns": None,
+        "description": "The assistant calls tools (constraint tools) and each tool answers; "
+        "the number of turns varies with the number of calls.",
+        "scenarios": 0,
+    }
+    return table
 
 
 def list_tools(tools: Any = None) -> dict[str, str]:
-    """Tool keys and the function each calls: ``{"search": "web_search", ...}``."""
+    """Tool keys and the function each calls: ``{"search": "web_search", ...}``.
+
+    With ``tools`` (definitions or a file, as ``payload_generator`` takes them), the user's
+    tools are listed too, under their own names.
+    """
     return {key: spec.name for key, spec in _tool_table(tools).items()}
 
 
 def _tool_table(tools: Any) -> dict[str, Any]:
-    try:
-        from synth.agents.tools import BUILTIN_TOOLS, load_tools
-    except ImportError:  # the tools module lands separately
-        return {}
+    """Built-in tools by key, then the user's tools by name."""
+    from synth.agents.tools import BUILTIN_TOOLS, load_tools
+
     table = dict(BUILTIN_TOOLS)
     if tools is not None:
         for spec in load_tools(tools):
@@ -260,20 +283,19 @@ def _tool_table(tools: Any) -> dict[str, Any]:
     return table
 
 
-def _tools_named(names: Sequence[str] | None, table: Mapping[str, Any], default: Any) -> tuple:
-    if names is None:
-        return default
-    out = []
+def _tools_named(names: Sequence[str], table: Mapping[str, Any]) -> tuple[Any, ...]:
     by_function = {spec.name: spec for spec in table.values()}
+    out = []
     for name in names:
         spec = table.get(name) or by_function.get(name)
         if spec is None:
-            valid = sorted(table)
+            valid = list(table)
             raise InvalidArgument(
                 f"unknown tool {name!r}{_did_you_mean(name, [*valid, *by_function])} "
                 f"(valid: {', '.join(valid)})"
             )
-        out.append(spec)
+        if spec not in out:
+            out.append(spec)
     return tuple(out)
 
 
@@ -335,17 +357,94 @@ def _json(opts: dict[str, Any], *, schema: Any, registry: Any, **_: Any) -> Gen[
 def _conversation(
     opts: dict[str, Any], *, templates: TemplatesArg, registry: Any, tools: Any, **_: Any
 ) -> Gen[dict[str, Any]]:
-    template = check_template_name(opts["template"], templates)
     exporter = conversation_exporter(opts["export"])
+    name = opts["template"]
+    if name == TOOL_USE or opts["tools"] is not None:
+        if name not in (TOOL_USE, CONSTRAINTS["template"].default):
+            raise InvalidArgument(
+                f"constraint tools applies to the template {TOOL_USE!r}, not {name!r}; "
+                f"use template={TOOL_USE} (or drop tools)"
+            )
+        return tool_use_conversations(
+            _trace_options(opts, tools, registry, steps_default=(1, 3))
+        ).map(exporter)
+    template = check_template_name(name, templates)
+    assert template is not None
     return conversations(template, registry=registry).map(exporter)
 
 
-def _tool_call(opts: dict[str, Any], **kw: Any) -> Gen[dict[str, Any]]:
-    raise InvalidArgument("tool_call generation is not available in this build yet")
+#: The template name of conversations in which the assistant calls tools.
+TOOL_USE = "tool_use"
 
 
-def _agent_trace(opts: dict[str, Any], **kw: Any) -> Gen[dict[str, Any]]:
-    raise InvalidArgument("agent_trace generation is not available in this build yet")
+def _trace_options(
+    opts: dict[str, Any], tools: Any, registry: Any, steps_default: tuple[int, int] | None = None
+) -> dict[str, Any]:
+    table = _tool_table(tools)
+    if opts["tools"] is not None:
+        specs = _tools_named(opts["tools"], table)
+    elif tools is not None:
+        specs = tuple(load_user_tools(tools))
+    else:
+        specs = None
+    lo, hi = opts["min_steps"], opts["max_steps"]
+    if steps_default is not None and (lo, hi) == (2, 6):
+        lo, hi = steps_default
+    out: dict[str, Any] = {
+        "tools": specs,
+        "success_rate": opts["success_rate"],
+        "min_steps": lo,
+        "max_steps": hi,
+    }
+    if opts.get("reference_time") is not None:
+        out["start"] = opts["reference_time"]
+    return out
+
+
+def load_user_tools(tools: Any) -> tuple[Any, ...]:
+    """The user's tool definitions as ToolSpecs."""
+    from synth.agents.tools import load_tools
+
+    return load_tools(tools)
+
+
+def tool_use_conversations(options: Mapping[str, Any]) -> Gen[Any]:
+    """Conversations in which the assistant calls tools and each tool answers its call.
+
+    Built from an agent trace: system prompt, the user's request, assistant turns that
+    carry a thought and a tool call, the tool's answer to that call, and the final answer.
+    """
+    from synth.agents.models import Conversation
+    from synth.agents.trace import trace_to_messages, traces
+
+    def to_conversation(trace: Any) -> Conversation:
+        return Conversation(trace_to_messages(trace), trace.tools)
+
+    return traces(**options).map(to_conversation)
+
+
+def _tool_call(opts: dict[str, Any], *, tools: Any, **_: Any) -> Gen[dict[str, Any]]:
+    from synth.agents.tools import tool_calls
+
+    table = _tool_table(tools)
+    if opts["tool"] is not None:
+        specs = _tools_named(opts["tool"], table)
+    elif tools is not None:
+        specs = load_user_tools(tools)
+    else:
+        specs = (table["search"],)
+    return tool_calls(list(specs)).map(tool_call_exporter(opts["export"], specs))
+
+
+def _agent_trace(
+    opts: dict[str, Any], *, tools: Any, registry: Any, **_: Any
+) -> Gen[dict[str, Any]]:
+    from synth.agents.trace import traces
+
+    options = _trace_options(opts, tools, registry)
+    if options["tools"] is None:
+        del options["tools"]
+    return traces(**options).map(trace_exporter(opts["export"]))
 
 
 _BUILDERS: dict[str, Callable[..., Gen[dict[str, Any]]]] = {

@@ -36,6 +36,9 @@ __all__ = [
     "conversation_exporter",
     "json_arguments",
     "openai_tool_call",
+    "openai_tools",
+    "tool_call_exporter",
+    "trace_exporter",
 ]
 
 #: The converter every export uses (an instance, never cattrs' global one).
@@ -130,3 +133,56 @@ _CONVERSATION_EXPORTS: dict[str, Callable[[Conversation], dict[str, Any]]] = {
 def conversation_exporter(export: str) -> Callable[[Conversation], dict[str, Any]]:
     """The function turning a :class:`Conversation` into a record of format ``export``."""
     return _CONVERSATION_EXPORTS[check_export(export)]
+
+
+# -- tool calls ------------------------------------------------------------------------------
+
+
+def tool_call_exporter(
+    export: str, tools: Iterable[ToolSpec]
+) -> Callable[[ToolCall], dict[str, Any]]:
+    """Records of single tool calls.
+
+    ``native``: the seed's ``{"id", "type": "function", "function": {"name", "arguments"}}``;
+    ``openai``: one assistant message that makes the call, and the tool definitions;
+    ``sharegpt``: one ``function_call`` turn and the tool definitions as JSON text.
+    """
+    specs = tuple(tools)
+    fmt = check_export(export)
+    if fmt == "native":
+        return openai_tool_call
+    if fmt == "openai":
+        defs = openai_tools(specs)
+
+        def as_openai(call: ToolCall) -> dict[str, Any]:
+            message = {"role": "assistant", "content": None, "tool_calls": [openai_tool_call(call)]}
+            return {"messages": [message], "tools": defs}
+
+        return as_openai
+    tools_text = orjson.dumps([CONVERTER.unstructure(t) for t in specs]).decode()
+
+    def as_sharegpt(call: ToolCall) -> dict[str, Any]:
+        value = orjson.dumps({"name": call.name, "arguments": call.arguments}).decode()
+        return {"conversations": [{"from": "function_call", "value": value}], "tools": tools_text}
+
+    return as_sharegpt
+
+
+# -- agent traces -----------------------------------------------------------------------------
+
+
+def trace_exporter(export: str) -> Callable[[Any], dict[str, Any]]:
+    """Records of agent traces.
+
+    ``native``: the seed's trace shape (``synth.agents.trace.trace_record``: trace_id, agent,
+    task, steps, final_answer, success, plus linkage, latencies and the failure label);
+    ``openai`` and ``sharegpt``: the trace as a chat (system, task, assistant turns with
+    their tool calls, tool answers, final answer) with the tools the agent had.
+    """
+    from synth.agents.trace import trace_record, trace_to_messages
+
+    fmt = check_export(export)
+    if fmt == "native":
+        return trace_record
+    as_chat = _CONVERSATION_EXPORTS[fmt]
+    return lambda trace: as_chat(Conversation(trace_to_messages(trace), trace.tools))
