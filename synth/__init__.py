@@ -88,6 +88,9 @@ __all__ = [
 
 # -- text compilers (templates, regular expressions) -------------------------------------
 # (imports, then `__all__ += [...]`)
+from synth.text.regex import from_regex
+
+__all__ += ["from_regex"]
 
 # -- JSON Schema -------------------------------------------------------------------------
 # (imports, then `__all__ += [...]`)

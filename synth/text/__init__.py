@@ -1,0 +1,1 @@
+"""Compilers of text that need only the kernel: templates and regular expressions."""
