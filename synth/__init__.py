@@ -91,13 +91,14 @@ __all__ += ["available_locales", "compiled_providers", "fake"]
 # -- text compilers (templates, regular expressions) -------------------------------------
 # (imports, then `__all__ += [...]`)
 from synth.core import primitives as _primitives
+from synth.text.regex import from_regex
 from synth.text.template import Registry, Template, default_registry, from_template
 
 # Importing the package synth.text bound the name ``text`` here to that package; the
 # public ``synth.text`` is the string primitive, so bind it back.
 text = _primitives.text  # noqa: F811
 
-__all__ += ["Registry", "Template", "default_registry", "from_template"]
+__all__ += ["Registry", "Template", "default_registry", "from_regex", "from_template"]
 
 # -- JSON Schema -------------------------------------------------------------------------
 # (imports, then `__all__ += [...]`)
