@@ -90,7 +90,9 @@ __all__ = [
 # (imports, then `__all__ += [...]`)
 
 # -- JSON Schema -------------------------------------------------------------------------
-# (imports, then `__all__ += [...]`)
+from synth.schema import SchemaBasedGenerator, from_schema
+
+__all__ += ["SchemaBasedGenerator", "from_schema"]
 
 # -- agent data and the seed-compatible API ----------------------------------------------
 # (imports, then `__all__ += [...]`)
