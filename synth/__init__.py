@@ -101,7 +101,9 @@ text = _primitives.text  # noqa: F811
 __all__ += ["Registry", "Template", "default_registry", "from_regex", "from_template"]
 
 # -- JSON Schema -------------------------------------------------------------------------
-# (imports, then `__all__ += [...]`)
+from synth.schema import SchemaBasedGenerator, from_schema
+
+__all__ += ["SchemaBasedGenerator", "from_schema"]
 
 # -- agent data and the seed-compatible API ----------------------------------------------
 # (imports, then `__all__ += [...]`)
