@@ -22,6 +22,7 @@ from synth.agents.conversation import (
     builtin_templates,
     conversations,
     load_templates,
+    native_conversations,
 )
 from synth.agents.export import (
     check_export,
@@ -370,6 +371,8 @@ def _conversation(
         ).map(exporter)
     template = check_template_name(name, templates)
     assert template is not None
+    if opts["export"] == "native":
+        return native_conversations(template, registry=registry)
     return conversations(template, registry=registry).map(exporter)
 
 
