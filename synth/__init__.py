@@ -104,6 +104,34 @@ __all__ += ["Registry", "Template", "default_registry", "from_template"]
 
 # -- agent data and the seed-compatible API ----------------------------------------------
 # (imports, then `__all__ += [...]`)
+from synth.agents.models import Conversation, Message, ToolCall, ToolResult, ToolSpec
+from synth.agents.tools import (
+    BUILTIN_TOOLS,
+    load_tools,
+    tool_call_record,
+    tool_calls,
+    tool_exchanges,
+)
+from synth.agents.trace import Step, Trace, trace_record, trace_to_messages, traces
+
+__all__ += [
+    "BUILTIN_TOOLS",
+    "Conversation",
+    "Message",
+    "Step",
+    "ToolCall",
+    "ToolResult",
+    "ToolSpec",
+    "Trace",
+    "load_tools",
+    "tool_call_record",
+    "tool_calls",
+    "tool_exchanges",
+    "trace_record",
+    "trace_to_messages",
+    "traces",
+]
+
 from synth.agents.conversation import ConversationTemplate, conversations, load_templates
 from synth.agents.datasets import list_templates, list_tools, payload_generator
 from synth.agents.records import free_records
@@ -137,7 +165,10 @@ __all__ += [
 ]
 
 # -- datasets ----------------------------------------------------------------------------
-# (imports, then `__all__ += [...]`)
+from synth.core.errors import DatasetError, MissingExtra
+from synth.dataset import DatasetResult, Recipe, write_dataset
+
+__all__ += ["DatasetError", "DatasetResult", "MissingExtra", "Recipe", "write_dataset"]
 
 # -- LLM ---------------------------------------------------------------------------------
 # (imports, then `__all__ += [...]`)

@@ -368,7 +368,7 @@ def _write(
             manifest=manifest,
             progress=bar,
             arguments=arguments,
-            reference_time=_reference_time(),
+            reference_time=_reference_time(settings),
         )
     except KeyboardInterrupt:
         raise Failure(_left_unchanged("Interrupted", output), INTERRUPTED) from None
@@ -418,12 +418,16 @@ def _os_message(exc: OSError, shown: str, output: str) -> str:
     return _left_unchanged(f"cannot write {shown}: {_one_line(reason)}; {fix}", output)
 
 
-def _reference_time() -> Any:
+def _reference_time(settings: dict[str, Any]) -> Any:
+    """The "now" that dates and timestamps count from (recorded in the manifest)."""
+    given = settings.get("constraints", {}).get("reference_time")
+    if given:
+        return given
     try:
-        from synth import compat
-    except ImportError:
+        from synth.text.template import DEFAULT_REFERENCE_TIME
+    except ImportError:  # pragma: no cover - only before the template compiler existed
         return None
-    return getattr(compat, "REFERENCE_TIME", None)
+    return DEFAULT_REFERENCE_TIME
 
 
 def _generate_on_dask(
@@ -666,69 +670,43 @@ def templates(
     """List the built-in conversation templates and tool-call tools (and yours)."""
     if not list_all and category is None:
         _usage("Specify --list or --category <category>.")
-    from synth import compat
+    from synth.compat import list_templates, list_tools
 
     show_conversations = list_all or category == "conversation"
     show_tools = list_all or category == "tool_call"
     lines = [""]
     if show_conversations:
+        builtin = list_templates()
         lines.append("--- Conversation Templates ---")
-        lines += _template_lines(compat.CONVERSATION_TEMPLATES)
+        lines += [f"  {name}  ({info['turns']} turns)" for name, info in builtin.items()]
         if template is not None:
-            lines.append("")
-            lines.append(f"--- Your Templates ({template}) ---")
-            lines += _template_lines(_user_templates(template))
+            path = _existing_file(template, "--template")
+            yours = _listed(list_templates, path, builtin)
+            lines += ["", f"--- Your Templates ({template}) ---"]
+            lines += [f"  {name}  ({info['turns']} turns)" for name, info in yours.items()]
         lines.append("")
     if show_tools:
+        builtin_tools = list_tools()
         lines.append("--- Tool-Call Templates ---")
-        lines += _tool_lines(compat.TOOL_CALL_TEMPLATES)
+        lines += [f"  {key}  -> {function}" for key, function in builtin_tools.items()]
         if tools is not None:
-            lines.append("")
-            lines.append(f"--- Your Tools ({tools}) ---")
-            lines += _tool_lines(_user_tools(tools))
+            path = _existing_file(tools, "--tools")
+            yours = _listed(list_tools, path, builtin_tools)
+            lines += ["", f"--- Your Tools ({tools}) ---"]
+            lines += [f"  {key}  -> {function}" for key, function in yours.items()]
         lines.append("")
     click.echo("\n".join(lines))
 
 
-def _template_lines(table: Any) -> list[str]:
-    return [f"  {name}  ({len(turns)} turns)" for name, turns in table.items()]
-
-
-def _tool_lines(table: Any) -> list[str]:
-    out = []
-    for name, spec in table.items():
-        function = spec.get("name") if isinstance(spec, dict) else getattr(spec, "name", name)
-        out.append(f"  {name}  -> {function}")
-    return out
-
-
-def _user_templates(path: str) -> Any:
+def _listed(lister: Any, path: str, builtin: dict[str, Any]) -> dict[str, Any]:
+    """What the file at ``path`` adds to the built-in table (a bad file: a usage error)."""
     from synth.core.errors import SynthError
 
-    _existing_file(path, "--template")
     try:
-        from synth.compat import load_templates
-    except ImportError:
-        _runtime("this synth cannot load template files; reinstall synth")
-    try:
-        return load_templates(path)
+        table = lister(path)
     except SynthError as exc:
         _usage(_one_line(exc))
-
-
-def _user_tools(path: str) -> Any:
-    from synth.core.errors import SynthError
-
-    _existing_file(path, "--tools")
-    try:
-        from synth.agents.tools import load_tools
-    except ImportError:
-        _runtime("this synth cannot load tool files; reinstall synth")
-    try:
-        loaded = load_tools(path)
-    except SynthError as exc:
-        _usage(_one_line(exc))
-    return {getattr(t, "name", str(t)): t for t in loaded}
+    return {name: value for name, value in table.items() if name not in builtin}
 
 
 # -- explain ------------------------------------------------------------------------------

@@ -79,6 +79,9 @@ class Sink:
     def close(self) -> None:
         """Finish the file (called only when every chunk was written)."""
 
+    def abort(self) -> None:
+        """Release resources after a failure (the file is about to be deleted)."""
+
 
 class JsonlFormat(Format):
     """JSON Lines: one compact JSON record per line."""

@@ -17,6 +17,8 @@ silently dropped field.
 
 from __future__ import annotations
 
+import contextlib
+import uuid
 from typing import IO, Any
 
 from synth.core.errors import DatasetError, InvalidArgument, MissingExtra
@@ -69,26 +71,41 @@ class ParquetFormat(Format):
             )
         self.nested = nested
         self.schema = schema
+        self._json_columns: frozenset[str] = frozenset()
+        self._uuid_columns: frozenset[str] = frozenset()
         self.chunk_records = row_group_size
 
-    # -- rows ----------------------------------------------------------------------------
-    def _rows(self, records: list[Any]) -> list[dict[str, Any]]:
+    # -- columns ---------------------------------------------------------------------------
+    def _columns(self, records: list[Any], names: list[str]) -> dict[str, list[Any]]:
         if records and not isinstance(records[0], dict):
             raise DatasetError(
                 "Parquet needs records that are dicts (one column per key), got "
                 f"{type(records[0]).__name__}; wrap the generator in synth.record(...) or "
                 "write JSON Lines"
             )
-        if self.nested == "json":
-            return [{k: _flat(v) for k, v in r.items()} for r in records]
-        return [{k: _plain(v) for k, v in r.items()} for r in records]
+        columns = {name: [r.get(name) for r in records] for name in names}
+        for name, values in columns.items():
+            if name in self._json_columns:
+                columns[name] = [None if v is None else dumps(v).decode() for v in values]
+            elif name in self._uuid_columns or self.nested == "struct":
+                columns[name] = [_plain(v) for v in values]
+        return columns
 
     def prepare(self, first_chunk: list[Any]) -> None:
+        # Columns: every key of the chunk in order of first appearance (a field that is
+        # sometimes absent still gets its column); types inferred from all the values.
+        names = list(dict.fromkeys(key for r in first_chunk if isinstance(r, dict) for key in r))
+        self._json_columns = frozenset()
+        self._uuid_columns = frozenset()
+        kinds = {name: _kinds(r.get(name) for r in first_chunk) for name in names}
+        self._uuid_columns = frozenset(n for n, k in kinds.items() if "uuid" in k)
+        if self.nested == "json":
+            self._json_columns = frozenset(n for n, k in kinds.items() if "nested" in k)
         if self.schema is not None:
             return
-        rows = self._rows(first_chunk)
+        columns = self._columns(first_chunk, names)
         try:
-            inferred = pa.Table.from_pylist(rows).schema
+            inferred = pa.Table.from_pydict(columns).schema
         except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
             raise DatasetError(
                 f"cannot infer a Parquet schema from the first records ({exc}); "
@@ -100,18 +117,18 @@ class ParquetFormat(Format):
         self.schema = pa.schema(fields)
 
     def encode(self, records: list[Any]) -> Any:
-        rows = self._rows(records)
-        names = set(self.schema.names)
-        for offset, row in enumerate(rows):
-            extra = row.keys() - names
+        names = self.schema.names
+        if records and isinstance(records[0], dict):
+            extra = set().union(*map(dict.keys, records)) - set(names)
             if extra:
                 raise DatasetError(
-                    f"record {offset} of a Parquet row group has keys {sorted(extra)} that "
-                    f"the columns inferred from the first records {self.schema.names} do "
-                    "not have; give schema= or write JSON Lines"
+                    f"records have keys {sorted(extra)} that the Parquet columns inferred "
+                    f"from the first records {names} do not have; give schema= or write "
+                    "JSON Lines"
                 )
+        columns = self._columns(records, names)
         try:
-            return pa.Table.from_pylist(rows, schema=self.schema)
+            return pa.Table.from_pydict(columns, schema=self.schema)
         except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError) as exc:
             raise DatasetError(
                 f"records do not fit the Parquet schema inferred from the first records "
@@ -144,6 +161,10 @@ class _ParquetSink(Sink):
     def close(self) -> None:
         self.writer.close()
 
+    def abort(self) -> None:
+        with contextlib.suppress(Exception):
+            self.writer.close()
+
 
 def _plain(value: Any) -> Any:
     if isinstance(value, dict):
@@ -153,10 +174,14 @@ def _plain(value: Any) -> Any:
     return plain_uuid(value)
 
 
-def _flat(value: Any) -> Any:
-    if isinstance(value, (dict, list, tuple)):
-        return dumps(value).decode("utf-8")
-    return plain_uuid(value)
+def _kinds(values: Any) -> set[str]:
+    kinds = set()
+    for v in values:
+        if isinstance(v, (dict, list, tuple)):
+            kinds.add("nested")
+        elif isinstance(v, uuid.UUID):
+            kinds.add("uuid")
+    return kinds
 
 
 def read_records(path: str) -> list[dict[str, Any]]:

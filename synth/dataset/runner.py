@@ -134,13 +134,18 @@ def write_dataset(
     def write_to(handle: IO[bytes]) -> None:
         out = hasher.wrap(handle)
         sink = fmt.open(out)
-        done = 0
-        for n, payload in chunks:
-            sink.write(payload)
-            done += n
-            if progress is not None:
-                progress(done, count)
-        sink.close()
+        try:
+            done = 0
+            for n, payload in chunks:
+                sink.write(payload)
+                done += n
+                if progress is not None:
+                    progress(done, count)
+            sink.close()
+        except BaseException:
+            out.discard()
+            sink.abort()
+            raise
         out.flush()
 
     if to_file:
@@ -206,6 +211,10 @@ class _HashingFile:
         self._hasher = hasher
         self.closed = False
 
+    def discard(self) -> None:
+        """Drop whatever is written from now on (a failed run's writer shutting down)."""
+        self._handle = _NullFile()
+
     def write(self, data: Any) -> int:
         view = memoryview(data)
         self._hasher._sha.update(view)
@@ -231,6 +240,14 @@ class _HashingFile:
     def close(self) -> None:
         # The runner closes the real file; a library closing its writer must not.
         self.closed = True
+
+
+class _NullFile:
+    def write(self, data: Any) -> int:
+        return len(data)
+
+    def flush(self) -> None:
+        pass
 
 
 # -- making chunks: in process or in workers ------------------------------------------------
@@ -268,8 +285,10 @@ _WORKER: tuple[Gen[Any], Seed, Format, bool] | None = None
 
 def _start_worker(source: Any, seed: Seed, fmt: Format, index: bool) -> None:
     global _WORKER
-    # Ctrl-C is the parent's to handle: it stops the pool and removes the temp file.
+    # Ctrl-C is the parent's to handle: it stops the pool and removes the temp file; the
+    # pool stops workers with SIGTERM, which must end them quietly whatever the parent set.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _WORKER = (build_generator(source), seed, fmt, index)
 
 

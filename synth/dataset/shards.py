@@ -100,7 +100,12 @@ def write_shard(
     with atomic_output(shard.path) as handle:
         out = hasher.wrap(handle)
         sink = fmt.open(out)
-        for lo, hi in chunk_ranges(shard.lo, shard.hi - shard.lo, fmt.chunk_records):
-            sink.write(fmt.encode(make_chunk(gen, seed, lo, hi, index)))
-        sink.close()
+        try:
+            for lo, hi in chunk_ranges(shard.lo, shard.hi - shard.lo, fmt.chunk_records):
+                sink.write(fmt.encode(make_chunk(gen, seed, lo, hi, index)))
+            sink.close()
+        except BaseException:
+            out.discard()
+            sink.abort()
+            raise
     return ShardResult(shard.path, shard.hi - shard.lo, hasher.size, hasher.hexdigest())

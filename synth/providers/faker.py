@@ -32,7 +32,15 @@ from synth.providers.refused import (
     NOT_PROVIDERS,
 )
 
-__all__ = ["DEFAULT_LOCALE", "available_locales", "fake", "faker_generator", "provider_names"]
+__all__ = [
+    "DEFAULT_LOCALE",
+    "available_locales",
+    "call_with_rng",
+    "fake",
+    "faker_generator",
+    "faker_slugify",
+    "provider_names",
+]
 
 DEFAULT_LOCALE = "en_US"
 
@@ -137,6 +145,13 @@ def call_with_rng(rng: random.Random, fn: Callable[..., Any], *args: Any, **kwar
         return fn(*args, **kwargs)
     finally:
         _current_rng.reset(token)
+
+
+def faker_slugify(value: str, *, allow_unicode: bool = False, allow_dots: bool = False) -> str:
+    """Faker's own ``slugify`` (a pure string function), for compiled providers."""
+    from faker.utils.text import slugify
+
+    return slugify(value, allow_dots=allow_dots, allow_unicode=allow_unicode)
 
 
 # -- the fallback node -------------------------------------------------------------------

@@ -1,0 +1,835 @@
+"""Hand-written behaviours of the four built-in tools.
+
+``web_search`` queries are templated phrases over topics, ``send_email`` writes emails
+between people with real-looking addresses, ``execute_query`` writes parameterised SQL over
+a small set of plausible tables (``data/database.json``) and answers with rows whose
+columns are the query's, ``file_operation`` works on absolute paths whose extension fits the
+operation. Every argument set validates against the tool's schema in
+``data/builtin_tools.json``; the vocabularies live in the other data files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import re
+import unicodedata
+from typing import Any
+
+from synth.agents._behaviour import Behaviour, Outcome, dumps, error_content
+from synth.agents._draw import (
+    below,
+    chooser,
+    distinct,
+    load_data,
+    weighted_chooser,
+)
+from synth.agents.models import ToolSpec
+
+__all__ = ["BUILTIN_BEHAVIOURS", "REFERENCE_DATE", "People"]
+
+#: Dates in arguments and results fall in the year before this day (fixed, never "today").
+REFERENCE_DATE = dt.date(2026, 1, 1)
+_YEAR_START = REFERENCE_DATE.toordinal() - 365
+
+
+def _ascii_lower(name: str) -> str:
+    """``Tomás`` -> ``tomas``: the form of a name used in email addresses and user names."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z]", "", folded.lower())
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower().removeprefix("the ")).strip("-")
+
+
+def _date(rng: random.Random) -> dt.date:
+    return dt.date.fromordinal(_YEAR_START + below(rng, 365))
+
+
+def _datetime_text(rng: random.Random) -> str:
+    seconds = below(rng, 86400)
+    day = dt.date.fromordinal(_YEAR_START + below(rng, 365)).isoformat()
+    return f"{day}T{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}Z"
+
+
+# -- people ------------------------------------------------------------------------------
+
+
+class People:
+    """Names and email addresses of people at a handful of fictional companies."""
+
+    def __init__(self) -> None:
+        data = load_data("people.json")
+        firsts, lasts = data["first_names"], data["last_names"]
+        self.first = chooser([(f, _ascii_lower(f)) for f in firsts])
+        self.last = chooser([(n, _ascii_lower(n)) for n in lasts])
+        self.domain = chooser(data["domains"])
+        self.team = chooser(data["teams"])
+        self.project = chooser(data["projects"])
+        self.address_style = weighted_chooser([(0, 60), (1, 20), (2, 12), (3, 8)])
+
+    def person(self, rng: random.Random, domain: str | None = None) -> tuple[str, str, str]:
+        """(first name, full name, email address)."""
+        first, f = self.first(rng)
+        last, la = self.last(rng)
+        style = self.address_style(rng)
+        local = (f"{f}.{la}", f"{f[0]}{la}", f"{f}_{la}", f"{f}{below(rng, 90) + 10}")[style]
+        return first, f"{first} {last}", f"{local}@{domain or self.domain(rng)}"
+
+    def people(
+        self, rng: random.Random, k: int, domain: str | None = None
+    ) -> list[tuple[str, str, str]]:
+        """``k`` people with distinct addresses."""
+        out: list[tuple[str, str, str]] = []
+        seen: set[str] = set()
+        while len(out) < k:
+            p = self.person(rng, domain)
+            if p[2] not in seen:
+                seen.add(p[2])
+                out.append(p)
+        return out
+
+
+# -- web_search --------------------------------------------------------------------------
+
+_ID_SITES = ("questions", "item", "abs", "comments", "dp", "article", "content", "releases")
+_GENERIC_TITLES = (
+    "{Topic} - Wikipedia",
+    "Discussion: {topic}",
+    "Notes on {topic}",
+    "{Topic}: an overview",
+)
+
+
+class _Category:
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.entries = chooser(
+            [
+                (q.format(topic=t), i.format(topic=t), t)
+                for t in data["topics"]
+                for q, i in data["queries"]
+            ]
+        )
+        self.sites = tuple(data["sites"])
+        self.titles = tuple(data["titles"]) + _GENERIC_TITLES
+        self.snippet = chooser(data["snippets"])
+
+
+class WebSearch(Behaviour):
+    latency_ms = (250, 2600)
+    timeout_s = 20
+
+    def __init__(self, spec: ToolSpec) -> None:
+        super().__init__(spec)
+        cats = load_data("search.json")["categories"]
+        self.category = chooser([_Category(c) for c in cats.values()])
+        # num_results stays near the schema's default of 5.
+        self.num_results = weighted_chooser(
+            [(5, 50), (3, 12), (10, 18), (8, 6), (4, 5), (6, 5), (1, 4)]
+        )
+        self.failure = chooser(
+            [
+                ("UpstreamError", "search provider returned HTTP 503 Service Unavailable"),
+                ("UpstreamError", "search provider returned HTTP 502 Bad Gateway"),
+                ("RateLimited", "rate limit exceeded: 60 requests per minute, retry after 12 s"),
+                ("QuotaExceeded", "daily search quota of 10000 queries exhausted"),
+            ]
+        )
+
+    def call(self, rng: random.Random) -> tuple[dict[str, Any], Any]:
+        cat = self.category(rng)
+        query, intent, topic = cat.entries(rng)
+        args: dict[str, Any] = {"query": query}
+        if rng.random() < 0.55:
+            args["num_results"] = self.num_results(rng)
+        if rng.random() < 0.35:
+            args["safe_search"] = rng.random() < 0.85
+        return args, (cat, intent, topic)
+
+    def bad_call(self, rng: random.Random) -> tuple[dict[str, Any], Any, str]:
+        args, ctx = self.call(rng)
+        n = (0, 100, 250, 500)[below(rng, 4)]
+        args["num_results"] = n
+        return args, ctx, f"num_results must be between 1 and 50, got {n}"
+
+    def intent(self, args: dict[str, Any], ctx: Any) -> str:
+        return ctx[1]
+
+    def result(self, rng: random.Random, args: dict[str, Any], ctx: Any) -> tuple[str, Outcome]:
+        cat, _, topic = ctx
+        n = args.get("num_results", 5)
+        fill = {"topic": topic, "Topic": _cap(topic)}
+        slug = _slug(topic)
+        results = []
+        for title in distinct(rng, cat.titles, n):
+            site = cat.sites[below(rng, len(cat.sites))]
+            if site.rsplit("/", 1)[-1] in _ID_SITES:
+                url = f"https://{site}/{below(rng, 90_000_000) + 10_000_000}/{slug}"
+            else:
+                url = f"https://{site}/{slug}"
+            results.append(
+                {
+                    "title": title.format(**fill),
+                    "url": url,
+                    "snippet": cat.snippet(rng).format(**fill),
+                }
+            )
+        top = results[0]
+        content = dumps({"query": args["query"], "results": results})
+        outcome = Outcome(
+            note=f"The search returned {len(results)} results; "
+            f'the most relevant is "{top["title"]}".',
+            answer=f'The best source I found on {topic} is "{top["title"]}" ({top["url"]}): '
+            f"{top['snippet']}",
+            wrong=f"I could not find any sources on {topic}.",
+        )
+        return content, outcome
+
+    def error(self, rng: random.Random, args: dict[str, Any], ctx: Any) -> str:
+        return error_content(*self.failure(rng))
+
+
+# -- send_email --------------------------------------------------------------------------
+
+
+class SendEmail(Behaviour):
+    latency_ms = (180, 1400)
+
+    def __init__(self, spec: ToolSpec, people: People) -> None:
+        super().__init__(spec)
+        data = load_data("email.json")
+        self.people_ = people
+        self.purpose = chooser(
+            [(p["intent"], tuple(p["subjects"]), tuple(p["bodies"])) for p in data["purposes"]]
+        )
+        self.greeting = chooser(data["greetings"])
+        self.closing = chooser(data["closings"])
+        self.weekday = chooser(data["weekdays"])
+        self.time = chooser(data["times"])
+        self.n_to = weighted_chooser([(1, 70), (2, 22), (3, 8)])
+        self.failure = chooser(
+            [
+                ("SMTPError", "421 4.7.0 Try again later, closing connection"),
+                ("SMTPError", "451 4.3.0 Temporary server error, please retry"),
+                ("AuthenticationError", "535 5.7.8 Authentication credentials invalid"),
+                ("SMTPError", "552 5.3.4 Message size exceeds fixed limit"),
+            ]
+        )
+
+    def call(self, rng: random.Random) -> tuple[dict[str, Any], Any]:
+        people = self.people_
+        intent, subjects, bodies = self.purpose(rng)
+        sender_domain = people.domain(rng)
+        internal = rng.random() < 0.6
+        n_cc = (1 + below(rng, 2)) if rng.random() < 0.3 else 0
+        crowd = people.people(rng, self.n_to(rng) + n_cc + 1, sender_domain if internal else None)
+        sender, to, cc = crowd[0], crowd[1 : len(crowd) - n_cc], crowd[len(crowd) - n_cc :]
+        team, team2 = distinct(rng, load_data("people.json")["teams"], 2)
+        project = people.project(rng)
+        slots = {
+            "to_name": to[0][1],
+            "to_first": to[0][0],
+            "project": project,
+            "Project": _cap(project),
+            "team": team,
+            "Team": _cap(team),
+            "team2": team2,
+            "weekday": self.weekday(rng),
+            "time": self.time(rng),
+            "count": 5 + below(rng, 60),
+            "week": 1 + below(rng, 52),
+            "invoice": f"INV-{REFERENCE_DATE.year - 1}-{below(rng, 9000) + 1000}",
+            "amount": f"{below(rng, 9000) + 120:,}.{below(rng, 100):02d}",
+            "order": f"#{below(rng, 900000) + 100000}",
+        }
+        subject = subjects[below(rng, len(subjects))].format(**slots)
+        greeting = self.greeting(rng).format(**slots)
+        text = bodies[below(rng, len(bodies))].format(**slots)
+        body = f"{greeting}\n\n{text}\n\n{self.closing(rng)}\n{sender[0]}"
+        args: dict[str, Any] = {"to": [p[2] for p in to], "subject": subject, "body": body}
+        if cc:
+            args["cc"] = [p[2] for p in cc]
+        return args, (intent, slots, sender)
+
+    def bad_call(self, rng: random.Random) -> tuple[dict[str, Any], Any, str]:
+        args, ctx = self.call(rng)
+        args["to"] = []
+        return args, ctx, "at least one recipient is required in 'to'"
+
+    def intent(self, args: dict[str, Any], ctx: Any) -> str:
+        return ctx[0].format(**ctx[1])
+
+    def result(self, rng: random.Random, args: dict[str, Any], ctx: Any) -> tuple[str, Outcome]:
+        sender = ctx[2]
+        domain = sender[2].rsplit("@", 1)[1]
+        message_id = f"<{rng.getrandbits(64):016x}.{below(rng, 1 << 20)}@mail.{domain}>"
+        cc = args.get("cc", [])
+        content = dumps(
+            {
+                "status": "sent",
+                "message_id": message_id,
+                "to": args["to"],
+                "cc": cc,
+                "accepted": len(args["to"]) + len(cc),
+            }
+        )
+        to = ", ".join(args["to"])
+        outcome = Outcome(
+            note=f"The email was accepted for delivery to {to} (message id {message_id}).",
+            answer=f'I sent the email "{args["subject"]}" to {to}.',
+            wrong=f"The email to {args['to'][0]} could not be delivered.",
+        )
+        return content, outcome
+
+    def error(self, rng: random.Random, args: dict[str, Any], ctx: Any) -> str:
+        return error_content(*self.failure(rng))
+
+
+# -- execute_query -----------------------------------------------------------------------
+
+
+class _Table:
+    def __init__(self, name: str, data: dict[str, Any]) -> None:
+        self.name = name
+        self.singular, self.plural = data["entity"]
+        self.databases = tuple(data["databases"])
+        self.columns: dict[str, dict[str, Any]] = data["columns"]
+        kinds = {c: spec["kind"] for c, spec in self.columns.items()}
+        self.enums = [c for c, k in kinds.items() if k == "enum"]
+        self.dates = [c for c, k in kinds.items() if k in ("date", "datetime")]
+        self.amounts = [c for c, k in kinds.items() if k in ("money", "salary")]
+        self.fks = [
+            c for c, k in kinds.items() if k == "fk" and self.columns[c]["table"] == "customers"
+        ]
+        self.fields = [c for c in self.columns if c != "id"]
+
+
+def _value(rng: random.Random, spec: dict[str, Any], people: People) -> Any:
+    """A value for a column of the given kind, as a query parameter or a result cell."""
+    kind = spec["kind"]
+    if kind == "id":
+        return 1 + below(rng, 50_000)
+    if kind == "fk":
+        return 1 + below(rng, 20_000)
+    if kind in ("enum", "label"):
+        values = spec["values"]
+        return values[below(rng, len(values))]
+    if kind == "money":
+        return round(5 + below(rng, 200_000) / 100, 2)
+    if kind == "salary":
+        return 40_000 + 500 * below(rng, 280)
+    if kind == "count":
+        return below(rng, 500)
+    if kind == "bool":
+        return rng.random() < 0.8
+    if kind == "date":
+        return _date(rng).isoformat()
+    if kind == "datetime":
+        return _datetime_text(rng)
+    if kind == "version":
+        return f"v{1 + below(rng, 3)}.{below(rng, 21)}.{below(rng, 10)}"
+    _first, full, email = people.person(rng)
+    return full if kind == "name" else email
+
+
+class _Query:
+    """A drawn SQL statement and what its answer must look like."""
+
+    __slots__ = ("columns", "fixed", "intent", "limit", "params", "shape", "sql", "table", "window")
+
+    def __init__(self, table: _Table, shape: str, sql: str, params: list[Any], intent: str) -> None:
+        self.table, self.shape, self.sql, self.params, self.intent = (
+            table,
+            shape,
+            sql,
+            params,
+            intent,
+        )
+        self.columns: list[str] = []
+        self.fixed: dict[str, Any] = {}
+        self.window: tuple[str, str, str] | None = None
+        self.limit = 10
+
+
+class ExecuteQuery(Behaviour):
+    latency_ms = (4, 900)
+
+    def __init__(self, spec: ToolSpec, people: People) -> None:
+        super().__init__(spec)
+        self.people_ = people
+        self.tables = {n: _Table(n, d) for n, d in load_data("database.json")["tables"].items()}
+        self.table = chooser(list(self.tables.values()))
+        self.limit = chooser([5, 10, 10, 20, 25, 50])
+        self.pattern = weighted_chooser(
+            [
+                (self._by_id, 14),
+                (self._recent, 20),
+                (self._window, 12),
+                (self._count_by, 14),
+                (self._total, 10),
+                (self._join, 10),
+                (self._update, 8),
+                (self._insert, 6),
+                (self._delete, 6),
+            ]
+        )
+        self.failure = chooser(
+            [
+                ("OperationalError", "database is locked"),
+                ("OperationalError", "could not connect to server: Connection refused"),
+                ("TransactionRollbackError", "deadlock detected"),
+                ("OperationalError", "disk I/O error"),
+            ]
+        )
+
+    # A pattern returns None when the table lacks the columns it needs; call() then
+    # tries another pattern (every table supports _by_id, so this ends).
+    def call(self, rng: random.Random) -> tuple[dict[str, Any], Any]:
+        q = None
+        while q is None:
+            q = self.pattern(rng)(rng, self.table(rng))
+        args: dict[str, Any] = {"query": q.sql}
+        if q.params or rng.random() < 0.3:
+            args["params"] = q.params
+        if rng.random() < 0.6:
+            args["database"] = q.table.databases[below(rng, len(q.table.databases))]
+        return args, q
+
+    def bad_call(self, rng: random.Random) -> tuple[dict[str, Any], Any, str]:
+        while True:
+            args, q = self.call(rng)
+            n = len(q.params)
+            if n:
+                args["params"] = q.params[:-1]
+                return (
+                    args,
+                    q,
+                    (
+                        f"Incorrect number of bindings supplied. The current statement uses {n}, "
+                        f"and there are {n - 1} supplied."
+                    ),
+                )
+
+    def intent(self, args: dict[str, Any], ctx: Any) -> str:
+        return ctx.intent
+
+    def error(self, rng: random.Random, args: dict[str, Any], ctx: Any) -> str:
+        return error_content(*self.failure(rng))
+
+    def timeout(self, args: dict[str, Any]) -> str:
+        return error_content(
+            "QueryCanceled", f"canceling statement due to statement timeout ({self.timeout_s} s)"
+        )
+
+    # -- statement patterns ------------------------------------------------------------
+    def _select_list(self, rng: random.Random, t: _Table) -> tuple[str, list[str]]:
+        if rng.random() < 0.2:
+            return "*", list(t.columns)
+        extra = distinct(rng, t.fields, 2 + below(rng, 3))
+        cols = ["id", *[c for c in t.columns if c in extra]]
+        return ", ".join(cols), cols
+
+    def _v(self, rng: random.Random, t: _Table, col: str) -> Any:
+        return _value(rng, t.columns[col], self.people_)
+
+    def _by_id(self, rng: random.Random, t: _Table) -> _Query:
+        sel, cols = self._select_list(rng, t)
+        ident = self._v(rng, t, "id")
+        q = _Query(
+            t,
+            "rows",
+            f"SELECT {sel} FROM {t.name} WHERE id = ?",
+            [ident],
+            f"look up {t.singular} {ident}",
+        )
+        q.columns, q.fixed, q.limit = cols, {"id": ident}, 1
+        return q
+
+    def _recent(self, rng: random.Random, t: _Table) -> _Query | None:
+        if not t.enums:
+            return None
+        sel, cols = self._select_list(rng, t)
+        col = t.enums[below(rng, len(t.enums))]
+        value = self._v(rng, t, col)
+        order = t.dates[0] if t.dates else "id"
+        n = self.limit(rng)
+        q = _Query(
+            t,
+            "rows",
+            f"SELECT {sel} FROM {t.name} WHERE {col} = ? ORDER BY {order} DESC LIMIT {n}",
+            [value],
+            f"list the {n} most recent {t.plural} with {col} '{value}'",
+        )
+        q.columns, q.fixed, q.limit = cols, {col: value}, n
+        return q
+
+    def _window(self, rng: random.Random, t: _Table) -> _Query | None:
+        if not t.dates:
+            return None
+        sel, cols = self._select_list(rng, t)
+        col = t.dates[0]
+        start = _date(rng)
+        end = start + dt.timedelta(days=(7, 14, 30, 90)[below(rng, 4)])
+        lo, hi = start.isoformat(), end.isoformat()
+        n = self.limit(rng)
+        q = _Query(
+            t,
+            "rows",
+            f"SELECT {sel} FROM {t.name} WHERE {col} >= ? AND {col} < ? ORDER BY {col} LIMIT {n}",
+            [lo, hi],
+            f"find the {t.plural} from {lo} to {hi}",
+        )
+        q.columns, q.window, q.limit = cols, (col, lo, hi), n
+        return q
+
+    def _count_by(self, rng: random.Random, t: _Table) -> _Query | None:
+        if not t.enums:
+            return None
+        col = t.enums[below(rng, len(t.enums))]
+        q = _Query(
+            t,
+            "counts",
+            f"SELECT {col}, COUNT(*) AS count FROM {t.name} GROUP BY {col} ORDER BY count DESC",
+            [],
+            f"count the {t.plural} by {col}",
+        )
+        q.columns = [col, "count"]
+        return q
+
+    def _total(self, rng: random.Random, t: _Table) -> _Query | None:
+        if not t.amounts or not t.enums:
+            return None
+        amount = t.amounts[0]
+        col = t.enums[below(rng, len(t.enums))]
+        value = self._v(rng, t, col)
+        q = _Query(
+            t,
+            "total",
+            f"SELECT SUM({amount}) AS total FROM {t.name} WHERE {col} = ?",
+            [value],
+            f"add up the {amount} of all {t.plural} with {col} '{value}'",
+        )
+        q.columns = ["total"]
+        return q
+
+    def _join(self, rng: random.Random, t: _Table) -> _Query | None:
+        if not t.fks or not t.enums:
+            return None
+        fk = t.fks[0]
+        col = t.enums[below(rng, len(t.enums))]
+        value = self._v(rng, t, col)
+        other = [c for c in t.fields if c not in (fk, col)]
+        shown = other[below(rng, len(other))] if other else col
+        n = self.limit(rng)
+        sql = (
+            f"SELECT x.id, c.name, c.email, x.{shown} FROM {t.name} AS x "
+            f"JOIN customers AS c ON c.id = x.{fk} WHERE x.{col} = ? LIMIT {n}"
+        )
+        q = _Query(
+            t,
+            "join",
+            sql,
+            [value],
+            f"list the {t.plural} with {col} '{value}' together with each customer's name",
+        )
+        q.columns, q.limit, q.fixed = ["id", "name", "email", shown], n, {col: value}
+        return q
+
+    def _update(self, rng: random.Random, t: _Table) -> _Query | None:
+        if not t.enums:
+            return None
+        col = t.enums[below(rng, len(t.enums))]
+        value, ident = self._v(rng, t, col), self._v(rng, t, "id")
+        return _Query(
+            t,
+            "affected",
+            f"UPDATE {t.name} SET {col} = ? WHERE id = ?",
+            [value, ident],
+            f"set the {col} of {t.singular} {ident} to '{value}'",
+        )
+
+    def _insert(self, rng: random.Random, t: _Table) -> _Query:
+        cols = t.fields
+        marks = ", ".join("?" for _ in cols)
+        params = [self._v(rng, t, c) for c in cols]
+        return _Query(
+            t,
+            "inserted",
+            f"INSERT INTO {t.name} ({', '.join(cols)}) VALUES ({marks})",
+            params,
+            f"add a new {t.singular} to {t.name}",
+        )
+
+    def _delete(self, rng: random.Random, t: _Table) -> _Query | None:
+        if not t.dates or not t.enums:
+            return None
+        col, when = t.enums[below(rng, len(t.enums))], t.dates[0]
+        value, cutoff = self._v(rng, t, col), _date(rng).isoformat()
+        return _Query(
+            t,
+            "affected",
+            f"DELETE FROM {t.name} WHERE {when} < ? AND {col} = ?",
+            [cutoff, value],
+            f"delete the {t.plural} with {col} '{value}' from before {cutoff}",
+        )
+
+    # -- answers -----------------------------------------------------------------------
+    def result(self, rng: random.Random, args: dict[str, Any], ctx: Any) -> tuple[str, Outcome]:
+        q: _Query = ctx
+        t = q.table
+        if q.shape in ("rows", "join"):
+            k = below(rng, q.limit + 1) if q.limit > 1 else (1 if rng.random() < 0.9 else 0)
+            rows = [self._row(rng, q) for _ in range(k)]
+            body = {"columns": q.columns, "rows": rows, "row_count": k}
+            noun = t.singular if k == 1 else t.plural
+            first = (
+                f"; the first is {t.singular} {rows[0][0]}" if k and q.columns[0] == "id" else ""
+            )
+            outcome = Outcome(
+                note=f"The query returned {k} {noun} from {t.name}.",
+                answer=f"The query found {k} {noun}{first}."
+                if k
+                else f"No {t.plural} matched the query.",
+                wrong=f"The query found {k + 1 + below(rng, 5)} {t.plural}.",
+            )
+        elif q.shape == "counts":
+            values = distinct(rng, t.columns[q.columns[0]]["values"], 2 + below(rng, 4))
+            counts = sorted((below(rng, 900) + 1 for _ in values), reverse=True)
+            rows = [[v, c] for v, c in zip(values, counts, strict=True)]
+            body = {"columns": q.columns, "rows": rows, "row_count": len(rows)}
+            listing = ", ".join(f"{v}: {c}" for v, c in rows)
+            outcome = Outcome(
+                note=f"The query returned counts for {len(rows)} {q.columns[0]} values.",
+                answer=f"{_cap(t.plural)} by {q.columns[0]}: {listing}.",
+                wrong=f"{_cap(t.plural)} by {q.columns[0]}: "
+                f"{rows[0][0]}: {rows[0][1] + 1 + below(rng, 50)}.",
+            )
+        elif q.shape == "total":
+            total = round(below(rng, 5_000_000) / 100 + 10, 2)
+            body = {"columns": ["total"], "rows": [[total]], "row_count": 1}
+            outcome = Outcome(
+                note=f"The query returned a total of {total:,.2f}.",
+                answer=f"The total is {total:,.2f}.",
+                wrong=f"The total is {total * 1.1 + 1:,.2f}.",
+            )
+        else:
+            k = (
+                1
+                if q.shape == "inserted"
+                else (below(rng, 40) if "DELETE" in q.sql else int(rng.random() < 0.92))
+            )
+            body = {"rows_affected": k}
+            if q.shape == "inserted":
+                body["last_insert_id"] = 1 + below(rng, 50_000)
+            verb = {
+                "inserted": "inserted",
+                "affected": "deleted" if "DELETE" in q.sql else "updated",
+            }[q.shape]
+            outcome = Outcome(
+                note=f"The statement {verb} {k} row{'s' if k != 1 else ''} in {t.name}.",
+                answer=f"{k} row{'s' if k != 1 else ''} in {t.name} "
+                f"{'were' if k != 1 else 'was'} {verb}.",
+                wrong=f"{k + 2 + below(rng, 10)} rows in {t.name} were {verb}.",
+            )
+        return dumps(body), outcome
+
+    def _row(self, rng: random.Random, q: _Query) -> list[Any]:
+        t, fixed, window = q.table, q.fixed, q.window
+        row = []
+        for col in q.columns:
+            if col in fixed:
+                row.append(fixed[col])
+            elif window is not None and col == window[0]:
+                row.append(_within(rng, window[1], window[2], t.columns[col]["kind"]))
+            elif col in ("name", "email") and q.shape == "join":
+                row.append(_value(rng, {"kind": col}, self.people_))
+            else:
+                row.append(self._v(rng, t, col))
+        return row
+
+
+def _within(rng: random.Random, lo: str, hi: str, kind: str) -> str:
+    """A date (or datetime) ``d`` with ``lo <= d < hi`` (ISO dates)."""
+    a, b = dt.date.fromisoformat(lo).toordinal(), dt.date.fromisoformat(hi).toordinal()
+    day = dt.date.fromordinal(a + below(rng, b - a)).isoformat()
+    if kind == "date":
+        return day
+    s = below(rng, 86400)
+    return f"{day}T{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}Z"
+
+
+# -- file_operation ----------------------------------------------------------------------
+
+
+class FileOperation(Behaviour):
+    latency_ms = (1, 120)
+    timeout_s = 10
+
+    def __init__(self, spec: ToolSpec, people: People) -> None:
+        super().__init__(spec)
+        data = load_data("files.json")
+        self.data = data
+        self.people_ = people
+        self.places = {k: chooser(v) for k, v in data["places"].items()}
+        self.any_place = chooser(list(data["places"]))
+        self.read_file = chooser([tuple(x) for x in data["read_files"]])
+        self.write_file = chooser([tuple(x) for x in data["write_files"]])
+        self.delete_file = chooser([tuple(x) for x in data["delete_files"]])
+        self.encoding = weighted_chooser([tuple(x) for x in data["encodings"]])
+        self.operation = weighted_chooser(
+            [("read", 40), ("list", 20), ("write", 25), ("delete", 15)]
+        )
+        self.level = weighted_chooser([tuple(x) for x in data["log_levels"]])
+        self.log_message = chooser(data["log_messages"])
+        self.py = chooser(data["py_snippets"])
+
+    def _dir(self, rng: random.Random, place: str) -> str:
+        _, user = self.people_.first(rng)
+        return self.places[place](rng).format(user=user, project=self.people_.project(rng))
+
+    def call(self, rng: random.Random) -> tuple[dict[str, Any], Any]:
+        op = self.operation(rng)
+        ext = ""
+        if op == "read":
+            name, ext, place = self.read_file(rng)
+            path = f"{self._dir(rng, place)}/{name}"
+        elif op == "write":
+            name, ext, place = self.write_file(rng)
+            path = f"{self._dir(rng, place)}/{name}"
+        elif op == "delete":
+            name, place = self.delete_file(rng)
+            path = f"{self._dir(rng, place)}/{name}"
+        else:
+            path = self._dir(rng, self.any_place(rng))
+        args: dict[str, Any] = {"operation": op, "path": path}
+        if op == "write":
+            args["content"] = self._content(rng, ext)
+        if rng.random() < 0.25:
+            args["encoding"] = self.encoding(rng)
+        return args, ext
+
+    def bad_call(self, rng: random.Random) -> tuple[dict[str, Any], Any, str]:
+        args, ext = self.call(rng)
+        if args["operation"] == "write" and rng.random() < 0.5:
+            del args["content"]
+            return args, ext, "content is required for operation 'write'"
+        relative = args["path"].split("/", 3)[-1]
+        args["path"] = relative
+        return args, ext, f"path must be absolute, got '{relative}'"
+
+    def intent(self, args: dict[str, Any], ctx: Any) -> str:
+        op, path = args["operation"], args["path"]
+        if op == "list":
+            return f"list the files in {path}"
+        if op == "write":
+            return f"save the results to {path}"
+        return f"{op} {path}"
+
+    def _content(self, rng: random.Random, ext: str) -> str:
+        if ext == "md":
+            lines = distinct(rng, self.data["md_lines"], 2 + below(rng, 4))
+            return f"# {_cap(self.people_.project(rng))} notes\n\n" + "\n".join(lines) + "\n"
+        if ext == "json":
+            return dumps(
+                {
+                    "project": self.people_.project(rng),
+                    "count": below(rng, 500),
+                    "ok": rng.random() < 0.8,
+                    "updated": _date(rng).isoformat(),
+                }
+            )
+        if ext == "csv":
+            rows = [
+                f"{i},{self.people_.person(rng)[1]},{below(rng, 100_000) / 100:.2f}"
+                for i in range(1, 2 + below(rng, 5))
+            ]
+            return "id,name,amount\n" + "\n".join(rows) + "\n"
+        if ext == "log":
+            lines = []
+            for _ in range(2 + below(rng, 5)):
+                msg = self.log_message(rng).format(n=below(rng, 2000) + 3)
+                lines.append(f"{_datetime_text(rng)} {self.level(rng)} {msg}")
+            return "\n".join(sorted(lines)) + "\n"
+        if ext == "py":
+            return "import json\n\n\n" + self.py(rng)
+        if ext == "yaml":
+            return (
+                f"service: {self.people_.project(rng)}\nport: {8000 + below(rng, 1000)}\n"
+                f"log_level: {self.level(rng).lower()}\nreplicas: {1 + below(rng, 5)}\n"
+            )
+        if ext == "req":
+            return "\n".join(distinct(rng, self.data["requirements"], 2 + below(rng, 4))) + "\n"
+        return "\n".join(distinct(rng, self.data["txt_lines"], 1 + below(rng, 4))) + "\n"
+
+    def result(self, rng: random.Random, args: dict[str, Any], ctx: Any) -> tuple[str, Outcome]:
+        op, path = args["operation"], args["path"]
+        encoding = args.get("encoding", "utf-8")
+        if op == "read":
+            text = self._content(rng, ctx)
+            size = len(text.encode(encoding, "replace"))
+            first = text.split("\n", 1)[0]
+            body: dict[str, Any] = {
+                "path": path,
+                "encoding": encoding,
+                "size_bytes": size,
+                "content": text,
+            }
+            outcome = Outcome(
+                note=f'{path} is {size} bytes long; it starts with "{first}".',
+                answer=f'{path} ({size} bytes) starts with "{first}".',
+                wrong=f"{path} is empty.",
+            )
+        elif op == "list":
+            names = distinct(rng, self.data["listing_names"], 3 + below(rng, 6))
+            entries = [
+                {"name": n, "type": "file", "size_bytes": 40 + below(rng, 60_000)}
+                if "." in n[1:] or n == "Makefile"
+                else {"name": n, "type": "directory"}
+                for n in names
+            ]
+            body = {"path": path, "entries": entries}
+            outcome = Outcome(
+                note=f"{path} contains {len(entries)} entries.",
+                answer=f"{path} contains {len(entries)} entries, "
+                f"including {names[0]} and {names[1]}.",
+                wrong=f"{path} is empty.",
+            )
+        elif op == "write":
+            size = len(args["content"].encode(encoding, "replace"))
+            body = {"status": "ok", "path": path, "bytes_written": size}
+            outcome = Outcome(
+                note=f"The file was written ({size} bytes).",
+                answer=f"I saved the results to {path} ({size} bytes).",
+                wrong=f"I could not write {path}.",
+            )
+        else:
+            body = {"status": "ok", "path": path, "deleted": True}
+            outcome = Outcome(
+                note=f"{path} was deleted.",
+                answer=f"I deleted {path}.",
+                wrong=f"{path} does not exist, so nothing was deleted.",
+            )
+        return dumps(body), outcome
+
+    def error(self, rng: random.Random, args: dict[str, Any], ctx: Any) -> str:
+        op, path = args["operation"], args["path"]
+        if op == "read" or (op == "list" and rng.random() < 0.5):
+            return error_content(
+                "FileNotFoundError", f"[Errno 2] No such file or directory: '{path}'"
+            )
+        if rng.random() < 0.2:
+            return error_content("OSError", f"[Errno 28] No space left on device: '{path}'")
+        return error_content("PermissionError", f"[Errno 13] Permission denied: '{path}'")
+
+
+BUILTIN_BEHAVIOURS = {
+    "web_search": lambda spec, people: WebSearch(spec),
+    "send_email": SendEmail,
+    "execute_query": ExecuteQuery,
+    "file_operation": FileOperation,
+}
