@@ -31,8 +31,7 @@ from synth.agents.export import (
     trace_exporter,
 )
 from synth.agents.records import free_records
-from synth.agents.text import paragraphs
-from synth.core.combinators import record
+from synth.agents.text import text_records
 from synth.core.errors import InvalidArgument
 from synth.core.gen import Gen
 from synth.text.template import DEFAULT_REFERENCE_TIME
@@ -338,7 +337,7 @@ def payload_generator(
 
 
 def _text(opts: dict[str, Any], **_: Any) -> Gen[dict[str, Any]]:
-    return record(text=paragraphs(opts["min_sentences"], opts["max_sentences"]))
+    return text_records(opts["min_sentences"], opts["max_sentences"])
 
 
 def _json(opts: dict[str, Any], *, schema: Any, registry: Any, **_: Any) -> Gen[dict[str, Any]]:
