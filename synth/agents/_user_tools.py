@@ -139,9 +139,9 @@ class _Vocabulary:
         return self.people.person(rng)[2]
 
     def path(self, rng: random.Random) -> str:
-        first, _ = self.people.first(rng)
+        _, user = self.people.first(rng)
         project = self.people.project(rng)
-        return f"/home/{first}/projects/{project}/{self.files(rng)}"
+        return f"/home/{user}/projects/{project}/{self.files(rng)}"
 
     def query(self, rng: random.Random) -> str:
         return self.search.call(rng)[0]["query"]

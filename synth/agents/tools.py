@@ -299,12 +299,16 @@ _ERROR_KINDS = (("tool_error", 60), ("timeout", 25), ("invalid_arguments", 15))
 
 
 def draw_exchange(
-    b: Behaviour, rng: random.Random, failure: str | None
+    b: Behaviour,
+    rng: random.Random,
+    failure: str | None,
+    drawn: tuple[dict[str, Any], Any] | None = None,
 ) -> tuple[ToolCall, ToolResult, Any, str | None, Any]:
     """One call of ``b`` and its result; with ``failure`` set, the call fails that way.
 
-    Returns the call, the result, the ``Outcome`` (None on failure), the error message
-    (None on success) and the behaviour's private context of the call.
+    ``drawn`` gives the call's arguments and context when the caller made them (else they
+    are drawn here). Returns the call, the result, the ``Outcome`` (None on failure), the
+    error message (None on success) and the behaviour's private context of the call.
     """
     ident = call_id(rng)
     if failure == "invalid_arguments":
@@ -312,7 +316,7 @@ def draw_exchange(
         content = error_content("InvalidArguments", message)
         result = ToolResult(ident, b.name, content, True)
         return ToolCall(ident, b.name, args), result, None, message, ctx
-    args, ctx = b.call(rng)
+    args, ctx = b.call(rng) if drawn is None else drawn
     call = ToolCall(ident, b.name, args)
     if failure is None:
         content, outcome = b.result(rng, args, ctx)
