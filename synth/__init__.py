@@ -99,6 +99,7 @@ from synth.agents.tools import (
     BUILTIN_TOOLS,
     load_tools,
     tool_call_record,
+    tool_call_records,
     tool_calls,
     tool_exchanges,
 )
@@ -115,6 +116,7 @@ __all__ += [
     "Trace",
     "load_tools",
     "tool_call_record",
+    "tool_call_records",
     "tool_calls",
     "tool_exchanges",
     "trace_record",
