@@ -84,10 +84,20 @@ __all__ = [
 ]
 
 # -- providers (Faker, compiled and fallback) --------------------------------------------
-# (imports, then `__all__ += [...]`)
+from synth.providers import available_locales, compiled_providers, fake
+
+__all__ += ["available_locales", "compiled_providers", "fake"]
 
 # -- text compilers (templates, regular expressions) -------------------------------------
 # (imports, then `__all__ += [...]`)
+from synth.core import primitives as _primitives
+from synth.text.template import Registry, Template, default_registry, from_template
+
+# Importing the package synth.text bound the name ``text`` here to that package; the
+# public ``synth.text`` is the string primitive, so bind it back.
+text = _primitives.text  # noqa: F811
+
+__all__ += ["Registry", "Template", "default_registry", "from_template"]
 
 # -- JSON Schema -------------------------------------------------------------------------
 # (imports, then `__all__ += [...]`)
@@ -124,8 +134,43 @@ __all__ += [
     "traces",
 ]
 
+from synth.agents.conversation import ConversationTemplate, conversations, load_templates
+from synth.agents.datasets import list_templates, list_tools, payload_generator
+from synth.agents.records import free_records
+from synth.agents.text import paragraphs
+from synth.compat import (
+    CONVERSATION_TEMPLATES,
+    TOOL_CALL_TEMPLATES,
+    ConversationTurn,
+    DataGenerator,
+    DataType,
+    GeneratorConfig,
+    SyntheticDataset,
+)
+
+__all__ += [
+    "CONVERSATION_TEMPLATES",
+    "TOOL_CALL_TEMPLATES",
+    "ConversationTemplate",
+    "ConversationTurn",
+    "DataGenerator",
+    "DataType",
+    "GeneratorConfig",
+    "SyntheticDataset",
+    "conversations",
+    "free_records",
+    "list_templates",
+    "list_tools",
+    "load_templates",
+    "paragraphs",
+    "payload_generator",
+]
+
 # -- datasets ----------------------------------------------------------------------------
-# (imports, then `__all__ += [...]`)
+from synth.core.errors import DatasetError, MissingExtra
+from synth.dataset import DatasetResult, Recipe, write_dataset
+
+__all__ += ["DatasetError", "DatasetResult", "MissingExtra", "Recipe", "write_dataset"]
 
 # -- LLM ---------------------------------------------------------------------------------
 # (imports, then `__all__ += [...]`)

@@ -1,0 +1,252 @@
+"""Every failure of ``synth generate``: one line on stderr naming the problem and the fix,
+exit status 2 (the command is wrong) or 1 (the run failed), no traceback, and the output
+path left as it was."""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.cli_helpers import assert_fails, env, python_with_blocked, synth_cli
+
+PRECIOUS = b"an earlier dataset\n"
+
+
+@pytest.fixture
+def target(tmp_path):
+    """An existing output file that no failed run may change."""
+    path = tmp_path / "out.jsonl"
+    path.write_bytes(PRECIOUS)
+    yield path
+    assert path.read_bytes() == PRECIOUS
+    leftovers = [name for name in os.listdir(tmp_path) if name.endswith(".tmp")]
+    assert leftovers == []
+
+
+def gen(*args, target=None, **kwargs):
+    extra = ["--output", str(target)] if target is not None else []
+    return synth_cli("generate", *args, *extra, **kwargs)
+
+
+# -- counts and seeds ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", ["0", "-3", "abc", "1.5"])
+def test_count_must_be_a_positive_whole_number(count, target):
+    proc = gen("--type", "text", "--count", count, target=target)
+    assert_fails(proc, 2, "--count", "pass a count")
+
+
+def test_seed_must_be_an_integer(target):
+    proc = gen("--type", "text", "--seed", "abc", target=target)
+    assert_fails(proc, 2, "--seed", "'abc' is not an integer", "--seed 42")
+
+
+def test_unknown_type_and_option_are_usage_errors(target):
+    assert_fails(gen("--type", "texts", target=target), 2, "'texts' is not one of", "--help")
+    assert_fails(gen("--type", "text", "--cuont", "3", target=target), 2, "--cuont", "--help")
+    assert_fails(gen(target=target), 2, "--type")
+
+
+# -- schema files ---------------------------------------------------------------------------------
+
+
+def test_schema_file_missing(target, tmp_path):
+    proc = gen("--type", "json", "--schema", str(tmp_path / "nope.json"), target=target)
+    assert_fails(proc, 2, "nope.json", "file not found")
+
+
+def test_schema_file_not_utf8(target, tmp_path):
+    schema = tmp_path / "latin1.json"
+    schema.write_bytes('{"description": "caf\xe9"}'.encode("latin-1"))
+    proc = gen("--type", "json", "--schema", str(schema), target=target)
+    assert_fails(proc, 2, "not UTF-8", "0xe9", "save it as UTF-8")
+
+
+def test_schema_file_not_json_says_line_and_column(target, tmp_path):
+    schema = tmp_path / "broken.json"
+    schema.write_text('{\n  "type": "object",\n  "properties": {,}\n}\n')
+    proc = gen("--type", "json", "--schema", str(schema), target=target)
+    assert_fails(proc, 2, "not valid JSON", "line 3, column 18")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"), [("[1, 2]", "an array"), ('"string"', "a string"), ("3", "a number")]
+)
+def test_schema_must_be_an_object_or_a_boolean(target, tmp_path, text, kind):
+    schema = tmp_path / "s.json"
+    schema.write_text(text)
+    proc = gen("--type", "json", "--schema", str(schema), target=target)
+    assert_fails(proc, 2, f"holds {kind}", "object or a boolean")
+
+
+def test_schema_with_a_type_that_takes_none(target, tmp_path):
+    schema = tmp_path / "s.json"
+    schema.write_text('{"type": "object"}')
+    proc = gen("--type", "text", "--schema", str(schema), target=target)
+    assert_fails(proc, 2, "--schema is used only with --type json", "drop --schema")
+
+
+def test_schema_property_named_index_collides(target, tmp_path):
+    schema = tmp_path / "s.json"
+    schema.write_text('{"type": "object", "properties": {"index": {"type": "string"}}}')
+    proc = gen("--type", "json", "--schema", str(schema), target=target)
+    assert_fails(proc, 2, "'index'", "--no-index")
+
+
+# -- constraints ---------------------------------------------------------------------------------
+
+
+def test_constraint_without_equals(target):
+    proc = gen("--type", "text", "--constraint", "max_sentences", target=target)
+    assert_fails(proc, 2, "KEY=VALUE", "'max_sentences'")
+
+
+def test_unknown_constraint_key_lists_the_valid_ones(target):
+    proc = gen("--type", "text", "--constraint", "max_sentence=3", target=target)
+    assert_fails(proc, 2, "max_sentence", "min_sentences", "max_sentences")
+
+
+def test_bad_constraint_value(target):
+    proc = gen("--type", "text", "--constraint", "max_sentences=abc", target=target)
+    assert_fails(proc, 2, "max_sentences", "abc")
+
+
+def test_min_sentences_above_max_sentences(target):
+    proc = gen(
+        "--type",
+        "text",
+        "--constraint",
+        "min_sentences=5",
+        "--constraint",
+        "max_sentences=2",
+        target=target,
+    )
+    assert_fails(proc, 2, "min_sentences", "max_sentences")
+
+
+def test_unknown_template_suggests_names(target):
+    proc = gen("--type", "conversation", "--constraint", "template=code_assistent", target=target)
+    assert_fails(proc, 2, "code_assistent", "code_assistant")
+
+
+# -- output ----------------------------------------------------------------------------------------
+
+
+def test_output_directory_missing(tmp_path):
+    path = tmp_path / "missing" / "out.jsonl"
+    proc = gen("--type", "text", "--seed", "1", target=path)
+    assert_fails(proc, 1, "does not exist", "create the directory")
+    assert not path.parent.exists()
+
+
+def test_output_directory_not_writable(tmp_path):
+    if os.geteuid() == 0:
+        # Root may write into any mode-0555 directory; sysfs refuses even root.
+        directory = "/sys"
+    else:
+        directory = tmp_path / "locked"
+        directory.mkdir()
+        directory.chmod(0o555)
+    path = os.path.join(directory, "out.jsonl")
+    proc = gen("--type", "text", "--seed", "1", target=path)
+    assert_fails(proc, 1, "cannot write", "choose an --output")
+    assert not os.path.exists(path)
+
+
+def test_parquet_without_the_extra_names_the_extra(tmp_path):
+    path = tmp_path / "out.parquet"
+    proc = synth_cli(
+        "generate",
+        "--type",
+        "text",
+        "--seed",
+        "1",
+        "--output",
+        str(path),
+        python=python_with_blocked("pyarrow"),
+    )
+    assert_fails(proc, 1, "pyarrow", "pip install 'synth[parquet]'")
+    assert os.listdir(tmp_path) == []
+
+
+def test_parquet_and_manifest_need_a_file(target):
+    assert_fails(gen("--type", "text", "--format", "parquet"), 2, "standard output", "--output")
+    assert_fails(gen("--type", "text", "--manifest"), 2, "--manifest", "--output PATH")
+
+
+def _limit_file_size():
+    resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+
+
+def test_disk_full_while_writing(target):
+    proc = gen(
+        "--type",
+        "text",
+        "--count",
+        "5000",
+        "--seed",
+        "1",
+        target=target,
+        preexec_fn=_limit_file_size,
+    )
+    assert_fails(
+        proc, 1, "cannot write", "File too large", "free some disk space", "was left unchanged"
+    )
+
+
+# -- interruption --------------------------------------------------------------------------------
+
+
+def _start_long_run(target, *extra):
+    command = [
+        sys.executable,
+        "-m",
+        "synth",
+        "generate",
+        "--type",
+        "text",
+        "--count",
+        "50000000",
+        "--seed",
+        "1",
+        "--output",
+        str(target),
+        *extra,
+    ]
+    proc = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env(),
+        start_new_session=True,  # its own process group, as a terminal job has
+    )
+    directory = os.path.dirname(target)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        temps = [n for n in os.listdir(directory) if n.endswith(".tmp")]
+        if temps and os.path.getsize(os.path.join(directory, temps[0])) > 100_000:
+            return proc
+        time.sleep(0.05)
+    proc.kill()
+    raise AssertionError("the run never started writing")
+
+
+@pytest.mark.parametrize(
+    ("sig", "extra"),
+    [(signal.SIGINT, ()), (signal.SIGTERM, ()), (signal.SIGINT, ("--workers", "2"))],
+)
+def test_interrupting_a_run_leaves_the_target_and_no_temp_file(target, sig, extra):
+    proc = _start_long_run(target, *extra)
+    os.killpg(proc.pid, sig)  # to the whole group, workers included, as Ctrl-C does
+    _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    assert stderr.strip() == f"Error: Interrupted; {target} was left unchanged"
