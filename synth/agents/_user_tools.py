@@ -19,6 +19,7 @@ from typing import Any
 from synth.agents._behaviour import Behaviour, Outcome, dumps, error_content
 from synth.agents._builtin import People, WebSearch, _cap
 from synth.agents._draw import below, chooser, load_data, weighted_chooser
+from synth.agents._mini_schema import mini_schema
 from synth.agents.models import ToolSpec
 from synth.core.gen import Gen
 
@@ -73,18 +74,15 @@ _URL_NAME = re.compile(r"^(url|uri|link|website|homepage|(.*_)url)$")
 _LIMIT_NAME = re.compile(r"^(limit|num_results|max_results|top_k|page_size|n_results|count)$")
 
 
-def compile_parameters(spec: ToolSpec, where: str = "parameters") -> Gen[Any]:
-    """``synth.from_schema(spec.parameters)``; schema errors name the tool and the pointer."""
-    from synth.core.errors import InvalidArgument
+def compile_parameters(spec: ToolSpec) -> Gen[Any]:
+    """A generator of ``spec.parameters`` instances: ``synth.from_schema`` when the build
+    has the JSON Schema compiler, else a stand-in for the common subset
+    (``synth.agents._mini_schema``). Errors are the compiler's (with their JSON Pointer)."""
+    import synth
 
-    try:
-        import synth
-
-        from_schema = synth.from_schema  # type: ignore[attr-defined]
-    except AttributeError as exc:  # the JSON Schema compiler is not installed in this build
-        raise InvalidArgument(
-            f"tool {spec.name!r}: compiling {where} needs synth.from_schema, which this build lacks"
-        ) from exc
+    from_schema = getattr(synth, "from_schema", None)
+    if from_schema is None:
+        return mini_schema(spec.parameters)
     return from_schema(spec.parameters)
 
 

@@ -177,7 +177,7 @@ def _function(fn: Mapping[str, Any], where: str, params_key: str) -> ToolSpec:
         )
     spec = ToolSpec(name, description, copy.deepcopy(dict(params)))
     try:
-        compile_parameters(spec, params_where)
+        compile_parameters(spec)  # compiling checks the schema
     except (SchemaError, UnsupportedSchema, UnsatisfiableSchema) as exc:
         pointer = getattr(exc, "pointer", "#")
         raise _fail(f"{params_where} (at {pointer})", str(exc)) from exc
