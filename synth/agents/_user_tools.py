@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from synth.agents._behaviour import Behaviour, Outcome, dumps, error_content
@@ -117,8 +118,7 @@ class _Vocabulary:
         self.search = WebSearch(ToolSpec("web_search"))
         self.cities = chooser(load_data("search.json")["categories"]["local"]["topics"])
         files = load_data("files.json")
-        self.files = chooser([name for name, _ in files["read_files"]])
-        self.limit = weighted_chooser([(5, 40), (10, 30), (3, 10), (20, 10), (1, 5), (50, 5)])
+        self.files = chooser([entry[0] for entry in files["read_files"]])
         email = load_data("email.json")
         self.subjects = chooser(
             [s for p in email["purposes"] for s in p["subjects"] if "{" not in s]
@@ -148,14 +148,9 @@ class _Vocabulary:
         return f"https://www.{self.people.domain(rng)}/{self.people.project(rng)}"
 
 
-_VOCABULARY: _Vocabulary | None = None
-
-
+@cache
 def _vocabulary() -> _Vocabulary:
-    global _VOCABULARY
-    if _VOCABULARY is None:
-        _VOCABULARY = _Vocabulary()
-    return _VOCABULARY
+    return _Vocabulary()
 
 
 def _override(name: str, schema: Any) -> Callable[[random.Random], Any] | None:
@@ -207,14 +202,15 @@ def _override(name: str, schema: Any) -> Callable[[random.Random], Any] | None:
     if types & {"integer", "number"} and _LIMIT_NAME.match(lname) and set(schema) <= _INT_KEYS:
         lo, hi = schema.get("minimum"), schema.get("maximum")
         default = schema.get("default")
-
-        def near_default(rng: random.Random) -> Any:
-            v = default if isinstance(default, int) and rng.random() < 0.5 else voc.limit(rng)
-            if isinstance(v, bool) or (lo is not None and v < lo) or (hi is not None and v > hi):
-                return _REJECT
-            return v
-
-        return near_default
+        weights = {5: 40, 10: 30, 3: 10, 20: 10, 1: 5, 50: 5}
+        if isinstance(default, int) and not isinstance(default, bool):
+            weights[default] = weights.get(default, 0) + 60  # near the default, mostly on it
+        fitting = [
+            (v, w)
+            for v, w in weights.items()
+            if (lo is None or v >= lo) and (hi is None or v <= hi)
+        ]
+        return weighted_chooser(fitting) if fitting else None
     return None
 
 
