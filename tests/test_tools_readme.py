@@ -14,9 +14,8 @@ def test_tools_and_traces_examples_run_as_written() -> None:
     section = text.split("### Tools and traces", 1)[1].split("\n## ", 1)[0]
     blocks = re.findall(r"```python\n(.*?)```", section, re.S)
     assert len(blocks) >= 3
-    parser, runner = doctest.DocTestParser(), doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
-    globs: dict[str, object] = {}
-    for i, block in enumerate(blocks):
-        test = parser.get_doctest(block, globs, f"README tools block {i}", str(README), 0)
-        runner.run(test, clear_globs=False)
+    # One doctest for the whole section: later blocks use names the earlier ones define.
+    test = doctest.DocTestParser().get_doctest("\n".join(blocks), {}, "README", str(README), 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    runner.run(test)
     assert runner.summarize(verbose=False).failed == 0
