@@ -112,6 +112,7 @@ from synth.agents.tools import (
     BUILTIN_TOOLS,
     load_tools,
     tool_call_record,
+    tool_call_records,
     tool_calls,
     tool_exchanges,
 )
@@ -128,6 +129,7 @@ __all__ += [
     "Trace",
     "load_tools",
     "tool_call_record",
+    "tool_call_records",
     "tool_calls",
     "tool_exchanges",
     "trace_record",
