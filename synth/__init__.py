@@ -90,6 +90,14 @@ __all__ += ["available_locales", "compiled_providers", "fake"]
 
 # -- text compilers (templates, regular expressions) -------------------------------------
 # (imports, then `__all__ += [...]`)
+from synth.core import primitives as _primitives
+from synth.text.template import Registry, Template, default_registry, from_template
+
+# Importing the package synth.text bound the name ``text`` here to that package; the
+# public ``synth.text`` is the string primitive, so bind it back.
+text = _primitives.text  # noqa: F811
+
+__all__ += ["Registry", "Template", "default_registry", "from_template"]
 
 # -- JSON Schema -------------------------------------------------------------------------
 # (imports, then `__all__ += [...]`)
@@ -122,6 +130,38 @@ __all__ += [
     "trace_record",
     "trace_to_messages",
     "traces",
+]
+
+from synth.agents.conversation import ConversationTemplate, conversations, load_templates
+from synth.agents.datasets import list_templates, list_tools, payload_generator
+from synth.agents.records import free_records
+from synth.agents.text import paragraphs
+from synth.compat import (
+    CONVERSATION_TEMPLATES,
+    TOOL_CALL_TEMPLATES,
+    ConversationTurn,
+    DataGenerator,
+    DataType,
+    GeneratorConfig,
+    SyntheticDataset,
+)
+
+__all__ += [
+    "CONVERSATION_TEMPLATES",
+    "TOOL_CALL_TEMPLATES",
+    "ConversationTemplate",
+    "ConversationTurn",
+    "DataGenerator",
+    "DataType",
+    "GeneratorConfig",
+    "SyntheticDataset",
+    "conversations",
+    "free_records",
+    "list_templates",
+    "list_tools",
+    "load_templates",
+    "paragraphs",
+    "payload_generator",
 ]
 
 # -- datasets ----------------------------------------------------------------------------

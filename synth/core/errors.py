@@ -105,3 +105,34 @@ class MissingExtra(SynthError, ImportError):
     def __init__(self, message: str, extra: str | None = None) -> None:
         super().__init__(message)
         self.extra = extra
+
+
+# -- LLM calls (synth.llm) ---------------------------------------------------------------
+
+__all__ += ["CallFailed", "OutputInvalid"]
+
+
+class OutputInvalid(SynthError, ValueError):
+    """A model's answer could not be parsed, or did not validate against the expected type.
+
+    Every parser raises this one class, whatever the format (JSON, XML, text), so a retry
+    policy has a single thing to catch. ``path`` is where in the value the problem is
+    (``$.tags[3]``), ``text`` the answer that was rejected.
+    """
+
+    def __init__(self, message: str, path: str = "$", text: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.text = text
+
+
+class CallFailed(SynthError):
+    """A model call ran out of its budget or hit an error that retrying cannot fix.
+
+    ``attempts`` lists every attempt made (number, kind, reason, seconds), so the message
+    and the attribute both say what was tried and why it failed.
+    """
+
+    def __init__(self, message: str, attempts: tuple[object, ...] = ()) -> None:
+        super().__init__(message)
+        self.attempts = attempts
