@@ -99,4 +99,44 @@ __all__ = [
 # (imports, then `__all__ += [...]`)
 
 # -- LLM ---------------------------------------------------------------------------------
-# (imports, then `__all__ += [...]`)
+# synth.llm imports openai only when a request is sent, so this stays light.
+from synth.core.errors import CallFailed, OutputInvalid
+from synth.llm import (
+    AiCallParameters,
+    CallParameters,
+    CallResult,
+    Client,
+    ResponseCache,
+    RetryPolicy,
+    RunReport,
+    StructuredAiCall,
+    StructuredAiCallConfig,
+    StructuredCall,
+    StructuredCallConfig,
+    auto_formatter_for_type,
+    auto_parser_for_type,
+    llm,
+    llm_text,
+    run_dataset,
+)
+
+__all__ += [
+    "AiCallParameters",
+    "CallFailed",
+    "CallParameters",
+    "CallResult",
+    "Client",
+    "OutputInvalid",
+    "ResponseCache",
+    "RetryPolicy",
+    "RunReport",
+    "StructuredAiCall",
+    "StructuredAiCallConfig",
+    "StructuredCall",
+    "StructuredCallConfig",
+    "auto_formatter_for_type",
+    "auto_parser_for_type",
+    "llm",
+    "llm_text",
+    "run_dataset",
+]
