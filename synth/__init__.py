@@ -176,4 +176,44 @@ from synth.dataset import DatasetResult, Recipe, write_dataset
 __all__ += ["DatasetError", "DatasetResult", "MissingExtra", "Recipe", "write_dataset"]
 
 # -- LLM ---------------------------------------------------------------------------------
-# (imports, then `__all__ += [...]`)
+# synth.llm imports openai only when a request is sent, so this stays light.
+from synth.core.errors import CallFailed, OutputInvalid
+from synth.llm import (
+    AiCallParameters,
+    CallParameters,
+    CallResult,
+    Client,
+    ResponseCache,
+    RetryPolicy,
+    RunReport,
+    StructuredAiCall,
+    StructuredAiCallConfig,
+    StructuredCall,
+    StructuredCallConfig,
+    auto_formatter_for_type,
+    auto_parser_for_type,
+    llm,
+    llm_text,
+    run_dataset,
+)
+
+__all__ += [
+    "AiCallParameters",
+    "CallFailed",
+    "CallParameters",
+    "CallResult",
+    "Client",
+    "OutputInvalid",
+    "ResponseCache",
+    "RetryPolicy",
+    "RunReport",
+    "StructuredAiCall",
+    "StructuredAiCallConfig",
+    "StructuredCall",
+    "StructuredCallConfig",
+    "auto_formatter_for_type",
+    "auto_parser_for_type",
+    "llm",
+    "llm_text",
+    "run_dataset",
+]
