@@ -226,15 +226,34 @@ def _fill(template: str, letters: str | None = None) -> Fn:
     if not blocks:
         return lambda rng: template
     fmt = _percent_format(pieces)
-    if len(blocks) == 1:
-        (block,) = blocks
+    classes = dict(_CLASSES)
+    if letters is not None:
+        classes["?"] = (letters, False)
+    used = [c for c in classes if c in template]
+    if not any(classes[c][1] for c in used):
+        # No coin flips (the usual '$##-$##-####'): one closure with the loops inlined.
+        # Each class, in draw order, with the slots (placeholder numbers in position order)
+        # its draws go to.
+        spots = [c for c in template if c in classes]
+        specs = tuple(
+            (classes[c][0], len(classes[c][0]), len(classes[c][0]).bit_length(),
+             tuple(i for i, x in enumerate(spots) if x == c))
+            for c in used
+        )  # fmt: skip
+        blank = [""] * len(spots)
 
-        def fill_one_class(rng: random.Random) -> str:
-            values: list[str] = []
-            block(rng.getrandbits, values)
+        def fill_no_coin(rng: random.Random) -> str:
+            getrandbits = rng.getrandbits
+            values = blank.copy()
+            for table, n, k, slots in specs:
+                for slot in slots:
+                    r = getrandbits(k)
+                    while r >= n:
+                        r = getrandbits(k)
+                    values[slot] = table[r]
             return fmt % tuple(values)
 
-        return fill_one_class
+        return fill_no_coin
 
     def fill(rng: random.Random) -> str:
         values: list[str] = []
@@ -346,6 +365,9 @@ class _Compiler:
         if len(pairs) == 2:
             (f1, l1), (f2, l2) = pairs
             return lambda rng: head + f1(rng) + l1 + f2(rng) + l2
+        if len(pairs) == 3:
+            (f1, l1), (f2, l2), (f3, l3) = pairs
+            return lambda rng: head + f1(rng) + l1 + f2(rng) + l2 + f3(rng) + l3
 
         def parse(rng: random.Random) -> str:
             out = head
@@ -607,29 +629,47 @@ def _user_name_format(c: _Compiler, fmt: str, post: Callable[[str], str]) -> Fn:
     specials = set(_CLASSES) | {"?"}
     kept = ["".join(ch for ch in lit if ch.isalnum() or ch == "_" or ch in specials)
             for lit in literals]  # fmt: skip
-    n_tokens = len(tables)
     marker = "\x00"
-    pieces, blocks, ranks = _placeholders(marker.join(kept), letters.lower())
-    # Slots in position order: a token (marker) or a placeholder (its rank in draw order,
-    # after the token values in `values`).
-    fmt_parts, positions, token_no = [], [], 0
-    for i, piece in enumerate(pieces):
-        chunks = piece.split(marker)
-        for j, chunk in enumerate(chunks):
-            fmt_parts.append(chunk)
-            if j < len(chunks) - 1:
-                positions.append(token_no)
-                token_no += 1
-        if i < len(pieces) - 1:
-            positions.append(n_tokens + ranks[i])
-    fmt = _percent_format(fmt_parts)
+    skeleton = marker.join(kept)
+    classes = dict(_CLASSES)
+    classes["?"] = (letters.lower(), False)
+    if any(classes[ch][1] for ch in skeleton if ch in classes):
+        return slow  # coin-flip placeholders ('!', '@'): not worth a fast path
+    # Slots in position order: tokens (markers) and placeholders; literals in between.
+    slot_chars = [ch for ch in skeleton if ch == marker or ch in classes]
+    pieces, current = [], []
+    for ch in skeleton:
+        if ch == marker or ch in classes:
+            pieces.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    pieces.append("".join(current))
+    fmt = _percent_format(pieces)
+    token_slots = [i for i, ch in enumerate(slot_chars) if ch == marker]
+    token_specs = tuple(
+        (t, pick, slot) for (t, pick), slot in zip(tables, token_slots, strict=True)
+    )
+    class_specs = tuple(
+        (classes[c][0], len(classes[c][0]), len(classes[c][0]).bit_length(),
+         tuple(i for i, ch in enumerate(slot_chars) if ch == c))
+        for c in classes
+        if c in slot_chars
+    )  # fmt: skip
+    blank = [""] * len(slot_chars)
 
     def fast(rng: random.Random) -> str:
-        values = [table[pick(rng)] for table, pick in tables]
+        values = blank.copy()
+        for table, pick, slot in token_specs:
+            values[slot] = table[pick(rng)]
         getrandbits = rng.getrandbits
-        for block in blocks:
-            block(getrandbits, values)
-        return fmt % tuple([values[i] for i in positions])
+        for table, n, k, slots in class_specs:
+            for slot in slots:
+                r = getrandbits(k)
+                while r >= n:
+                    r = getrandbits(k)
+                values[slot] = table[r]
+        return fmt % tuple(values)
 
     return fast
 
@@ -799,10 +839,29 @@ def _sentence_fn(c: _Compiler, nb_words: int, variable: bool, ext: Any) -> Fn | 
     draw = _words_fn(words)
     p = c.provider("sentence")
     joint, stop = p.word_connector, p.sentence_punctuation
-    nb = _nb_elements(nb_words) if variable else (lambda rng: nb_words)
+    if not variable:
+
+        def fixed_sentence(rng: random.Random) -> str:
+            chosen = draw(rng, nb_words)
+            chosen[0] = chosen[0].title()
+            return joint.join(chosen) + stop
+
+        return fixed_sentence
+
+    # The hot path, inlined: randomize_nb_elements(nb_words, min=1) (randint(60, 140)),
+    # then words(nb): choice() for one word, choices(k=nb) for more.
+    size = float(len(words))
 
     def sentence(rng: random.Random) -> str:
-        chosen = draw(rng, nb(rng))
+        r = rng.getrandbits(7)
+        while r >= 81:
+            r = rng.getrandbits(7)
+        nb = int(nb_words * (60 + r) / 100)
+        if nb > 1:
+            rand = rng.random
+            chosen = [words[floor(rand() * size)] for _ in range(nb)]
+        else:
+            chosen = draw(rng, 1)
         chosen[0] = chosen[0].title()
         return joint.join(chosen) + stop
 
