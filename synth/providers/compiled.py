@@ -226,21 +226,10 @@ def _fill(template: str, letters: str | None = None) -> Fn:
     if not blocks:
         return lambda rng: template
     fmt = _percent_format(pieces)
-    classes = dict(_CLASSES)
-    if letters is not None:
-        classes["?"] = (letters, False)
-    used = [c for c in classes if c in template]
-    if not any(classes[c][1] for c in used):
+    plan = _fill_plan(template, letters)
+    if plan is not None:
         # No coin flips (the usual '$##-$##-####'): one closure with the loops inlined.
-        # Each class, in draw order, with the slots (placeholder numbers in position order)
-        # its draws go to.
-        spots = [c for c in template if c in classes]
-        specs = tuple(
-            (classes[c][0], len(classes[c][0]), len(classes[c][0]).bit_length(),
-             tuple(i for i, x in enumerate(spots) if x == c))
-            for c in used
-        )  # fmt: skip
-        blank = [""] * len(spots)
+        fmt, specs, blank = plan
 
         def fill_no_coin(rng: random.Random) -> str:
             getrandbits = rng.getrandbits
@@ -263,6 +252,56 @@ def _fill(template: str, letters: str | None = None) -> Fn:
         return fmt % tuple([values[i] for i in ranks])
 
     return fill
+
+
+FillPlan = tuple[str, tuple[tuple[str, int, int, tuple[int, ...]], ...], list[str]]
+
+
+def _fill_plan(template: str, letters: str | None = None) -> FillPlan | None:
+    """How to fill a template without coin-flip placeholders: a ``%s`` format, each class
+    (in draw order) with its table, size, bit count and slots, and the blank slot list.
+    None when a '!' or '@' placeholder needs a coin flip."""
+    classes = dict(_CLASSES)
+    if letters is not None:
+        classes["?"] = (letters, False)
+    used = [c for c in classes if c in template]
+    if any(classes[c][1] for c in used):
+        return None
+    pieces, _, _ = _placeholders(template, letters)
+    spots = [c for c in template if c in classes]
+    specs = tuple(
+        (classes[c][0], len(classes[c][0]), len(classes[c][0]).bit_length(),
+         tuple(i for i, x in enumerate(spots) if x == c))
+        for c in used
+    )  # fmt: skip
+    return _percent_format(pieces), specs, [""] * len(spots)
+
+
+def _dispatch_fills(formats: Any) -> Fn:
+    """``numerify(random_element(formats))`` in one closure (pick and fill inlined)."""
+    keys = tuple(formats.keys() if isinstance(formats, dict) else formats)
+    plans = tuple(_fill_plan(f) for f in keys)
+    if isinstance(formats, dict) or any(p is None for p in plans):
+        return _dispatch(formats, tuple(_fill(f) for f in keys))
+    count = len(plans)
+    bits = count.bit_length()
+
+    def pick_and_fill(rng: random.Random) -> str:
+        getrandbits = rng.getrandbits
+        r = getrandbits(bits)
+        while r >= count:
+            r = getrandbits(bits)
+        fmt, specs, blank = plans[r]
+        values = blank.copy()
+        for table, n, k, slots in specs:
+            for slot in slots:
+                r = getrandbits(k)
+                while r >= n:
+                    r = getrandbits(k)
+                values[slot] = table[r]
+        return fmt % tuple(values)
+
+    return pick_and_fill
 
 
 def _digit_draw(table: str, maybe_empty: bool) -> Fn:
@@ -538,8 +577,7 @@ _NUMERIFIED = {
 def _numerified(name: str, attr: str) -> Builder:
     def build(c: _Compiler, args: dict[str, Any]) -> Fn:
         formats = getattr(c.provider(name), attr)
-        keys = tuple(formats.keys() if isinstance(formats, dict) else formats)
-        return _dispatch(formats, tuple(_fill(f) for f in keys))
+        return _dispatch_fills(formats)
 
     return build
 
