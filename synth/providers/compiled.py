@@ -982,7 +982,15 @@ def _uuid4(c: _Compiler, args: dict[str, Any]) -> Fn | None:
     cast = args.get("cast_to", str)
     UUID = uuid.UUID
     if cast is str:
-        return lambda rng: str(UUID(int=rng.getrandbits(128), version=4))
+        # What str(UUID(int=bits, version=4)) computes, without building the UUID object.
+        clear = ~(0xC000 << 48) & ~(0xF000 << 64)
+        stamp = (0x8000 << 48) | (4 << 76)
+
+        def uuid4_str(rng: random.Random) -> str:
+            h = "%032x" % ((rng.getrandbits(128) & clear) | stamp)
+            return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+        return uuid4_str
     if cast is None:
         return lambda rng: UUID(int=rng.getrandbits(128), version=4)
     return None
