@@ -389,10 +389,11 @@ it makes the rng calls Faker makes: every digit of a phone or building number is
 through `choices()` with cumulative weights. That is the "rng calls per record" line,
 against about 20 for the lean floor, which takes one `getrandbits` per phone-number group
 and uniform name picks. What remains is the Python calls through the compiled closures
-and the kernel's record and stream. A hand-written floor that
-shapes its fields like Faker's (weighted names, a choice of formats, digit-by-digit
-numbers) runs at about synth's speed: the cost is fidelity, not overhead. Seeding one
-`random.Random` per block of 64 records is a negligible share of a record."""
+and the kernel's record and stream. A hand-written floor that shapes its fields like
+Faker's (weighted names, a choice of formats, digit-by-digit numbers) runs at about
+synth's speed: the cost is fidelity, not overhead. Seeding one `random.Random` per block
+of 64 records costs about 0.1 us per record: a tenth of a tiny three-field record, under
+1% of the 10-field one."""
 
 
 def write_results(table: str, n: int, n_faker: int) -> None:
@@ -410,7 +411,7 @@ def write_results(table: str, n: int, n_faker: int) -> None:
         f"{platform.python_version()}, Faker {faker.VERSION}, orjson {orjson.__version__}, "
         f"{platform.machine()}, {os.cpu_count()} cores shared with other jobs (load average "
         f"{os.getloadavg()[0]:.1f} at the end), {dt.date.today().isoformat()}.\n\n"
-        f"{table}\n\n{ANALYSIS}\n"
+        f"{table}\n\n{ANALYSIS}\n\n"
     )
     path.write_text(text[:start] + body + text[end:])
 

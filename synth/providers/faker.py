@@ -13,6 +13,7 @@ Faker is imported on first use, so ``import synth`` stays fast.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import inspect
 import random
 import threading
@@ -93,6 +94,7 @@ _generators: dict[str, Any] = {}
 _names: dict[str, frozenset[str]] = {}
 
 
+@functools.cache
 def available_locales() -> tuple[str, ...]:
     """The locales the installed Faker supports, sorted."""
     from faker.config import AVAILABLE_LOCALES
