@@ -98,7 +98,12 @@ _SHORT_DOMAINS = ("example.com", "example.org", "example.net", "mail.com", "test
 
 
 def _email_exact(rng: random.Random, n: int) -> str:
-    local = min(64, max(1, n - 12))
+    if n >= 13:
+        local = min(64, n - 12)  # a realistic domain (example.com) when there is room
+    elif n >= 6:
+        local = n - 1 - max(4, (n - 1) // 2)  # a domain with a dot: x.io, ab.com
+    else:
+        local = 1
     domain = n - 1 - local
     fitting = [d for d in _SHORT_DOMAINS if len(d) == domain]
     host = fitting[randbelow(rng, len(fitting))] if fitting else _hostname_exact(rng, domain)
@@ -445,6 +450,8 @@ class _Spec:
     min_len: int
     max_len: int | None = None
     gaps: frozenset[int] = frozenset()
+    #: Built values prefer at least this length when the bounds allow (x.io, not x).
+    preferred_min: int = 0
 
     def allows(self, n: int) -> bool:
         return (
@@ -456,13 +463,13 @@ def _specs() -> dict[str, _Spec]:
     email = fake("email")
     uri = _uris()
     iri = one_of(_uris(), _uris(True))
-    hostname = _Spec(HOSTNAMES, _hostname_exact, 1, 253)
+    hostname = _Spec(HOSTNAMES, _hostname_exact, 1, 253, preferred_min=4)
     ipv4 = _Spec(_ipv4s(), _ipv4_exact, 7, 15)
     table = {
-        "email": _Spec(email, _email_exact, 3, 318),
-        "idn-email": _Spec(email, _email_exact, 3, 318),
+        "email": _Spec(email, _email_exact, 3, 318, preferred_min=6),
+        "idn-email": _Spec(email, _email_exact, 3, 318, preferred_min=6),
         "hostname": hostname,
-        "idn-hostname": _Spec(_IDN_HOSTNAMES, _hostname_exact, 1, 253),
+        "idn-hostname": _Spec(_IDN_HOSTNAMES, _hostname_exact, 1, 253, preferred_min=4),
         "ipv4": ipv4,
         "ipv6": _Spec(_ipv6s(), _ipv6_exact, 2, 39),
         "uri": _Spec(uri, _uri_exact, 2),
@@ -491,6 +498,31 @@ _SPECS = _specs()
 
 #: The names of the formats synth generates out of the box.
 FORMAT_NAMES: frozenset[str] = frozenset(_SPECS)
+
+
+_POOL_DRAWS = 2000
+_pools: dict[str, tuple[str, ...]] = {}
+
+
+def _pool(name: str) -> tuple[str, ...]:
+    """Distinct realistic values of a built-in format, drawn once with a fixed seed."""
+    values = _pools.get(name)
+    if values is None:
+        draw = _SPECS[name].gen._fn
+        rng = random.Random(0)
+        values = tuple(sorted({draw(rng) for _ in range(_POOL_DRAWS)}))
+        _pools[name] = values
+    return values
+
+
+@attrs.frozen(repr=False)
+class _PickFitting:
+    """Builds "a value of length n" by picking among realistic values that fit the bounds."""
+
+    values: tuple[str, ...]
+
+    def __call__(self, rng: random.Random, n: int) -> str:
+        return self.values[randbelow(rng, len(self.values))]
 
 
 @attrs.frozen(repr=False)
@@ -618,7 +650,13 @@ def format_gen(
             + f"; no value fits minLength={lo}, maxLength={max_length}",
             keyword="format",
         )
+    preferred = tuple(n for n in lengths if n >= spec.preferred_min)
+    lengths = preferred or lengths
     if max_length is None:
         # Built values stay near the minimum; realistic ones may be longer.
         lengths = lengths[: LENGTH_SPAN + 1]
-    return _Format(name, spec.gen, spec.exact, lengths, min_length, max_length)
+    # Enough realistic values fit the bounds: pick among them instead of building.
+    hi = float("inf") if max_length is None else max_length
+    fitting = tuple(v for v in _pool(name) if lo <= len(v) <= hi)
+    exact = _PickFitting(fitting) if len(fitting) >= 20 else spec.exact
+    return _Format(name, spec.gen, exact, lengths, min_length, max_length)
