@@ -621,6 +621,8 @@ def format_gen(
         raise InvalidArgument(f"format_gen() expects name to be a str, got name={name!r}")
     _check_length(min_length, "min_length")
     _check_length(max_length, "max_length")
+    if min_length == 0:
+        min_length = None  # the same as no lower bound
     bounded = min_length is not None or max_length is not None
     lo = min_length or 0
     if max_length is not None and lo > max_length:

@@ -435,6 +435,8 @@ def realistic_for(
         )
     _check_length(min_length, "min_length")
     _check_length(max_length, "max_length")
+    if min_length == 0:
+        min_length = None  # the same as no lower bound
     kind = _lookup(property_name)
     if kind is None:
         return None
