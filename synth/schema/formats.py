@@ -20,13 +20,12 @@ import datetime as dt
 import ipaddress
 import random
 import string
-from collections.abc import Callable, Mapping
-from types import MappingProxyType
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import attrs
 
-from synth.core.combinators import composite, one_of, sampled_from
 from synth.core.errors import InvalidArgument, UnsatisfiableSchema
 from synth.core.gen import DrawFn, Gen, check_gen
 from synth.core.pretty import call_repr
@@ -239,93 +238,8 @@ _SUBDOMAINS = ("www", "api", "mail", "app", "cdn", "static", "dev", "shop", "doc
 _IDN_LABELS = ("münchen", "bücher", "café", "straße", "köln", "zürich", "東京", "例え", "пример")
 _IDN_TLDS = ("de", "ch", "com", "jp", "org", "net")
 _UNICODE_WORDS = ("café", "über", "niño", "東京", "документы", "straße", "résumé", "ñandú")
-
-
-@composite
-def _hostnames(draw: Callable[[Gen[Any]], Any]) -> str:
-    domain = draw(fake("domain_name"))
-    if draw(_COIN):
-        return f"{draw(sampled_from(_SUBDOMAINS))}.{domain}"
-    return domain
-
-
-@composite
-def _idn_hostnames(draw: Callable[[Gen[Any]], Any]) -> str:
-    if draw(_COIN):
-        return draw(HOSTNAMES)
-    return f"{draw(sampled_from(_IDN_LABELS))}.{draw(sampled_from(_IDN_TLDS))}"
-
-
-@composite
-def _paths(draw: Callable[[Gen[Any]], Any], unicode: bool = False) -> str:
-    words = [draw(fake("word")) for _ in range(draw(_COUNT))]
-    if unicode and words:
-        words[-1] = draw(sampled_from(_UNICODE_WORDS))
-    if draw(_COIN) and words:
-        words.append(str(draw(_SMALL_INT)))
-    return "/" + "/".join(words)
-
-
-@composite
-def _queries(draw: Callable[[Gen[Any]], Any]) -> str:
-    if draw(_COIN):
-        return ""
-    return f"?{draw(fake('word'))}={draw(_SMALL_INT)}"
-
-
-@composite
-def _uris(draw: Callable[[Gen[Any]], Any], unicode: bool = False) -> str:
-    host = draw(_IDN_HOSTNAMES if unicode else HOSTNAMES)
-    scheme = "https" if draw(_FOUR) else "http"
-    return f"{scheme}://{host}{draw(_paths(unicode))}{draw(_queries())}"
-
-
-@composite
-def _uri_references(draw: Callable[[Gen[Any]], Any], unicode: bool = False) -> str:
-    kind = draw(_FOUR)
-    if kind == 0:
-        return draw(_uris(unicode))
-    if kind == 1:
-        return draw(_paths(unicode)) + draw(_queries())
-    if kind == 2:
-        return "../" + draw(_paths(unicode)).lstrip("/")
-    return "#" + draw(fake("word"))
-
-
 _TEMPLATE_EXPRESSIONS = ("{id}", "{+path}", "{/segments*}", "{name}", "{user_id}", "{#section}")
 _TEMPLATE_QUERIES = ("", "{?page,limit}", "{?q}", "{&offset}", "{?fields*}")
-
-
-@composite
-def _uri_templates(draw: Callable[[Gen[Any]], Any]) -> str:
-    host = draw(HOSTNAMES)
-    segments = [draw(fake("word")) for _ in range(draw(_COUNT))]
-    path = "/".join([*segments, draw(sampled_from(_TEMPLATE_EXPRESSIONS))])
-    return f"https://{host}/{path}{draw(sampled_from(_TEMPLATE_QUERIES))}"
-
-
-@composite
-def _json_pointers(draw: Callable[[Gen[Any]], Any]) -> str:
-    tokens = []
-    for _ in range(draw(_COUNT)):
-        kind = draw(_FOUR)
-        if kind == 0:
-            tokens.append(str(draw(_SMALL_INT)))
-        elif kind == 1:
-            escape = draw(sampled_from(("~0", "~1")))
-            tokens.append(draw(fake("word")) + escape + draw(fake("word")))
-        else:
-            tokens.append(draw(fake("word")))
-    return "".join("/" + t for t in tokens)
-
-
-@composite
-def _relative_json_pointers(draw: Callable[[Gen[Any]], Any]) -> str:
-    # Up to two digits: jsonschema 4.26 rejects any digit that follows a 0 ("100").
-    up = str(draw(_UP_INT))
-    return up + ("#" if draw(_FOUR) == 0 else draw(JSON_POINTERS))
-
-
 _REGEX_PIECES = (
     r"[a-z]+",
     r"\d{3}",
@@ -340,101 +254,151 @@ _REGEX_PIECES = (
     r"(?:x|y)?",
     r"[^/]+",
 )
+_SECONDS = int((DEFAULT_MAX_DATETIME - DEFAULT_MIN_DATETIME).total_seconds()) + 1
 
 
-@composite
-def _regexes(draw: Callable[[Gen[Any]], Any]) -> str:
-    body = "".join(draw(sampled_from(_REGEX_PIECES)) for _ in range(draw(_COUNT) + 1))
-    return ("^" + body + "$") if draw(_COIN) else body
+def _pick(rng: random.Random, options: tuple[str, ...]) -> str:
+    return options[randbelow(rng, len(options))]
 
 
-@composite
-def _durations(draw: Callable[[Gen[Any]], Any]) -> str:
-    n = draw(_SMALL_INT) + 1
-    kind = draw(_FORMS)
-    if kind == 0:
-        return f"P{n}D"
-    if kind == 1:
-        return f"PT{n % 24}H{draw(_MINUTES)}M"
-    if kind == 2:
-        return f"P{n % 5}Y{n % 12}M{n % 28}D"
-    if kind == 3:
-        return f"P{n % 52 + 1}W"
-    if kind == 4:
-        return f"PT{draw(_MINUTES)}M{draw(_MINUTES)}S"
-    return f"P{n % 30}DT{n % 24}H"
+class _Realistic:
+    """Draw functions for the realistic values of each format.
 
+    Faker-backed parts (domain names, words) are compiled once, here, so a draw is a
+    chain of plain function calls.
+    """
 
-@composite
-def _datetimes(draw: Callable[[Gen[Any]], Any]) -> str:
-    moment = _moment_gen_draw(draw)
-    millis = f".{draw(_MILLIS):03d}" if draw(_FOUR) == 0 else ""
-    zone = "Z" if draw(_COIN) else draw(sampled_from(_OFFSETS))
-    return moment.isoformat() + millis + zone
+    def __init__(self) -> None:
+        self.domain = fake("domain_name")._fn
+        self.word = fake("word")._fn
 
+    def hostname(self, rng: random.Random) -> str:
+        domain = self.domain(rng)
+        return f"{_pick(rng, _SUBDOMAINS)}.{domain}" if rng.random() < 0.5 else domain
 
-@composite
-def _times(draw: Callable[[Gen[Any]], Any]) -> str:
-    moment = _moment_gen_draw(draw)
-    millis = f".{draw(_MILLIS):03d}" if draw(_FOUR) == 0 else ""
-    zone = "Z" if draw(_COIN) else draw(sampled_from(_OFFSETS))
-    return moment.time().isoformat() + millis + zone
+    def idn_hostname(self, rng: random.Random) -> str:
+        if rng.random() < 0.5:
+            return self.hostname(rng)
+        return f"{_pick(rng, _IDN_LABELS)}.{_pick(rng, _IDN_TLDS)}"
 
+    def path(self, rng: random.Random, unicode: bool = False) -> str:
+        words = [self.word(rng) for _ in range(randbelow(rng, 4))]
+        if unicode and words:
+            words[-1] = _pick(rng, _UNICODE_WORDS)
+        if words and rng.random() < 0.5:
+            words.append(str(randbelow(rng, 100)))
+        return "/" + "/".join(words)
 
-@composite
-def _ipv4s(draw: Callable[[Gen[Any]], Any]) -> str:
-    return ".".join(str(draw(_BYTE)) for _ in range(4))
+    def query(self, rng: random.Random) -> str:
+        return "" if rng.random() < 0.5 else f"?{self.word(rng)}={randbelow(rng, 100)}"
 
+    def uri(self, rng: random.Random, unicode: bool = False) -> str:
+        host = self.idn_hostname(rng) if unicode else self.hostname(rng)
+        scheme = "https" if randbelow(rng, 4) else "http"
+        return f"{scheme}://{host}{self.path(rng, unicode)}{self.query(rng)}"
 
-@composite
-def _ipv6s(draw: Callable[[Gen[Any]], Any]) -> str:
-    address = ipaddress.IPv6Address(draw(_BITS128))
-    kind = draw(_FOUR)
-    if kind == 0:
-        return address.exploded
-    if kind == 1:
-        # a short, compressed address like 2001:db8::1
-        prefix = sampled_from(("2001:db8", "fe80", "fd00", "2a00:1450"))
-        return f"{draw(prefix)}::{draw(_BYTE):x}"
-    return str(address)
+    def iri(self, rng: random.Random) -> str:
+        return self.uri(rng, unicode=rng.random() < 0.5)
 
+    def uri_reference(self, rng: random.Random, unicode: bool = False) -> str:
+        kind = randbelow(rng, 4)
+        if kind == 0:
+            return self.uri(rng, unicode)
+        if kind == 1:
+            return self.path(rng, unicode) + self.query(rng)
+        if kind == 2:
+            return "../" + self.path(rng, unicode).lstrip("/")
+        return "#" + self.word(rng)
 
-def _moment_gen_draw(draw: Callable[[Gen[Any]], Any]) -> dt.datetime:
-    return DEFAULT_MIN_DATETIME + dt.timedelta(seconds=draw(_SECONDS))
+    def iri_reference(self, rng: random.Random) -> str:
+        return self.uri_reference(rng, unicode=rng.random() < 0.5)
+
+    def uri_template(self, rng: random.Random) -> str:
+        segments = [self.word(rng) for _ in range(randbelow(rng, 4))]
+        path = "/".join([*segments, _pick(rng, _TEMPLATE_EXPRESSIONS)])
+        return f"https://{self.hostname(rng)}/{path}{_pick(rng, _TEMPLATE_QUERIES)}"
+
+    def json_pointer(self, rng: random.Random) -> str:
+        tokens = []
+        for _ in range(randbelow(rng, 4)):
+            kind = randbelow(rng, 4)
+            if kind == 0:
+                tokens.append(str(randbelow(rng, 100)))
+            elif kind == 1:  # escaped "~" and "/"
+                tokens.append(self.word(rng) + _pick(rng, ("~0", "~1")) + self.word(rng))
+            else:
+                tokens.append(self.word(rng))
+        return "".join("/" + t for t in tokens)
+
+    def relative_json_pointer(self, rng: random.Random) -> str:
+        # Up to two digits: jsonschema 4.26 rejects any digit that follows a 0 ("100").
+        up = str(randbelow(rng, 100))
+        return up + ("#" if randbelow(rng, 4) == 0 else self.json_pointer(rng))
+
+    @staticmethod
+    def regex(rng: random.Random) -> str:
+        body = "".join(_pick(rng, _REGEX_PIECES) for _ in range(1 + randbelow(rng, 4)))
+        return ("^" + body + "$") if rng.random() < 0.5 else body
+
+    @staticmethod
+    def duration(rng: random.Random) -> str:
+        n = randbelow(rng, 100) + 1
+        kind = randbelow(rng, 6)
+        if kind == 0:
+            return f"P{n}D"
+        if kind == 1:
+            return f"PT{n % 24}H{randbelow(rng, 60)}M"
+        if kind == 2:
+            return f"P{n % 5}Y{n % 12}M{n % 28}D"
+        if kind == 3:
+            return f"P{n % 52 + 1}W"
+        if kind == 4:
+            return f"PT{randbelow(rng, 60)}M{randbelow(rng, 60)}S"
+        return f"P{n % 30}DT{n % 24}H"
+
+    @staticmethod
+    def _stamp(rng: random.Random) -> tuple[dt.datetime, str]:
+        moment = DEFAULT_MIN_DATETIME + dt.timedelta(seconds=randbelow(rng, _SECONDS))
+        millis = f".{randbelow(rng, 1000):03d}" if randbelow(rng, 4) == 0 else ""
+        zone = "Z" if rng.random() < 0.5 else _pick(rng, _OFFSETS)
+        return moment, millis + zone
+
+    def date_time(self, rng: random.Random) -> str:
+        moment, tail = self._stamp(rng)
+        return moment.isoformat() + tail
+
+    def time(self, rng: random.Random) -> str:
+        moment, tail = self._stamp(rng)
+        return moment.time().isoformat() + tail
+
+    @staticmethod
+    def ipv4(rng: random.Random) -> str:
+        return ".".join(str(rng.getrandbits(8)) for _ in range(4))
+
+    @staticmethod
+    def ipv6(rng: random.Random) -> str:
+        address = ipaddress.IPv6Address(rng.getrandbits(128))
+        kind = randbelow(rng, 4)
+        if kind == 0:
+            return address.exploded
+        if kind == 1:  # a short, compressed address like 2001:db8::1f
+            prefix = _pick(rng, ("2001:db8", "fe80", "fd00", "2a00:1450"))
+            return f"{prefix}::{rng.getrandbits(8):x}"
+        return str(address)
 
 
 @attrs.frozen(repr=False)
-class _Bits(Gen[int]):
-    bits: int
+class _Drawn(Gen[str]):
+    """A realistic-value draw function of a format; its repr names the function."""
+
+    label: str
+    fn: Callable[[random.Random], str] = attrs.field(eq=False)
 
     def _compile(self) -> DrawFn:
-        k = self.bits
-        return lambda rng: rng.getrandbits(k)
+        return self.fn
 
-
-@attrs.frozen(repr=False)
-class _Below(Gen[int]):
-    n: int
-
-    def _compile(self) -> DrawFn:
-        return _below_fn(self.n)
-
-
-_COIN = _Below(2)
-_FOUR = _Below(4)
-_FORMS = _Below(6)
-_COUNT = _Below(4)
-_SMALL_INT = _Below(100)
-_UP_INT = _Below(100)
-_BYTE = _Below(256)
-_MINUTES = _Below(60)
-_MILLIS = _Below(1000)
-_BITS128 = _Bits(128)
-_SECONDS = _Below(int((DEFAULT_MAX_DATETIME - DEFAULT_MIN_DATETIME).total_seconds()) + 1)
-
-HOSTNAMES: Gen[str] = _hostnames()
-_IDN_HOSTNAMES: Gen[str] = _idn_hostnames()
-JSON_POINTERS: Gen[str] = _json_pointers()
+    def _default_repr(self) -> str:
+        return self.label
 
 
 # -- the format table ----------------------------------------------------------------------
@@ -460,33 +424,36 @@ class _Spec:
 
 
 def _specs() -> dict[str, _Spec]:
+    r = _Realistic()
+
+    def drawn(name: str) -> Gen[str]:
+        return _Drawn(f"realistic_{name.replace('-', '_')}", getattr(r, name.replace("-", "_")))
+
     email = fake("email")
-    uri = _uris()
-    iri = one_of(_uris(), _uris(True))
-    hostname = _Spec(HOSTNAMES, _hostname_exact, 1, 253, preferred_min=4)
-    ipv4 = _Spec(_ipv4s(), _ipv4_exact, 7, 15)
+    hostname = _Spec(drawn("hostname"), _hostname_exact, 1, 253, preferred_min=4)
+    ipv4 = _Spec(drawn("ipv4"), _ipv4_exact, 7, 15)
     table = {
         "email": _Spec(email, _email_exact, 3, 318, preferred_min=6),
         "idn-email": _Spec(email, _email_exact, 3, 318, preferred_min=6),
         "hostname": hostname,
-        "idn-hostname": _Spec(_IDN_HOSTNAMES, _hostname_exact, 1, 253, preferred_min=4),
+        "idn-hostname": _Spec(drawn("idn-hostname"), _hostname_exact, 1, 253, preferred_min=4),
         "ipv4": ipv4,
-        "ipv6": _Spec(_ipv6s(), _ipv6_exact, 2, 39),
-        "uri": _Spec(uri, _uri_exact, 2),
-        "uri-reference": _Spec(_uri_references(), _uri_reference_exact, 0),
-        "iri": _Spec(iri, _uri_exact, 2),
-        "iri-reference": _Spec(
-            one_of(_uri_references(), _uri_references(True)), _uri_reference_exact, 0
-        ),
-        "uri-template": _Spec(_uri_templates(), _uri_reference_exact, 0),
+        "ipv6": _Spec(drawn("ipv6"), _ipv6_exact, 2, 39),
+        "uri": _Spec(drawn("uri"), _uri_exact, 2),
+        "uri-reference": _Spec(drawn("uri-reference"), _uri_reference_exact, 0),
+        "iri": _Spec(drawn("iri"), _uri_exact, 2),
+        "iri-reference": _Spec(drawn("iri-reference"), _uri_reference_exact, 0),
+        "uri-template": _Spec(drawn("uri-template"), _uri_reference_exact, 0),
         "uuid": _Spec(UUIDS, _uuid_exact, 36, 36),
         "date": _Spec(DATES, _date_exact, 10, 10),
-        "date-time": _Spec(_datetimes(), _datetime_exact, 20, None, frozenset({21})),
-        "time": _Spec(_times(), _time_exact, 9, None, frozenset({10})),
-        "duration": _Spec(_durations(), _duration_exact, 3),
-        "json-pointer": _Spec(JSON_POINTERS, _json_pointer_exact, 0),
-        "relative-json-pointer": _Spec(_relative_json_pointers(), _relative_json_pointer_exact, 1),
-        "regex": _Spec(_regexes(), _regex_exact, 0),
+        "date-time": _Spec(drawn("date-time"), _datetime_exact, 20, None, frozenset({21})),
+        "time": _Spec(drawn("time"), _time_exact, 9, None, frozenset({10})),
+        "duration": _Spec(drawn("duration"), _duration_exact, 3),
+        "json-pointer": _Spec(drawn("json-pointer"), _json_pointer_exact, 0),
+        "relative-json-pointer": _Spec(
+            drawn("relative-json-pointer"), _relative_json_pointer_exact, 1
+        ),
+        "regex": _Spec(drawn("regex"), _regex_exact, 0),
     }
     # Draft 3 names of the same formats.
     table["host-name"] = hostname
@@ -494,10 +461,27 @@ def _specs() -> dict[str, _Spec]:
     return table
 
 
-_SPECS = _specs()
+_table: dict[str, _Spec] = {}
+_table_lock = threading.Lock()
+
+
+def _spec_table() -> dict[str, _Spec]:
+    """The format table, built on first use (building compiles Faker providers)."""
+    if not _table:
+        with _table_lock:
+            if not _table:
+                _table.update(_specs())
+    return _table
+
+
+_NAMES = (
+    "email", "idn-email", "hostname", "idn-hostname", "ipv4", "ipv6", "uri", "uri-reference",
+    "iri", "iri-reference", "uri-template", "uuid", "date", "date-time", "time", "duration",
+    "json-pointer", "relative-json-pointer", "regex", "host-name", "ip-address",
+)  # fmt: skip
 
 #: The names of the formats synth generates out of the box.
-FORMAT_NAMES: frozenset[str] = frozenset(_SPECS)
+FORMAT_NAMES: frozenset[str] = frozenset(_NAMES)
 
 
 _POOL_DRAWS = 2000
@@ -508,7 +492,7 @@ def _pool(name: str) -> tuple[str, ...]:
     """Distinct realistic values of a built-in format, drawn once with a fixed seed."""
     values = _pools.get(name)
     if values is None:
-        draw = _SPECS[name].gen._fn
+        draw = _spec_table()[name].gen._fn
         rng = random.Random(0)
         values = tuple(sorted({draw(rng) for _ in range(_POOL_DRAWS)}))
         _pools[name] = values
@@ -566,14 +550,36 @@ class _Format(Gen[str]):
 
 
 #: Read-only mapping of format name to its default generator (no length bounds).
-DEFAULT_FORMATS: Mapping[str, Gen[str]] = MappingProxyType(
-    {name: _Format(name, spec.gen) for name, spec in _SPECS.items()}
-)
+class _DefaultFormats(Mapping[str, Gen[str]]):
+    """Read-only mapping of format name to generator; generators are built on first use."""
+
+    def __init__(self) -> None:
+        self._gens: dict[str, Gen[str]] = {}
+
+    def __getitem__(self, name: str) -> Gen[str]:
+        gen = self._gens.get(name)
+        if gen is None:
+            if name not in FORMAT_NAMES:
+                raise KeyError(name)
+            gen = self._gens.setdefault(name, _Format(name, _spec_table()[name].gen))
+        return gen
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_NAMES)
+
+    def __len__(self) -> int:
+        return len(_NAMES)
+
+    def __repr__(self) -> str:
+        return f"DEFAULT_FORMATS({', '.join(_NAMES)})"
+
+
+DEFAULT_FORMATS: Mapping[str, Gen[str]] = _DefaultFormats()
 
 
 def format_lengths(name: str) -> tuple[int, int | None] | None:
     """The shortest and longest (``None``: no limit) value of a built-in format."""
-    spec = _SPECS.get(name)
+    spec = _spec_table().get(name)
     return None if spec is None else (spec.min_len, spec.max_len)
 
 
@@ -635,7 +641,7 @@ def format_gen(
         if not bounded:
             return gen
         return gen.filter(_LengthBetween(lo, float("inf") if max_length is None else max_length))
-    spec = _SPECS.get(name)
+    spec = _spec_table().get(name)
     if spec is None:
         return None
     if not bounded:

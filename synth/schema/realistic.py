@@ -133,14 +133,27 @@ def _sku_exact(rng: random.Random, n: int) -> str:
     return _letters(rng, string.ascii_uppercase + string.digits, n)
 
 
-@attrs.frozen
 class _Kind:
-    """A kind of realistic value: its generator, lengths it can be built with, a builder."""
+    """A kind of realistic value: its generator (built on first use), the lengths it can
+    be built with, and a builder of a value of an exact length."""
 
-    gen: Gen[str]
-    exact: Exact | None
-    min_len: int = 1
-    max_len: int | None = None
+    __slots__ = ("_gen", "exact", "make", "max_len", "min_len")
+
+    def __init__(
+        self,
+        make: Callable[[], Gen[str]],
+        exact: Exact | None,
+        min_len: int = 1,
+        max_len: int | None = None,
+    ) -> None:
+        self.make, self.exact, self.min_len, self.max_len = make, exact, min_len, max_len
+        self._gen: Gen[str] | None = None
+
+    @property
+    def gen(self) -> Gen[str]:
+        if self._gen is None:
+            self._gen = self.make()
+        return self._gen
 
 
 @attrs.frozen
@@ -150,8 +163,8 @@ class _FormatKind:
     format: str
 
 
-def _faker(provider: str, exact: Exact, min_len: int = 1, **kwargs: Any) -> _Kind:
-    return _Kind(fake(provider, **kwargs), exact, min_len)
+def _faker(provider: str, exact: Exact | None, min_len: int = 1, **kwargs: Any) -> _Kind:
+    return _Kind(lambda: fake(provider, **kwargs), exact, min_len)
 
 
 def _kinds() -> dict[str, _Kind | _FormatKind]:
@@ -169,7 +182,10 @@ def _kinds() -> dict[str, _Kind | _FormatKind]:
     street = _faker("street_address", _name_exact)
     text = _faker("paragraph", _text_exact, nb_sentences=2)
     sentence = _faker("sentence", _text_exact)
-    title = _Kind(fake("sentence", nb_words=4).map(_drop_period), _name_exact)
+    title = _Kind(lambda: fake("sentence", nb_words=4).map(_drop_period), _name_exact)
+    currency = _Kind(lambda: fake("currency_code"), None, 3, 3)
+    language = _Kind(lambda: fake("language_code"), _lower_exact, 2, 3)
+    color = _faker("color_name", _lower_exact)
     email = _FormatKind("email")
     url = _FormatKind("uri")
     stamp = _FormatKind("date-time")
@@ -206,7 +222,7 @@ def _kinds() -> dict[str, _Kind | _FormatKind]:
         "town": city,
         "country": country,
         "country_name": country,
-        "country_code": _Kind(fake("country_code"), None, 2, 2),
+        "country_code": _Kind(lambda: fake("country_code"), None, 2, 2),
         "state": state,
         "region": state,
         "province": state,
@@ -270,17 +286,17 @@ def _kinds() -> dict[str, _Kind | _FormatKind]:
         "domain_name": host,
         "hostname": host,
         "host": host,
-        "currency": _Kind(fake("currency_code"), None, 3, 3),
-        "currency_code": _Kind(fake("currency_code"), None, 3, 3),
-        "color": _faker("color_name", _lower_exact),
-        "colour": _faker("color_name", _lower_exact),
-        "language": _Kind(fake("language_code"), _lower_exact, 2, 3),
-        "language_code": _Kind(fake("language_code"), _lower_exact, 2, 3),
-        "locale": _Kind(fake("locale"), None, 5, 6),
+        "currency": currency,
+        "currency_code": currency,
+        "color": color,
+        "colour": color,
+        "language": language,
+        "language_code": language,
+        "locale": _Kind(lambda: fake("locale"), None, 5, 6),
         "uuid": uuid,
         "guid": uuid,
         "id": uuid,
-        "sku": _Kind(from_regex(r"[A-Z]{3}-[0-9]{5}"), _sku_exact),
+        "sku": _Kind(lambda: from_regex(r"[A-Z]{3}-[0-9]{5}"), _sku_exact),
         "slug": _faker("slug", _slug_exact),
     }
     return table
