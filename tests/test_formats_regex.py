@@ -187,6 +187,9 @@ def test_length_bounds_with_tricky_gaps() -> None:
     with pytest.raises(UnsupportedPattern) as info:
         from_regex(r"a{10}|b{100}", min_size=11, max_size=99)
     assert info.value.feature == "length"
+    with pytest.raises(UnsupportedPattern) as info:
+        from_regex(r"[a-z]+", min_size=300_000)
+    assert info.value.feature == "length budget"
     long = from_regex(r"a{10}|b{100}", min_size=11)
     assert long.draw(random.Random(0)) == "b" * 100
 
