@@ -367,3 +367,11 @@ def test_generated_patterns(
     for _ in range(20):
         s = sized.draw(rng)
         assert lo <= len(s) <= hi and compiled.fullmatch(s), (pattern, lo, hi, s)
+    try:
+        padded = from_regex(pattern, flags=flags, fullmatch=False, min_size=lo, max_size=hi)
+    except UnsupportedPattern as e:
+        assert e.feature == "length"
+        return
+    for _ in range(20):
+        s = padded.draw(rng)
+        assert lo <= len(s) <= hi and compiled.search(s), (pattern, lo, hi, s)
