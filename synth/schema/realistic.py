@@ -31,7 +31,7 @@ from synth.core.pretty import call_repr
 from synth.core.primitives import _below_fn, randbelow
 from synth.providers import fake
 from synth.schema.formats import format_gen, format_lengths
-from synth.text.regex import from_regex
+from synth.compilers.regex import from_regex
 
 __all__ = ["REALISTIC_NAMES", "normalise_name", "realistic_for", "realistic_lengths"]
 
