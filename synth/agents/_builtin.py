@@ -449,6 +449,17 @@ class ExecuteQuery(Behaviour):
                 (self._delete, 6),
             ]
         )
+        # Follow-ups only read: an agent double-checks, it does not delete more.
+        self.read_pattern = weighted_chooser(
+            [
+                (self._by_id, 14),
+                (self._recent, 20),
+                (self._window, 12),
+                (self._count_by, 14),
+                (self._total, 10),
+                (self._join, 10),
+            ]
+        )
         self.failure = chooser(
             [
                 ("OperationalError", "database is locked"),
@@ -475,7 +486,7 @@ class ExecuteQuery(Behaviour):
         self, rng: random.Random, args: dict[str, Any], ctx: Any
     ) -> tuple[dict[str, Any], Any]:
         for _ in range(20):
-            q = self.pattern(rng)(rng, ctx.table)
+            q = self.read_pattern(rng)(rng, ctx.table)
             if q is not None and q.sql != ctx.sql:
                 new: dict[str, Any] = {"query": q.sql}
                 if q.params or "params" in args:
@@ -650,7 +661,7 @@ class ExecuteQuery(Behaviour):
             "inserted",
             f"INSERT INTO {t.name} ({', '.join(cols)}) VALUES ({marks})",
             params,
-            f"add a new {t.singular} to {t.name}",
+            f"add a new {t.singular} to the {t.name} table",
         )
 
     def _delete(self, rng: random.Random, t: _Table) -> _Query | None:
@@ -769,6 +780,9 @@ class FileOperation(Behaviour):
         self.places = {k: chooser(v) for k, v in data["places"].items()}
         self.any_place = chooser(list(data["places"]))
         self.read_file = chooser([tuple(x) for x in data["read_files"]])
+        self.read_by_place: dict[str, list[tuple[str, str]]] = {}
+        for name, ext, place in data["read_files"]:
+            self.read_by_place.setdefault(place, []).append((name, ext))
         self.write_file = chooser([tuple(x) for x in data["write_files"]])
         self.delete_file = chooser([tuple(x) for x in data["delete_files"]])
         self.encoding = weighted_chooser([tuple(x) for x in data["encodings"]])
@@ -787,7 +801,6 @@ class FileOperation(Behaviour):
             "py": "py",
             "json": "json",
             "log": "log",
-            "toml": "yaml",
         }
         self.listed_kinds = {
             n: kinds[n.rsplit(".", 1)[1]]
@@ -821,7 +834,7 @@ class FileOperation(Behaviour):
             args["content"] = self._content(rng, ext, project)
         if rng.random() < 0.25:
             args["encoding"] = self.encoding(rng)
-        return args, {"ext": ext, "project": project, "report": False, "listing": None}
+        return args, self._ctx(ext, project, place)
 
     def report(
         self, rng: random.Random, findings: list[str]
@@ -831,27 +844,52 @@ class FileOperation(Behaviour):
         path = f"{folder}/{name}"
         listing = "\n".join(f"- {f}" for f in findings)
         args = {"operation": "write", "path": path, "content": f"# Summary\n\n{listing}\n"}
-        ctx = {"ext": "md", "project": project, "report": True, "listing": None}
+        ctx = self._ctx("md", project, "doc", report=True)
         return args, ctx, f"save a summary of the findings to {path}"
 
     def follow_up(
         self, rng: random.Random, args: dict[str, Any], ctx: Any
     ) -> tuple[dict[str, Any], Any]:
-        """Read a file next to the earlier one (or one that a listing showed)."""
+        """Look around the earlier file: list its folder, or read a file the listing
+        showed (or, without a listing, another file of the same kind of folder)."""
         path = args["path"]
         folder = path if args["operation"] == "list" else path.rsplit("/", 1)[0]
         if not folder.startswith("/"):
             return self.call(rng)
-        listed = [n for n in ctx["listing"] or () if n in self.listed_kinds]
+        project = ctx["project"]
+        seen = ctx["seen"]  # shared by the follow-ups of one call: nothing is read twice
+        listed = [
+            n
+            for n in ctx["listing"] or ()
+            if n in self.listed_kinds and f"{folder}/{n}" not in seen
+        ]
         if listed:
             name = listed[int(rng.random() * len(listed))]
             ext = self.listed_kinds[name]
         else:
-            name, ext, _ = self.read_file(rng)
-            while f"{folder}/{name}" == path:
-                name, ext, _ = self.read_file(rng)
+            siblings = [
+                f
+                for f in self.read_by_place.get(ctx["place"], ())
+                if f"{folder}/{f[0]}" != path and f"{folder}/{f[0]}" not in seen
+            ]
+            if args["operation"] == "list" or not siblings or rng.random() < 0.5:
+                new = {"operation": "list", "path": folder}
+                return new, self._ctx("", project, ctx["place"])
+            name, ext = siblings[int(rng.random() * len(siblings))]
         new = {"operation": "read", "path": f"{folder}/{name}"}
-        return new, {"ext": ext, "project": ctx["project"], "report": False, "listing": None}
+        seen.add(new["path"])
+        return new, self._ctx(ext, project, ctx["place"])
+
+    @staticmethod
+    def _ctx(ext: str, project: str, place: str, report: bool = False) -> dict[str, Any]:
+        return {
+            "ext": ext,
+            "project": project,
+            "place": place,
+            "report": report,
+            "listing": None,
+            "seen": set(),
+        }
 
     def bad_call(self, rng: random.Random) -> tuple[dict[str, Any], Any, str]:
         args, ctx = self.call(rng)

@@ -157,6 +157,8 @@ class _Traces(Gen[Trace]):
         p = _phrases()
         behaviours = [behaviour_for(s) for s in self.specs]
         pick_tool = chooser(behaviours)
+        diggers = [b for b in behaviours if b.digs]
+        pick_digger = chooser(diggers) if diggers else None
         names = self.agent_names or tuple(p.agents)
         pick_agent = chooser(names)
         failure_kind = weighted_chooser(self.failures)
@@ -173,7 +175,7 @@ class _Traces(Gen[Trace]):
             system = p.system(rng).format(role=role)
             failure = None if rng.random() < rate else failure_kind(rng)
             n = hi if failure == "step_limit" else lo + below(rng, hi - lo + 1)
-            plan = _plan(rng, n, failure, hi, pick_tool, transient)
+            plan = _plan(rng, n, failure, hi, pick_tool, pick_digger, transient)
 
             steps: list[Step] = []
             now = start_ms
@@ -182,6 +184,7 @@ class _Traces(Gen[Trace]):
             calls: list[tuple[dict[str, Any], Any]] = []  # arguments and context, per iteration
             note = ""
             error = None
+            reported = False  # findings are passed on (emailed, saved) at most once
             for i, (b, role, ref, step_failure) in enumerate(plan):
                 drawn = None
                 if step_failure == "invalid_arguments":
@@ -190,11 +193,11 @@ class _Traces(Gen[Trace]):
                     drawn = calls[ref]
                 elif role == "follow":
                     drawn = b.follow_up(rng, *calls[ref])
-                elif outcomes and rng.random() < 0.75:
+                elif outcomes and not reported and rng.random() < 0.75:
                     # A tool that can pass findings on (email, file write) often does so.
                     report = b.report(rng, [o.answer for _, o in outcomes])
                     if report is not None:
-                        drawn = report[:2]
+                        drawn, reported = report[:2], True
                 previous_error = error
                 call, result, outcome, error, ctx = draw_exchange(b, rng, step_failure, drawn)
                 calls.append((call.arguments, ctx))
@@ -275,7 +278,13 @@ Plan = list[tuple[Any, str, int, "str | None"]]
 
 
 def _plan(
-    rng: random.Random, n: int, failure: str | None, hi: int, pick_tool: Any, transient: Any
+    rng: random.Random,
+    n: int,
+    failure: str | None,
+    hi: int,
+    pick_tool: Any,
+    pick_digger: Any,
+    transient: Any,
 ) -> Plan:
     """The iterations of a trace: ``(behaviour, role, ref, failure)``.
 
@@ -287,13 +296,17 @@ def _plan(
     """
     goals = min(n, 1 + below(rng, 3))
     tools = [pick_tool(rng) for _ in range(goals)]
-    plan: Plan = [(b, "goal", g, None) for g, b in enumerate(tools)]
     diggable = [g for g in range(goals) if tools[g].digs]
+    if not diggable and n > goals and pick_digger is not None:
+        # Nothing to dig into (only emails so far): one more goal that can be.
+        tools.append(pick_digger(rng))
+        diggable, goals = [goals], goals + 1
+    plan: Plan = [(b, "goal", g, None) for g, b in enumerate(tools)]
     for _ in range(n - goals):
         if diggable:
             g = diggable[below(rng, len(diggable))]
             plan.append((tools[g], "follow", g, None))
-        else:
+        else:  # the agent has no tool that digs: every iteration is a goal
             plan.append((pick_tool(rng), "goal", len(plan), None))
     if n < hi and rng.random() < RETRY_RATE:
         # The failed call is never the last when the trace ends in a tool failure, so the
