@@ -122,29 +122,58 @@ _GENERIC_TITLES = (
 
 
 class _Topic:
-    """A search topic with its result titles, snippets and URL slug formatted once."""
+    """A search topic with every possible result (title x site) formatted once.
 
-    __slots__ = ("name", "queries", "slug", "snippets", "titles")
+    ``results[t][s]`` is ``(json, title, url, snippet)`` for title ``t`` on site ``s``:
+    the JSON text of the result object, ready to be joined into an answer. The snippet and
+    the number in an id-style URL are fixed per (title, site) by arithmetic, so drawing a
+    result is one pick.
+    """
 
-    def __init__(self, name: str, titles: list[str], snippets: list[str]) -> None:
+    __slots__ = ("name", "queries", "results")
+
+    def __init__(
+        self,
+        number: int,
+        name: str,
+        titles: list[str],
+        snippets: list[str],
+        sites: list[str],
+    ) -> None:
         fill = {"topic": name, "Topic": _cap(name)}
+        slug = _slug(name)
         self.name = name
-        self.slug = _slug(name)
-        self.titles = tuple(t.format(**fill) for t in titles)
-        self.snippets = tuple(t.format(**fill) for t in snippets)
         self.queries: tuple[tuple[str, str], ...] = ()
+        texts = [t.format(**fill) for t in snippets]
+        rows = []
+        for ti, title in enumerate(t.format(**fill) for t in titles):
+            row = []
+            for si, site in enumerate(sites):
+                if site.rsplit("/", 1)[-1] in _ID_SITES:
+                    n = 10_000_000 + (number * 15_485_863 + ti * 7_919 + si * 104_729) % 89_999_999
+                    url = f"https://{site}/{n}/{slug}"
+                else:
+                    url = f"https://{site}/{slug}"
+                snippet = texts[(ti + 2 * si + number) % len(texts)]
+                item = {"title": title, "url": url, "snippet": snippet}
+                row.append((dumps(item), title, url, snippet))
+            rows.append(tuple(row))
+        self.results = tuple(rows)
 
 
 class _Category:
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(self, data: dict[str, Any], first: int) -> None:
         titles = data["titles"] + list(_GENERIC_TITLES)
-        topics = [_Topic(t, titles, data["snippets"]) for t in data["topics"]]
+        topics = [
+            _Topic(first + i, t, titles, data["snippets"], data["sites"])
+            for i, t in enumerate(data["topics"])
+        ]
         for t in topics:
             t.queries = tuple(
                 (q.format(topic=t.name), i.format(topic=t.name)) for q, i in data["queries"]
             )
+        self.size = len(topics)
         self.entries = chooser([(q, i, t) for t in topics for q, i in t.queries])
-        self.sites = tuple((site, site.rsplit("/", 1)[-1] in _ID_SITES) for site in data["sites"])
 
 
 class WebSearch(Behaviour):
@@ -153,8 +182,11 @@ class WebSearch(Behaviour):
 
     def __init__(self, spec: ToolSpec) -> None:
         super().__init__(spec)
-        cats = load_data("search.json")["categories"]
-        self.category = chooser([_Category(c) for c in cats.values()])
+        categories, first = [], 0
+        for data in load_data("search.json")["categories"].values():
+            categories.append(_Category(data, first))
+            first += categories[-1].size
+        self.category = chooser(categories)
         # num_results stays near the schema's default of 5.
         self.num_results = weighted_chooser(
             [(5, 50), (3, 12), (10, 18), (8, 6), (4, 5), (6, 5), (1, 4)]
@@ -197,25 +229,19 @@ class WebSearch(Behaviour):
         return ctx[1]
 
     def result(self, rng: random.Random, args: dict[str, Any], ctx: Any) -> tuple[str, Outcome]:
-        cat, _, topic = ctx
-        n = args.get("num_results", 5)
-        sites, snippets = cat.sites, topic.snippets
-        results = []
-        for title in distinct(rng, topic.titles, n):
-            site, with_id = sites[int(rng.random() * len(sites))]
-            if with_id:
-                url = f"https://{site}/{10_000_000 + int(rng.random() * 90_000_000)}/{topic.slug}"
-            else:
-                url = f"https://{site}/{topic.slug}"
-            snippet = snippets[int(rng.random() * len(snippets))]
-            results.append({"title": title, "url": url, "snippet": snippet})
-        top = results[0]
-        content = dumps({"query": args["query"], "results": results})
+        topic = ctx[2]
+        table = topic.results
+        sites = len(table[0])
+        picked = [
+            table[t][int(rng.random() * sites)]
+            for t in distinct(rng, range(len(table)), args.get("num_results", 5))
+        ]
+        items = ",".join(p[0] for p in picked)
+        content = f'{{"query":{dumps(args["query"])},"results":[{items}]}}'
+        _, title, url, snippet = picked[0]
         outcome = Outcome(
-            note=f"The search returned {len(results)} results; "
-            f'the most relevant is "{top["title"]}".',
-            answer=f'The best source I found on {topic.name} is "{top["title"]}" ({top["url"]}): '
-            f"{top['snippet']}",
+            note=f'The search returned {len(picked)} results; the most relevant is "{title}".',
+            answer=f'The best source I found on {topic.name} is "{title}" ({url}): {snippet}',
             wrong=f"I could not find any sources on {topic.name}.",
         )
         return content, outcome
