@@ -153,3 +153,26 @@ def test_bad_trace_arguments() -> None:
         synth.traces(failures={"crash": 1})
     with pytest.raises(synth.InvalidArgument, match="start"):
         synth.traces(start="2026-01-01")
+
+
+def test_trace_reprs_leave_defaults_out() -> None:
+    assert repr(synth.traces()) == "traces()"
+    assert (
+        repr(synth.traces(tools=["search"], max_steps=3)) == "traces(tools=['search'], max_steps=3)"
+    )
+    assert repr(synth.traces(failures={"timeout": 1})) == "traces(failures={'timeout': 1})"
+
+
+def test_failure_weights_choose_the_labels() -> None:
+    gen = synth.traces(success_rate=0.0, failures={"timeout": 1, "step_limit": 1})
+    labels = {t.failure for t in synth.stream(gen, 200, seed=5)}
+    assert labels == {"timeout", "step_limit"}
+    for t in synth.stream(
+        synth.traces(success_rate=0.0, failures={"wrong_answer": 1}), 100, seed=6
+    ):
+        check_trace(t, 2, 6)
+        assert t.failure == "wrong_answer" and not any(
+            s.result.is_error for s in t.steps[2::3][-1:]
+        )
+        step = t.steps[t.failure_step]
+        assert step.type == "observation" and t.failure_detail.split("'")[1] in t.final_answer
