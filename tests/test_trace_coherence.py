@@ -176,3 +176,13 @@ def test_failure_weights_choose_the_labels() -> None:
         )
         step = t.steps[t.failure_step]
         assert step.type == "observation" and t.failure_detail.split("'")[1] in t.final_answer
+
+
+def test_agent_names_and_a_naive_start() -> None:
+    gen = synth.traces(agent_names=["billing_agent"], start=dt.datetime(2025, 3, 1, 9, 0))
+    t = synth.sample(gen, seed=1)
+    assert t.agent == "billing_agent"
+    assert t.started_at == dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC)
+    assert synth.trace_record(t)["started_at"] == "2025-03-01T09:00:00Z"
+    with pytest.raises(synth.InvalidArgument, match="agent_names"):
+        synth.traces(agent_names="billing_agent")

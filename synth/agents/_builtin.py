@@ -20,6 +20,7 @@ from typing import Any
 from synth.agents._behaviour import Behaviour, Outcome, dumps, error_content
 from synth.agents._draw import (
     below,
+    cap,
     chooser,
     distinct,
     load_data,
@@ -38,10 +39,6 @@ def _ascii_lower(name: str) -> str:
     """``Tomás`` -> ``tomas``: the form of a name used in email addresses and user names."""
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z]", "", folded.lower())
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _slug(text: str) -> str:
@@ -140,7 +137,7 @@ class _Topic:
         snippets: list[str],
         sites: list[str],
     ) -> None:
-        fill = {"topic": name, "Topic": _cap(name)}
+        fill = {"topic": name, "Topic": cap(name)}
         slug = _slug(name)
         self.name = name
         self.queries: tuple[tuple[str, str], ...] = ()
@@ -269,8 +266,8 @@ class SendEmail(Behaviour):
         self.weekday = chooser(data["weekdays"])
         self.time = chooser(data["times"])
         people_data = load_data("people.json")
-        self.teams = tuple((t, _cap(t)) for t in people_data["teams"])
-        self.projects = tuple((p, _cap(p)) for p in people_data["projects"])
+        self.teams = tuple((t, cap(t)) for t in people_data["teams"])
+        self.projects = tuple((p, cap(p)) for p in people_data["projects"])
         self.report_subject = chooser(
             [
                 "Summary of findings",
@@ -730,8 +727,8 @@ class ExecuteQuery(Behaviour):
             listing = ", ".join(f"{v}: {c}" for v, c in rows)
             outcome = Outcome(
                 note=f"The query returned counts for {len(rows)} {q.columns[0]} values.",
-                answer=f"{_cap(t.plural)} by {q.columns[0]}: {listing}.",
-                wrong=f"{_cap(t.plural)} by {q.columns[0]}: "
+                answer=f"{cap(t.plural)} by {q.columns[0]}: {listing}.",
+                wrong=f"{cap(t.plural)} by {q.columns[0]}: "
                 f"{rows[0][0]}: {rows[0][1] + 1 + below(rng, 50)}.",
             )
         elif q.shape == "total":
@@ -937,7 +934,7 @@ class FileOperation(Behaviour):
     def _content(self, rng: random.Random, ext: str, project: str) -> str:
         if ext == "md":
             lines = distinct(rng, self.data["md_lines"], 2 + below(rng, 4))
-            return f"# {_cap(project)} notes\n\n" + "\n".join(lines) + "\n"
+            return f"# {cap(project)} notes\n\n" + "\n".join(lines) + "\n"
         if ext == "json":
             return dumps(
                 {

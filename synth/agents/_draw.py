@@ -88,6 +88,11 @@ def distinct(rng: random.Random, items: Sequence[T], k: int) -> list[T]:
     return pool[:k]
 
 
+def cap(text: str) -> str:
+    """``text`` with its first character upper-cased (the rest left as it is)."""
+    return text[:1].upper() + text[1:]
+
+
 @cache
 def load_data(name: str) -> Any:
     """A JSON data file shipped in ``synth/agents/data`` (parsed once, then cached)."""

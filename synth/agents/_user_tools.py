@@ -18,8 +18,8 @@ from functools import cache
 from typing import Any
 
 from synth.agents._behaviour import Behaviour, Outcome, dumps, error_content
-from synth.agents._builtin import People, WebSearch, _cap
-from synth.agents._draw import below, chooser, load_data, weighted_chooser
+from synth.agents._builtin import People, WebSearch
+from synth.agents._draw import below, cap, chooser, load_data, weighted_chooser
 from synth.agents.models import ToolSpec
 from synth.core.gen import Gen
 
@@ -276,7 +276,7 @@ class UserTool(Behaviour):
         content = dumps({"status": "ok", "tool": self.name, "request_id": request, "input": args})
         outcome = Outcome(
             note=f"{self.name} completed successfully (request {request}).",
-            answer=f"{_cap(self.purpose)}: done (request {request}).",
+            answer=f"{cap(self.purpose)}: done (request {request}).",
             wrong=f"{self.name} reported that the request failed.",
         )
         return content, outcome

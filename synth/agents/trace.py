@@ -29,7 +29,7 @@ from typing import Any, Literal
 import attrs
 
 from synth.agents._behaviour import Outcome
-from synth.agents._draw import below, chooser, load_data, uuid4_str, weighted_chooser
+from synth.agents._draw import below, cap, chooser, load_data, uuid4_str, weighted_chooser
 from synth.agents.models import Message, ToolCall, ToolResult, ToolSpec
 from synth.agents.tools import BUILTIN_TOOLS, ToolsLike, behaviour_for, draw_exchange, resolve_tools
 from synth.core.errors import InvalidArgument
@@ -108,10 +108,6 @@ class Trace:
 # -- phrasing ----------------------------------------------------------------------------
 
 
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 class _Phrases:
     def __init__(self) -> None:
         d = load_data("trace.json")
@@ -134,11 +130,11 @@ def _phrases() -> _Phrases:
 
 def _task(rng: random.Random, phrases: _Phrases, intents: list[str]) -> str:
     if len(intents) > len(phrases.task):
-        return f"{_cap(', '.join(intents[:-1]))}, and then {intents[-1]}."
+        return f"{cap(', '.join(intents[:-1]))}, and then {intents[-1]}."
     fill: dict[str, str] = {}
     for i, intent in enumerate(intents, 1):
         fill[f"intent{i}"] = intent
-        fill[f"Intent{i}"] = _cap(intent)
+        fill[f"Intent{i}"] = cap(intent)
     return phrases.task[len(intents) - 1](rng).format(**fill)
 
 
