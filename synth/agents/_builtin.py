@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from synth.agents._behaviour import Behaviour, Outcome, dumps, error_content
+from synth.agents._data import load_data as load_names
 from synth.agents._draw import (
     below,
     cap,
@@ -68,9 +69,10 @@ class People:
     _STYLES = ((0, 12), (1, 4), (2, 3), (3, 1))  # first.last, flast, first_last, first42
 
     def __init__(self) -> None:
-        data = load_data("people.json")
-        firsts = [(f, _ascii_lower(f)) for f in data["first_names"]]
-        lasts = [(n, _ascii_lower(n)) for n in data["last_names"]]
+        data = load_data("workplace.json")
+        names = load_names("people")  # the name lists the conversation templates use
+        firsts = [(f, _ascii_lower(f)) for f in names["first_name"]]
+        lasts = [(n, _ascii_lower(n)) for n in names["last_name"]]
         table = []
         for i, (first, f) in enumerate(firsts):
             for j, (last, la) in enumerate(lasts):
@@ -265,7 +267,7 @@ class SendEmail(Behaviour):
         self.closing = chooser(data["closings"])
         self.weekday = chooser(data["weekdays"])
         self.time = chooser(data["times"])
-        people_data = load_data("people.json")
+        people_data = load_data("workplace.json")
         self.teams = tuple((t, cap(t)) for t in people_data["teams"])
         self.projects = tuple((p, cap(p)) for p in people_data["projects"])
         self.report_subject = chooser(
