@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
+import string
 import unicodedata
 from collections.abc import Callable
 from typing import Any
@@ -252,6 +253,12 @@ class WebSearch(Behaviour):
 # -- send_email --------------------------------------------------------------------------
 
 
+def _fields(purpose: dict[str, Any]) -> frozenset[str]:
+    """The ``{slot}`` names used by a purpose's intent, subjects and bodies."""
+    texts = [purpose["intent"], *purpose["subjects"], *purpose["bodies"]]
+    return frozenset(f for t in texts for _, f, _, _ in string.Formatter().parse(t) if f)
+
+
 class SendEmail(Behaviour):
     latency_ms = (180, 1400)
     digs = False
@@ -260,8 +267,12 @@ class SendEmail(Behaviour):
         super().__init__(spec)
         data = load_data("email.json")
         self.people_ = people
+        # Each purpose with the slots its texts use: only those are drawn.
         self.purpose = chooser(
-            [(p["intent"], tuple(p["subjects"]), tuple(p["bodies"])) for p in data["purposes"]]
+            [
+                (p["intent"], tuple(p["subjects"]), tuple(p["bodies"]), _fields(p))
+                for p in data["purposes"]
+            ]
         )
         self.greeting = chooser(data["greetings"])
         self.closing = chooser(data["closings"])
@@ -291,7 +302,7 @@ class SendEmail(Behaviour):
         # One flat function: every slot is drawn inline (cheaper than drawing lazily).
         r = rng.random
         people, teams, projects = self.people_, self.teams, self.projects
-        intent, subjects, bodies = self.purpose(rng)
+        intent, subjects, bodies, used = self.purpose(rng)
         sender_domain = people.domain(rng)
         internal = r() < 0.6
         u = r()
@@ -311,14 +322,21 @@ class SendEmail(Behaviour):
             "team": teams[i][0],
             "Team": teams[i][1],
             "team2": teams[j][0],
-            "weekday": self.weekday(rng),
-            "time": self.time(rng),
-            "count": 5 + int(r() * 60),
-            "week": 1 + int(r() * 52),
-            "invoice": f"INV-{REFERENCE_DATE.year - 1}-{1000 + int(r() * 9000)}",
-            "amount": f"{120 + int(r() * 9000):,}.{int(r() * 100):02d}",
-            "order": f"#{100000 + int(r() * 900000)}",
         }
+        if "weekday" in used:
+            slots["weekday"] = self.weekday(rng)
+        if "time" in used:
+            slots["time"] = self.time(rng)
+        if "count" in used:
+            slots["count"] = 5 + int(r() * 60)
+        if "week" in used:
+            slots["week"] = 1 + int(r() * 52)
+        if "invoice" in used:
+            slots["invoice"] = f"INV-{REFERENCE_DATE.year - 1}-{1000 + int(r() * 9000)}"
+        if "amount" in used:
+            slots["amount"] = f"{120 + int(r() * 9000):,}.{int(r() * 100):02d}"
+        if "order" in used:
+            slots["order"] = f"#{100000 + int(r() * 900000)}"
         subject = subjects[int(r() * len(subjects))].format_map(slots)
         greeting = self.greeting(rng).format_map(slots)
         text = bodies[int(r() * len(bodies))].format_map(slots)
