@@ -74,8 +74,9 @@ AWKWARD = {
             "nested": {
                 "type": "object",
                 "properties": {
-                    "when": {"type": "string", "minLength": 20},
-                    "id": {"type": "string", "pattern": "^[a-f0-9]{8}$"},
+                    "when": {"type": "string", "format": "date-time"},
+                    "id": {"type": "string", "format": "uuid"},
+                    "code": {"type": "string", "pattern": "^[a-f0-9]{8}$"},
                     "flags": {"type": "array", "items": {"type": "boolean"}},
                 },
                 "required": ["when", "id"],
