@@ -8,8 +8,6 @@ from typing import Any
 
 from synth.core.errors import InvalidArgument, SchemaError, SynthError, UnsupportedSchema
 from synth.core.gen import Gen
-from synth.schema.compile import Compiler, Options
-from synth.schema.validation import Validators, dialect_of, make_registry
 
 __all__ = ["from_schema"]
 
@@ -85,6 +83,10 @@ def from_schema(
                 "from_schema() expects formats to map format names to generators, "
                 f"got formats={formats!r}"
             )
+    # Imported here so that ``import synth`` stays light (no jsonschema until it is needed).
+    from synth.schema.compile import Compiler, Options
+    from synth.schema.validation import Validators, dialect_of, make_registry
+
     schema = copy.deepcopy(schema)
     options = Options(
         max_depth=max_depth,
