@@ -191,6 +191,7 @@ class Compiler:
     def compile(
         self, parts: tuple[Part, ...], hint: str | None, decided: frozenset[Any], depth: int
     ) -> Gen[Any]:
+        parts = self._deref(parts)
         base = (tuple(p.key for p in parts), decided)
         key = (base, hint)
         hit = self.memo.get(key)
@@ -227,6 +228,29 @@ class Compiler:
         self.memo.setdefault((base, None), gen)
         self.resolved.setdefault(base, gen)
         return gen
+
+    def _deref(self, parts: tuple[Part, ...]) -> tuple[Part, ...]:
+        """Replace parts that are only a reference by their targets, so that every path to
+        a definition shares one compiled node (and one recursion point)."""
+        out: list[Part] = []
+        for p in parts:
+            for _ in range(64):
+                if p.negated or not isinstance(p.schema, Mapping):
+                    break
+                c = self.canonical(p.schema, p.pointer)
+                if len(c) != 1:
+                    break
+                if "$ref" in c or "$dynamicRef" in c:
+                    kw = "$ref" if "$ref" in c else "$dynamicRef"
+                    resolved = self.v.lookup(p.resolver, c[kw], f"{p.pointer}/{kw}", kw)
+                    p = self.resolved_part(resolved, _target(c[kw], p.pointer))
+                elif "$recursiveRef" in c:
+                    resolved = self.v.recursive_lookup(p.resolver)
+                    p = self.resolved_part(resolved, (resolved.resolver._base_uri or "") + "#")
+                else:
+                    break
+            out.append(p)
+        return tuple(out)
 
     def _thunk(self, key: Any) -> Callable[[], Gen[Any]]:
         def thunk() -> Gen[Any]:
@@ -274,7 +298,9 @@ class Compiler:
                     queue.append(self.resolved_part(resolved, _target(c[kw], p.pointer)))
             if "$recursiveRef" in c:
                 resolved = self.v.recursive_lookup(p.resolver)
-                queue.append(self.resolved_part(resolved, f"{p.pointer}/$recursiveRef"))
+                queue.append(
+                    self.resolved_part(resolved, (resolved.resolver._base_uri or "") + "#")
+                )
             for sub in c.get("allOf", ()):
                 queue.append(self.sub(p, sub))
             if "not" in c:

@@ -163,7 +163,8 @@ class ObjectNode(Gen[dict[str, Any]]):
             kwargs["max_properties"] = self.max_properties
         if self.dependent:
             kwargs["dependent"] = {k: list(v) for k, v in self.dependent}
-        if self.extra_names is not None:
+        declared = len(self.required) + len(self.optional)
+        if self.extra_names is not None and (self.extra_max or self.min_properties > declared):
             kwargs["extra"] = (self.extra_names, self.extra_value)
         if self.pattern_extras:
             kwargs["pattern_extras"] = [(n, v) for n, v, _ in self.pattern_extras]
@@ -206,6 +207,11 @@ class ArrayNode(Gen[list[Any]]):
 
         def at(i: int, table: list[Any], tail: Any) -> Any:
             return table[i] if i < n_prefix else tail
+
+        # Arrays of recursive items stay short, so recursive structures grow in depth
+        # rather than exponentially in breadth.
+        if mine:
+            span = min(span, 3)
 
         def size(rng: random.Random) -> int:
             if mine and exhausted(mine):
