@@ -101,6 +101,10 @@ class Part:
     negated: bool = False
 
 
+class _FilterRejected(UnsupportedSchema):
+    """A last-resort filter rejected nearly every candidate when measured."""
+
+
 class _NotReady(Unsatisfiable):
     """A recursive reference was drawn before its target finished compiling."""
 
@@ -415,9 +419,9 @@ class Compiler:
                 gens.append(self.compile(parts + extra, hint, decided, depth))
             except UnsatisfiableSchema as exc:
                 failure = exc
-            except UnsupportedSchema as exc:
-                if kind != "oneOf" or exc.keyword != "oneOf":
-                    raise
+            except _FilterRejected as exc:
+                # This branch cannot be built by construction; the others still can, and
+                # leaving a branch out only narrows what is generated.
                 failure = exc
         if not gens:
             assert failure is not None
@@ -470,7 +474,7 @@ class Compiler:
             if check(value):
                 passed += 1
         if passed < 4:
-            raise UnsupportedSchema(
+            raise _FilterRejected(
                 f"cannot construct values for '{keyword}' at {pointer}: generating and "
                 f"checking accepted {passed} of 40 candidates",
                 pointer,

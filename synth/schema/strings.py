@@ -9,18 +9,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from synth.core.errors import UnsatisfiableSchema, UnsupportedPattern, UnsupportedSchema
+from synth.core.errors import (
+    InvalidArgument,
+    SchemaError,
+    UnsatisfiableSchema,
+    UnsupportedPattern,
+    UnsupportedSchema,
+)
 from synth.core.gen import Gen
+from synth.text.regex import from_regex
 
 __all__ = ["PLAIN_ALPHABET", "format_gen", "format_known", "pattern_gen", "realistic_gen"]
 
 #: Characters of strings that have no pattern, format or realistic generator.
 PLAIN_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_."
-
-try:
-    from synth.text.regex import from_regex as _from_regex
-except ImportError:  # pragma: no cover - until the regex compiler lands
-    _from_regex = None  # type: ignore[assignment]
 
 try:
     from synth.schema import formats as _formats
@@ -35,26 +37,27 @@ except ImportError:  # pragma: no cover - until realistic values land
 
 def pattern_gen(pattern: str, min_length: int, max_length: int | None, pointer: str) -> Gen[str]:
     """Strings in which ``pattern`` matches (``re.search``), within the length bounds."""
-    if _from_regex is None:
-        raise UnsupportedSchema(
-            f"pattern at {pointer} needs the regex compiler", pointer, "pattern"
-        )
     try:
-        return _from_regex(
+        return from_regex(
             pattern, fullmatch=False, min_size=min_length or None, max_size=max_length
         )
     except UnsupportedPattern as exc:
+        if exc.feature in ("length", "empty"):
+            raise UnsatisfiableSchema(
+                f"no string matching pattern {pattern!r} at {pointer} fits the length bounds "
+                f"(minLength={min_length}, maxLength={max_length})",
+                pointer,
+                "pattern",
+            ) from exc
         raise UnsupportedSchema(
-            f"pattern {pattern!r} at {pointer} uses {exc.feature or 'a feature'} that synth "
-            f"cannot generate: {exc}",
+            f"pattern {pattern!r} at {pointer} uses a {exc.feature or 'feature'} synth cannot "
+            f"generate correctly",
             pointer,
             "pattern",
         ) from exc
-    except UnsatisfiableSchema:
-        raise
-    except ValueError as exc:
-        raise UnsatisfiableSchema(
-            f"pattern {pattern!r} at {pointer} has no match within the length bounds: {exc}",
+    except InvalidArgument as exc:
+        raise SchemaError(
+            f"pattern {pattern!r} at {pointer} is not a valid regular expression",
             pointer,
             "pattern",
         ) from exc
