@@ -87,7 +87,6 @@ def from_schema(
     from synth.schema.compile import Compiler, Options
     from synth.schema.validation import Validators, dialect_of, make_registry
 
-    schema = copy.deepcopy(schema)
     options = Options(
         max_depth=max_depth,
         realistic=realistic,
@@ -99,6 +98,7 @@ def from_schema(
         formats=dict(formats) if formats else None,
     )
     try:
+        schema = copy.deepcopy(schema)
         draft = dialect_of(schema)
         validators = Validators(schema, draft, make_registry(registry, draft))
         validators.check_schema()

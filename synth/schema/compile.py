@@ -529,7 +529,7 @@ class Compiler:
                 failure = exc
                 continue
             gens.append(g)
-            weights.append(2.0 if t == "float" and "integer" in types else 1.0)
+            weights.append(9.0 if t == "float" and "integer" in types else 1.0)
         if not gens:
             assert failure is not None
             raise failure
@@ -676,7 +676,7 @@ class Compiler:
         xu = bool(upper and upper[1] and upper[0] == hi_v)
         if lo_v > hi_v or (lo_v == hi_v and (xl or xu)):
             raise UnsatisfiableSchema(f"minimum is above maximum at {where}", where, "minimum")
-        places = 2 if hi_v - lo_v >= 1 else None
+        places = 2 if hi_v - lo_v >= 10 else None
         try:
             return FloatRange(lo_v, hi_v, xl, xu, places, integral_ok)
         except Unsatisfiable as exc:
@@ -714,6 +714,9 @@ class Compiler:
         if known:
             fmt, p = known[0]
             base = strings.format_gen(fmt, lo, hi, self.options.formats, p)
+            if self.options.formats and fmt in self.options.formats and self.v.checks_format(fmt):
+                # A caller's generator for a format the validator checks: verify its values.
+                checks.append((f"format({fmt!r})", self.v.format_ok(fmt), p, "format"))
             if lo or hi is not None:
                 checks.append(("length_ok", _length_ok(lo, hi), p, "maxLength"))
             for f, fp in known[1:]:
@@ -771,7 +774,7 @@ class Compiler:
             )
         evaluated_all = any("items" in c for c, _ in atoms)
 
-        def position_parts(i: int | None) -> tuple[Part, ...]:
+        def position_parts(i: int | None, contains: bool = False) -> tuple[Part, ...]:
             out: list[Part] = []
             for c, p in atoms:
                 pre = c.get("prefixItems", ())
@@ -779,98 +782,73 @@ class Compiler:
                     out.append(self.sub(p, pre[i]))
                 elif "items" in c:
                     out.append(self.sub(p, c["items"]))
-                if "unevaluatedItems" in c and not evaluated_all and (i is None or i >= prefix_len):
+                if (
+                    "unevaluatedItems" in c
+                    and not evaluated_all
+                    and not contains  # items matching 'contains' are evaluated
+                    and (i is None or i >= prefix_len)
+                ):
                     out.append(self.sub(p, c["unevaluatedItems"]))
             return tuple(out)
 
-        def try_compile(extra: tuple[Part, ...], i: int | None) -> Gen[Any] | None:
+        def try_compile(
+            extra: tuple[Part, ...], i: int | None, contains: bool = False
+        ) -> Gen[Any] | None:
             try:
-                return self.compile(position_parts(i) + extra, None, frozenset(), depth)
+                return self.compile(position_parts(i, contains) + extra, None, frozenset(), depth)
             except UnsatisfiableSchema:
                 return None
 
-        prefix: list[Gen[Any]] = []
-        for i in range(prefix_len):
-            g = try_compile((), i)
-            if g is None:
-                hi = i if hi is None else min(hi, i)
-                break
-            prefix.append(g)
-        rest = try_compile((), None)
-        if rest is None:
-            hi = len(prefix) if hi is None else min(hi, len(prefix))
-        if hi is None:
-            hi = (
-                max(lo, len(prefix)) + self.options.max_items
-                if lo <= len(prefix)
-                else lo + self.options.max_items
-            )
-            hi = min(hi, max(lo, self.options.max_items + len(prefix)))
-            hi = max(hi, lo)
-        if lo > hi:
+        c_part = contains[0][0] if contains else None
+        min_c = contains[0][1] if contains else 0
+        max_c = contains[0][2] if contains else None
+        if max_c is not None and max_c < min_c:
             raise UnsatisfiableSchema(
-                f"the array at {where} needs at least {lo} items but allows at most {hi}",
+                f"maxContains is below minContains at {where}", where, "maxContains"
+            )
+        # What an item that does not count for 'contains' may be at each position, and what
+        # an item that does count may be (None where impossible).
+        other_extra: tuple[Part, ...] = ()
+        if c_part is not None and max_c is not None:
+            other_extra = (self.negate(c_part),)
+        plain = [try_compile(other_extra, i) for i in range(prefix_len)]
+        plain_rest = try_compile(other_extra, None)
+        if c_part is not None:
+            c_plain = [try_compile((c_part,), i, contains=True) for i in range(prefix_len)]
+            c_rest = try_compile((c_part,), None, contains=True)
+        else:
+            c_plain, c_rest = [None] * prefix_len, None
+        sizes = self._array_sizes(
+            plain, plain_rest, c_plain, c_rest, lo, hi, min_c, max_c, bool(c_part)
+        )
+        if not sizes:
+            raise UnsatisfiableSchema(
+                f"no length of the array at {where} fits minItems/maxItems, its item schemas "
+                f"and 'contains'",
                 where,
-                "minItems",
+                "contains" if c_part is not None else "minItems",
             )
-        prefix = prefix[:hi]
-        c_prefix: tuple[Gen[Any] | None, ...] = ()
-        c_rest = None
-        o_prefix: tuple[Gen[Any], ...] = ()
-        o_rest = None
-        min_c, max_c = 0, None
-        if contains:
-            cpart, min_c, max_c = contains[0]
-            c_prefix = tuple(try_compile((cpart,), i) for i in range(len(prefix)))
-            c_rest = try_compile((cpart,), None) if rest is not None else None
-            if max_c is not None:
-                neg = self.negate(cpart)
-                o_prefix = tuple(
-                    try_compile((neg,), i) or _impossible() for i in range(len(prefix))
-                )
-                o_rest = try_compile((neg,), None) if rest is not None else None
-            able = sum(1 for g in c_prefix if g is not None) + (
-                hi - len(prefix) if c_rest is not None else 0
-            )
-            if max_c is not None and max_c < min_c:
-                raise UnsatisfiableSchema(
-                    f"maxContains is below minContains at {where}", where, "maxContains"
-                )
-            if able < min_c:
-                raise UnsatisfiableSchema(
-                    f"the array at {where} cannot hold {min_c} items matching 'contains'",
-                    where,
-                    "contains",
-                )
-            lo = max(lo, min_c)
-            if lo > hi:
-                raise UnsatisfiableSchema(
-                    f"the array at {where} cannot hold {min_c} items matching 'contains'",
-                    where,
-                    "contains",
-                )
-        if unique:
-            cap = _cardinality(rest) if rest is not None else 0
+        top = sizes[-1]
+        if unique and c_part is None:
+            cap = _cardinality(plain_rest) if plain_rest is not None else 0
             if cap is not None:
-                hi = min(hi, len(prefix) + cap)
-                if lo > hi:
+                sizes = [n for n in sizes if n <= prefix_len + cap]
+                if not sizes:
                     raise UnsatisfiableSchema(
                         f"uniqueItems at {where}: not enough distinct values for {lo} items",
                         where,
                         "uniqueItems",
                     )
         node: Gen[Any] = ArrayNode(
-            tuple(prefix),
-            rest,
-            lo,
-            hi,
+            tuple(plain[:top]),
+            plain_rest,
+            tuple(sizes),
             bool(unique),
-            c_prefix,
+            tuple(c_plain[:top]),
             c_rest,
             min_c,
             max_c,
-            o_prefix,
-            o_rest,
+            c_part is not None,
         )
         extra_checks = contains[1:]
         for cpart, mn, mx in extra_checks:
@@ -886,6 +864,43 @@ class Compiler:
         if any("unevaluatedItems" in c for c, _ in atoms):
             node = self._recheck(node, atoms, "unevaluatedItems")
         return node
+
+    def _array_sizes(
+        self,
+        plain: list[Gen[Any] | None],
+        plain_rest: Gen[Any] | None,
+        c_plain: list[Gen[Any] | None],
+        c_rest: Gen[Any] | None,
+        lo: int,
+        hi: int | None,
+        min_c: int,
+        max_c: int | None,
+        has_contains: bool,
+    ) -> list[int]:
+        """The lengths for which every position can be filled and 'contains' counted."""
+        n_prefix = len(plain)
+        limit = max(lo, n_prefix) + self.options.max_items
+        if hi is not None:
+            limit = min(limit, hi)
+        sizes = []
+        forced = able = 0
+        for n in range(0, limit + 1):
+            if n > 0:
+                i = n - 1
+                p = plain[i] if i < n_prefix else plain_rest
+                c = c_plain[i] if i < n_prefix else c_rest
+                if p is None and (c is None or not has_contains):
+                    break
+                forced += p is None
+                able += c is not None
+            if n < lo:
+                continue
+            if has_contains:
+                top = able if max_c is None else min(max_c, able)
+                if max(min_c, forced) > top:
+                    continue
+            sizes.append(n)
+        return sizes
 
     def _recheck(
         self, node: Gen[Any], atoms: list[tuple[dict[str, Any], Part]], keyword: str
@@ -1223,10 +1238,10 @@ def _terminates(gen: Gen[Any], visiting: set[int]) -> bool:
     if isinstance(gen, ObjectNode):
         return all(_terminates(g, visiting) for _, g in gen.required)
     if isinstance(gen, ArrayNode):
-        needed = list(gen.prefix[: gen.min_items])
-        if gen.min_items > len(gen.prefix) and gen.rest is not None:
-            needed.append(gen.rest)
-        if gen.min_contains and gen.contains_rest is not None:
-            needed.append(gen.contains_rest)
-        return all(_terminates(g, visiting) for g in needed)
+        if gen.sizes[0] == 0:
+            return True
+        options = [g for g in (*gen.prefix, gen.rest, *gen.c_prefix, gen.c_rest) if g is not None]
+        return all(_terminates(g, visiting) for g in options[:1]) or any(
+            _terminates(g, visiting) for g in options
+        )
     return all(_terminates(g, visiting) for g in gen.children())

@@ -176,84 +176,82 @@ class ObjectNode(Gen[dict[str, Any]]):
 
 @attrs.frozen(repr=False)
 class ArrayNode(Gen[list[Any]]):
-    """Arrays: positional items, a rest item, ``contains`` items placed on purpose, unique."""
+    """Arrays: positional items, a rest item, ``contains`` items placed on purpose, unique.
 
-    prefix: tuple[Gen[Any], ...]
+    ``prefix[i]``/``rest`` make items that are not counted as ``contains`` matches (None:
+    such an item is impossible there); ``c_prefix[i]``/``c_rest`` make matching items.
+    ``sizes`` lists the lengths for which a valid placement exists.
+    """
+
+    prefix: tuple[Gen[Any] | None, ...]
     rest: Gen[Any] | None
-    min_items: int = 0
-    max_items: int = 5
+    sizes: tuple[int, ...]
     unique: bool = False
-    contains: tuple[Gen[Any] | None, ...] = ()
-    contains_rest: Gen[Any] | None = None
+    c_prefix: tuple[Gen[Any] | None, ...] = ()
+    c_rest: Gen[Any] | None = None
     min_contains: int = 0
     max_contains: int | None = None
-    others: tuple[Gen[Any], ...] = ()
-    others_rest: Gen[Any] | None = None
+    has_contains: bool = False
 
     def _compile(self) -> DrawFn:
-        prefix = [g._fn for g in self.prefix]
+        plain = [g._fn if g is not None else None for g in self.prefix]
         rest = self.rest._fn if self.rest is not None else None
-        lo, hi = self.min_items, self.max_items
-        span = hi - lo + 1
-        unique = self.unique
+        sizes = self.sizes
+        # Arrays of recursive items stay short, so recursive structures grow in depth
+        # rather than exponentially in breadth.
         mine = self._deferreds
-        has_contains = bool(self.contains) or self.contains_rest is not None
-        c_prefix = [g._fn if g is not None else None for g in self.contains]
-        c_rest = self.contains_rest._fn if self.contains_rest is not None else None
-        o_prefix = [g._fn for g in self.others]
-        o_rest = self.others_rest._fn if self.others_rest is not None else None
+        if mine:
+            sizes = sizes[:3]
+        n_sizes = len(sizes)
+        unique = self.unique
+        has_contains = self.has_contains
+        c_plain = [g._fn if g is not None else None for g in self.c_prefix]
+        c_rest = self.c_rest._fn if self.c_rest is not None else None
         min_c, max_c = self.min_contains, self.max_contains
-        n_prefix = len(prefix)
+        n_prefix = len(plain)
+        lo = sizes[0]
 
         def at(i: int, table: list[Any], tail: Any) -> Any:
             return table[i] if i < n_prefix else tail
 
-        # Arrays of recursive items stay short, so recursive structures grow in depth
-        # rather than exponentially in breadth.
-        if mine:
-            span = min(span, 3)
-
         def size(rng: random.Random) -> int:
             if mine and exhausted(mine):
                 return lo
-            return lo + randbelow(rng, span) if span > 1 else lo
+            return sizes[randbelow(rng, n_sizes)] if n_sizes > 1 else lo
 
         def slots(rng: random.Random, n: int) -> set[int]:
-            if not has_contains:
-                return set()
-            able = [i for i in range(n) if at(i, c_prefix, c_rest) is not None]
+            forced = [i for i in range(n) if at(i, plain, rest) is None]
+            able = [i for i in range(n) if at(i, c_plain, c_rest) is not None]
+            low = max(min_c, len(forced))
             top = len(able) if max_c is None else min(max_c, len(able))
-            if top < min_c:
-                raise Unsatisfiable(f"an array of {n} items cannot hold {min_c} 'contains' items")
-            count = min_c + randbelow(rng, top - min_c + 1)
-            chosen: set[int] = set()
-            while len(chosen) < count:
-                chosen.add(able[randbelow(rng, len(able))])
+            count = low + randbelow(rng, top - low + 1) if top > low else low
+            chosen = set(forced)
+            free = [i for i in able if i not in chosen]
+            while len(chosen) < count and free:
+                chosen.add(free.pop(randbelow(rng, len(free))))
             return chosen
 
         def item_fn(i: int, marked: set[int]) -> Any:
             if i in marked:
-                return at(i, c_prefix, c_rest)
-            if has_contains and max_c is not None:
-                return at(i, o_prefix, o_rest)
-            return at(i, prefix, rest)
+                return at(i, c_plain, c_rest)
+            return at(i, plain, rest)
 
         def draw_array(rng: random.Random) -> list[Any]:
             n = size(rng)
-            marked = slots(rng, n)
+            marked = slots(rng, n) if has_contains else ()
             if not unique:
-                return [item_fn(i, marked)(rng) for i in range(n)]
+                return [item_fn(i, marked)(rng) for i in range(n)]  # type: ignore[arg-type]
             out: list[Any] = []
             seen: set[Any] = set()
             for i in range(n):
-                fn = item_fn(i, marked)
+                fn = item_fn(i, marked)  # type: ignore[arg-type]
                 for _ in range(50):
                     value = fn(rng)
                     key = json_key(value)
                     if key not in seen:
                         break
                 else:
-                    if len(out) >= lo and i >= n_prefix:
+                    if len(out) >= lo and i >= n_prefix and not has_contains:
                         break
                     raise Unsatisfiable(
                         f"could not draw {n} distinct items for a uniqueItems array; "
@@ -271,13 +269,14 @@ class ArrayNode(Gen[list[Any]]):
             kwargs["prefix"] = list(self.prefix)
         if self.rest is not None:
             kwargs["items"] = self.rest
-        if self.min_items:
-            kwargs["min_items"] = self.min_items
-        kwargs["max_items"] = self.max_items
+        sizes = self.sizes
+        if sizes[0]:
+            kwargs["min_items"] = sizes[0]
+        kwargs["max_items"] = sizes[-1]
         if self.unique:
             kwargs["unique"] = True
-        if self.contains_rest is not None or self.contains:
-            kwargs["contains"] = self.contains_rest or next(g for g in self.contains if g)
+        if self.has_contains:
+            kwargs["contains"] = self.c_rest or next((g for g in self.c_prefix if g), None)
             kwargs["min_contains"] = self.min_contains
             if self.max_contains is not None:
                 kwargs["max_contains"] = self.max_contains

@@ -75,6 +75,8 @@ def format_gen(
     name: str, min_length: int, max_length: int | None, formats: Any, pointer: str
 ) -> Gen[str]:
     """A generator for ``format: name`` within the length bounds."""
+    if formats is not None and name in formats:
+        return formats[name]
     assert _formats is not None
     try:
         gen = _formats.format_gen(
