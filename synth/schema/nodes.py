@@ -299,20 +299,15 @@ class FloatRange(Gen[float]):
 
     def _compile(self) -> DrawFn:
         lo, hi = float(self.lower), float(self.upper)
-        lower, upper = self.lower, self.upper
-        xl, xu = self.exclude_lower, self.exclude_upper
         places, integral_ok = self.places, self.integral_ok
+        # The closest floats inside the exact bounds: then float comparisons are exact.
+        low = _float_inside(self.lower, self.exclude_lower, math.inf)
+        high = _float_inside(self.upper, self.exclude_upper, -math.inf)
 
         def ok(x: float) -> bool:
-            if not math.isfinite(x):
-                return False
-            if (x <= lower) if xl else (x < lower):
-                return False
-            if (x >= upper) if xu else (x > upper):
-                return False
-            return integral_ok or not x.is_integer()
+            return low <= x <= high and (integral_ok or not x.is_integer())
 
-        fallback = _float_fallback(lower, upper, ok)
+        fallback = _float_fallback(self.lower, self.upper, ok)
 
         def draw_float(rng: random.Random) -> float:
             for _ in range(8):
@@ -335,6 +330,18 @@ class FloatRange(Gen[float]):
         if self.places is not None:
             kwargs["places"] = self.places
         return call_repr("floats", (_num(self.lower), _num(self.upper)), kwargs)
+
+
+def _float_inside(bound: Fraction, exclusive: bool, toward: float) -> float:
+    """The float nearest ``bound`` on the inner side (``toward``) that satisfies it."""
+    x = float(bound)
+    inside = (lambda v: v > bound) if toward > 0 else (lambda v: v < bound)
+    if exclusive or Fraction(x) != bound:
+        while not inside(x):
+            x = math.nextafter(x, toward)
+        if not exclusive and Fraction(x) != bound and inside(math.nextafter(x, -toward)):
+            x = math.nextafter(x, -toward)
+    return x
 
 
 def _num(value: Fraction) -> int | float:
