@@ -1,6 +1,6 @@
 """Strings for the schema compiler: ``pattern``, ``format`` and realistic values.
 
-Small adapters over :mod:`synth.text.regex`, :mod:`synth.schema.formats` and
+Small adapters over :mod:`synth.compilers.regex`, :mod:`synth.schema.formats` and
 :mod:`synth.schema.realistic`, so the compiler sees one stable interface and refusals
 carry the JSON Pointer of the keyword.
 """
@@ -17,7 +17,7 @@ from synth.core.errors import (
     UnsupportedSchema,
 )
 from synth.core.gen import Gen
-from synth.text.regex import from_regex
+from synth.compilers.regex import from_regex
 
 __all__ = ["PLAIN_ALPHABET", "format_gen", "format_known", "pattern_gen", "realistic_gen"]
 
