@@ -717,7 +717,9 @@ class Compiler:
             if self.options.formats and fmt in self.options.formats and self.v.checks_format(fmt):
                 # A caller's generator for a format the validator checks: verify its values.
                 checks.append((f"format({fmt!r})", self.v.format_ok(fmt), p, "format"))
-            if lo or hi is not None:
+            if (lo or hi is not None) and not strings.lengths_by_construction(
+                fmt, self.options.formats
+            ):
                 checks.append(("length_ok", _length_ok(lo, hi), p, "maxLength"))
             for f, fp in known[1:]:
                 checks.append((f"format({f!r})", self.v.format_ok(f), fp, "format"))
@@ -732,7 +734,7 @@ class Compiler:
             realistic = None
             if self.options.realistic and hint is not None:
                 realistic = strings.realistic_gen(hint, lo, hi)
-            if realistic is not None and (lo or hi is not None):
+            if realistic is not None and (lo or hi is not None) and not strings.REALISTIC_EXACT:
                 try:
                     realistic = self.filtered(
                         realistic, Named("length_ok", _length_ok(lo, hi)), where, "maxLength"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from synth.compilers.regex import from_regex
 from synth.core.errors import (
     InvalidArgument,
     SchemaError,
@@ -17,7 +18,6 @@ from synth.core.errors import (
     UnsupportedSchema,
 )
 from synth.core.gen import Gen
-from synth.compilers.regex import from_regex
 
 __all__ = ["PLAIN_ALPHABET", "format_gen", "format_known", "pattern_gen", "realistic_gen"]
 
@@ -63,6 +63,15 @@ def pattern_gen(pattern: str, min_length: int, max_length: int | None, pointer: 
         ) from exc
 
 
+#: Realistic values honour length bounds by construction (synth.schema.realistic).
+REALISTIC_EXACT = _realistic is not None
+
+
+def lengths_by_construction(name: str, formats: Any) -> bool:
+    """Built-in formats meet length bounds by construction; a caller's may not."""
+    return _formats is not None and not (formats is not None and name in formats)
+
+
 def format_known(name: str, formats: Any) -> bool:
     if formats is not None and name in formats:
         return True
@@ -75,9 +84,9 @@ def format_gen(
     name: str, min_length: int, max_length: int | None, formats: Any, pointer: str
 ) -> Gen[str]:
     """A generator for ``format: name`` within the length bounds."""
-    if formats is not None and name in formats:
+    if _formats is None:  # pragma: no cover - until the format generators land
+        assert formats is not None
         return formats[name]
-    assert _formats is not None
     try:
         gen = _formats.format_gen(
             name, min_length=min_length or None, max_length=max_length, formats=formats
