@@ -334,7 +334,29 @@ def test_unsatisfiable_bounds_name_the_subschema():
         }
     )
     assert isinstance(exc, synth.UnsatisfiableSchema)
-    assert exc.pointer.startswith("#/properties/n") or exc.pointer == "#"
+    assert exc.pointer == "#/properties/n"
+    assert exc.keyword == "minimum"
+
+
+def test_unsatisfiable_tuple_item_is_named_by_its_pointer():
+    exc = refusal(
+        {
+            "type": "object",
+            "properties": {
+                "args": {
+                    "type": "array",
+                    "prefixItems": [
+                        {"type": "string"},
+                        {"type": "integer", "minimum": 5, "maximum": 1},
+                    ],
+                    "minItems": 2,
+                }
+            },
+            "required": ["args"],
+        }
+    )
+    assert isinstance(exc, synth.UnsatisfiableSchema)
+    assert exc.pointer == "#/properties/args/prefixItems/1"
 
 
 def test_false_schema_is_unsatisfiable():

@@ -776,6 +776,8 @@ class Compiler:
             )
         evaluated_all = any("items" in c for c, _ in atoms)
 
+        failures: dict[int, UnsatisfiableSchema] = {}
+
         def position_parts(i: int | None, contains: bool = False) -> tuple[Part, ...]:
             out: list[Part] = []
             for c, p in atoms:
@@ -798,7 +800,8 @@ class Compiler:
         ) -> Gen[Any] | None:
             try:
                 return self.compile(position_parts(i, contains) + extra, None, frozenset(), depth)
-            except UnsatisfiableSchema:
+            except UnsatisfiableSchema as exc:
+                failures.setdefault(-1 if i is None else i, exc)
                 return None
 
         c_part = contains[0][0] if contains else None
@@ -824,6 +827,15 @@ class Compiler:
             plain, plain_rest, c_plain, c_rest, lo, hi, min_c, max_c, bool(c_part)
         )
         if not sizes:
+            needed = [failures[i] for i in sorted(failures) if 0 <= i < max(lo, 1)]
+            if needed and c_part is None:
+                inner = needed[0]
+                raise UnsatisfiableSchema(
+                    f"the array at {where} needs item {sorted(failures)[0]}, which cannot have "
+                    f"any value: {inner}",
+                    inner.pointer,
+                    inner.keyword,
+                ) from inner
             raise UnsatisfiableSchema(
                 f"no length of the array at {where} fits minItems/maxItems, its item schemas "
                 f"and 'contains'",
@@ -996,14 +1008,16 @@ class Compiler:
         name_checks = [self.v.is_valid_fn(np.schema, np.resolver) for np in name_parts]
         gens: dict[str, Gen[Any]] = {}
         forbidden: set[str] = set()
+        why: dict[str, UnsatisfiableSchema] = {}
         for k in names:
             if not all(check(k) for check in name_checks):
                 forbidden.add(k)
                 continue
             try:
                 gens[k] = self.compile(value_parts(k), k, frozenset(), depth)
-            except UnsatisfiableSchema:
+            except UnsatisfiableSchema as exc:
                 forbidden.add(k)
+                why[k] = exc
         changed = True
         while changed:
             changed = False
@@ -1013,8 +1027,18 @@ class Compiler:
                     changed = True
         for k in required:
             if k in forbidden:
+                inner = why.get(k)
+                if inner is not None:
+                    raise UnsatisfiableSchema(
+                        f"required property {k!r} cannot have any value: {inner}",
+                        inner.pointer,
+                        inner.keyword,
+                    ) from inner
                 raise UnsatisfiableSchema(
-                    f"required property {k!r} at {where} cannot have any value", where, "required"
+                    f"required property {k!r} at {where} is not allowed by propertyNames or "
+                    "dependentRequired",
+                    where,
+                    "required",
                 )
         must = list(required)
         i = 0
