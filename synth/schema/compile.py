@@ -823,6 +823,19 @@ class Compiler:
             c_rest = try_compile((c_part,), None, contains=True)
         else:
             c_plain, c_rest = [None] * prefix_len, None
+        if unique and c_part is not None:
+            # Items matching 'contains' must also be distinct: no more of them than exist.
+            caps = [_cardinality(g) for g in (*c_plain, c_rest) if g is not None]
+            if caps and all(c is not None for c in caps):
+                most = sum(caps[:-1]) + caps[-1] if c_rest is not None else sum(caps)
+                max_c = most if max_c is None else min(max_c, most)
+                if min_c > max_c:
+                    raise UnsatisfiableSchema(
+                        f"uniqueItems at {where}: fewer distinct values match 'contains' than "
+                        f"minContains={min_c}",
+                        where,
+                        "minContains",
+                    )
         sizes = self._array_sizes(
             plain, plain_rest, c_plain, c_rest, lo, hi, min_c, max_c, bool(c_part)
         )
@@ -954,6 +967,10 @@ class Compiler:
                 hi = c["maxProperties"] if hi is None else min(hi, c["maxProperties"])
             if "propertyNames" in c:
                 name_parts.append(self.sub(p, c["propertyNames"]))
+        if hi is not None and lo > hi:
+            raise UnsatisfiableSchema(
+                f"minProperties={lo} is above maxProperties={hi} at {where}", where, "minProperties"
+            )
         if lo > self.options.size_budget:
             raise UnsupportedSchema(
                 f"minProperties={lo} at {where} exceeds the size budget "

@@ -237,6 +237,16 @@ class ArrayNode(Gen[list[Any]]):
             return at(i, plain, rest)
 
         def draw_array(rng: random.Random) -> list[Any]:
+            if not unique:
+                return draw_once(rng)
+            for _ in range(4):
+                try:
+                    return draw_once(rng)
+                except Unsatisfiable:
+                    continue
+            return draw_once(rng)
+
+        def draw_once(rng: random.Random) -> list[Any]:
             n = size(rng)
             marked = slots(rng, n) if has_contains else ()
             if not unique:
