@@ -73,6 +73,10 @@ _TYPE_ORDER = ("object", "array", "string", "integer", "float", "boolean", "null
 
 #: Default window for numbers without bounds, and extra span above a lower bound.
 NUMBER_WINDOW = 1000
+#: A last-resort filter is measured on this many draws when compiling, and kept only if at
+#: least PROBE_ACCEPT pass: then 1000 tries at draw time fail with odds below 1e-13.
+PROBE_DRAWS = 100
+PROBE_ACCEPT = 3
 #: Free-form text keys for objects that allow any property.
 KEY_ALPHABET = "abcdefghijklmnopqrstuvwxyz_"
 
@@ -308,7 +312,7 @@ class Compiler:
             for sub in c.get("allOf", ()):
                 queue.append(self.sub(p, sub))
             if "not" in c:
-                flat.nots.append(self.negate(self.sub(p, c["not"])))
+                queue.append(self.negate(self.sub(p, c["not"])))
             for kw in ("anyOf", "oneOf"):
                 if kw in c and (p.key, kw) not in decided:
                     flat.choices.append((kw, (p.key, kw), p, c[kw]))
@@ -461,7 +465,7 @@ class Compiler:
     ) -> None:
         rng = random.Random(0x5EED)
         passed = 0
-        for _ in range(40):
+        for _ in range(PROBE_DRAWS):
             try:
                 value = gen._fn(rng)
             except _NotReady:
@@ -473,10 +477,10 @@ class Compiler:
                 continue
             if check(value):
                 passed += 1
-        if passed < 4:
+        if passed < PROBE_ACCEPT:
             raise _FilterRejected(
                 f"cannot construct values for '{keyword}' at {pointer}: generating and "
-                f"checking accepted {passed} of 40 candidates",
+                f"checking accepted {passed} of {PROBE_DRAWS} candidates",
                 pointer,
                 keyword,
             )
@@ -529,7 +533,7 @@ class Compiler:
                 failure = exc
                 continue
             gens.append(g)
-            weights.append(9.0 if t == "float" and "integer" in types else 1.0)
+            weights.append(9.0 if t == "float" and types == {"integer", "float"} else 1.0)
         if not gens:
             assert failure is not None
             raise failure
@@ -827,7 +831,7 @@ class Compiler:
             # Items matching 'contains' must also be distinct: no more of them than exist.
             caps = [_cardinality(g) for g in (*c_plain, c_rest) if g is not None]
             if caps and all(c is not None for c in caps):
-                most = sum(caps[:-1]) + caps[-1] if c_rest is not None else sum(caps)
+                most = sum(c for c in caps if c is not None)
                 max_c = most if max_c is None else min(max_c, most)
                 if min_c > max_c:
                     raise UnsatisfiableSchema(
@@ -856,8 +860,10 @@ class Compiler:
                 "contains" if c_part is not None else "minItems",
             )
         top = sizes[-1]
-        if unique and c_part is None:
-            cap = _cardinality(plain_rest) if plain_rest is not None else 0
+        if unique:
+            rest_values = _finite_values(plain_rest)
+            c_values = _finite_values(c_rest)
+            cap = None if rest_values is None or c_values is None else len(rest_values | c_values)
             if cap is not None:
                 sizes = [n for n in sizes if n <= prefix_len + cap]
                 if not sizes:
@@ -1231,29 +1237,39 @@ def _length_ok(lo: int, hi: int | None) -> Callable[[Any], bool]:
     return lambda value: lo <= len(value) <= hi
 
 
-def _cardinality(gen: Gen[Any]) -> int | None:
+def _cardinality(gen: Gen[Any] | None) -> int | None:
     """How many distinct values ``gen`` can make, when it is a small finite set."""
+    values = _finite_values(gen)
+    return None if values is None else len(values)
+
+
+def _finite_values(gen: Gen[Any] | None, limit: int = 10_000) -> set[Any] | None:
+    """The JSON keys of every value ``gen`` can make, when that is a small finite set."""
     from synth.core.combinators import _Just, _OneOf, _SampledFrom
     from synth.core.primitives import _Booleans, _Integers
 
+    if gen is None:
+        return set()
     if isinstance(gen, _Just):
-        return 1
+        return {json_key(gen.value)}
     if isinstance(gen, _SampledFrom):
-        return len({json_key(v) for v in gen.elements})
-    if isinstance(gen, CopyNode):
-        return _cardinality(gen.gen)
+        return {json_key(v) for v in gen.elements}
+    if isinstance(gen, (CopyNode, CheckedNode)):
+        return _finite_values(gen.gen, limit)  # a filter keeps a subset: an upper bound
     if isinstance(gen, _Booleans):
-        return 2
+        return {json_key(True), json_key(False)}
     if isinstance(gen, _Integers):
-        return gen.max_value - gen.min_value + 1
+        if gen.max_value - gen.min_value >= limit:
+            return None
+        return {json_key(v) for v in range(gen.min_value, gen.max_value + 1)}
     if isinstance(gen, _OneOf):
-        total = 0
+        out: set[Any] = set()
         for g in gen.gens:
-            n = _cardinality(g)
-            if n is None:
+            part = _finite_values(g, limit)
+            if part is None:
                 return None
-            total += n
-        return total
+            out |= part
+        return out
     return None
 
 
