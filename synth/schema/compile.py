@@ -738,14 +738,7 @@ class Compiler:
             realistic = None
             if self.options.realistic and hint is not None:
                 realistic = strings.realistic_gen(hint, lo, hi)
-            if realistic is not None and (lo or hi is not None) and not strings.REALISTIC_EXACT:
-                try:
-                    realistic = self.filtered(
-                        realistic, Named("length_ok", _length_ok(lo, hi)), where, "maxLength"
-                    )
-                except UnsupportedSchema:
-                    realistic = None
-            if realistic is not None:
+            if realistic is not None:  # lengths hold by construction
                 return realistic
             top = hi if hi is not None else lo + self.options.max_length
             return text(min_size=lo, max_size=top)

@@ -25,13 +25,13 @@ from typing import Any
 
 import attrs
 
+from synth.compilers.regex import from_regex
 from synth.core.errors import InvalidArgument, UnsatisfiableSchema
 from synth.core.gen import DrawFn, Gen
 from synth.core.pretty import call_repr
 from synth.core.primitives import _below_fn, randbelow
 from synth.providers import fake
 from synth.schema.formats import format_gen, format_lengths
-from synth.compilers.regex import from_regex
 
 __all__ = ["REALISTIC_NAMES", "normalise_name", "realistic_for", "realistic_lengths"]
 

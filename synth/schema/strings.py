@@ -18,21 +18,13 @@ from synth.core.errors import (
     UnsupportedSchema,
 )
 from synth.core.gen import Gen
+from synth.schema import formats as _formats
+from synth.schema import realistic as _realistic
 
 __all__ = ["PLAIN_ALPHABET", "format_gen", "format_known", "pattern_gen", "realistic_gen"]
 
 #: Characters of strings that have no pattern, format or realistic generator.
 PLAIN_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_."
-
-try:
-    from synth.schema import formats as _formats
-except ImportError:  # pragma: no cover - until the format generators land
-    _formats = None  # type: ignore[assignment]
-
-try:
-    from synth.schema import realistic as _realistic
-except ImportError:  # pragma: no cover - until realistic values land
-    _realistic = None  # type: ignore[assignment]
 
 
 def pattern_gen(pattern: str, min_length: int, max_length: int | None, pointer: str) -> Gen[str]:
@@ -63,20 +55,14 @@ def pattern_gen(pattern: str, min_length: int, max_length: int | None, pointer: 
         ) from exc
 
 
-#: Realistic values honour length bounds by construction (synth.schema.realistic).
-REALISTIC_EXACT = _realistic is not None
-
-
 def lengths_by_construction(name: str, formats: Any) -> bool:
     """Built-in formats meet length bounds by construction; a caller's may not."""
-    return _formats is not None and not (formats is not None and name in formats)
+    return not (formats is not None and name in formats)
 
 
 def format_known(name: str, formats: Any) -> bool:
     if formats is not None and name in formats:
         return True
-    if _formats is None:
-        return False
     return name in _formats.DEFAULT_FORMATS
 
 
@@ -84,9 +70,6 @@ def format_gen(
     name: str, min_length: int, max_length: int | None, formats: Any, pointer: str
 ) -> Gen[str]:
     """A generator for ``format: name`` within the length bounds."""
-    if _formats is None:  # pragma: no cover - until the format generators land
-        assert formats is not None
-        return formats[name]
     try:
         gen = _formats.format_gen(
             name, min_length=min_length or None, max_length=max_length, formats=formats
@@ -102,6 +85,4 @@ def format_gen(
 
 def realistic_gen(name: str, min_length: int, max_length: int | None) -> Gen[str] | None:
     """A realistic generator for a string property called ``name``, if one fits."""
-    if _realistic is None:
-        return None
     return _realistic.realistic_for(name, min_length=min_length, max_length=max_length)
