@@ -88,13 +88,15 @@ def main() -> None:
     parser.add_argument("--peer-python", required=True, help="python with aumai-datasynthesizer")
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--only", default="", help="run only cases whose label contains this")
     args = parser.parse_args()
+    cases = [c for c in CASES if args.only in c[0]]
 
     # Alternate the two libraries, case by case and repeat by repeat, so that both see the
     # same machine load; keep the best time of each.
     ours: dict[str, float] = {}
     peer: dict[str, float] = {}
-    for label, data_type, constraints in CASES:
+    for label, data_type, constraints in cases:
         for _ in range(args.repeats):
             t_peer = time_peer(args.peer_python, data_type, constraints, args.count)
             t_ours = time_synth(data_type, constraints, args.count)
@@ -109,7 +111,7 @@ def main() -> None:
     print("| case | synth samples/s | peer samples/s | ratio |")
     print("| --- | ---: | ---: | ---: |")
     worst = float("inf")
-    for label, _, _ in CASES:
+    for label, _, _ in cases:
         mine, theirs = args.count / ours[label], args.count / peer[label]
         ratio = mine / theirs
         worst = min(worst, ratio)
