@@ -111,4 +111,4 @@ def test_a_failing_shard_removes_the_shards_of_the_run(tmp_path, client):
 
 def test_json_arrays_cannot_be_sharded(tmp_path):
     with pytest.raises(InvalidArgument, match="jsonl' or 'parquet'"):
-        plan_shards(tmp_path, 10, format="json")
+        plan_shards(GEN, tmp_path, 10, seed=1, format="json")

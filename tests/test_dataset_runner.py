@@ -262,3 +262,12 @@ def test_new_files_get_normal_permissions(tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     assert os.stat(path).st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_integers_beyond_64_bits_are_written_exactly(tmp_path):
+    gen = synth.record(big=synth.just(2**70), small=synth.integers(0, 3))
+    write_dataset(gen, tmp_path / "b.jsonl", 3, seed=1)
+    write_dataset(gen, tmp_path / "b.json", 3, seed=1)
+    rows = [json.loads(line) for line in _read(tmp_path / "b.jsonl").splitlines()]
+    assert [r["big"] for r in rows] == [2**70] * 3
+    assert json.loads(_read(tmp_path / "b.json")) == rows

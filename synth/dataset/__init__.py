@@ -13,13 +13,14 @@ from synth.dataset.formats import FORMATS, infer_format
 from synth.dataset.manifest import manifest_path
 from synth.dataset.recipe import Recipe, build_generator
 from synth.dataset.runner import DatasetResult, chunk_ranges, write_dataset
-from synth.dataset.shards import Shard, ShardResult, plan_shards, write_shard
+from synth.dataset.shards import Shard, ShardPlan, ShardResult, plan_shards
 
 __all__ = [
     "FORMATS",
     "DatasetResult",
     "Recipe",
     "Shard",
+    "ShardPlan",
     "ShardResult",
     "build_generator",
     "chunk_ranges",
@@ -28,7 +29,6 @@ __all__ = [
     "plan_shards",
     "write_dask",
     "write_dataset",
-    "write_shard",
 ]
 
 

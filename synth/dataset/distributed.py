@@ -2,8 +2,9 @@
 
 Each shard (an index range, see :mod:`synth.dataset.shards`) is one Dask task that builds
 the generator on the worker and writes its file there, so the output directory must be
-reachable from every worker (a shared or network file system). The generator travels as
-a :class:`~synth.dataset.Recipe`, or as the generator itself through Dask's serialiser.
+reachable from every worker (a shared or network file system). The generator travels in
+the shard plan: as a :class:`~synth.dataset.Recipe`, or as the generator itself through
+Dask's serialiser (cloudpickle).
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from typing import Any
 
 from synth.core.errors import MissingExtra
 from synth.core.gen import Gen
-from synth.core.seeding import Seed, seed_bytes
-from synth.dataset.recipe import Recipe, build_generator
-from synth.dataset.shards import ShardResult, plan_shards, prepare_format, write_shard
+from synth.core.seeding import Seed
+from synth.dataset.recipe import Recipe
+from synth.dataset.shards import ShardResult, plan_shards
 
 try:
     from dask.distributed import Client
@@ -52,32 +53,28 @@ def write_dask(
     for byte the file ``write_dataset`` makes; Parquet shards hold the same rows with one
     schema. If a shard fails, the shards already written by this call are removed.
     """
-    seed_bytes(seed)
-    fmt, shards = plan_shards(
+    plan = plan_shards(
+        source,
         directory,
         count,
+        seed=seed,
         start=start,
         shard_records=shard_records,
         format=format,
+        index=index,
         parquet_options=parquet_options,
     )
-    gen = build_generator(source)
-    prepare_format(fmt, gen, seed, shards, index)
     os.makedirs(directory, exist_ok=True)
-    shipped = source if isinstance(source, Recipe) else gen
     own = client is None
     if own:
         client = Client(scheduler) if scheduler else Client(processes=False)
     try:
-        futures = [
-            client.submit(write_shard, shipped, seed, fmt, shard, index, pure=False)
-            for shard in shards
-        ]
+        futures = client.map(plan.write, range(len(plan.shards)), pure=False)
         try:
             return list(client.gather(futures))
         except BaseException:
             client.cancel(futures)
-            for shard in shards:
+            for shard in plan.shards:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(shard.path)
             raise

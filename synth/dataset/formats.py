@@ -29,6 +29,8 @@ FORMATS = ("jsonl", "json", "parquet")
 _EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".parquet": "parquet"}
 
 _OPTIONS = orjson.OPT_NON_STR_KEYS
+_LINE = _OPTIONS | orjson.OPT_APPEND_NEWLINE
+_line = orjson.dumps
 
 
 def _fallback(value: Any) -> Any:
@@ -89,7 +91,10 @@ class JsonlFormat(Format):
     name = "jsonl"
 
     def encode(self, records: list[Any]) -> bytes:
-        return b"".join([dumps(r) + b"\n" for r in records])
+        try:
+            return b"".join([_line(r, default=_fallback, option=_LINE) for r in records])
+        except orjson.JSONEncodeError:  # an integer beyond 64 bits: the slow path
+            return b"".join([dumps(r) + b"\n" for r in records])
 
 
 class JsonArrayFormat(Format):

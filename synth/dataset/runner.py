@@ -155,6 +155,7 @@ def write_dataset(
             manifest_path = None
             if manifest:
                 from synth.dataset.manifest import manifest_document, write_manifest
+                from synth.dataset.manifest import manifest_path as manifest_path_of
 
                 doc = manifest_document(
                     gen=gen,
@@ -170,7 +171,8 @@ def write_dataset(
                     size=hasher.size,
                     sha256=hasher.hexdigest(),
                 )
-                manifest_path = write_manifest(target, doc)
+                write_manifest(target, doc)
+                manifest_path = manifest_path_of(os.fspath(path))
         shown = os.fspath(path)
     else:
         stream_out = sys.stdout.buffer if isinstance(path, (str, os.PathLike)) else path

@@ -1,11 +1,14 @@
 """Shards: a dataset cut into index ranges, each written to its own file by any process.
 
-Shard ``k`` holds records ``[start + k*shard_records, …)``. Shard boundaries are
-multiples of the format's chunk size (itself a multiple of ``synth.BLOCK_SIZE``), so each
-shard is made without drawing a record it does not keep, and the JSON Lines shards,
-concatenated in order, are byte for byte the file one process writes. This module has no
-cluster code: :mod:`synth.dataset.distributed` runs these functions on Dask, and the same
-two functions run on Spark or Ray (see the README).
+``plan_shards`` cuts records ``start … start+count-1`` into shards at multiples of the
+format's chunk size (itself a multiple of ``synth.BLOCK_SIZE``), so each shard is made
+without drawing a record it does not keep. ``plan.write(k)`` makes and writes shard ``k``
+anywhere the plan can be sent (it is picklable when its source is a :class:`Recipe`, and
+with cloudpickle, as Dask, Spark and Ray use, for most generators). Concatenated in
+order, JSON Lines shards are byte for byte the file one process writes; Parquet shards
+hold the same rows under one schema (inferred once, from the first chunk, in the plan).
+This module has no cluster code: :mod:`synth.dataset.distributed` runs plans on Dask,
+and the README shows the same two calls on Spark and Ray.
 """
 
 from __future__ import annotations
@@ -17,13 +20,13 @@ import attrs
 
 from synth.core.errors import InvalidArgument
 from synth.core.gen import Gen
-from synth.core.seeding import Seed
+from synth.core.seeding import Seed, seed_bytes
 from synth.dataset.atomic import atomic_output
 from synth.dataset.formats import Format, format_for
 from synth.dataset.recipe import Recipe, build_generator
 from synth.dataset.runner import _Hasher, chunk_ranges, make_chunk
 
-__all__ = ["Shard", "ShardResult", "plan_shards", "write_shard"]
+__all__ = ["Shard", "ShardPlan", "ShardResult", "plan_shards"]
 
 _EXT = {"jsonl": "jsonl", "parquet": "parquet"}
 
@@ -48,18 +51,52 @@ class ShardResult:
     sha256: str
 
 
+@attrs.frozen(eq=False)
+class ShardPlan:
+    """Everything needed to write any shard of a dataset, on any machine."""
+
+    source: Gen[Any] | Recipe
+    seed: Seed
+    format: Format
+    index: bool
+    shards: tuple[Shard, ...]
+
+    def write(self, number: int) -> ShardResult:
+        """Make and write shard ``number`` atomically (temp file, then rename)."""
+        shard = self.shards[number]
+        gen = build_generator(self.source)
+        fmt = self.format
+        hasher = _Hasher()
+        with atomic_output(shard.path) as handle:
+            out = hasher.wrap(handle)
+            sink = fmt.open(out)
+            try:
+                for lo, hi in chunk_ranges(shard.lo, shard.hi - shard.lo, fmt.chunk_records):
+                    sink.write(fmt.encode(make_chunk(gen, self.seed, lo, hi, self.index)))
+                sink.close()
+            except BaseException:
+                out.discard()
+                sink.abort()
+                raise
+        return ShardResult(shard.path, shard.hi - shard.lo, hasher.size, hasher.hexdigest())
+
+
 def plan_shards(
+    source: Gen[Any] | Recipe,
     directory: str | os.PathLike[str],
     count: int,
     *,
+    seed: Seed,
     start: int = 0,
     shard_records: int = 1_048_576,
     format: str = "jsonl",
+    index: bool = False,
     parquet_options: dict[str, Any] | None = None,
-) -> tuple[Format, list[Shard]]:
-    """The format object and the shards of ``count`` records from ``start``.
+) -> ShardPlan:
+    """Cut records ``start … start+count-1`` into shards ``DIRECTORY/part-00000.jsonl``, ….
 
-    ``shard_records`` is rounded up to a multiple of the format's chunk size.
+    ``shard_records`` is rounded up to a multiple of the format's chunk size. The plan
+    builds the generator once here, to check it and to let the format see the first chunk.
     """
     if format not in _EXT:
         raise InvalidArgument(
@@ -70,42 +107,17 @@ def plan_shards(
         raise InvalidArgument(
             f"expected shard_records to be a positive int, got shard_records={shard_records!r}"
         )
+    for name, value in (("count", count), ("start", start)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise InvalidArgument(f"expected {name} to be a non-negative int, got {value!r}")
+    seed_bytes(seed)
     fmt = format_for(format, **(parquet_options or {}))
     size = -(-shard_records // fmt.chunk_records) * fmt.chunk_records
-    shards = [
+    shards = tuple(
         Shard(k, lo, hi, os.path.join(os.fspath(directory), f"part-{k:05d}.{_EXT[format]}"))
         for k, (lo, hi) in enumerate(chunk_ranges(start, count, size))
-    ]
-    return fmt, shards
-
-
-def prepare_format(
-    fmt: Format, gen: Gen[Any], seed: Seed, shards: list[Shard], index: bool
-) -> None:
-    """Let the format see the dataset's first chunk (Parquet infers one schema for all
-    shards from it), exactly as a single-file run does."""
-    if not shards:
-        fmt.prepare([])
-        return
-    first = next(chunk_ranges(shards[0].lo, shards[0].hi - shards[0].lo, fmt.chunk_records))
-    fmt.prepare(make_chunk(gen, seed, *first, index))
-
-
-def write_shard(
-    source: Gen[Any] | Recipe, seed: Seed, fmt: Format, shard: Shard, index: bool = False
-) -> ShardResult:
-    """Make and write one shard, atomically; runs anywhere the source can be built."""
+    )
     gen = build_generator(source)
-    hasher = _Hasher()
-    with atomic_output(shard.path) as handle:
-        out = hasher.wrap(handle)
-        sink = fmt.open(out)
-        try:
-            for lo, hi in chunk_ranges(shard.lo, shard.hi - shard.lo, fmt.chunk_records):
-                sink.write(fmt.encode(make_chunk(gen, seed, lo, hi, index)))
-            sink.close()
-        except BaseException:
-            out.discard()
-            sink.abort()
-            raise
-    return ShardResult(shard.path, shard.hi - shard.lo, hasher.size, hasher.hexdigest())
+    first = next(chunk_ranges(start, count, fmt.chunk_records), None)
+    fmt.prepare(make_chunk(gen, seed, *first, index) if first else [])
+    return ShardPlan(source, seed, fmt, index, shards)

@@ -1,0 +1,144 @@
+"""Command line and datasets: synth's CLI against aumai-datasynthesizer's, side by side.
+
+    python benchmarks/bench_cli.py --peer /tmp/peer-venv/bin/aumai-datasynthesizer
+
+Measures, each as a fresh process (start-up included), best of ``--repeat`` runs:
+
+1. ``generate --type T --count 10000 --seed 1 --output FILE`` for the five types, synth
+   against the peer (samples/s and the ratio);
+2. start-up: ``synth --help`` beside the peer's ``--version``;
+3. memory: peak RSS of ``synth generate`` writing 10 thousand and ``--memory-count``
+   (default 10 million) records to a file (``wait4`` resource usage of the process);
+4. workers: ``--workers 2`` against ``--workers 1`` for ``--workers-count`` records.
+
+Prints a Markdown report (paste it into benchmarks/RESULTS.md). The peer is not on PyPI:
+install it from its source into a scratch virtualenv outside the project.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+TYPES = ["text", "json", "conversation", "tool_call", "agent_trace"]
+
+
+def run(command: list[str]) -> tuple[float, int]:
+    """Wall time (s) and peak RSS (KiB, largest process of the run) of one command."""
+    began = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - began
+    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    proc.stderr.close() if proc.stderr else None
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({proc.returncode}): {stderr}")
+    return elapsed, usage.ru_maxrss
+
+
+def best(command: list[str], repeat: int) -> tuple[float, int]:
+    results = [run(command) for _ in range(repeat)]
+    return min(r[0] for r in results), max(r[1] for r in results)
+
+
+def synth_command() -> list[str]:
+    found = shutil.which("synth", path=os.path.dirname(sys.executable))
+    return [found] if found else [sys.executable, "-m", "synth"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--peer", required=True, help="path of the aumai-datasynthesizer CLI")
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--memory-type", default="text")
+    parser.add_argument("--memory-count", type=int, default=10_000_000)
+    parser.add_argument("--memory-workers", type=int, default=2)
+    parser.add_argument("--workers-type", default="json")
+    parser.add_argument("--workers-count", type=int, default=300_000)
+    args = parser.parse_args()
+    synth = synth_command()
+    peer = [args.peer]
+    out_dir = tempfile.mkdtemp(prefix="synth-bench-")
+    out = os.path.join(out_dir, "out.jsonl")
+    lines = [
+        f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
+        f"{platform.python_version()}; best of {args.repeat} runs per figure.",
+        "",
+        f"### Through the CLI: {args.count:,} samples of each type to a file, start-up included",
+        "",
+        "| type | synth s | synth samples/s | peer s | peer samples/s | ratio |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for data_type in TYPES:
+        common = ["generate", "--type", data_type, "--count", str(args.count), "--seed", "1"]
+        ours, _ = best([*synth, *common, "--output", out], args.repeat)
+        theirs, _ = best([*peer, *common, "--output", out], args.repeat)
+        lines.append(
+            f"| {data_type} | {ours:.2f} | {args.count / ours:,.0f} | {theirs:.2f} | "
+            f"{args.count / theirs:,.0f} | {theirs / ours:.1f}x |"
+        )
+        print(lines[-1], file=sys.stderr)
+
+    help_s, _ = best([*synth, "--help"], 5)
+    version_s, _ = best([*peer, "--version"], 5)
+    lines += [
+        "",
+        "### Start-up",
+        "",
+        "| command | s |",
+        "| --- | ---: |",
+        f"| `synth --help` | {help_s:.3f} |",
+        f"| `aumai-datasynthesizer --version` | {version_s:.3f} |",
+    ]
+
+    lines += [
+        "",
+        f"### Memory: `synth generate --type {args.memory_type}` to a file "
+        f"(`--workers {args.memory_workers}`), peak RSS of the largest process",
+        "",
+        "| records | s | peak RSS MiB |",
+        "| ---: | ---: | ---: |",
+    ]
+    for count in (10_000, args.memory_count):
+        command = [
+            *synth, "generate", "--type", args.memory_type, "--count", str(count),
+            "--seed", "1", "--output", out, "--workers", str(args.memory_workers),
+        ]  # fmt: skip
+        seconds, rss = run(command)
+        lines.append(f"| {count:,} | {seconds:.1f} | {rss / 1024:.0f} |")
+        print(lines[-1], file=sys.stderr)
+
+    lines += [
+        "",
+        f"### Workers: {args.workers_count:,} `{args.workers_type}` records to a file",
+        "",
+        "| workers | s | records/s | speed-up |",
+        "| ---: | ---: | ---: | ---: |",
+    ]
+    base = None
+    for workers in (1, 2):
+        command = [
+            *synth, "generate", "--type", args.workers_type, "--count",
+            str(args.workers_count), "--seed", "1", "--output", out, "--workers", str(workers),
+        ]  # fmt: skip
+        seconds, _ = best(command, args.repeat)
+        base = base or seconds
+        lines.append(
+            f"| {workers} | {seconds:.2f} | {args.workers_count / seconds:,.0f} | "
+            f"{base / seconds:.2f}x |"
+        )
+        print(lines[-1], file=sys.stderr)
+    shutil.rmtree(out_dir, ignore_errors=True)
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
