@@ -32,6 +32,9 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     ("tool_call database", "tool_call", {"tool": "database"}),
     ("tool_call file_operations", "tool_call", {"tool": "file_operations"}),
     ("agent_trace", "agent_trace", {}),
+    # The peer ignores constraints for traces (2-6 steps, ~4 on average); synth's default
+    # traces make 2-6 *tool calls*, i.e. 7-19 step records. One call = 3 step records.
+    ("agent_trace, 1 tool call", "agent_trace", {"min_steps": 1, "max_steps": 1}),
 ]
 
 # Runs inside an interpreter (the peer's, or ours): times one case with its seed API.
