@@ -255,10 +255,11 @@ def list_templates(templates: TemplatesArg = None) -> dict[str, dict[str, Any]]:
         }
         for name, t in _template_table(templates).items()
     }
+    # system + user + (assistant call + tool answer) per call + final answer; 1-3 calls.
     table[TOOL_USE] = {
-        "turns": None,
-        "description": "The assistant calls tools (constraint tools) and each tool answers; "
-        "the number of turns varies with the number of calls.",
+        "turns": "5-9",
+        "description": "The assistant calls tools (constraint tools) and each tool answers "
+        "(1 to 3 calls; min_steps and max_steps change that).",
         "scenarios": 0,
     }
     return table
