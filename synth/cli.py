@@ -254,6 +254,7 @@ def generate(
     fmt = _output_format(output, out_format, dask_scheduler)
     if manifest and output == "-":
         _usage("--manifest needs an output file; add --output PATH")
+    _check_index_collision(settings, index)
     gen = _build(settings)  # fail on bad settings before touching the output
     if dask_scheduler:
         _generate_on_dask(
@@ -640,7 +641,10 @@ def _build(settings: dict[str, Any]) -> Any:
     except (SchemaError, UnsupportedSchema, UnsatisfiableSchema) as exc:
         _usage(f"{_SCHEMA_PROBLEM[_schema_kind(exc)]}: {_schema_detail(exc)}")
     except TemplateError as exc:
-        _usage(f"template error: {_one_line(exc)}")
+        message = _one_line(exc)
+        path = settings.get("templates")
+        where = f" in --template {path}" if path and str(path) not in message else ""
+        _usage(f"template error{where}: {message}")
     except SynthError as exc:
         _usage(_one_line(exc))
 
@@ -678,12 +682,12 @@ def templates(
     if show_conversations:
         builtin = list_templates()
         lines.append("--- Conversation Templates ---")
-        lines += [f"  {name}  ({info['turns']} turns)" for name, info in builtin.items()]
+        lines += [_template_line(name, info) for name, info in builtin.items()]
         if template is not None:
             path = _existing_file(template, "--template")
             yours = _listed(list_templates, path, builtin)
             lines += ["", f"--- Your Templates ({template}) ---"]
-            lines += [f"  {name}  ({info['turns']} turns)" for name, info in yours.items()]
+            lines += [_template_line(name, info) for name, info in yours.items()]
         lines.append("")
     if show_tools:
         builtin_tools = list_tools()
@@ -696,6 +700,11 @@ def templates(
             lines += [f"  {key}  -> {function}" for key, function in yours.items()]
         lines.append("")
     click.echo("\n".join(lines))
+
+
+def _template_line(name: str, info: dict[str, Any]) -> str:
+    turns = info.get("turns")
+    return f"  {name}  ({turns} turns)" if turns else f"  {name}  (turns vary)"
 
 
 def _listed(lister: Any, path: str, builtin: dict[str, Any]) -> dict[str, Any]:
@@ -733,6 +742,7 @@ def _listed(lister: Any, path: str, builtin: dict[str, Any]) -> dict[str, Any]:
 @click.option("--template", metavar="FILE", help="Conversation templates.")
 @click.option("--export", type=click.Choice(EXPORTS, case_sensitive=False), default="native")
 @click.option("--locale", default="en_US")
+@click.option("--seed", type=_Seed(), default=0, show_default=True, help="Seed of the example.")
 def explain(
     data_type: str | None,
     schema: str | None,
@@ -741,8 +751,10 @@ def explain(
     template: str | None,
     export: str,
     locale: str,
+    seed: int,
 ) -> None:
-    """Print the generator tree that 'synth generate' would draw from."""
+    """Print the generator tree that 'synth generate' would draw from, the settings in
+    effect and an example record."""
     if data_type is None:
         data_type = "json" if schema else "conversation" if template else None
     if data_type is None:
@@ -751,9 +763,46 @@ def explain(
         data_type.lower(), schema, constraints, tools, template, export.lower(), locale
     )
     gen = _build(settings)
+    import synth
     from synth.core.pretty import pretty_lines
+    from synth.dataset.formats import dumps
 
-    click.echo(pretty_lines(repr(gen)))
+    click.echo("Generator tree:")
+    click.echo(_indent(pretty_lines(repr(gen), width=84)))
+    effective = _effective_settings(settings)
+    if effective:
+        click.echo("")
+        click.echo("Settings (constraints with their defaults):")
+        for key, value in effective.items():
+            click.echo(f"    {key} = {value}")
+    example = {"index": 0, **synth.sample(gen, seed=seed)}
+    click.echo("")
+    click.echo(f"Record 0 with --seed {seed}:")
+    import json
+
+    click.echo(_indent(json.dumps(json.loads(dumps(example)), indent=2, ensure_ascii=False)))
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line for line in text.splitlines())
+
+
+def _effective_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """The constraint values a run would use, defaults included (when the agent data
+    module can say)."""
+    try:
+        from synth.agents.datasets import parse_constraints
+    except ImportError:  # pragma: no cover - older agent data modules
+        return dict(settings.get("constraints", {}))
+    merged = {
+        "export": settings.get("export", "native"),
+        "locale": settings.get("locale", "en_US"),
+        **settings.get("constraints", {}),
+    }
+    values = parse_constraints(settings["data_type"], merged)
+    return {
+        k: (", ".join(v) if isinstance(v, tuple) else v) for k, v in values.items() if v is not None
+    }
 
 
 # -- entry point --------------------------------------------------------------------------

@@ -4,6 +4,7 @@ path left as it was."""
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import signal
@@ -133,7 +134,55 @@ def test_min_sentences_above_max_sentences(target):
 
 def test_unknown_template_suggests_names(target):
     proc = gen("--type", "conversation", "--constraint", "template=code_assistent", target=target)
-    assert_fails(proc, 2, "code_assistent", "code_assistant")
+    assert_fails(proc, 2, "code_assistent", "did you mean 'code_assistant'")
+
+
+def test_unknown_tool_suggests_names(target):
+    proc = gen("--type", "tool_call", "--constraint", "tool=serch", target=target)
+    assert_fails(proc, 2, "unknown tool 'serch'", "did you mean 'search'")
+
+
+# -- tools and template files --------------------------------------------------------------
+
+
+def test_tools_file_missing_or_not_json(target, tmp_path):
+    missing = tmp_path / "none.json"
+    assert_fails(
+        gen("--type", "tool_call", "--tools", str(missing), target=target),
+        2,
+        "--tools",
+        "file not found",
+    )
+    broken = tmp_path / "tools.json"
+    broken.write_text('[\n  {"type": "function",\n')
+    proc = gen("--type", "tool_call", "--tools", str(broken), target=target)
+    assert_fails(proc, 2, f"{broken}:3:1", "not valid JSON")
+
+
+def _template_file(tmp_path, second_turn):
+    path = tmp_path / "templates.json"
+    turns = [{"role": "user", "content": "Hi"}, second_turn]
+    document = {"templates": {"refund": {"description": "d", "scenarios": [
+        {"name": "basic", "turns": turns}]}}}  # fmt: skip
+    path.write_text(json.dumps(document))
+    return path
+
+
+def test_template_file_errors_name_the_place_inside_it(target, tmp_path):
+    bad_role = _template_file(tmp_path, {"role": 7, "content": "Done."})
+    proc = gen("--type", "conversation", "--template", str(bad_role), target=target)
+    assert_fails(proc, 2, str(bad_role), "templates.refund.scenarios[0].turns[1].role")
+    typo = _template_file(tmp_path, {"role": "assistant", "content": "Done, {frist_name}."})
+    proc = gen(
+        "--type",
+        "conversation",
+        "--template",
+        str(typo),
+        "--constraint",
+        "template=refund",
+        target=target,
+    )
+    assert_fails(proc, 2, str(typo), "line 1, column 7", "{frist_name}", "first_name")
 
 
 # -- output ----------------------------------------------------------------------------------------
@@ -229,10 +278,10 @@ def _start_long_run(target, *extra):
         start_new_session=True,  # its own process group, as a terminal job has
     )
     directory = os.path.dirname(target)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         temps = [n for n in os.listdir(directory) if n.endswith(".tmp")]
-        if temps and os.path.getsize(os.path.join(directory, temps[0])) > 100_000:
+        if temps and os.path.getsize(os.path.join(directory, temps[0])) > 0:
             return proc
         time.sleep(0.05)
     proc.kill()
@@ -246,7 +295,7 @@ def _start_long_run(target, *extra):
 def test_interrupting_a_run_leaves_the_target_and_no_temp_file(target, sig, extra):
     proc = _start_long_run(target, *extra)
     os.killpg(proc.pid, sig)  # to the whole group, workers included, as Ctrl-C does
-    _, stderr = proc.communicate(timeout=30)
+    _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
     assert "Traceback" not in stderr
     assert stderr.strip() == f"Error: Interrupted; {target} was left unchanged"

@@ -112,3 +112,25 @@ def test_a_failing_shard_removes_the_shards_of_the_run(tmp_path, client):
 def test_json_arrays_cannot_be_sharded(tmp_path):
     with pytest.raises(InvalidArgument, match="jsonl' or 'parquet'"):
         plan_shards(GEN, tmp_path, 10, seed=1, format="json")
+
+
+def test_the_cli_runs_on_a_scheduler_address(tmp_path):
+    from tests.cli_helpers import synth_cli
+
+    cluster = LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, protocol="tcp",
+        host="127.0.0.1", dashboard_address=":0",
+    )  # fmt: skip
+    with cluster:
+        common = ["generate", "--type", "text", "--count", "9000", "--seed", "2"]
+        proc = synth_cli(
+            *common, "--output", str(tmp_path / "shards"), "--dask-scheduler",
+            cluster.scheduler_address, "--shard-records", "4096",
+        )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "Shards: 3 (jsonl)" in proc.stderr
+    serial = synth_cli(*common)
+    names = sorted(os.listdir(tmp_path / "shards"))
+    assert names == ["part-00000.jsonl", "part-00001.jsonl", "part-00002.jsonl"]
+    joined = b"".join((tmp_path / "shards" / n).read_bytes() for n in names)
+    assert joined.decode() == serial.stdout

@@ -291,6 +291,9 @@ def _start_worker(source: Any, seed: Seed, fmt: Format, index: bool) -> None:
     # pool stops workers with SIGTERM, which must end them quietly whatever the parent set.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        # Blocked by the parent while it started us (see _in_workers); now ignored.
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     _WORKER = (build_generator(source), seed, fmt, index)
 
 
@@ -321,6 +324,21 @@ def _shippable(source: Gen[Any] | Recipe, ctx: Any) -> Any:
     return source
 
 
+def _start_pool(ctx: Any, workers: int, initargs: tuple[Any, ...]) -> Any:
+    """A pool whose workers never see a Ctrl-C: SIGINT and SIGTERM stay blocked while they
+    start (a worker inherits the mask) until their initializer ignores them, so a Ctrl-C
+    during start-up reaches only the parent, which stops everything cleanly."""
+    signals = {signal.SIGINT, signal.SIGTERM}
+    can_block = hasattr(signal, "pthread_sigmask")
+    if can_block:
+        signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+    try:
+        return ctx.Pool(workers, initializer=_start_worker, initargs=initargs)
+    finally:
+        if can_block:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, signals)
+
+
 def _in_workers(
     source: Gen[Any] | Recipe,
     gen: Gen[Any],
@@ -332,7 +350,7 @@ def _in_workers(
 ) -> Iterator[tuple[int, Any]]:
     ctx = _context()
     shipped = _shippable(source if isinstance(source, Recipe) else gen, ctx)
-    pool = ctx.Pool(workers, initializer=_start_worker, initargs=(shipped, seed, fmt, index))
+    pool = _start_pool(ctx, workers, (shipped, seed, fmt, index))
     try:
         # A bounded window of chunks in flight keeps memory constant when writing is slow.
         pending: collections.deque[tuple[int, Any]] = collections.deque()
