@@ -255,10 +255,10 @@ def generate(
     if manifest and output == "-":
         _usage("--manifest needs an output file; add --output PATH")
     _check_index_collision(settings, index)
-    gen = _build(settings)  # fail on bad settings before touching the output
+    recipe = _build(settings)  # fail on bad settings before touching the output
     if dask_scheduler:
         _generate_on_dask(
-            gen,
+            recipe,
             settings,
             data_type,
             count,
@@ -271,7 +271,6 @@ def generate(
             seed_chosen,
         )
         return
-    _check_index_collision(settings, index)
     arguments = {
         "type": data_type,
         "count": count,
@@ -289,7 +288,11 @@ def generate(
     }
     show = _progress_wanted(progress)
     began = time.perf_counter()
-    _write(gen, settings, output, count, seed, fmt, workers, index, manifest, arguments, show)
+    finished = _write(
+        recipe, settings, output, count, seed, fmt, workers, index, manifest, arguments, show
+    )
+    if not finished:
+        return  # the reader of standard output stopped early (`| head`): say nothing
     elapsed_ms = (time.perf_counter() - began) * 1000
     _summary(count, data_type, elapsed_ms, output, seed, seed_chosen)
 
@@ -339,7 +342,7 @@ class _ProgressBar:
 
 
 def _write(
-    gen: Any,
+    recipe: Any,
     settings: dict[str, Any],
     output: str,
     count: int,
@@ -352,14 +355,13 @@ def _write(
     show_progress: bool,
 ) -> None:
     from synth.core.errors import MissingExtra, SynthError
-    from synth.dataset import Recipe, write_dataset
+    from synth.dataset import write_dataset
 
-    source: Any = Recipe("synth.compat:payload_generator", settings) if workers > 1 else gen
     bar = _ProgressBar() if show_progress else None
     shown = "standard output" if output == "-" else output
     try:
         write_dataset(
-            source,
+            recipe,
             output,
             count,
             seed=seed,
@@ -378,7 +380,7 @@ def _write(
     except BrokenPipeError:
         # The reader of standard output went away (e.g. `| head`): not an error.
         _quiet_stdout()
-        return
+        return False
     except OSError as exc:
         _runtime(_os_message(exc, shown, output))
     except SynthError as exc:
@@ -386,6 +388,7 @@ def _write(
     finally:
         if bar is not None:
             bar.finish()
+    return True
 
 
 def _quiet_stdout() -> None:
@@ -432,7 +435,7 @@ def _reference_time(settings: dict[str, Any]) -> Any:
 
 
 def _generate_on_dask(
-    gen: Any,
+    recipe: Any,
     settings: dict[str, Any],
     data_type: str,
     count: int,
@@ -445,7 +448,6 @@ def _generate_on_dask(
     seed_chosen: bool,
 ) -> None:
     from synth.core.errors import MissingExtra, SynthError
-    from synth.dataset import Recipe
 
     if output == "-":
         _usage("--dask-scheduler writes shards into a directory; add --output DIRECTORY")
@@ -454,7 +456,6 @@ def _generate_on_dask(
     parent = os.path.dirname(os.path.abspath(output))
     if not os.path.isdir(parent):
         _runtime(f"cannot write {output}: directory {parent} does not exist; create it first")
-    _check_index_collision(settings, index)
     try:
         from synth.dataset.distributed import write_dask
     except MissingExtra as exc:
@@ -462,7 +463,7 @@ def _generate_on_dask(
     began = time.perf_counter()
     try:
         shards = write_dask(
-            Recipe("synth.compat:payload_generator", settings),
+            recipe,
             output,
             count,
             seed=seed,
@@ -623,7 +624,8 @@ def _schema_detail(exc: Exception) -> str:
 
 
 def _build(settings: dict[str, Any]) -> Any:
-    """The generator for these settings; bad settings become one-line usage errors."""
+    """The recipe for these settings, its generator built once (and kept in it): bad
+    settings become one-line usage errors. Workers and clusters rebuild from the recipe."""
     from synth.core.errors import (
         SchemaError,
         SynthError,
@@ -631,13 +633,12 @@ def _build(settings: dict[str, Any]) -> Any:
         UnsatisfiableSchema,
         UnsupportedSchema,
     )
+    from synth.dataset import Recipe
 
+    recipe = Recipe("synth.compat:payload_generator", settings)
     try:
-        from synth.compat import payload_generator
-    except ImportError as exc:  # pragma: no cover - a broken installation
-        _runtime(f"synth's agent data is unavailable ({exc}); reinstall synth")
-    try:
-        return payload_generator(**settings)
+        recipe.build()
+        return recipe
     except (SchemaError, UnsupportedSchema, UnsatisfiableSchema) as exc:
         _usage(f"{_SCHEMA_PROBLEM[_schema_kind(exc)]}: {_schema_detail(exc)}")
     except TemplateError as exc:
@@ -762,7 +763,7 @@ def explain(
     settings = _settings(
         data_type.lower(), schema, constraints, tools, template, export.lower(), locale
     )
-    gen = _build(settings)
+    gen = _build(settings).build()
     import synth
     from synth.core.pretty import pretty_lines
     from synth.dataset.formats import dumps
