@@ -91,16 +91,19 @@ __all__ += ["available_locales", "compiled_providers", "fake"]
 # -- text compilers (templates, regular expressions) -------------------------------------
 # (imports, then `__all__ += [...]`)
 from synth.core import primitives as _primitives
+from synth.text.regex import from_regex
 from synth.text.template import Registry, Template, default_registry, from_template
 
 # Importing the package synth.text bound the name ``text`` here to that package; the
 # public ``synth.text`` is the string primitive, so bind it back.
 text = _primitives.text  # noqa: F811
 
-__all__ += ["Registry", "Template", "default_registry", "from_template"]
+__all__ += ["Registry", "Template", "default_registry", "from_regex", "from_template"]
 
 # -- JSON Schema -------------------------------------------------------------------------
-# (imports, then `__all__ += [...]`)
+from synth.schema import SchemaBasedGenerator, from_schema
+
+__all__ += ["SchemaBasedGenerator", "from_schema"]
 
 # -- agent data and the seed-compatible API ----------------------------------------------
 # (imports, then `__all__ += [...]`)
@@ -109,6 +112,7 @@ from synth.agents.tools import (
     BUILTIN_TOOLS,
     load_tools,
     tool_call_record,
+    tool_call_records,
     tool_calls,
     tool_exchanges,
 )
@@ -125,6 +129,7 @@ __all__ += [
     "Trace",
     "load_tools",
     "tool_call_record",
+    "tool_call_records",
     "tool_calls",
     "tool_exchanges",
     "trace_record",
@@ -171,4 +176,44 @@ from synth.dataset import DatasetResult, Recipe, write_dataset
 __all__ += ["DatasetError", "DatasetResult", "MissingExtra", "Recipe", "write_dataset"]
 
 # -- LLM ---------------------------------------------------------------------------------
-# (imports, then `__all__ += [...]`)
+# synth.llm imports openai only when a request is sent, so this stays light.
+from synth.core.errors import CallFailed, OutputInvalid
+from synth.llm import (
+    AiCallParameters,
+    CallParameters,
+    CallResult,
+    Client,
+    ResponseCache,
+    RetryPolicy,
+    RunReport,
+    StructuredAiCall,
+    StructuredAiCallConfig,
+    StructuredCall,
+    StructuredCallConfig,
+    auto_formatter_for_type,
+    auto_parser_for_type,
+    llm,
+    llm_text,
+    run_dataset,
+)
+
+__all__ += [
+    "AiCallParameters",
+    "CallFailed",
+    "CallParameters",
+    "CallResult",
+    "Client",
+    "OutputInvalid",
+    "ResponseCache",
+    "RetryPolicy",
+    "RunReport",
+    "StructuredAiCall",
+    "StructuredAiCallConfig",
+    "StructuredCall",
+    "StructuredCallConfig",
+    "auto_formatter_for_type",
+    "auto_parser_for_type",
+    "llm",
+    "llm_text",
+    "run_dataset",
+]

@@ -118,11 +118,14 @@ class ScriptedServer:
                 self.end_headers()
                 self.wfile.write(payload)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            request_queue_size = 256  # the default backlog (5) resets bursts of connections
+
+        self.httpd = Server(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}/v1"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
         self.thread.start()
 
     def _next(self, body: dict[str, Any]) -> Reply:
@@ -147,3 +150,20 @@ def echo_seed(body: dict[str, Any]) -> Reply:
     """A reply whose text names the request's seed and last user message."""
     last = body["messages"][-1]["content"]
     return Reply(content=f"seed={body.get('seed')} said={last}")
+
+
+def main() -> None:
+    """Serve one fixed answer after a delay until killed: ``python -m tests.llm_server``."""
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--delay", type=float, default=0.05)
+    parser.add_argument("--content", default="ok")
+    args = parser.parse_args()
+    server = ScriptedServer(default=Reply(content=args.content), delay=args.delay)
+    print(server.url, flush=True)
+    server.thread.join()
+
+
+if __name__ == "__main__":
+    main()

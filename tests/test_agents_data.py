@@ -200,3 +200,16 @@ def test_bad_arguments_are_clear_errors(data_type, kwargs, needle):
 def test_list_templates_describes_the_builtins():
     listed = synth.list_templates()
     assert {k: v["turns"] for k, v in listed.items()} == {**TURNS, "tool_use": None}
+
+
+def test_native_fast_path_equals_models_then_export():
+    from synth.agents.conversation import builtin_templates, conversations, native_conversations
+    from synth.agents.export import conversation_exporter
+
+    for name in TURNS:
+        template = builtin_templates()[name]
+        fast = list(synth.stream(native_conversations(template), 100, seed=3))
+        slow = list(
+            synth.stream(conversations(template).map(conversation_exporter("native")), 100, seed=3)
+        )
+        assert fast == slow

@@ -187,6 +187,14 @@ def test_tool_call_record_is_the_openai_shape() -> None:
     assert json.loads(rec["function"]["arguments"]) == call.arguments
 
 
+def test_tool_call_records_equal_the_records_of_tool_calls() -> None:
+    tools = list(synth.BUILTIN_TOOLS)
+    calls = synth.stream(synth.tool_calls(tools), 300, seed=4)
+    records = list(synth.stream(synth.tool_call_records(tools), 300, seed=4))
+    assert [synth.tool_call_record(c) for c in calls] == records
+    assert repr(synth.tool_call_records("search")) == "tool_call_records('search')"
+
+
 def test_exchanges_answer_the_call() -> None:
     db = _sqlite_with_tables()
     gen = synth.tool_exchanges(list(synth.BUILTIN_TOOLS))

@@ -12,6 +12,14 @@ import synth
 from synth.agents.trace import FAILURES
 
 TOOL_FAILURES = {"tool_error", "timeout", "invalid_arguments"}
+_VALIDATORS: dict[str, jsonschema.protocols.Validator] = {}
+
+
+def _validator(spec: synth.ToolSpec) -> jsonschema.protocols.Validator:
+    key = json.dumps([spec.name, spec.parameters], sort_keys=True)
+    if key not in _VALIDATORS:
+        _VALIDATORS[key] = jsonschema.Draft202012Validator(spec.parameters)
+    return _VALIDATORS[key]
 
 
 def check_trace(t: synth.Trace, min_steps: int, max_steps: int) -> None:
@@ -30,7 +38,7 @@ def check_trace(t: synth.Trace, min_steps: int, max_steps: int) -> None:
         call, result = call_step.call, obs.result
         assert thought.content and call.name in thought.content
         assert result.tool_call_id == call.id and result.name == call.name
-        jsonschema.validate(call.arguments, specs[call.name].parameters)
+        assert _validator(specs[call.name]).is_valid(call.arguments), call.arguments
         json.loads(result.content)
         for s in (thought, call_step, obs):
             assert s.latency_ms >= 0

@@ -56,6 +56,9 @@ class Behaviour:
     latency_ms: tuple[int, int] = (50, 1500)
     #: The time after which a call is abandoned (``timeout`` failures), in seconds.
     timeout_s: int = 30
+    #: Whether a second call can dig into an earlier one (``follow_up``); sending another,
+    #: unrelated email is not digging.
+    digs: bool = True
 
     def __init__(self, spec: ToolSpec) -> None:
         self.spec = spec
@@ -70,6 +73,20 @@ class Behaviour:
         """Arguments that satisfy the schema but that the tool rejects, the context, and
         the tool's validation message (for ``invalid_arguments`` failures)."""
         raise NotImplementedError
+
+    def follow_up(
+        self, rng: random.Random, args: dict[str, Any], ctx: Any
+    ) -> tuple[dict[str, Any], Any]:
+        """A second call that digs further into an earlier one (``args``, ``ctx``): a
+        refined search, another query on the same table. By default, any call."""
+        return self.call(rng)
+
+    def report(
+        self, rng: random.Random, findings: list[str]
+    ) -> tuple[dict[str, Any], Any, str] | None:
+        """A call that passes earlier ``findings`` on (an email or a file that summarises
+        them): the arguments, the context and the intent; None if the tool cannot."""
+        return None
 
     def intent(self, args: dict[str, Any], ctx: Any) -> str:
         """What the call is for, as a lowercase verb phrase ("find best practices for X")."""

@@ -14,6 +14,7 @@ import datetime as dt
 import random
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from synth.agents._behaviour import Behaviour, Outcome, dumps, error_content
@@ -61,36 +62,50 @@ def _datetime_text(rng: random.Random) -> str:
 
 
 class People:
-    """Names and email addresses of people at a handful of fictional companies."""
+    """Names and email addresses of people at a handful of fictional companies.
+
+    Every (first name, last name, address style) is formatted once, in a table where each
+    style appears as often as its weight, so drawing a person is one pick.
+    """
+
+    _STYLES = ((0, 12), (1, 4), (2, 3), (3, 1))  # first.last, flast, first_last, first42
 
     def __init__(self) -> None:
         data = load_data("people.json")
-        firsts, lasts = data["first_names"], data["last_names"]
-        self.first = chooser([(f, _ascii_lower(f)) for f in firsts])
-        self.last = chooser([(n, _ascii_lower(n)) for n in lasts])
+        firsts = [(f, _ascii_lower(f)) for f in data["first_names"]]
+        lasts = [(n, _ascii_lower(n)) for n in data["last_names"]]
+        table = []
+        for i, (first, f) in enumerate(firsts):
+            for j, (last, la) in enumerate(lasts):
+                full = f"{first} {last}"
+                locals_ = (
+                    f"{f}.{la}",
+                    f"{f[0]}{la}",
+                    f"{f}_{la}",
+                    f"{f}{10 + (i * 37 + j * 11) % 90}",
+                )
+                for style, weight in self._STYLES:
+                    entry = (first, full, locals_[style])
+                    table.extend([entry] * weight)
+        self.table = tuple(table)
+        self.first = chooser(firsts)
         self.domain = chooser(data["domains"])
-        self.team = chooser(data["teams"])
         self.project = chooser(data["projects"])
-        self.address_style = weighted_chooser([(0, 60), (1, 20), (2, 12), (3, 8)])
 
     def person(self, rng: random.Random, domain: str | None = None) -> tuple[str, str, str]:
         """(first name, full name, email address)."""
-        first, f = self.first(rng)
-        last, la = self.last(rng)
-        style = self.address_style(rng)
-        local = (f"{f}.{la}", f"{f[0]}{la}", f"{f}_{la}", f"{f}{below(rng, 90) + 10}")[style]
-        return first, f"{first} {last}", f"{local}@{domain or self.domain(rng)}"
+        table = self.table
+        first, full, local = table[int(rng.random() * len(table))]
+        return first, full, f"{local}@{domain or self.domain(rng)}"
 
     def people(
         self, rng: random.Random, k: int, domain: str | None = None
     ) -> list[tuple[str, str, str]]:
         """``k`` people with distinct addresses."""
-        out: list[tuple[str, str, str]] = []
-        seen: set[str] = set()
+        out = [self.person(rng, domain)]
         while len(out) < k:
             p = self.person(rng, domain)
-            if p[2] not in seen:
-                seen.add(p[2])
+            if all(p[2] != q[2] for q in out):
                 out.append(p)
         return out
 
@@ -106,18 +121,30 @@ _GENERIC_TITLES = (
 )
 
 
+class _Topic:
+    """A search topic with its result titles, snippets and URL slug formatted once."""
+
+    __slots__ = ("name", "queries", "slug", "snippets", "titles")
+
+    def __init__(self, name: str, titles: list[str], snippets: list[str]) -> None:
+        fill = {"topic": name, "Topic": _cap(name)}
+        self.name = name
+        self.slug = _slug(name)
+        self.titles = tuple(t.format(**fill) for t in titles)
+        self.snippets = tuple(t.format(**fill) for t in snippets)
+        self.queries: tuple[tuple[str, str], ...] = ()
+
+
 class _Category:
     def __init__(self, data: dict[str, Any]) -> None:
-        self.entries = chooser(
-            [
-                (q.format(topic=t), i.format(topic=t), t)
-                for t in data["topics"]
-                for q, i in data["queries"]
-            ]
-        )
-        self.sites = tuple(data["sites"])
-        self.titles = tuple(data["titles"]) + _GENERIC_TITLES
-        self.snippet = chooser(data["snippets"])
+        titles = data["titles"] + list(_GENERIC_TITLES)
+        topics = [_Topic(t, titles, data["snippets"]) for t in data["topics"]]
+        for t in topics:
+            t.queries = tuple(
+                (q.format(topic=t.name), i.format(topic=t.name)) for q, i in data["queries"]
+            )
+        self.entries = chooser([(q, i, t) for t in topics for q, i in t.queries])
+        self.sites = tuple((site, site.rsplit("/", 1)[-1] in _ID_SITES) for site in data["sites"])
 
 
 class WebSearch(Behaviour):
@@ -151,6 +178,15 @@ class WebSearch(Behaviour):
             args["safe_search"] = rng.random() < 0.85
         return args, (cat, intent, topic)
 
+    def follow_up(
+        self, rng: random.Random, args: dict[str, Any], ctx: Any
+    ) -> tuple[dict[str, Any], Any]:
+        cat, _, topic = ctx
+        others = [q for q in topic.queries if q[0] != args["query"]]
+        query, intent = others[int(rng.random() * len(others))]
+        new = dict(args, query=query)
+        return new, (cat, intent, topic)
+
     def bad_call(self, rng: random.Random) -> tuple[dict[str, Any], Any, str]:
         args, ctx = self.call(rng)
         n = (0, 100, 250, 500)[below(rng, 4)]
@@ -163,30 +199,24 @@ class WebSearch(Behaviour):
     def result(self, rng: random.Random, args: dict[str, Any], ctx: Any) -> tuple[str, Outcome]:
         cat, _, topic = ctx
         n = args.get("num_results", 5)
-        fill = {"topic": topic, "Topic": _cap(topic)}
-        slug = _slug(topic)
+        sites, snippets = cat.sites, topic.snippets
         results = []
-        for title in distinct(rng, cat.titles, n):
-            site = cat.sites[below(rng, len(cat.sites))]
-            if site.rsplit("/", 1)[-1] in _ID_SITES:
-                url = f"https://{site}/{below(rng, 90_000_000) + 10_000_000}/{slug}"
+        for title in distinct(rng, topic.titles, n):
+            site, with_id = sites[int(rng.random() * len(sites))]
+            if with_id:
+                url = f"https://{site}/{10_000_000 + int(rng.random() * 90_000_000)}/{topic.slug}"
             else:
-                url = f"https://{site}/{slug}"
-            results.append(
-                {
-                    "title": title.format(**fill),
-                    "url": url,
-                    "snippet": cat.snippet(rng).format(**fill),
-                }
-            )
+                url = f"https://{site}/{topic.slug}"
+            snippet = snippets[int(rng.random() * len(snippets))]
+            results.append({"title": title, "url": url, "snippet": snippet})
         top = results[0]
         content = dumps({"query": args["query"], "results": results})
         outcome = Outcome(
             note=f"The search returned {len(results)} results; "
             f'the most relevant is "{top["title"]}".',
-            answer=f'The best source I found on {topic} is "{top["title"]}" ({top["url"]}): '
+            answer=f'The best source I found on {topic.name} is "{top["title"]}" ({top["url"]}): '
             f"{top['snippet']}",
-            wrong=f"I could not find any sources on {topic}.",
+            wrong=f"I could not find any sources on {topic.name}.",
         )
         return content, outcome
 
@@ -199,6 +229,7 @@ class WebSearch(Behaviour):
 
 class SendEmail(Behaviour):
     latency_ms = (180, 1400)
+    digs = False
 
     def __init__(self, spec: ToolSpec, people: People) -> None:
         super().__init__(spec)
@@ -211,7 +242,17 @@ class SendEmail(Behaviour):
         self.closing = chooser(data["closings"])
         self.weekday = chooser(data["weekdays"])
         self.time = chooser(data["times"])
-        self.n_to = weighted_chooser([(1, 70), (2, 22), (3, 8)])
+        people_data = load_data("people.json")
+        self.teams = tuple((t, _cap(t)) for t in people_data["teams"])
+        self.projects = tuple((p, _cap(p)) for p in people_data["projects"])
+        self.report_subject = chooser(
+            [
+                "Summary of findings",
+                "What I found",
+                "Results of your request",
+                "Findings and next steps",
+            ]
+        )
         self.failure = chooser(
             [
                 ("SMTPError", "421 4.7.0 Try again later, closing connection"),
@@ -222,39 +263,61 @@ class SendEmail(Behaviour):
         )
 
     def call(self, rng: random.Random) -> tuple[dict[str, Any], Any]:
-        people = self.people_
+        # One flat function: every slot is drawn inline (cheaper than drawing lazily).
+        r = rng.random
+        people, teams, projects = self.people_, self.teams, self.projects
         intent, subjects, bodies = self.purpose(rng)
         sender_domain = people.domain(rng)
-        internal = rng.random() < 0.6
-        n_cc = (1 + below(rng, 2)) if rng.random() < 0.3 else 0
-        crowd = people.people(rng, self.n_to(rng) + n_cc + 1, sender_domain if internal else None)
-        sender, to, cc = crowd[0], crowd[1 : len(crowd) - n_cc], crowd[len(crowd) - n_cc :]
-        team, team2 = distinct(rng, load_data("people.json")["teams"], 2)
-        project = people.project(rng)
+        internal = r() < 0.6
+        u = r()
+        n_to = 1 if u < 0.7 else 2 if u < 0.92 else 3
+        n_cc = (1 + int(r() * 2)) if r() < 0.3 else 0
+        crowd = people.people(rng, n_to + n_cc + 1, sender_domain if internal else None)
+        sender, to, cc = crowd[0], crowd[1 : 1 + n_to], crowd[1 + n_to :]
+        nt = len(teams)
+        i, j = int(r() * nt), int(r() * (nt - 1))
+        j += j >= i
+        project, project_cap = projects[int(r() * len(projects))]
         slots = {
             "to_name": to[0][1],
             "to_first": to[0][0],
             "project": project,
-            "Project": _cap(project),
-            "team": team,
-            "Team": _cap(team),
-            "team2": team2,
+            "Project": project_cap,
+            "team": teams[i][0],
+            "Team": teams[i][1],
+            "team2": teams[j][0],
             "weekday": self.weekday(rng),
             "time": self.time(rng),
-            "count": 5 + below(rng, 60),
-            "week": 1 + below(rng, 52),
-            "invoice": f"INV-{REFERENCE_DATE.year - 1}-{below(rng, 9000) + 1000}",
-            "amount": f"{below(rng, 9000) + 120:,}.{below(rng, 100):02d}",
-            "order": f"#{below(rng, 900000) + 100000}",
+            "count": 5 + int(r() * 60),
+            "week": 1 + int(r() * 52),
+            "invoice": f"INV-{REFERENCE_DATE.year - 1}-{1000 + int(r() * 9000)}",
+            "amount": f"{120 + int(r() * 9000):,}.{int(r() * 100):02d}",
+            "order": f"#{100000 + int(r() * 900000)}",
         }
-        subject = subjects[below(rng, len(subjects))].format(**slots)
-        greeting = self.greeting(rng).format(**slots)
-        text = bodies[below(rng, len(bodies))].format(**slots)
+        subject = subjects[int(r() * len(subjects))].format_map(slots)
+        greeting = self.greeting(rng).format_map(slots)
+        text = bodies[int(r() * len(bodies))].format_map(slots)
         body = f"{greeting}\n\n{text}\n\n{self.closing(rng)}\n{sender[0]}"
         args: dict[str, Any] = {"to": [p[2] for p in to], "subject": subject, "body": body}
         if cc:
             args["cc"] = [p[2] for p in cc]
-        return args, (intent, slots, sender)
+        return args, (intent.format_map(slots), sender)
+
+    def report(
+        self, rng: random.Random, findings: list[str]
+    ) -> tuple[dict[str, Any], Any, str] | None:
+        people = self.people_
+        sender, reader = people.people(rng, 2, people.domain(rng))
+        subject = self.report_subject(rng)
+        listing = "\n".join(f"- {f}" for f in findings)
+        greeting = self.greeting(rng).format(to_first=reader[0])
+        body = (
+            f"{greeting}\n\nHere is a summary of what I found:\n\n{listing}\n\n"
+            f"{self.closing(rng)}\n{sender[0]}"
+        )
+        args = {"to": [reader[2]], "subject": subject, "body": body}
+        intent = f"email {reader[1]} a summary of the findings"
+        return args, (intent, sender), intent
 
     def bad_call(self, rng: random.Random) -> tuple[dict[str, Any], Any, str]:
         args, ctx = self.call(rng)
@@ -262,10 +325,10 @@ class SendEmail(Behaviour):
         return args, ctx, "at least one recipient is required in 'to'"
 
     def intent(self, args: dict[str, Any], ctx: Any) -> str:
-        return ctx[0].format(**ctx[1])
+        return ctx[0]
 
     def result(self, rng: random.Random, args: dict[str, Any], ctx: Any) -> tuple[str, Outcome]:
-        sender = ctx[2]
+        sender = ctx[1]
         domain = sender[2].rsplit("@", 1)[1]
         message_id = f"<{rng.getrandbits(64):016x}.{below(rng, 1 << 20)}@mail.{domain}>"
         cc = args.get("cc", [])
@@ -294,7 +357,7 @@ class SendEmail(Behaviour):
 
 
 class _Table:
-    def __init__(self, name: str, data: dict[str, Any]) -> None:
+    def __init__(self, name: str, data: dict[str, Any], people: People) -> None:
         self.name = name
         self.singular, self.plural = data["entity"]
         self.databases = tuple(data["databases"])
@@ -307,34 +370,37 @@ class _Table:
             c for c, k in kinds.items() if k == "fk" and self.columns[c]["table"] == "customers"
         ]
         self.fields = [c for c in self.columns if c != "id"]
+        self.draw = {c: _value_fn(spec, people) for c, spec in self.columns.items()}
 
 
-def _value(rng: random.Random, spec: dict[str, Any], people: People) -> Any:
-    """A value for a column of the given kind, as a query parameter or a result cell."""
+def _value_fn(spec: dict[str, Any], people: People) -> Callable[[random.Random], Any]:
+    """A compiled draw of a value for a column of the given kind."""
     kind = spec["kind"]
     if kind == "id":
-        return 1 + below(rng, 50_000)
+        return lambda rng: 1 + int(rng.random() * 50_000)
     if kind == "fk":
-        return 1 + below(rng, 20_000)
+        return lambda rng: 1 + int(rng.random() * 20_000)
     if kind in ("enum", "label"):
-        values = spec["values"]
-        return values[below(rng, len(values))]
+        return chooser(spec["values"])
     if kind == "money":
-        return round(5 + below(rng, 200_000) / 100, 2)
+        return lambda rng: round(5 + int(rng.random() * 200_000) / 100, 2)
     if kind == "salary":
-        return 40_000 + 500 * below(rng, 280)
+        return lambda rng: 40_000 + 500 * int(rng.random() * 280)
     if kind == "count":
-        return below(rng, 500)
+        return lambda rng: int(rng.random() * 500)
     if kind == "bool":
-        return rng.random() < 0.8
+        return lambda rng: rng.random() < 0.8
     if kind == "date":
-        return _date(rng).isoformat()
+        return lambda rng: _date(rng).isoformat()
     if kind == "datetime":
-        return _datetime_text(rng)
+        return _datetime_text
     if kind == "version":
-        return f"v{1 + below(rng, 3)}.{below(rng, 21)}.{below(rng, 10)}"
-    _first, full, email = people.person(rng)
-    return full if kind == "name" else email
+        return lambda rng: f"v{1 + below(rng, 3)}.{below(rng, 21)}.{below(rng, 10)}"
+    if kind == "name":
+        return lambda rng: people.person(rng)[1]
+    if kind == "email":
+        return lambda rng: people.person(rng)[2]
+    raise ValueError(f"database.json: unknown column kind {kind!r}")
 
 
 class _Query:
@@ -362,7 +428,12 @@ class ExecuteQuery(Behaviour):
     def __init__(self, spec: ToolSpec, people: People) -> None:
         super().__init__(spec)
         self.people_ = people
-        self.tables = {n: _Table(n, d) for n, d in load_data("database.json")["tables"].items()}
+        tables = load_data("database.json")["tables"]
+        self.tables = {n: _Table(n, d, people) for n, d in tables.items()}
+        # Most queries an agent runs return a handful of rows.
+        self.row_count = weighted_chooser(
+            [(0, 8), (1, 22), (2, 16), (3, 14), (4, 10), (5, 9), (6, 6), (8, 6), (10, 5), (12, 4)]
+        )
         self.table = chooser(list(self.tables.values()))
         self.limit = chooser([5, 10, 10, 20, 25, 50])
         self.pattern = weighted_chooser(
@@ -400,6 +471,20 @@ class ExecuteQuery(Behaviour):
             args["database"] = q.table.databases[below(rng, len(q.table.databases))]
         return args, q
 
+    def follow_up(
+        self, rng: random.Random, args: dict[str, Any], ctx: Any
+    ) -> tuple[dict[str, Any], Any]:
+        for _ in range(20):
+            q = self.pattern(rng)(rng, ctx.table)
+            if q is not None and q.sql != ctx.sql:
+                new: dict[str, Any] = {"query": q.sql}
+                if q.params or "params" in args:
+                    new["params"] = q.params
+                if "database" in args:
+                    new["database"] = args["database"]
+                return new, q
+        return self.call(rng)
+
     def bad_call(self, rng: random.Random) -> tuple[dict[str, Any], Any, str]:
         while True:
             args, q = self.call(rng)
@@ -435,7 +520,7 @@ class ExecuteQuery(Behaviour):
         return ", ".join(cols), cols
 
     def _v(self, rng: random.Random, t: _Table, col: str) -> Any:
-        return _value(rng, t.columns[col], self.people_)
+        return t.draw[col](rng)
 
     def _by_id(self, rng: random.Random, t: _Table) -> _Query:
         sel, cols = self._select_list(rng, t)
@@ -557,6 +642,9 @@ class ExecuteQuery(Behaviour):
         cols = t.fields
         marks = ", ".join("?" for _ in cols)
         params = [self._v(rng, t, c) for c in cols]
+        if "name" in cols and "email" in cols:  # one person's name and address
+            _, full, email = self.people_.person(rng)
+            params[cols.index("name")], params[cols.index("email")] = full, email
         return _Query(
             t,
             "inserted",
@@ -583,7 +671,7 @@ class ExecuteQuery(Behaviour):
         q: _Query = ctx
         t = q.table
         if q.shape in ("rows", "join"):
-            k = below(rng, q.limit + 1) if q.limit > 1 else (1 if rng.random() < 0.9 else 0)
+            k = min(self.row_count(rng), q.limit) if q.limit > 1 else int(rng.random() < 0.9)
             rows = [self._row(rng, q) for _ in range(k)]
             body = {"columns": q.columns, "rows": rows, "row_count": k}
             noun = t.singular if k == 1 else t.plural
@@ -641,15 +729,18 @@ class ExecuteQuery(Behaviour):
     def _row(self, rng: random.Random, q: _Query) -> list[Any]:
         t, fixed, window = q.table, q.fixed, q.window
         row = []
+        person = None  # a row's name and email belong to one person
         for col in q.columns:
             if col in fixed:
                 row.append(fixed[col])
             elif window is not None and col == window[0]:
                 row.append(_within(rng, window[1], window[2], t.columns[col]["kind"]))
-            elif col in ("name", "email") and q.shape == "join":
-                row.append(_value(rng, {"kind": col}, self.people_))
+            elif col in ("name", "email") and (q.shape == "join" or t.columns[col]["kind"] == col):
+                if person is None:
+                    person = self.people_.person(rng)
+                row.append(person[1] if col == "name" else person[2])
             else:
-                row.append(self._v(rng, t, col))
+                row.append(t.draw[col](rng))
         return row
 
 
@@ -687,57 +778,106 @@ class FileOperation(Behaviour):
         self.level = weighted_chooser([tuple(x) for x in data["log_levels"]])
         self.log_message = chooser(data["log_messages"])
         self.py = chooser(data["py_snippets"])
+        # Names a listing can show that a follow-up may read, with their kind of content.
+        kinds = {
+            "md": "md",
+            "txt": "txt",
+            "yaml": "yaml",
+            "csv": "csv",
+            "py": "py",
+            "json": "json",
+            "log": "log",
+            "toml": "yaml",
+        }
+        self.listed_kinds = {
+            n: kinds[n.rsplit(".", 1)[1]]
+            for n in data["listing_names"]
+            if "." in n[1:] and n.rsplit(".", 1)[1] in kinds
+        }
 
-    def _dir(self, rng: random.Random, place: str) -> str:
+    def _dir(self, rng: random.Random, place: str) -> tuple[str, str]:
+        """A directory for files of kind ``place``, and the project it belongs to."""
         _, user = self.people_.first(rng)
-        return self.places[place](rng).format(user=user, project=self.people_.project(rng))
+        project = self.people_.project(rng)
+        return self.places[place](rng).format(user=user, project=project), project
 
+    # The context of a call is a dict: the file's kind ("ext"), its project, whether the
+    # call reports findings, and (after a listing) the names listed.
     def call(self, rng: random.Random) -> tuple[dict[str, Any], Any]:
         op = self.operation(rng)
         ext = ""
         if op == "read":
             name, ext, place = self.read_file(rng)
-            path = f"{self._dir(rng, place)}/{name}"
         elif op == "write":
             name, ext, place = self.write_file(rng)
-            path = f"{self._dir(rng, place)}/{name}"
         elif op == "delete":
             name, place = self.delete_file(rng)
-            path = f"{self._dir(rng, place)}/{name}"
         else:
-            path = self._dir(rng, self.any_place(rng))
+            name, place = "", self.any_place(rng)
+        folder, project = self._dir(rng, place)
+        path = f"{folder}/{name}" if name else folder
         args: dict[str, Any] = {"operation": op, "path": path}
         if op == "write":
-            args["content"] = self._content(rng, ext)
+            args["content"] = self._content(rng, ext, project)
         if rng.random() < 0.25:
             args["encoding"] = self.encoding(rng)
-        return args, ext
+        return args, {"ext": ext, "project": project, "report": False, "listing": None}
+
+    def report(
+        self, rng: random.Random, findings: list[str]
+    ) -> tuple[dict[str, Any], Any, str] | None:
+        name = ("summary.md", "findings.md", "report.md")[int(rng.random() * 3)]
+        folder, project = self._dir(rng, "doc")
+        path = f"{folder}/{name}"
+        listing = "\n".join(f"- {f}" for f in findings)
+        args = {"operation": "write", "path": path, "content": f"# Summary\n\n{listing}\n"}
+        ctx = {"ext": "md", "project": project, "report": True, "listing": None}
+        return args, ctx, f"save a summary of the findings to {path}"
+
+    def follow_up(
+        self, rng: random.Random, args: dict[str, Any], ctx: Any
+    ) -> tuple[dict[str, Any], Any]:
+        """Read a file next to the earlier one (or one that a listing showed)."""
+        path = args["path"]
+        folder = path if args["operation"] == "list" else path.rsplit("/", 1)[0]
+        if not folder.startswith("/"):
+            return self.call(rng)
+        listed = [n for n in ctx["listing"] or () if n in self.listed_kinds]
+        if listed:
+            name = listed[int(rng.random() * len(listed))]
+            ext = self.listed_kinds[name]
+        else:
+            name, ext, _ = self.read_file(rng)
+            while f"{folder}/{name}" == path:
+                name, ext, _ = self.read_file(rng)
+        new = {"operation": "read", "path": f"{folder}/{name}"}
+        return new, {"ext": ext, "project": ctx["project"], "report": False, "listing": None}
 
     def bad_call(self, rng: random.Random) -> tuple[dict[str, Any], Any, str]:
-        args, ext = self.call(rng)
+        args, ctx = self.call(rng)
         if args["operation"] == "write" and rng.random() < 0.5:
             del args["content"]
-            return args, ext, "content is required for operation 'write'"
+            return args, ctx, "content is required for operation 'write'"
         relative = args["path"].split("/", 3)[-1]
         args["path"] = relative
-        return args, ext, f"path must be absolute, got '{relative}'"
+        return args, ctx, f"path must be absolute, got '{relative}'"
 
     def intent(self, args: dict[str, Any], ctx: Any) -> str:
         op, path = args["operation"], args["path"]
         if op == "list":
             return f"list the files in {path}"
-        if op == "write":
-            return f"save the results to {path}"
+        if op == "write" and ctx["report"]:
+            return f"save a summary of the findings to {path}"
         return f"{op} {path}"
 
-    def _content(self, rng: random.Random, ext: str) -> str:
+    def _content(self, rng: random.Random, ext: str, project: str) -> str:
         if ext == "md":
             lines = distinct(rng, self.data["md_lines"], 2 + below(rng, 4))
-            return f"# {_cap(self.people_.project(rng))} notes\n\n" + "\n".join(lines) + "\n"
+            return f"# {_cap(project)} notes\n\n" + "\n".join(lines) + "\n"
         if ext == "json":
             return dumps(
                 {
-                    "project": self.people_.project(rng),
+                    "project": project,
                     "count": below(rng, 500),
                     "ok": rng.random() < 0.8,
                     "updated": _date(rng).isoformat(),
@@ -759,7 +899,7 @@ class FileOperation(Behaviour):
             return "import json\n\n\n" + self.py(rng)
         if ext == "yaml":
             return (
-                f"service: {self.people_.project(rng)}\nport: {8000 + below(rng, 1000)}\n"
+                f"service: {project}\nport: {8000 + below(rng, 1000)}\n"
                 f"log_level: {self.level(rng).lower()}\nreplicas: {1 + below(rng, 5)}\n"
             )
         if ext == "req":
@@ -770,7 +910,7 @@ class FileOperation(Behaviour):
         op, path = args["operation"], args["path"]
         encoding = args.get("encoding", "utf-8")
         if op == "read":
-            text = self._content(rng, ctx)
+            text = self._content(rng, ctx["ext"], ctx["project"])
             size = len(text.encode(encoding, "replace"))
             first = text.split("\n", 1)[0]
             body: dict[str, Any] = {
@@ -793,6 +933,7 @@ class FileOperation(Behaviour):
                 for n in names
             ]
             body = {"path": path, "entries": entries}
+            ctx["listing"] = names
             outcome = Outcome(
                 note=f"{path} contains {len(entries)} entries.",
                 answer=f"{path} contains {len(entries)} entries, "
@@ -802,9 +943,10 @@ class FileOperation(Behaviour):
         elif op == "write":
             size = len(args["content"].encode(encoding, "replace"))
             body = {"status": "ok", "path": path, "bytes_written": size}
+            what = "the summary" if ctx["report"] else path.rsplit("/", 1)[1]
             outcome = Outcome(
                 note=f"The file was written ({size} bytes).",
-                answer=f"I saved the results to {path} ({size} bytes).",
+                answer=f"I saved {what} to {path} ({size} bytes).",
                 wrong=f"I could not write {path}.",
             )
         else:

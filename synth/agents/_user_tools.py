@@ -14,11 +14,13 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from synth.agents._behaviour import Behaviour, Outcome, dumps, error_content
 from synth.agents._builtin import People, WebSearch, _cap
 from synth.agents._draw import below, chooser, load_data, weighted_chooser
+from synth.agents._mini_schema import mini_schema
 from synth.agents.models import ToolSpec
 from synth.core.gen import Gen
 
@@ -73,18 +75,15 @@ _URL_NAME = re.compile(r"^(url|uri|link|website|homepage|(.*_)url)$")
 _LIMIT_NAME = re.compile(r"^(limit|num_results|max_results|top_k|page_size|n_results|count)$")
 
 
-def compile_parameters(spec: ToolSpec, where: str = "parameters") -> Gen[Any]:
-    """``synth.from_schema(spec.parameters)``; schema errors name the tool and the pointer."""
-    from synth.core.errors import InvalidArgument
+def compile_parameters(spec: ToolSpec) -> Gen[Any]:
+    """A generator of ``spec.parameters`` instances: ``synth.from_schema`` when the build
+    has the JSON Schema compiler, else a stand-in for the common subset
+    (``synth.agents._mini_schema``). Errors are the compiler's (with their JSON Pointer)."""
+    import synth
 
-    try:
-        import synth
-
-        from_schema = synth.from_schema  # type: ignore[attr-defined]
-    except AttributeError as exc:  # the JSON Schema compiler is not installed in this build
-        raise InvalidArgument(
-            f"tool {spec.name!r}: compiling {where} needs synth.from_schema, which this build lacks"
-        ) from exc
+    from_schema = getattr(synth, "from_schema", None)
+    if from_schema is None:
+        return mini_schema(spec.parameters)
     return from_schema(spec.parameters)
 
 
@@ -119,8 +118,7 @@ class _Vocabulary:
         self.search = WebSearch(ToolSpec("web_search"))
         self.cities = chooser(load_data("search.json")["categories"]["local"]["topics"])
         files = load_data("files.json")
-        self.files = chooser([name for name, _ in files["read_files"]])
-        self.limit = weighted_chooser([(5, 40), (10, 30), (3, 10), (20, 10), (1, 5), (50, 5)])
+        self.files = chooser([entry[0] for entry in files["read_files"]])
         email = load_data("email.json")
         self.subjects = chooser(
             [s for p in email["purposes"] for s in p["subjects"] if "{" not in s]
@@ -139,9 +137,9 @@ class _Vocabulary:
         return self.people.person(rng)[2]
 
     def path(self, rng: random.Random) -> str:
-        first, _ = self.people.first(rng)
+        _, user = self.people.first(rng)
         project = self.people.project(rng)
-        return f"/home/{first}/projects/{project}/{self.files(rng)}"
+        return f"/home/{user}/projects/{project}/{self.files(rng)}"
 
     def query(self, rng: random.Random) -> str:
         return self.search.call(rng)[0]["query"]
@@ -150,14 +148,9 @@ class _Vocabulary:
         return f"https://www.{self.people.domain(rng)}/{self.people.project(rng)}"
 
 
-_VOCABULARY: _Vocabulary | None = None
-
-
+@cache
 def _vocabulary() -> _Vocabulary:
-    global _VOCABULARY
-    if _VOCABULARY is None:
-        _VOCABULARY = _Vocabulary()
-    return _VOCABULARY
+    return _Vocabulary()
 
 
 def _override(name: str, schema: Any) -> Callable[[random.Random], Any] | None:
@@ -209,14 +202,15 @@ def _override(name: str, schema: Any) -> Callable[[random.Random], Any] | None:
     if types & {"integer", "number"} and _LIMIT_NAME.match(lname) and set(schema) <= _INT_KEYS:
         lo, hi = schema.get("minimum"), schema.get("maximum")
         default = schema.get("default")
-
-        def near_default(rng: random.Random) -> Any:
-            v = default if isinstance(default, int) and rng.random() < 0.5 else voc.limit(rng)
-            if isinstance(v, bool) or (lo is not None and v < lo) or (hi is not None and v > hi):
-                return _REJECT
-            return v
-
-        return near_default
+        weights = {5: 40, 10: 30, 3: 10, 20: 10, 1: 5, 50: 5}
+        if isinstance(default, int) and not isinstance(default, bool):
+            weights[default] = weights.get(default, 0) + 60  # near the default, mostly on it
+        fitting = [
+            (v, w)
+            for v, w in weights.items()
+            if (lo is None or v >= lo) and (hi is None or v <= hi)
+        ]
+        return weighted_chooser(fitting) if fitting else None
     return None
 
 

@@ -26,7 +26,7 @@ import datetime as dt
 import json
 import os
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ import attrs
 
 from synth.agents._data import load_data
 from synth.agents.models import Conversation, Message
-from synth.core.combinators import sampled_from
+from synth.core.combinators import _weighted_index, sampled_from
 from synth.core.errors import InvalidArgument, TemplateError
 from synth.core.gen import DrawFn, Gen
 from synth.core.pretty import call_repr
@@ -42,6 +42,7 @@ from synth.core.primitives import _below_fn
 from synth.text.template import (
     DEFAULT_REFERENCE_TIME,
     Registry,
+    Renderer,
     compile_texts,
     default_registry,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "builtin_templates",
     "conversations",
     "load_templates",
+    "native_conversations",
 ]
 
 ROLES = ("system", "user", "assistant", "tool")
@@ -262,14 +264,46 @@ def builtin_templates() -> dict[str, ConversationTemplate]:
 def agent_registry(
     locale: str = "en_US", reference_time: dt.datetime = DEFAULT_REFERENCE_TIME
 ) -> Registry:
-    """The default registry plus synth's own name lists where no Faker provider exists."""
+    """The default registry, plus synth's own name lists for ``en_US`` names that have no
+    compiled Faker provider (calling Faker itself would be correct but slow)."""
     registry = default_registry(locale, reference_time)
     people = load_data("people")
-    extra = {k: sampled_from(v) for k, v in people.items() if registry.lookup(k) is None}
+    try:
+        from synth.providers import compiled_providers
+
+        compiled = compiled_providers(locale)
+    except ImportError:
+        compiled = frozenset()
+    extra = {
+        name: sampled_from(values)
+        for name, values in people.items()
+        if name not in compiled and (locale == "en_US" or registry.lookup(name) is None)
+    }
     return registry.with_providers(extra) if extra else registry
 
 
 # -- generating ----------------------------------------------------------------------------
+
+
+def _compile_scenarios(
+    tpl: ConversationTemplate, registry: Registry
+) -> tuple[Callable[[random.Random], int], list[list[tuple[str, Renderer]]]]:
+    """Each scenario's (role, renderer) pairs, and a function picking a scenario."""
+    compiled = []
+    for i, sc in enumerate(tpl.scenarios):
+        texts = {f"turns[{j}].content": t.content for j, t in enumerate(sc.turns)}
+        where = (
+            f"templates.{tpl.name}"
+            if len(tpl.scenarios) == 1
+            else f"templates.{tpl.name}.scenarios[{i}]"
+        )
+        fns = compile_texts(texts, registry=registry, vocab={**tpl.vocab, **sc.vocab}, where=where)
+        roles = [t.role for t in sc.turns]
+        compiled.append(list(zip(roles, fns.values(), strict=True)))
+    weights = tuple(sc.weight for sc in tpl.scenarios)
+    if len(set(weights)) == 1:
+        return _below_fn(len(compiled)), compiled
+    return _weighted_index(weights), compiled
 
 
 @attrs.frozen(repr=False)
@@ -278,27 +312,7 @@ class _Conversations(Gen[Conversation]):
     registry: Registry = attrs.field(eq=False)
 
     def _compile(self) -> DrawFn:
-        tpl = self.template
-        compiled = []
-        for i, sc in enumerate(tpl.scenarios):
-            texts = {f"turns[{j}].content": t.content for j, t in enumerate(sc.turns)}
-            where = (
-                f"templates.{tpl.name}"
-                if len(tpl.scenarios) == 1
-                else f"templates.{tpl.name}.scenarios[{i}]"
-            )
-            fns = compile_texts(
-                texts, registry=self.registry, vocab={**tpl.vocab, **sc.vocab}, where=where
-            )
-            roles = [t.role for t in sc.turns]
-            compiled.append(list(zip(roles, fns.values(), strict=True)))
-        weights = [sc.weight for sc in tpl.scenarios]
-        if len(set(weights)) == 1:
-            pick = _below_fn(len(compiled))
-        else:
-            from synth.core.combinators import _weighted_index
-
-            pick = _weighted_index(tuple(weights))
+        pick, compiled = _compile_scenarios(self.template, self.registry)
 
         def draw(rng: random.Random) -> Conversation:
             turns = compiled[pick(rng)]
@@ -309,6 +323,43 @@ class _Conversations(Gen[Conversation]):
 
     def _default_repr(self) -> str:
         return call_repr("conversations", (self.template.name,))
+
+
+@attrs.frozen(repr=False)
+class _NativeConversations(Gen[dict[str, Any]]):
+    """The seed's record ``{"turns": [{"role", "content", "tool_calls"}]}``, drawn directly.
+
+    Same draws as :func:`conversations` followed by the native export, without building
+    the intermediate models (a large share of the cost of a templated conversation).
+    """
+
+    template: ConversationTemplate
+    registry: Registry = attrs.field(eq=False)
+
+    def _compile(self) -> DrawFn:
+        pick, compiled = _compile_scenarios(self.template, self.registry)
+
+        def draw(rng: random.Random) -> dict[str, Any]:
+            turns = compiled[pick(rng)]
+            env: dict[str, str] = {}
+            return {
+                "turns": [
+                    {"role": role, "content": fn(rng, env), "tool_calls": None}
+                    for role, fn in turns
+                ]
+            }
+
+        return draw
+
+    def _default_repr(self) -> str:
+        return call_repr("native_conversations", (self.template.name,))
+
+
+def native_conversations(
+    template: ConversationTemplate, *, registry: Registry | None = None
+) -> Gen[dict[str, Any]]:
+    """Records in the seed's conversation shape, straight from a template (fast path)."""
+    return _NativeConversations(template, registry or agent_registry())
 
 
 def conversations(

@@ -22,6 +22,7 @@ from synth.agents.conversation import (
     builtin_templates,
     conversations,
     load_templates,
+    native_conversations,
 )
 from synth.agents.export import (
     check_export,
@@ -30,8 +31,7 @@ from synth.agents.export import (
     trace_exporter,
 )
 from synth.agents.records import free_records
-from synth.agents.text import paragraphs
-from synth.core.combinators import record
+from synth.agents.text import text_records
 from synth.core.errors import InvalidArgument
 from synth.core.gen import Gen
 from synth.text.template import DEFAULT_REFERENCE_TIME
@@ -337,7 +337,7 @@ def payload_generator(
 
 
 def _text(opts: dict[str, Any], **_: Any) -> Gen[dict[str, Any]]:
-    return record(text=paragraphs(opts["min_sentences"], opts["max_sentences"]))
+    return text_records(opts["min_sentences"], opts["max_sentences"])
 
 
 def _json(opts: dict[str, Any], *, schema: Any, registry: Any, **_: Any) -> Gen[dict[str, Any]]:
@@ -370,6 +370,8 @@ def _conversation(
         ).map(exporter)
     template = check_template_name(name, templates)
     assert template is not None
+    if opts["export"] == "native":
+        return native_conversations(template, registry=registry)
     return conversations(template, registry=registry).map(exporter)
 
 

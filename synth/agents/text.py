@@ -22,7 +22,7 @@ from synth.core.primitives import _below_fn
 from synth.core.seeding import block_rng
 from synth.text.template import Registry, builtin_providers, compile_texts
 
-__all__ = ["paragraphs", "sentence_bank"]
+__all__ = ["paragraphs", "sentence_bank", "text_records"]
 
 #: At most this many distinct sentences are kept in the bank.
 BANK_SIZE = 16384
@@ -52,21 +52,36 @@ def sentence_bank() -> tuple[str, ...]:
     return tuple(seen)
 
 
+def _paragraph_fn(lo: int, hi: int) -> DrawFn:
+    bank = sentence_bank()
+    pick = _below_fn(len(bank))
+    count = _below_fn(hi - lo + 1)
+
+    def paragraph(rng: random.Random) -> str:
+        return " ".join([bank[pick(rng)] for _ in range(lo + count(rng))])
+
+    return paragraph
+
+
 @attrs.frozen(repr=False)
 class _Paragraphs(Gen[str]):
     min_sentences: int
     max_sentences: int
 
     def _compile(self) -> DrawFn:
-        bank = sentence_bank()
-        pick = _below_fn(len(bank))
-        lo = self.min_sentences
-        count = _below_fn(self.max_sentences - lo + 1)
+        return _paragraph_fn(self.min_sentences, self.max_sentences)
 
-        def paragraph(rng: random.Random) -> str:
-            return " ".join([bank[pick(rng)] for _ in range(lo + count(rng))])
 
-        return paragraph
+@attrs.frozen(repr=False)
+class _TextRecords(Gen[dict[str, str]]):
+    """``{"text": paragraph}``: the seed's text record, drawn without an extra layer."""
+
+    min_sentences: int
+    max_sentences: int
+
+    def _compile(self) -> DrawFn:
+        paragraph = _paragraph_fn(self.min_sentences, self.max_sentences)
+        return lambda rng: {"text": paragraph(rng)}
 
 
 @factory
@@ -87,3 +102,10 @@ def paragraphs(min_sentences: int = 1, max_sentences: int = 5) -> Gen[str]:
             f"min_sentences={min_sentences}, max_sentences={max_sentences}"
         )
     return _Paragraphs(min_sentences, max_sentences)
+
+
+@factory
+def text_records(min_sentences: int = 1, max_sentences: int = 5) -> Gen[dict[str, str]]:
+    """The seed's text records ``{"text": paragraph}`` (see :func:`paragraphs`)."""
+    paragraphs(min_sentences, max_sentences)  # validates the arguments
+    return _TextRecords(min_sentences, max_sentences)

@@ -39,6 +39,7 @@ __all__ = [
     "load_tools",
     "resolve_tools",
     "tool_call_record",
+    "tool_call_records",
     "tool_calls",
     "tool_exchanges",
 ]
@@ -176,7 +177,7 @@ def _function(fn: Mapping[str, Any], where: str, params_key: str) -> ToolSpec:
         )
     spec = ToolSpec(name, description, copy.deepcopy(dict(params)))
     try:
-        compile_parameters(spec, params_where)
+        compile_parameters(spec)  # compiling checks the schema
     except (SchemaError, UnsupportedSchema, UnsatisfiableSchema) as exc:
         pointer = getattr(exc, "pointer", "#")
         raise _fail(f"{params_where} (at {pointer})", str(exc)) from exc
@@ -294,17 +295,48 @@ def tool_calls(tools: ToolsLike) -> Gen[ToolCall]:
     return _bless(_ToolCalls(specs), ("tool_calls", (tools,), {}))
 
 
+@attrs.frozen(repr=False)
+class _ToolCallRecords(Gen[dict[str, Any]]):
+    specs: tuple[ToolSpec, ...]
+
+    def _compile(self) -> DrawFn:
+        pick = chooser([behaviour_for(s) for s in self.specs])
+
+        def draw_record(rng: random.Random) -> dict[str, Any]:
+            b = pick(rng)
+            ident = call_id(rng)
+            arguments = dumps(b.call(rng)[0])
+            return {
+                "id": ident,
+                "type": "function",
+                "function": {"name": b.name, "arguments": arguments},
+            }
+
+        return draw_record
+
+
+def tool_call_records(tools: ToolsLike) -> Gen[dict[str, Any]]:
+    """``tool_calls(tools)`` already in the OpenAI / seed record shape (see
+    ``tool_call_record``), drawn directly: the same records, faster."""
+    specs = resolve_tools(tools, "tool_call_records")
+    return _bless(_ToolCallRecords(specs), ("tool_call_records", (tools,), {}))
+
+
 #: How an exchange fails when it does: tool error, timeout, or arguments the tool rejects.
 _ERROR_KINDS = (("tool_error", 60), ("timeout", 25), ("invalid_arguments", 15))
 
 
 def draw_exchange(
-    b: Behaviour, rng: random.Random, failure: str | None
+    b: Behaviour,
+    rng: random.Random,
+    failure: str | None,
+    drawn: tuple[dict[str, Any], Any] | None = None,
 ) -> tuple[ToolCall, ToolResult, Any, str | None, Any]:
     """One call of ``b`` and its result; with ``failure`` set, the call fails that way.
 
-    Returns the call, the result, the ``Outcome`` (None on failure), the error message
-    (None on success) and the behaviour's private context of the call.
+    ``drawn`` gives the call's arguments and context when the caller made them (else they
+    are drawn here). Returns the call, the result, the ``Outcome`` (None on failure), the
+    error message (None on success) and the behaviour's private context of the call.
     """
     ident = call_id(rng)
     if failure == "invalid_arguments":
@@ -312,7 +344,7 @@ def draw_exchange(
         content = error_content("InvalidArguments", message)
         result = ToolResult(ident, b.name, content, True)
         return ToolCall(ident, b.name, args), result, None, message, ctx
-    args, ctx = b.call(rng)
+    args, ctx = b.call(rng) if drawn is None else drawn
     call = ToolCall(ident, b.name, args)
     if failure is None:
         content, outcome = b.result(rng, args, ctx)

@@ -130,6 +130,8 @@ def _phrases() -> _Phrases:
 
 
 def _task(rng: random.Random, phrases: _Phrases, intents: list[str]) -> str:
+    if len(intents) > len(phrases.task):
+        return f"{_cap(', '.join(intents[:-1]))}, and then {intents[-1]}."
     fill: dict[str, str] = {}
     for i, intent in enumerate(intents, 1):
         fill[f"intent{i}"] = intent
@@ -173,7 +175,16 @@ class _Traces(Gen[Trace]):
             # call a tool used before (a refined search, another query).
             goals = min(n, 1 + below(rng, 3))
             plan = [pick_tool(rng) for _ in range(goals)]
-            plan += [plan[below(rng, goals)] for _ in range(n - goals)]
+            # Follow-ups dig into an earlier goal (a refined search, another query on the
+            # same table); when no goal can be dug into, every iteration is a goal.
+            diggable = [g for g in range(goals) if plan[g].digs]
+            if diggable:
+                follows = [diggable[below(rng, len(diggable))] for _ in range(n - goals)]
+            else:
+                plan += [pick_tool(rng) for _ in range(n - goals)]
+                goals, follows = n, []
+            plan += [plan[g] for g in follows]
+            goal_calls: list[tuple[dict[str, Any], Any] | None] = []
 
             steps: list[Step] = []
             now = start_ms
@@ -188,7 +199,21 @@ class _Traces(Gen[Trace]):
                     if last and failure in ("tool_error", "timeout", "invalid_arguments")
                     else None
                 )
-                call, result, outcome, error, ctx = draw_exchange(b, rng, step_failure)
+                # A tool that can pass findings on (email, file write) often does so.
+                drawn = None
+                if step_failure == "invalid_arguments":
+                    pass
+                elif i >= goals:
+                    earlier = goal_calls[follows[i - goals]]
+                    if earlier is not None:
+                        drawn = b.follow_up(rng, *earlier)
+                elif outcomes and rng.random() < 0.75:
+                    report = b.report(rng, [o.answer for _, o in outcomes])
+                    if report is not None:
+                        drawn = report[:2]
+                call, result, outcome, error, ctx = draw_exchange(b, rng, step_failure, drawn)
+                if i < goals:
+                    goal_calls.append((call.arguments, ctx))
                 goal = b.intent(call.arguments, ctx)
                 fill = {"intent": goal, "tool": b.name, "note": note}
                 if i == 0:

@@ -30,6 +30,11 @@ def _canonical(value: Any) -> bytes:
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
 
 
+def canonical_json(value: Any) -> str | None:
+    """``value`` as canonical JSON text (sorted keys, no spaces); ``None`` stays ``None``."""
+    return None if value is None else _canonical(value).decode()
+
+
 @attrs.frozen
 class ChatRequest:
     """One chat completion request, as data.
@@ -46,7 +51,9 @@ class ChatRequest:
     key: str = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        digest = hashlib.blake2b(_canonical(self.body()), digest_size=16, person=_KEY_PERSON)
+        # The fields are canonical already, so hashing them is hashing the body.
+        parts = [self.model, self.messages, self.parameters, self.response_format]
+        digest = hashlib.blake2b(orjson.dumps(parts), digest_size=16, person=_KEY_PERSON)
         object.__setattr__(self, "key", digest.hexdigest())
 
     @classmethod
@@ -62,7 +69,7 @@ class ChatRequest:
             model,
             tuple((str(r), str(c)) for r, c in messages),
             _canonical(params).decode(),
-            None if response_format is None else _canonical(response_format).decode(),
+            canonical_json(response_format),
         )
 
     def body(self) -> dict[str, Any]:

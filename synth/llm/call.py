@@ -32,7 +32,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from synth.core.errors import CallFailed, InvalidArgument, OutputInvalid
-from synth.llm.cache import CachedAnswer, ChatRequest, ResponseCache
+from synth.llm.cache import CachedAnswer, ChatRequest, ResponseCache, canonical_json
 from synth.llm.client import Client, Completion, TransportError, Usage
 from synth.llm.formats import TextFormatter, TextParser
 from synth.llm.params import StructuredCallConfig, load_config
@@ -154,6 +154,10 @@ class StructuredCall(Generic[I, O]):
         extra = self.parser.instructions(caps)
         system = config.system_message
         self._system = f"{system}\n\n{extra}" if extra and system else (extra or system)
+        body = config.parameters.body()
+        self._model = body.pop("model")
+        self._params = body
+        self._format_json = canonical_json(self._response_format)
 
     @classmethod
     def from_files(
@@ -179,14 +183,12 @@ class StructuredCall(Generic[I, O]):
     # -- requests ----------------------------------------------------------------------
     def request(self, value: I, *, seed: int | None = None) -> ChatRequest:
         """The request for input ``value`` (with ``seed`` overriding the configured one)."""
-        messages = []
-        if self._system:
-            messages.append(("system", self._system))
-        messages.append(("user", self.formatter.format(value)))
-        params = self.config.parameters.body()
+        user = ("user", self.formatter.format(value))
+        messages = (("system", self._system), user) if self._system else (user,)
+        params = self._params
         if seed is not None:
-            params["seed"] = seed
-        return ChatRequest.build(params["model"], messages, params, self._response_format)
+            params = {**params, "seed": seed}
+        return ChatRequest(self._model, messages, canonical_json(params), self._format_json)
 
     # -- calling -----------------------------------------------------------------------
     async def __call__(self, value: I, *, seed: int | None = None) -> O:
@@ -198,7 +200,14 @@ class StructuredCall(Generic[I, O]):
 
     def run_sync(self, value: I, *, seed: int | None = None) -> O:
         """``await call(value)`` from synchronous code (also inside a running event loop)."""
-        return run_sync(self(value, seed=seed))
+
+        async def once() -> O:
+            try:
+                return await self(value, seed=seed)
+            finally:
+                await self.client.aclose()
+
+        return run_sync(once())
 
     def replay(self, answer: CachedAnswer, key: str) -> CallResult[O]:
         """The result of a cached answer (parsed again, so a changed type is noticed)."""

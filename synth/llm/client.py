@@ -131,30 +131,36 @@ class Client:
             self._loop = loop
         return self._sdk
 
+    async def aclose(self) -> None:
+        """Close the connection pool of the running event loop (if this client made one)."""
+        if self._sdk is not None and self._loop is asyncio.get_running_loop():
+            await self._sdk.close()
+        self._sdk = None
+        self._loop = None
+
     async def complete(self, body: dict[str, Any], timeout: float | None = None) -> Completion:
         """Send one chat completion request; raise :class:`TransportError` on failure."""
         import openai
 
         sdk = self._client()
         try:
-            # Everything but model and messages goes through extra_body, so the body is
-            # sent exactly as built (server-specific keys included), without the SDK's
-            # per-field handling.
-            rest = {k: v for k, v in body.items() if k not in ("model", "messages")}
-            raw = await sdk.chat.completions.with_raw_response.create(
-                model=body["model"],
-                messages=body["messages"],
-                extra_body=rest,
-                timeout=self.timeout if timeout is None else timeout,
+            # The body is sent exactly as built (server-specific keys included) through the
+            # SDK's documented way to post a custom request, which skips its per-field
+            # transformation and its response models: we read the JSON ourselves.
+            payload = await sdk.post(
+                "/chat/completions",
+                cast_to=bytes,
+                body=body,
+                options={"timeout": self.timeout if timeout is None else timeout},
             )
-            payload = raw.content
         except openai.APITimeoutError as exc:
             raise TransportError(
                 f"timed out after {timeout or self.timeout:.3g}s", retryable=True
             ) from exc
         except openai.APIConnectionError as exc:
             cause = exc.__cause__ or exc
-            raise TransportError(f"connection error: {cause}", retryable=True) from exc
+            detail = str(cause) or type(cause).__name__
+            raise TransportError(f"connection error: {detail}", retryable=True) from exc
         except openai.APIStatusError as exc:
             raise _status_error(exc) from exc
         return _completion(payload)

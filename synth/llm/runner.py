@@ -187,9 +187,13 @@ async def resolve_async(
     _check_concurrency(max_concurrency)
     asks: list[Ask] = []
     _find_asks(records, asks)
-    answers = await _answer_all(
-        asks, cache, asyncio.Semaphore(max_concurrency), _Tally(), lambda: None
-    )
+    try:
+        answers = await _answer_all(
+            asks, cache, asyncio.Semaphore(max_concurrency), _Tally(), lambda: None
+        )
+    finally:
+        for client in {id(a.call.client): a.call.client for a in asks}.values():
+            await client.aclose()
     return [_substitute(r, answers) for r in records]
 
 
@@ -254,11 +258,14 @@ async def run_dataset_async(
         temp = out_path.with_name(f".{out_path.name}.{os.getpid()}.tmp")
         handle = open(temp, "wb")  # closed in the finally below
     done = 0
+    clients: dict[int, Any] = {}
     try:
         draws = stream(gen, count, seed=seed, start=start)
         for chunk in _chunks(draws, window):
             asks: list[Ask] = []
             _find_asks(chunk, asks)
+            for ask in asks:
+                clients.setdefault(id(ask.call.client), ask.call.client)
             answers = await _answer_all(asks, store, limit, tally, lambda: None)
             resolved = [_substitute(r, answers) for r in chunk]
             if handle is not None:
@@ -272,6 +279,8 @@ async def run_dataset_async(
             handle = None
             os.replace(temp, out_path)  # type: ignore[arg-type]
     finally:
+        for client in clients.values():
+            await client.aclose()
         if handle is not None:
             handle.close()
             if temp is not None and temp.exists():

@@ -132,7 +132,13 @@ def _object(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
 
 def class_fields(cls: type) -> list[tuple[str, Any, bool]]:
     """(name, type, has_default) for each init field of an attrs class or dataclass."""
-    hints = typing.get_type_hints(cls)
+    try:
+        hints = typing.get_type_hints(cls)
+    except NameError as exc:
+        raise InvalidArgument(
+            f"cannot resolve the annotations of {cls.__name__} ({exc}); define the class "
+            "and the types it names at module level"
+        ) from exc
     out: list[tuple[str, Any, bool]] = []
     if attrs.has(cls):
         for a in attrs.fields(cls):

@@ -68,8 +68,11 @@ _PLACEHOLDER = re.compile(
 _TOKEN = re.compile(r"\{\{|\}\}|\{|\}")
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def _slug(value: str) -> str:
-    return re.sub(r"[^a-z0-9]+", ".", value.lower()).strip(".")
+    return _NOT_SLUG.sub(".", value.lower()).strip(".")
 
 
 FILTERS: dict[str, Callable[[str], str]] = {
@@ -154,7 +157,7 @@ def _int_range(args: str | None, default: tuple[int, int], what: str) -> tuple[i
 
 def _int_provider(args: str | None) -> Gen[Any]:
     lo, hi = _int_range(args, (0, 100), "{int:LOW-HIGH}")
-    return integers(lo, hi)
+    return _table_or_map(lo, hi, str)
 
 
 def _float_provider(args: str | None) -> Gen[Any]:
@@ -183,27 +186,38 @@ class _Pattern(Gen[str]):
     letters: str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
     def _compile(self) -> DrawFn:
-        pools = {
-            "#": "0123456789",
-            "%": "123456789",
-            "?": self.letters,
-            "^": "0123456789abcdef",
-        }
+        # Runs of digits are drawn as one integer and zero-padded (one draw, not one per
+        # digit); a leading "%" in a run is a digit 1-9, so "%####" is 10000-99999.
+        pools = {"?": self.letters, "^": "0123456789abcdef"}
         parts: list[Any] = []
-        for ch in self.pattern:
-            if ch in pools:
-                pool = pools[ch]
-                parts.append((pool, _below_fn(len(pool))))
+        for run in re.finditer(r"%?#+|%|.", self.pattern, re.DOTALL):
+            token = run.group()
+            if token[0] in "%#":
+                width = len(token)
+                low = 10 ** (width - 1) if token[0] == "%" else 0
+                below = _below_fn(10**width - low)
+                parts.append(_digits(below, low, width))
+            elif token in pools:
+                pool = pools[token]
+                pick = _below_fn(len(pool))
+                parts.append(lambda rng, pool=pool, pick=pick: pool[pick(rng)])
             else:
-                parts.append(ch)
+                parts.append(token)
+        if len(parts) == 1 and not isinstance(parts[0], str):
+            return parts[0]  # type: ignore[no-any-return]
 
         def draw(rng: random.Random) -> str:
-            return "".join([p if p.__class__ is str else p[0][p[1](rng)] for p in parts])
+            return "".join([p if p.__class__ is str else p(rng) for p in parts])
 
         return draw
 
     def _default_repr(self) -> str:
         return call_repr("pattern", (self.pattern,))
+
+
+def _digits(below: DrawFn, low: int, width: int) -> DrawFn:
+    fmt = f"%0{width}d"
+    return lambda rng: fmt % (low + below(rng))
 
 
 def _pattern_provider(kind: str) -> ProviderFactory:
@@ -222,21 +236,41 @@ def _digits_provider(args: str | None) -> Gen[Any]:
     return _Pattern("%" + "#" * (n - 1))
 
 
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def _long_date(day: dt.date, weekday: bool) -> str:
+    """``Tuesday, March 4`` (English, whatever the process locale: strftime would vary)."""
+    text = f"{_MONTHS[day.month - 1]} {day.day}"
+    return f"{_WEEKDAYS[day.weekday()]}, {text}" if weekday else text
+
+
+def _table_or_map(lo: int, hi: int, render: Callable[[int], str]) -> Gen[Any]:
+    """Values ``render(n)`` for n in lo..hi: precomputed when the range is small."""
+    if hi - lo <= 4096:
+        return sampled_from([render(n) for n in range(lo, hi + 1)])
+    return integers(lo, hi).map(render)
+
+
 def _date_providers(reference: dt.datetime) -> dict[str, ProviderFactory]:
     today = reference.date()
 
-    def days_from(sign: int, name: str, fmt: str) -> ProviderFactory:
+    def days_from(sign: int, name: str, weekday: bool) -> ProviderFactory:
         def make(args: str | None) -> Gen[Any]:
             lo, hi = _int_range(args, (1, 14), f"{{{name}:LOW-HIGH}}")
-            return integers(lo, hi).map(
-                lambda n: (today + dt.timedelta(days=sign * n)).strftime(fmt).replace(" 0", " ")
+            return _table_or_map(
+                lo, hi, lambda n: _long_date(today + dt.timedelta(days=sign * n), weekday)
             )
 
         return make
 
     def date(args: str | None) -> Gen[Any]:
         lo, hi = _int_range(args, (0, 365), "{date:DAYS_AGO_MAX-DAYS_AGO_MIN}")
-        return integers(lo, hi).map(lambda n: (today - dt.timedelta(days=n)).isoformat())
+        return _table_or_map(lo, hi, lambda n: (today - dt.timedelta(days=n)).isoformat())
 
     def datetime(args: str | None) -> Gen[Any]:
         lo, hi = _int_range(args, (0, 365), "{datetime:DAYS_AGO_MAX-DAYS_AGO_MIN}")
@@ -247,11 +281,11 @@ def _date_providers(reference: dt.datetime) -> dict[str, ProviderFactory]:
 
     def year(args: str | None) -> Gen[Any]:
         lo, hi = _int_range(args, (reference.year - 10, reference.year), "{year:LOW-HIGH}")
-        return integers(lo, hi)
+        return _table_or_map(lo, hi, str)
 
     return {
-        "days_ahead": days_from(1, "days_ahead", "%A, %B %d"),
-        "days_ago": days_from(-1, "days_ago", "%B %d"),
+        "days_ahead": days_from(1, "days_ahead", True),
+        "days_ago": days_from(-1, "days_ago", False),
         "date": date,
         "datetime": datetime,
         "year": year,
@@ -479,11 +513,7 @@ class _Compiler:
             return lambda rng, env: text
         if len(items) == 1:
             return items[0]  # type: ignore[no-any-return]
-
-        def render(rng: random.Random, env: dict[str, str]) -> str:
-            return "".join([x if x.__class__ is str else x(rng, env) for x in items])
-
-        return render
+        return _format_renderer(items)
 
     def phrasings_fn(self, value: Phrasings, where: str) -> Renderer:
         if isinstance(value, str):
@@ -513,12 +543,19 @@ class _Compiler:
         if not slot.filters:
             return fn
         filters = [FILTERS[f] for f in slot.filters]
+        # Filters are pure string functions: remember recent results (bounded).
+        memo: dict[str, str] = {}
 
         def filtered(rng: random.Random, env: dict[str, str]) -> str:
             value = fn(rng, env)
-            for f in filters:
-                value = f(value)
-            return value
+            shown = memo.get(value)
+            if shown is None:
+                shown = value
+                for f in filters:
+                    shown = f(shown)
+                if len(memo) < 4096:
+                    memo[value] = shown
+            return shown
 
         return filtered
 
@@ -580,11 +617,28 @@ class _Compiler:
             if not isinstance(gen, Gen):
                 raise TemplateError(f"{where}: provider {name!r} returned {gen!r}, not a generator")
         draw = gen._fn
-        return lambda rng, env: _as_text(draw(rng))
+
+        def provide(rng: random.Random, env: dict[str, str]) -> str:
+            value = draw(rng)
+            return value if value.__class__ is str else str(value)
+
+        return provide
 
 
-def _as_text(value: Any) -> str:
-    return value if value.__class__ is str else str(value)
+def _format_renderer(items: list[Any]) -> Renderer:
+    """Render literals and slots with one ``%`` format (faster than joining pieces)."""
+    fmt = "".join(x.replace("%", "%%") if isinstance(x, str) else "%s" for x in items)
+    slots = [x for x in items if not isinstance(x, str)]
+    if len(slots) == 1:
+        (a,) = slots
+        return lambda rng, env: fmt % (a(rng, env),)
+    if len(slots) == 2:
+        a, b = slots
+        return lambda rng, env: fmt % (a(rng, env), b(rng, env))
+    if len(slots) == 3:
+        a, b, c = slots
+        return lambda rng, env: fmt % (a(rng, env), b(rng, env), c(rng, env))
+    return lambda rng, env: fmt % tuple([f(rng, env) for f in slots])
 
 
 def compile_texts(
