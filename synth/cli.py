@@ -384,7 +384,8 @@ def _write(
     except OSError as exc:
         _runtime(_os_message(exc, shown, output))
     except SynthError as exc:
-        _runtime(_left_unchanged(f"generation failed: {_one_line(exc)}", output))
+        message = _one_line(exc).replace("use index=False", "add --no-index")
+        _runtime(_left_unchanged(f"generation failed: {message}", output))
     finally:
         if bar is not None:
             bar.finish()
@@ -528,7 +529,14 @@ def _settings(
                 f"--schema is used only with --type json, not --type {data_type}; "
                 "drop --schema or use --type json"
             )
-        settings["schema"] = load_schema(schema)
+        document = load_schema(schema)
+        if document is False:
+            _usage(
+                f"no value can satisfy the schema: --schema {schema} is false, which admits "
+                "nothing; use true or an object schema"
+            )
+        # `true` admits everything, as `{}` does (the agent data takes schema objects).
+        settings["schema"] = {} if document is True else document
     if tools is not None:
         settings["tools"] = _existing_file(tools, "--tools")
     if template is not None:
@@ -588,9 +596,17 @@ def load_schema(path: str) -> Any:
 
 
 def _check_index_collision(settings: dict[str, Any], index: bool) -> None:
+    """With ``index`` on, records must be objects without their own ``index`` key."""
     schema = settings.get("schema")
     if not index or not isinstance(schema, dict):
         return
+    kind = schema.get("type", "object")  # without "type" we find out when drawing
+    if kind not in ("object", ["object"]) or not schema:
+        _usage(
+            "the schema's records are not always JSON objects, so synth cannot put the "
+            "record number in them as 'index'; add --no-index, or give the schema "
+            '"type": "object"'
+        )
     properties = schema.get("properties")
     if isinstance(properties, dict) and "index" in properties:
         _usage(

@@ -87,6 +87,74 @@ def test_schema_must_be_an_object_or_a_boolean(target, tmp_path, text, kind):
     assert_fails(proc, 2, f"holds {kind}", "object or a boolean")
 
 
+def _schema(tmp_path, document):
+    path = tmp_path / "schema.json"
+    path.write_text(json.dumps(document))
+    return path
+
+
+def test_schema_that_is_not_valid_json_schema_gives_the_pointer(target, tmp_path):
+    schema = _schema(tmp_path, {"type": "object", "properties": {"age": {"type": 5}}})
+    proc = gen("--type", "json", "--schema", str(schema), target=target)
+    assert_fails(proc, 2, "not valid JSON Schema", "#/properties/age")
+
+
+def test_unsupported_schema_gives_the_pointer_and_the_feature(target, tmp_path):
+    pattern = {"type": "string", "pattern": "(a)\\1"}
+    schema = _schema(tmp_path, {"type": "object", "properties": {"code": pattern}})
+    proc = gen("--type", "json", "--schema", str(schema), target=target)
+    assert_fails(proc, 2, "synth cannot generate", "#/properties/code", "backreference")
+
+
+def test_unsatisfiable_schema_gives_the_pointer(target, tmp_path):
+    bounds = {"type": "integer", "minimum": 10, "maximum": 5}
+    schema = _schema(tmp_path, {"type": "object", "properties": {"n": bounds}, "required": ["n"]})
+    proc = gen("--type", "json", "--schema", str(schema), target=target)
+    assert_fails(proc, 2, "no value can satisfy the schema", "#")
+    false = _schema(tmp_path, False)
+    proc = gen("--type", "json", "--schema", str(false), target=target)
+    assert_fails(proc, 2, "no value can satisfy the schema", "is false")
+
+
+def test_boolean_true_schema_needs_no_index(target, tmp_path):
+    schema = _schema(tmp_path, True)
+    proc = gen("--type", "json", "--schema", str(schema), target=target)
+    assert_fails(proc, 2, "not always JSON objects", "--no-index")
+    ok = synth_cli("generate", "--type", "json", "--schema", str(schema), "--no-index",
+                   "--count", "20", "--seed", "1")  # fmt: skip
+    assert ok.returncode == 0, ok.stderr
+    assert len([json.loads(line) for line in ok.stdout.splitlines()]) == 20
+
+
+def test_records_that_turn_out_not_to_be_objects_are_a_runtime_error(target, tmp_path):
+    either = {"anyOf": [{"type": "integer"}, {"type": "object"}]}
+    schema = _schema(tmp_path, either)
+    proc = gen("--type", "json", "--schema", str(schema), "--count", "50", target=target)
+    assert_fails(
+        proc, 1, "generation failed", "needs dict records", "add --no-index", "was left unchanged"
+    )
+
+
+def test_a_valid_schema_generates_valid_records(tmp_path):
+    jsonschema = pytest.importorskip("jsonschema")
+    document = {
+        "type": "object",
+        "properties": {
+            "email": {"type": "string", "format": "email"},
+            "age": {"type": "integer", "minimum": 18, "maximum": 90},
+            "tags": {"type": "array", "items": {"type": "string"}, "maxItems": 3},
+        },
+        "required": ["email", "age"],
+        "additionalProperties": False,
+    }
+    schema = _schema(tmp_path, document)
+    proc = synth_cli("generate", "--type", "json", "--schema", str(schema), "--count", "50",
+                     "--seed", "3", "--no-index")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    for line in proc.stdout.splitlines():
+        jsonschema.validate(json.loads(line), document)
+
+
 def test_schema_with_a_type_that_takes_none(target, tmp_path):
     schema = tmp_path / "s.json"
     schema.write_text('{"type": "object"}')
