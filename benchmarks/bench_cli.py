@@ -63,7 +63,13 @@ def main() -> None:
     parser.add_argument("--memory-workers", type=int, default=2)
     parser.add_argument("--workers-type", default="json")
     parser.add_argument("--workers-count", type=int, default=300_000)
+    parser.add_argument(
+        "--sections",
+        default="types,startup,memory,workers",
+        help="comma-separated subset of: types, startup, memory, workers",
+    )
     args = parser.parse_args()
+    sections = set(args.sections.split(","))
     synth = synth_command()
     peer = [args.peer]
     out_dir = tempfile.mkdtemp(prefix="synth-bench-")
@@ -71,25 +77,47 @@ def main() -> None:
     lines = [
         f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
         f"{platform.python_version()}; best of {args.repeat} runs per figure.",
+    ]
+    if "types" in sections:
+        lines += _types(args, synth, peer, out)
+    if "startup" in sections:
+        lines += _startup(synth, peer)
+    if "memory" in sections:
+        lines += _memory(args, synth, out)
+    if "workers" in sections:
+        lines += _workers(args, synth, out)
+    shutil.rmtree(out_dir, ignore_errors=True)
+    print("\n".join(lines))
+
+
+def _types(args: argparse.Namespace, synth: list[str], peer: list[str], out: str) -> list[str]:
+    lines = [
         "",
         f"### Through the CLI: {args.count:,} samples of each type to a file, start-up included",
         "",
-        "| type | synth s | synth samples/s | peer s | peer samples/s | ratio |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| type | synth s | synth samples/s | synth `--workers 2` s | peer s | peer samples/s "
+        "| ratio | ratio with `--workers 2` |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for data_type in TYPES:
         common = ["generate", "--type", data_type, "--count", str(args.count), "--seed", "1"]
         ours, _ = best([*synth, *common, "--output", out], args.repeat)
+        two, _ = best([*synth, *common, "--output", out, "--workers", "2"], args.repeat)
         theirs, _ = best([*peer, *common, "--output", out], args.repeat)
         lines.append(
-            f"| {data_type} | {ours:.2f} | {args.count / ours:,.0f} | {theirs:.2f} | "
-            f"{args.count / theirs:,.0f} | {theirs / ours:.1f}x |"
+            f"| {data_type} | {ours:.2f} | {args.count / ours:,.0f} | {two:.2f} | "
+            f"{theirs:.2f} | {args.count / theirs:,.0f} | {theirs / ours:.1f}x | "
+            f"{theirs / two:.1f}x |"
         )
         print(lines[-1], file=sys.stderr)
+    return lines
 
+
+def _startup(synth: list[str], peer: list[str]) -> list[str]:
     help_s, _ = best([*synth, "--help"], 5)
     version_s, _ = best([*peer, "--version"], 5)
-    lines += [
+    one_s, _ = best([*synth, "generate", "--type", "text", "--count", "1", "--seed", "1"], 5)
+    lines = [
         "",
         "### Start-up",
         "",
@@ -97,9 +125,15 @@ def main() -> None:
         "| --- | ---: |",
         f"| `synth --help` | {help_s:.3f} |",
         f"| `aumai-datasynthesizer --version` | {version_s:.3f} |",
+        f"| `synth generate --type text --count 1` | {one_s:.3f} |",
     ]
+    print("\n".join(lines), file=sys.stderr)
+    return lines
 
-    lines += [
+
+def _memory(args: argparse.Namespace, synth: list[str], out: str) -> list[str]:
+
+    lines = [
         "",
         f"### Memory: `synth generate --type {args.memory_type}` to a file "
         f"(`--workers {args.memory_workers}`), peak RSS of the largest process",
@@ -115,8 +149,11 @@ def main() -> None:
         seconds, rss = run(command)
         lines.append(f"| {count:,} | {seconds:.1f} | {rss / 1024:.0f} |")
         print(lines[-1], file=sys.stderr)
+    return lines
 
-    lines += [
+
+def _workers(args: argparse.Namespace, synth: list[str], out: str) -> list[str]:
+    lines = [
         "",
         f"### Workers: {args.workers_count:,} `{args.workers_type}` records to a file",
         "",
@@ -136,8 +173,7 @@ def main() -> None:
             f"{base / seconds:.2f}x |"
         )
         print(lines[-1], file=sys.stderr)
-    shutil.rmtree(out_dir, ignore_errors=True)
-    print("\n".join(lines))
+    return lines
 
 
 if __name__ == "__main__":
