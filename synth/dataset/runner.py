@@ -265,14 +265,16 @@ def _encoded_chunks(
     workers: int,
     index: bool,
 ) -> Iterator[tuple[int, Any]]:
-    """The encoded chunks in index order. The first chunk is made here, at once, so that
-    the format can look at it (Parquet infers its schema) before its sink is opened."""
+    """The encoded chunks in index order. A format that looks at the first chunk (Parquet
+    infers its schema from it) gets it here, at once, before its sink is opened."""
     ranges = chunk_ranges(start, count, fmt.chunk_records)
-    first = next(ranges, None)
-    records = make_chunk(gen, seed, *first, index) if first else []
-    fmt.prepare(records)
-    head = [(len(records), fmt.encode(records))] if records else []
-    del records
+    head: list[tuple[int, Any]] = []
+    if fmt.looks_at_first_chunk:
+        first = next(ranges, None)
+        records = make_chunk(gen, seed, *first, index) if first else []
+        fmt.prepare(records)
+        head = [(len(records), fmt.encode(records))] if records else []
+        del records
     if workers == 1:
         rest: Iterator[tuple[int, Any]] = (
             (hi - lo, fmt.encode(make_chunk(gen, seed, lo, hi, index))) for lo, hi in ranges
