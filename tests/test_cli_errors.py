@@ -227,6 +227,43 @@ def test_tools_file_missing_or_not_json(target, tmp_path):
     assert_fails(proc, 2, f"{broken}:3:1", "not valid JSON")
 
 
+WEATHER = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "Weather for a city.",
+        "parameters": {
+            "type": "object",
+            "properties": {"city": {"type": "string"}, "days": {"type": "integer"}},
+            "required": ["city"],
+        },
+    },
+}
+
+
+def test_tools_file_errors_name_the_place_inside_it(target, tmp_path):
+    tool = json.loads(json.dumps(WEATHER))
+    tool["function"]["parameters"]["properties"]["city"]["type"] = 5
+    path = tmp_path / "tools.json"
+    path.write_text(json.dumps([tool]))
+    proc = gen("--type", "tool_call", "--tools", str(path), target=target)
+    assert_fails(proc, 2, str(path), "tools[0].function.parameters", "#/properties/city/type")
+
+
+def test_a_users_tools_are_called_with_valid_arguments(tmp_path):
+    path = tmp_path / "tools.json"
+    path.write_text(json.dumps([WEATHER]))
+    proc = synth_cli("generate", "--type", "tool_call", "--tools", str(path), "--constraint",
+                     "tool=get_weather", "--count", "20", "--seed", "1")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    for line in proc.stdout.splitlines():
+        call = json.loads(line)["function"]
+        assert call["name"] == "get_weather"
+        assert isinstance(json.loads(call["arguments"])["city"], str)
+    listed = synth_cli("templates", "--category", "tool_call", "--tools", str(path))
+    assert "  get_weather  -> get_weather" in listed.stdout.split("--- Your Tools")[1]
+
+
 def _template_file(tmp_path, second_turn):
     path = tmp_path / "templates.json"
     turns = [{"role": "user", "content": "Hi"}, second_turn]
