@@ -448,7 +448,7 @@ def _generate_on_dask(
     shard_records: int,
     seed_chosen: bool,
 ) -> None:
-    from synth.core.errors import MissingExtra, SynthError
+    from synth.core.errors import DatasetError, MissingExtra, SynthError
 
     if output == "-":
         _usage("--dask-scheduler writes shards into a directory; add --output DIRECTORY")
@@ -477,6 +477,8 @@ def _generate_on_dask(
         raise Failure("Interrupted; the shards of this run were removed", INTERRUPTED) from None
     except OSError as exc:
         _runtime(f"cannot write shards to {output}: {_one_line(exc)}")
+    except DatasetError as exc:
+        _runtime(_one_line(exc))
     except SynthError as exc:
         _runtime(f"generation failed: {_one_line(exc)}")
     elapsed_ms = (time.perf_counter() - began) * 1000

@@ -134,3 +134,13 @@ def test_the_cli_runs_on_a_scheduler_address(tmp_path):
     assert names == ["part-00000.jsonl", "part-00001.jsonl", "part-00002.jsonl"]
     joined = b"".join((tmp_path / "shards" / n).read_bytes() for n in names)
     assert joined.decode() == serial.stdout
+
+
+def test_an_unreachable_scheduler_is_a_clear_error_and_leaves_nothing(tmp_path, monkeypatch):
+    from synth.core.errors import DatasetError
+    from synth.dataset import distributed
+
+    monkeypatch.setattr(distributed, "CONNECT_TIMEOUT", "1s")
+    with pytest.raises(DatasetError, match="cannot reach the Dask scheduler"):
+        write_dask(GEN, tmp_path / "out", 100, seed=1, scheduler="tcp://127.0.0.1:9")
+    assert os.listdir(tmp_path) == []

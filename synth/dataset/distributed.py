@@ -18,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from synth.core.errors import MissingExtra
+from synth.core.errors import DatasetError, MissingExtra
 from synth.core.gen import Gen
 from synth.core.seeding import Seed
 from synth.dataset.recipe import Recipe
@@ -33,7 +33,10 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
         extra="dask",
     ) from exc
 
-__all__ = ["write_dask"]
+__all__ = ["CONNECT_TIMEOUT", "write_dask"]
+
+#: How long to try to reach a scheduler before giving up (a Dask duration).
+CONNECT_TIMEOUT = "10s"
 
 
 def write_dask(
@@ -59,36 +62,38 @@ def write_dask(
     schema. Shards appear in ``directory`` only when every shard is written; if one
     fails, nothing of this run is left there.
     """
-    os.makedirs(directory, exist_ok=True)
-    # Shards are written into a staging directory and moved into place only when all of
-    # them are done: a failed run can then be removed whole, even while straggling tasks
-    # that could not be stopped are still writing (their renames simply fail).
-    staging = tempfile.mkdtemp(prefix=".synth-shards-", dir=directory)
-    try:
-        plan = plan_shards(
-            source,
-            staging,
-            count,
-            seed=seed,
-            start=start,
-            shard_records=shard_records,
-            format=format,
-            index=index,
-            parquet_options=parquet_options,
-        )
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     own = client is None
     if own:
-        client = Client(scheduler) if scheduler else Client(processes=False)
+        client = _connect(scheduler)
     try:
-        futures = client.map(plan.write, range(len(plan.shards)), pure=False)
+        created = not os.path.isdir(directory)
+        os.makedirs(directory, exist_ok=True)
+        # Shards are written into a staging directory and moved into place only when all
+        # of them are done: a failed run is then removed whole, even while straggling
+        # tasks that could not be stopped are still writing (their renames simply fail).
+        staging = tempfile.mkdtemp(prefix=".synth-shards-", dir=directory)
+        futures: list[Any] = []
         try:
+            plan = plan_shards(
+                source,
+                staging,
+                count,
+                seed=seed,
+                start=start,
+                shard_records=shard_records,
+                format=format,
+                index=index,
+                parquet_options=parquet_options,
+            )
+            futures = client.map(plan.write, range(len(plan.shards)), pure=False)
             staged = list(client.gather(futures))
         except BaseException:
-            client.cancel(futures)
+            if futures:
+                client.cancel(futures)
             _remove_tree(staging)
+            if created:
+                with contextlib.suppress(OSError):
+                    os.rmdir(directory)
             raise
         return [_move_into(directory, shard) for shard in staged]
     finally:
@@ -112,3 +117,16 @@ def _remove_tree(path: str) -> None:
         if not os.path.exists(path):
             return
         time.sleep(0.1)
+
+
+def _connect(scheduler: str | None) -> Any:
+    """A client of the scheduler at ``scheduler``, or of a new in-process cluster."""
+    if not scheduler:
+        return Client(processes=False)
+    try:
+        return Client(scheduler, timeout=CONNECT_TIMEOUT)
+    except (OSError, ValueError, TypeError) as exc:
+        raise DatasetError(
+            f"cannot reach the Dask scheduler at {scheduler!r} ({exc}); check the address "
+            "(e.g. tcp://host:8786) and that the scheduler is running"
+        ) from exc
