@@ -33,6 +33,9 @@ def test_the_console_script_is_declared():
 
 
 def test_help_does_not_import_the_heavy_libraries():
+    # Start-up is paid by every command: `synth --help` must not load Faker, the JSON
+    # Schema validator (jsonschema with its format checkers costs about 1.5 s of CPU),
+    # pyarrow, dask or the OpenAI client.
     code = (
         "import sys; sys.argv = ['synth', 'generate', '--help']\n"
         "from synth.cli import main\n"
