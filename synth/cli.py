@@ -429,7 +429,7 @@ def _reference_time(settings: dict[str, Any]) -> Any:
     if given:
         return given
     try:
-        from synth.text.template import DEFAULT_REFERENCE_TIME
+        from synth.compilers.template import DEFAULT_REFERENCE_TIME
     except ImportError:  # pragma: no cover - only before the template compiler existed
         return None
     return DEFAULT_REFERENCE_TIME

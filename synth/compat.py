@@ -34,9 +34,9 @@ from synth.agents.datasets import (
     parse_constraints,
     payload_generator,
 )
+from synth.compilers.template import DEFAULT_REFERENCE_TIME
 from synth.core.errors import InvalidArgument
 from synth.core.seeding import SCHEME_VERSION, stream
-from synth.text.template import DEFAULT_REFERENCE_TIME
 
 __all__ = [
     "CONVERSATION_TEMPLATES",

@@ -12,7 +12,7 @@ import pytest
 
 import synth
 from synth.agents.text import sentence_bank
-from synth.text.template import DEFAULT_REFERENCE_TIME
+from synth.compilers.template import DEFAULT_REFERENCE_TIME
 
 CODE_BLOCK = re.compile(r"```python\n(.*?)```", re.S)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")

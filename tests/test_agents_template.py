@@ -9,7 +9,7 @@ import pytest
 
 import synth
 from synth.agents.conversation import agent_registry, conversations, load_templates
-from synth.text.template import Registry, compile_texts, default_registry, from_template
+from synth.compilers.template import Registry, compile_texts, default_registry, from_template
 
 
 def draws(gen, n=200, seed=1):

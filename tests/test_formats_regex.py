@@ -187,6 +187,9 @@ def test_length_bounds_with_tricky_gaps() -> None:
     with pytest.raises(UnsupportedPattern) as info:
         from_regex(r"a{10}|b{100}", min_size=11, max_size=99)
     assert info.value.feature == "length"
+    with pytest.raises(UnsupportedPattern) as info:
+        from_regex(r"[a-z]+", min_size=300_000)
+    assert info.value.feature == "length budget"
     long = from_regex(r"a{10}|b{100}", min_size=11)
     assert long.draw(random.Random(0)) == "b" * 100
 
@@ -364,3 +367,11 @@ def test_generated_patterns(
     for _ in range(20):
         s = sized.draw(rng)
         assert lo <= len(s) <= hi and compiled.fullmatch(s), (pattern, lo, hi, s)
+    try:
+        padded = from_regex(pattern, flags=flags, fullmatch=False, min_size=lo, max_size=hi)
+    except UnsupportedPattern as e:
+        assert e.feature == "length"
+        return
+    for _ in range(20):
+        s = padded.draw(rng)
+        assert lo <= len(s) <= hi and compiled.search(s), (pattern, lo, hi, s)

@@ -119,3 +119,26 @@ def test_compiled_reprs():
 def test_compiled_nodes_compare_by_call():
     assert fake("name") == fake("name")
     assert fake("words", nb=2) != fake("words", nb=3)
+
+
+TEMPLATES = ["###-###-####", "$##-%##", "!!@@ ##", "Apt. #!@%$ ?", "100% #", "{x} #", "plain"]
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_numerify_and_bothify_equal_faker(oracle, template):
+    from synth.providers.compiled import _fill, _fill_runtime
+
+    letters = "abcXYZ"
+    for seed in range(200):
+        for ours_fn, theirs_fn in (
+            (_fill(template), lambda: oracle.numerify(template)),
+            (_fill(template, letters), lambda: oracle.bothify(template, letters=letters)),
+            (
+                lambda r: _fill_runtime(r, template, letters),
+                lambda: oracle.bothify(template, letters),
+            ),
+        ):
+            ours, theirs = random.Random(seed), random.Random(seed)
+            oracle.random = theirs
+            assert ours_fn(ours) == theirs_fn(), (template, seed)
+            assert ours.getstate() == theirs.getstate(), (template, seed)

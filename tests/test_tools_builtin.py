@@ -254,3 +254,13 @@ def test_bad_arguments() -> None:
         synth.tool_exchanges("search", error_rate=2)
     with pytest.raises(synth.InvalidArgument, match="twice"):
         synth.tool_calls(["search", "web_search"])
+
+
+def test_reprs_are_the_calls() -> None:
+    assert repr(synth.tool_calls("search")) == "tool_calls('search')"
+    assert repr(synth.tool_calls(["search", "email"])) == "tool_calls(['search', 'email'])"
+    assert (
+        repr(synth.tool_exchanges("database", error_rate=0.2))
+        == "tool_exchanges('database', error_rate=0.2)"
+    )
+    assert repr(synth.tool_exchanges("database")) == "tool_exchanges('database')"

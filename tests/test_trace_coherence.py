@@ -22,7 +22,7 @@ def _validator(spec: synth.ToolSpec) -> jsonschema.protocols.Validator:
     return _VALIDATORS[key]
 
 
-def check_trace(t: synth.Trace, min_steps: int, max_steps: int) -> None:
+def check_trace(t: synth.Trace, min_steps: int, max_steps: int) -> int:
     """Every coherence property a trace must have."""
     steps = t.steps
     assert [s.index for s in steps] == list(range(len(steps)))
@@ -32,6 +32,7 @@ def check_trace(t: synth.Trace, min_steps: int, max_steps: int) -> None:
     start = t.started_at.timestamp()
     previous = start
     specs = {s.name: s for s in t.tools}
+    retries: list[int] = []
     for k in range(n):
         thought, call_step, obs = steps[3 * k : 3 * k + 3]
         assert (thought.type, call_step.type, obs.type) == ("thought", "tool_call", "observation")
@@ -46,7 +47,14 @@ def check_trace(t: synth.Trace, min_steps: int, max_steps: int) -> None:
             assert abs(s.timestamp - previous - s.latency_ms / 1000) < 1e-6
             previous = s.timestamp
         last = k == n - 1
-        assert result.is_error == (last and t.failure in TOOL_FAILURES)
+        if last:
+            assert result.is_error == (t.failure in TOOL_FAILURES)
+        elif result.is_error:  # a transient failure: the next call retries it exactly
+            retry_thought, retry = steps[3 * k + 3], steps[3 * k + 4].call
+            assert (retry.name, retry.arguments) == (call.name, call.arguments)
+            assert retry.id != call.id and call.name in retry_thought.content
+            assert json.loads(result.content)["error"]["type"] != "InvalidArguments"
+            retries.append(k)
     assert t.success == (t.failure is None)
     if t.failure is None:
         assert t.failure_detail is None
@@ -59,14 +67,18 @@ def check_trace(t: synth.Trace, min_steps: int, max_steps: int) -> None:
         message = json.loads(steps[-1].result.content)["error"]["message"]
         assert message in t.final_answer and message == t.failure_detail
     assert t.task and t.final_answer and "{" not in t.task
+    assert len(retries) <= 1
+    return len(retries)
 
 
 def test_every_trace_is_coherent() -> None:
     labels = {}
+    retried = 0
     for t in synth.stream(synth.traces(), 1000, seed=21):
-        check_trace(t, 2, 6)
+        retried += check_trace(t, 2, 6)
         labels[t.failure] = labels.get(t.failure, 0) + 1
     assert set(labels) == {None, *FAILURES}
+    assert 20 < retried < 120  # some traces recover from a transient failure
 
 
 def test_success_rate_is_honoured() -> None:
@@ -88,9 +100,21 @@ def test_final_answer_uses_the_observations() -> None:
     for t in synth.stream(synth.traces(success_rate=1.0), 300, seed=8):
         assert t.success
         for s in t.steps:
-            if s.type == "observation" and s.result.name == "send_email":
-                for address in json.loads(s.result.content)["to"]:
-                    assert address in t.final_answer
+            if s.type != "observation" or s.result.is_error:
+                continue
+            body = json.loads(s.result.content)
+            if s.result.name == "send_email":
+                assert all(a in t.final_answer for a in body["to"])
+            elif s.result.name == "web_search":
+                assert body["results"][0]["title"] in t.final_answer
+            elif s.result.name == "file_operation":
+                assert body["path"] in t.final_answer
+            elif "rows_affected" in body:
+                assert f"{body['rows_affected']} row" in t.final_answer
+            elif body["columns"] == ["total"]:
+                assert f"{body['rows'][0][0]:,.2f}" in t.final_answer
+            elif body["row_count"] and body["columns"][0] == "id":
+                assert f" {body['rows'][0][0]}." in t.final_answer
 
 
 def test_messages_pair_calls_with_results() -> None:
@@ -129,3 +153,36 @@ def test_bad_trace_arguments() -> None:
         synth.traces(failures={"crash": 1})
     with pytest.raises(synth.InvalidArgument, match="start"):
         synth.traces(start="2026-01-01")
+
+
+def test_trace_reprs_leave_defaults_out() -> None:
+    assert repr(synth.traces()) == "traces()"
+    assert (
+        repr(synth.traces(tools=["search"], max_steps=3)) == "traces(tools=['search'], max_steps=3)"
+    )
+    assert repr(synth.traces(failures={"timeout": 1})) == "traces(failures={'timeout': 1})"
+
+
+def test_failure_weights_choose_the_labels() -> None:
+    gen = synth.traces(success_rate=0.0, failures={"timeout": 1, "step_limit": 1})
+    labels = {t.failure for t in synth.stream(gen, 200, seed=5)}
+    assert labels == {"timeout", "step_limit"}
+    for t in synth.stream(
+        synth.traces(success_rate=0.0, failures={"wrong_answer": 1}), 100, seed=6
+    ):
+        check_trace(t, 2, 6)
+        assert t.failure == "wrong_answer" and not any(
+            s.result.is_error for s in t.steps[2::3][-1:]
+        )
+        step = t.steps[t.failure_step]
+        assert step.type == "observation" and t.failure_detail.split("'")[1] in t.final_answer
+
+
+def test_agent_names_and_a_naive_start() -> None:
+    gen = synth.traces(agent_names=["billing_agent"], start=dt.datetime(2025, 3, 1, 9, 0))
+    t = synth.sample(gen, seed=1)
+    assert t.agent == "billing_agent"
+    assert t.started_at == dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC)
+    assert synth.trace_record(t)["started_at"] == "2025-03-01T09:00:00Z"
+    with pytest.raises(synth.InvalidArgument, match="agent_names"):
+        synth.traces(agent_names="billing_agent")

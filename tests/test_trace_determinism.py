@@ -74,3 +74,14 @@ def test_slices_equal_the_full_run() -> None:
     full = [synth.trace_record(t) for t in synth.stream(synth.traces(), 150, seed=4)]
     part = [synth.trace_record(t) for t in synth.stream(synth.traces(), 30, seed=4, start=100)]
     assert part == full[100:130]
+
+
+def test_trace_ids_are_version_4_uuids_from_the_rng() -> None:
+    import random
+    import uuid
+
+    from synth.agents._draw import uuid4_str
+
+    for seed in range(300):
+        expected = uuid.UUID(int=random.Random(seed).getrandbits(128), version=4)
+        assert uuid4_str(random.Random(seed)) == str(expected)

@@ -13,13 +13,16 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
+import string
 import unicodedata
 from collections.abc import Callable
 from typing import Any
 
 from synth.agents._behaviour import Behaviour, Outcome, dumps, error_content
+from synth.agents._data import load_data as load_names
 from synth.agents._draw import (
     below,
+    cap,
     chooser,
     distinct,
     load_data,
@@ -38,10 +41,6 @@ def _ascii_lower(name: str) -> str:
     """``Tomás`` -> ``tomas``: the form of a name used in email addresses and user names."""
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z]", "", folded.lower())
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _slug(text: str) -> str:
@@ -71,9 +70,10 @@ class People:
     _STYLES = ((0, 12), (1, 4), (2, 3), (3, 1))  # first.last, flast, first_last, first42
 
     def __init__(self) -> None:
-        data = load_data("people.json")
-        firsts = [(f, _ascii_lower(f)) for f in data["first_names"]]
-        lasts = [(n, _ascii_lower(n)) for n in data["last_names"]]
+        data = load_data("workplace.json")
+        names = load_names("people")  # the name lists the conversation templates use
+        firsts = [(f, _ascii_lower(f)) for f in names["first_name"]]
+        lasts = [(n, _ascii_lower(n)) for n in names["last_name"]]
         table = []
         for i, (first, f) in enumerate(firsts):
             for j, (last, la) in enumerate(lasts):
@@ -122,29 +122,58 @@ _GENERIC_TITLES = (
 
 
 class _Topic:
-    """A search topic with its result titles, snippets and URL slug formatted once."""
+    """A search topic with every possible result (title x site) formatted once.
 
-    __slots__ = ("name", "queries", "slug", "snippets", "titles")
+    ``results[t][s]`` is ``(json, title, url, snippet)`` for title ``t`` on site ``s``:
+    the JSON text of the result object, ready to be joined into an answer. The snippet and
+    the number in an id-style URL are fixed per (title, site) by arithmetic, so drawing a
+    result is one pick.
+    """
 
-    def __init__(self, name: str, titles: list[str], snippets: list[str]) -> None:
-        fill = {"topic": name, "Topic": _cap(name)}
+    __slots__ = ("name", "queries", "results")
+
+    def __init__(
+        self,
+        number: int,
+        name: str,
+        titles: list[str],
+        snippets: list[str],
+        sites: list[str],
+    ) -> None:
+        fill = {"topic": name, "Topic": cap(name)}
+        slug = _slug(name)
         self.name = name
-        self.slug = _slug(name)
-        self.titles = tuple(t.format(**fill) for t in titles)
-        self.snippets = tuple(t.format(**fill) for t in snippets)
         self.queries: tuple[tuple[str, str], ...] = ()
+        texts = [t.format(**fill) for t in snippets]
+        rows = []
+        for ti, title in enumerate(t.format(**fill) for t in titles):
+            row = []
+            for si, site in enumerate(sites):
+                if site.rsplit("/", 1)[-1] in _ID_SITES:
+                    n = 10_000_000 + (number * 15_485_863 + ti * 7_919 + si * 104_729) % 89_999_999
+                    url = f"https://{site}/{n}/{slug}"
+                else:
+                    url = f"https://{site}/{slug}"
+                snippet = texts[(ti + 2 * si + number) % len(texts)]
+                item = {"title": title, "url": url, "snippet": snippet}
+                row.append((dumps(item), title, url, snippet))
+            rows.append(tuple(row))
+        self.results = tuple(rows)
 
 
 class _Category:
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(self, data: dict[str, Any], first: int) -> None:
         titles = data["titles"] + list(_GENERIC_TITLES)
-        topics = [_Topic(t, titles, data["snippets"]) for t in data["topics"]]
+        topics = [
+            _Topic(first + i, t, titles, data["snippets"], data["sites"])
+            for i, t in enumerate(data["topics"])
+        ]
         for t in topics:
             t.queries = tuple(
                 (q.format(topic=t.name), i.format(topic=t.name)) for q, i in data["queries"]
             )
+        self.size = len(topics)
         self.entries = chooser([(q, i, t) for t in topics for q, i in t.queries])
-        self.sites = tuple((site, site.rsplit("/", 1)[-1] in _ID_SITES) for site in data["sites"])
 
 
 class WebSearch(Behaviour):
@@ -153,8 +182,11 @@ class WebSearch(Behaviour):
 
     def __init__(self, spec: ToolSpec) -> None:
         super().__init__(spec)
-        cats = load_data("search.json")["categories"]
-        self.category = chooser([_Category(c) for c in cats.values()])
+        categories, first = [], 0
+        for data in load_data("search.json")["categories"].values():
+            categories.append(_Category(data, first))
+            first += categories[-1].size
+        self.category = chooser(categories)
         # num_results stays near the schema's default of 5.
         self.num_results = weighted_chooser(
             [(5, 50), (3, 12), (10, 18), (8, 6), (4, 5), (6, 5), (1, 4)]
@@ -197,25 +229,19 @@ class WebSearch(Behaviour):
         return ctx[1]
 
     def result(self, rng: random.Random, args: dict[str, Any], ctx: Any) -> tuple[str, Outcome]:
-        cat, _, topic = ctx
-        n = args.get("num_results", 5)
-        sites, snippets = cat.sites, topic.snippets
-        results = []
-        for title in distinct(rng, topic.titles, n):
-            site, with_id = sites[int(rng.random() * len(sites))]
-            if with_id:
-                url = f"https://{site}/{10_000_000 + int(rng.random() * 90_000_000)}/{topic.slug}"
-            else:
-                url = f"https://{site}/{topic.slug}"
-            snippet = snippets[int(rng.random() * len(snippets))]
-            results.append({"title": title, "url": url, "snippet": snippet})
-        top = results[0]
-        content = dumps({"query": args["query"], "results": results})
+        topic = ctx[2]
+        table = topic.results
+        sites = len(table[0])
+        picked = [
+            table[t][int(rng.random() * sites)]
+            for t in distinct(rng, range(len(table)), args.get("num_results", 5))
+        ]
+        items = ",".join(p[0] for p in picked)
+        content = f'{{"query":{dumps(args["query"])},"results":[{items}]}}'
+        _, title, url, snippet = picked[0]
         outcome = Outcome(
-            note=f"The search returned {len(results)} results; "
-            f'the most relevant is "{top["title"]}".',
-            answer=f'The best source I found on {topic.name} is "{top["title"]}" ({top["url"]}): '
-            f"{top['snippet']}",
+            note=f'The search returned {len(picked)} results; the most relevant is "{title}".',
+            answer=f'The best source I found on {topic.name} is "{title}" ({url}): {snippet}',
             wrong=f"I could not find any sources on {topic.name}.",
         )
         return content, outcome
@@ -227,6 +253,12 @@ class WebSearch(Behaviour):
 # -- send_email --------------------------------------------------------------------------
 
 
+def _fields(purpose: dict[str, Any]) -> frozenset[str]:
+    """The ``{slot}`` names used by a purpose's intent, subjects and bodies."""
+    texts = [purpose["intent"], *purpose["subjects"], *purpose["bodies"]]
+    return frozenset(f for t in texts for _, f, _, _ in string.Formatter().parse(t) if f)
+
+
 class SendEmail(Behaviour):
     latency_ms = (180, 1400)
     digs = False
@@ -235,16 +267,20 @@ class SendEmail(Behaviour):
         super().__init__(spec)
         data = load_data("email.json")
         self.people_ = people
+        # Each purpose with the slots its texts use: only those are drawn.
         self.purpose = chooser(
-            [(p["intent"], tuple(p["subjects"]), tuple(p["bodies"])) for p in data["purposes"]]
+            [
+                (p["intent"], tuple(p["subjects"]), tuple(p["bodies"]), _fields(p))
+                for p in data["purposes"]
+            ]
         )
         self.greeting = chooser(data["greetings"])
         self.closing = chooser(data["closings"])
         self.weekday = chooser(data["weekdays"])
         self.time = chooser(data["times"])
-        people_data = load_data("people.json")
-        self.teams = tuple((t, _cap(t)) for t in people_data["teams"])
-        self.projects = tuple((p, _cap(p)) for p in people_data["projects"])
+        people_data = load_data("workplace.json")
+        self.teams = tuple((t, cap(t)) for t in people_data["teams"])
+        self.projects = tuple((p, cap(p)) for p in people_data["projects"])
         self.report_subject = chooser(
             [
                 "Summary of findings",
@@ -266,7 +302,7 @@ class SendEmail(Behaviour):
         # One flat function: every slot is drawn inline (cheaper than drawing lazily).
         r = rng.random
         people, teams, projects = self.people_, self.teams, self.projects
-        intent, subjects, bodies = self.purpose(rng)
+        intent, subjects, bodies, used = self.purpose(rng)
         sender_domain = people.domain(rng)
         internal = r() < 0.6
         u = r()
@@ -286,14 +322,21 @@ class SendEmail(Behaviour):
             "team": teams[i][0],
             "Team": teams[i][1],
             "team2": teams[j][0],
-            "weekday": self.weekday(rng),
-            "time": self.time(rng),
-            "count": 5 + int(r() * 60),
-            "week": 1 + int(r() * 52),
-            "invoice": f"INV-{REFERENCE_DATE.year - 1}-{1000 + int(r() * 9000)}",
-            "amount": f"{120 + int(r() * 9000):,}.{int(r() * 100):02d}",
-            "order": f"#{100000 + int(r() * 900000)}",
         }
+        if "weekday" in used:
+            slots["weekday"] = self.weekday(rng)
+        if "time" in used:
+            slots["time"] = self.time(rng)
+        if "count" in used:
+            slots["count"] = 5 + int(r() * 60)
+        if "week" in used:
+            slots["week"] = 1 + int(r() * 52)
+        if "invoice" in used:
+            slots["invoice"] = f"INV-{REFERENCE_DATE.year - 1}-{1000 + int(r() * 9000)}"
+        if "amount" in used:
+            slots["amount"] = f"{120 + int(r() * 9000):,}.{int(r() * 100):02d}"
+        if "order" in used:
+            slots["order"] = f"#{100000 + int(r() * 900000)}"
         subject = subjects[int(r() * len(subjects))].format_map(slots)
         greeting = self.greeting(rng).format_map(slots)
         text = bodies[int(r() * len(bodies))].format_map(slots)
@@ -449,6 +492,17 @@ class ExecuteQuery(Behaviour):
                 (self._delete, 6),
             ]
         )
+        # Follow-ups only read: an agent double-checks, it does not delete more.
+        self.read_pattern = weighted_chooser(
+            [
+                (self._by_id, 14),
+                (self._recent, 20),
+                (self._window, 12),
+                (self._count_by, 14),
+                (self._total, 10),
+                (self._join, 10),
+            ]
+        )
         self.failure = chooser(
             [
                 ("OperationalError", "database is locked"),
@@ -475,7 +529,7 @@ class ExecuteQuery(Behaviour):
         self, rng: random.Random, args: dict[str, Any], ctx: Any
     ) -> tuple[dict[str, Any], Any]:
         for _ in range(20):
-            q = self.pattern(rng)(rng, ctx.table)
+            q = self.read_pattern(rng)(rng, ctx.table)
             if q is not None and q.sql != ctx.sql:
                 new: dict[str, Any] = {"query": q.sql}
                 if q.params or "params" in args:
@@ -650,7 +704,7 @@ class ExecuteQuery(Behaviour):
             "inserted",
             f"INSERT INTO {t.name} ({', '.join(cols)}) VALUES ({marks})",
             params,
-            f"add a new {t.singular} to {t.name}",
+            f"add a new {t.singular} to the {t.name} table",
         )
 
     def _delete(self, rng: random.Random, t: _Table) -> _Query | None:
@@ -693,8 +747,8 @@ class ExecuteQuery(Behaviour):
             listing = ", ".join(f"{v}: {c}" for v, c in rows)
             outcome = Outcome(
                 note=f"The query returned counts for {len(rows)} {q.columns[0]} values.",
-                answer=f"{_cap(t.plural)} by {q.columns[0]}: {listing}.",
-                wrong=f"{_cap(t.plural)} by {q.columns[0]}: "
+                answer=f"{cap(t.plural)} by {q.columns[0]}: {listing}.",
+                wrong=f"{cap(t.plural)} by {q.columns[0]}: "
                 f"{rows[0][0]}: {rows[0][1] + 1 + below(rng, 50)}.",
             )
         elif q.shape == "total":
@@ -769,6 +823,9 @@ class FileOperation(Behaviour):
         self.places = {k: chooser(v) for k, v in data["places"].items()}
         self.any_place = chooser(list(data["places"]))
         self.read_file = chooser([tuple(x) for x in data["read_files"]])
+        self.read_by_place: dict[str, list[tuple[str, str]]] = {}
+        for name, ext, place in data["read_files"]:
+            self.read_by_place.setdefault(place, []).append((name, ext))
         self.write_file = chooser([tuple(x) for x in data["write_files"]])
         self.delete_file = chooser([tuple(x) for x in data["delete_files"]])
         self.encoding = weighted_chooser([tuple(x) for x in data["encodings"]])
@@ -787,7 +844,6 @@ class FileOperation(Behaviour):
             "py": "py",
             "json": "json",
             "log": "log",
-            "toml": "yaml",
         }
         self.listed_kinds = {
             n: kinds[n.rsplit(".", 1)[1]]
@@ -821,7 +877,7 @@ class FileOperation(Behaviour):
             args["content"] = self._content(rng, ext, project)
         if rng.random() < 0.25:
             args["encoding"] = self.encoding(rng)
-        return args, {"ext": ext, "project": project, "report": False, "listing": None}
+        return args, self._ctx(ext, project, place)
 
     def report(
         self, rng: random.Random, findings: list[str]
@@ -831,27 +887,52 @@ class FileOperation(Behaviour):
         path = f"{folder}/{name}"
         listing = "\n".join(f"- {f}" for f in findings)
         args = {"operation": "write", "path": path, "content": f"# Summary\n\n{listing}\n"}
-        ctx = {"ext": "md", "project": project, "report": True, "listing": None}
+        ctx = self._ctx("md", project, "doc", report=True)
         return args, ctx, f"save a summary of the findings to {path}"
 
     def follow_up(
         self, rng: random.Random, args: dict[str, Any], ctx: Any
     ) -> tuple[dict[str, Any], Any]:
-        """Read a file next to the earlier one (or one that a listing showed)."""
+        """Look around the earlier file: list its folder, or read a file the listing
+        showed (or, without a listing, another file of the same kind of folder)."""
         path = args["path"]
         folder = path if args["operation"] == "list" else path.rsplit("/", 1)[0]
         if not folder.startswith("/"):
             return self.call(rng)
-        listed = [n for n in ctx["listing"] or () if n in self.listed_kinds]
+        project = ctx["project"]
+        seen = ctx["seen"]  # shared by the follow-ups of one call: nothing is read twice
+        listed = [
+            n
+            for n in ctx["listing"] or ()
+            if n in self.listed_kinds and f"{folder}/{n}" not in seen
+        ]
         if listed:
             name = listed[int(rng.random() * len(listed))]
             ext = self.listed_kinds[name]
         else:
-            name, ext, _ = self.read_file(rng)
-            while f"{folder}/{name}" == path:
-                name, ext, _ = self.read_file(rng)
+            siblings = [
+                f
+                for f in self.read_by_place.get(ctx["place"], ())
+                if f"{folder}/{f[0]}" != path and f"{folder}/{f[0]}" not in seen
+            ]
+            if args["operation"] == "list" or not siblings or rng.random() < 0.5:
+                new = {"operation": "list", "path": folder}
+                return new, self._ctx("", project, ctx["place"])
+            name, ext = siblings[int(rng.random() * len(siblings))]
         new = {"operation": "read", "path": f"{folder}/{name}"}
-        return new, {"ext": ext, "project": ctx["project"], "report": False, "listing": None}
+        seen.add(new["path"])
+        return new, self._ctx(ext, project, ctx["place"])
+
+    @staticmethod
+    def _ctx(ext: str, project: str, place: str, report: bool = False) -> dict[str, Any]:
+        return {
+            "ext": ext,
+            "project": project,
+            "place": place,
+            "report": report,
+            "listing": None,
+            "seen": set(),
+        }
 
     def bad_call(self, rng: random.Random) -> tuple[dict[str, Any], Any, str]:
         args, ctx = self.call(rng)
@@ -873,7 +954,7 @@ class FileOperation(Behaviour):
     def _content(self, rng: random.Random, ext: str, project: str) -> str:
         if ext == "md":
             lines = distinct(rng, self.data["md_lines"], 2 + below(rng, 4))
-            return f"# {_cap(project)} notes\n\n" + "\n".join(lines) + "\n"
+            return f"# {cap(project)} notes\n\n" + "\n".join(lines) + "\n"
         if ext == "json":
             return dumps(
                 {

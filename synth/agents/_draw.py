@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import json
 import random
-import uuid
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from functools import cache
@@ -33,9 +32,15 @@ def call_id(rng: random.Random) -> str:
     return "call_" + base64.b64encode(raw).translate(_B64_TO_ALNUM).decode("ascii")
 
 
+_UUID4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
+_UUID4_SET = (0x4000 << 64) | (0x8000 << 48)
+
+
 def uuid4_str(rng: random.Random) -> str:
-    """A version-4 UUID string whose random bits come from ``rng``."""
-    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    """A version-4 UUID string whose random bits come from ``rng`` (the same text as
+    ``str(uuid.UUID(int=bits, version=4))``, without building the object)."""
+    h = f"{(rng.getrandbits(128) & _UUID4_CLEAR) | _UUID4_SET:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def below(rng: random.Random, n: int) -> int:
@@ -81,6 +86,11 @@ def distinct(rng: random.Random, items: Sequence[T], k: int) -> list[T]:
         j = i + int(rng.random() * (n - i))
         pool[i], pool[j] = pool[j], pool[i]
     return pool[:k]
+
+
+def cap(text: str) -> str:
+    """``text`` with its first character upper-cased (the rest left as it is)."""
+    return text[:1].upper() + text[1:]
 
 
 @cache

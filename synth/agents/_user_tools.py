@@ -18,9 +18,8 @@ from functools import cache
 from typing import Any
 
 from synth.agents._behaviour import Behaviour, Outcome, dumps, error_content
-from synth.agents._builtin import People, WebSearch, _cap
-from synth.agents._draw import below, chooser, load_data, weighted_chooser
-from synth.agents._mini_schema import mini_schema
+from synth.agents._builtin import People, WebSearch
+from synth.agents._draw import below, cap, chooser, load_data, weighted_chooser
 from synth.agents.models import ToolSpec
 from synth.core.gen import Gen
 
@@ -76,14 +75,10 @@ _LIMIT_NAME = re.compile(r"^(limit|num_results|max_results|top_k|page_size|n_res
 
 
 def compile_parameters(spec: ToolSpec) -> Gen[Any]:
-    """A generator of ``spec.parameters`` instances: ``synth.from_schema`` when the build
-    has the JSON Schema compiler, else a stand-in for the common subset
-    (``synth.agents._mini_schema``). Errors are the compiler's (with their JSON Pointer)."""
-    import synth
+    """``synth.from_schema(spec.parameters)``: compiling checks the schema, and its errors
+    carry the JSON Pointer of the offending subschema."""
+    from synth.schema import from_schema
 
-    from_schema = getattr(synth, "from_schema", None)
-    if from_schema is None:
-        return mini_schema(spec.parameters)
     return from_schema(spec.parameters)
 
 
@@ -281,7 +276,7 @@ class UserTool(Behaviour):
         content = dumps({"status": "ok", "tool": self.name, "request_id": request, "input": args})
         outcome = Outcome(
             note=f"{self.name} completed successfully (request {request}).",
-            answer=f"{_cap(self.purpose)}: done (request {request}).",
+            answer=f"{cap(self.purpose)}: done (request {request}).",
             wrong=f"{self.name} reported that the request failed.",
         )
         return content, outcome

@@ -34,18 +34,18 @@ import attrs
 
 from synth.agents._data import load_data
 from synth.agents.models import Conversation, Message
-from synth.core.combinators import _weighted_index, sampled_from
-from synth.core.errors import InvalidArgument, TemplateError
-from synth.core.gen import DrawFn, Gen
-from synth.core.pretty import call_repr
-from synth.core.primitives import _below_fn
-from synth.text.template import (
+from synth.compilers.template import (
     DEFAULT_REFERENCE_TIME,
     Registry,
     Renderer,
     compile_texts,
     default_registry,
 )
+from synth.core.combinators import _weighted_index, sampled_from
+from synth.core.errors import InvalidArgument, TemplateError
+from synth.core.gen import DrawFn, Gen
+from synth.core.pretty import call_repr
+from synth.core.primitives import _below_fn
 
 __all__ = [
     "ConversationTemplate",

@@ -32,9 +32,9 @@ from synth.agents.export import (
 )
 from synth.agents.records import free_records
 from synth.agents.text import text_records
+from synth.compilers.template import DEFAULT_REFERENCE_TIME
 from synth.core.errors import InvalidArgument
 from synth.core.gen import Gen
-from synth.text.template import DEFAULT_REFERENCE_TIME
 
 __all__ = [
     "CONSTRAINTS",

@@ -9,10 +9,10 @@ from typing import Any
 import attrs
 
 from synth.agents._data import load_data
+from synth.compilers.template import DEFAULT_REFERENCE_TIME, Registry, from_template
 from synth.core.gen import DrawFn, Gen
 from synth.core.pretty import call_repr
 from synth.core.primitives import _below_fn, uuids
-from synth.text.template import DEFAULT_REFERENCE_TIME, Registry, from_template
 
 __all__ = ["free_records"]
 

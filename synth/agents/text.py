@@ -16,11 +16,11 @@ import random
 import attrs
 
 from synth.agents._data import load_data
+from synth.compilers.template import Registry, builtin_providers, compile_texts
 from synth.core.errors import InvalidArgument
 from synth.core.gen import DrawFn, Gen, factory
 from synth.core.primitives import _below_fn
 from synth.core.seeding import block_rng
-from synth.text.template import Registry, builtin_providers, compile_texts
 
 __all__ = ["paragraphs", "sentence_bank", "text_records"]
 

@@ -29,7 +29,7 @@ from typing import Any, Literal
 import attrs
 
 from synth.agents._behaviour import Outcome
-from synth.agents._draw import below, chooser, load_data, uuid4_str, weighted_chooser
+from synth.agents._draw import below, cap, chooser, load_data, uuid4_str, weighted_chooser
 from synth.agents.models import Message, ToolCall, ToolResult, ToolSpec
 from synth.agents.tools import BUILTIN_TOOLS, ToolsLike, behaviour_for, draw_exchange, resolve_tools
 from synth.core.errors import InvalidArgument
@@ -62,7 +62,9 @@ DEFAULT_START = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 MAX_STEPS_LIMIT = 50
 
 
-@attrs.frozen
+# Step and Trace are plain (not frozen) attrs classes: a frozen attrs __init__ costs about
+# three times as much, and a trace builds a dozen steps. Treat them as values all the same.
+@attrs.define
 class Step:
     """One step of a trace.
 
@@ -80,7 +82,7 @@ class Step:
     result: ToolResult | None = None
 
 
-@attrs.frozen
+@attrs.define
 class Trace:
     """An agent's run on a task: its steps, final answer, and whether it succeeded.
 
@@ -106,10 +108,6 @@ class Trace:
 # -- phrasing ----------------------------------------------------------------------------
 
 
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 class _Phrases:
     def __init__(self) -> None:
         d = load_data("trace.json")
@@ -119,6 +117,7 @@ class _Phrases:
         self.first = chooser(d["first_thought"])
         self.next = chooser(d["next_thought"])
         self.follow_up = chooser(d["follow_up_thought"])
+        self.retry = chooser(d["retry_thought"])
         self.success = chooser(d["success_openers"])
         self.failure = {k: chooser(v) for k, v in d["failure_openers"].items()}
         self.partial = chooser(d["partial"])
@@ -131,11 +130,11 @@ def _phrases() -> _Phrases:
 
 def _task(rng: random.Random, phrases: _Phrases, intents: list[str]) -> str:
     if len(intents) > len(phrases.task):
-        return f"{_cap(', '.join(intents[:-1]))}, and then {intents[-1]}."
+        return f"{cap(', '.join(intents[:-1]))}, and then {intents[-1]}."
     fill: dict[str, str] = {}
     for i, intent in enumerate(intents, 1):
         fill[f"intent{i}"] = intent
-        fill[f"Intent{i}"] = _cap(intent)
+        fill[f"Intent{i}"] = cap(intent)
     return phrases.task[len(intents) - 1](rng).format(**fill)
 
 
@@ -156,9 +155,12 @@ class _Traces(Gen[Trace]):
         p = _phrases()
         behaviours = [behaviour_for(s) for s in self.specs]
         pick_tool = chooser(behaviours)
+        diggers = [b for b in behaviours if b.digs]
+        pick_digger = chooser(diggers) if diggers else None
         names = self.agent_names or tuple(p.agents)
         pick_agent = chooser(names)
         failure_kind = weighted_chooser(self.failures)
+        transient = weighted_chooser([("tool_error", 60), ("timeout", 40)])
         rate, lo, hi = self.success_rate, self.min_steps, self.max_steps
         specs = self.specs
         start = self.start
@@ -171,58 +173,43 @@ class _Traces(Gen[Trace]):
             system = p.system(rng).format(role=role)
             failure = None if rng.random() < rate else failure_kind(rng)
             n = hi if failure == "step_limit" else lo + below(rng, hi - lo + 1)
-            # The task names up to three goals; the other iterations are follow-ups that
-            # call a tool used before (a refined search, another query).
-            goals = min(n, 1 + below(rng, 3))
-            plan = [pick_tool(rng) for _ in range(goals)]
-            # Follow-ups dig into an earlier goal (a refined search, another query on the
-            # same table); when no goal can be dug into, every iteration is a goal.
-            diggable = [g for g in range(goals) if plan[g].digs]
-            if diggable:
-                follows = [diggable[below(rng, len(diggable))] for _ in range(n - goals)]
-            else:
-                plan += [pick_tool(rng) for _ in range(n - goals)]
-                goals, follows = n, []
-            plan += [plan[g] for g in follows]
-            goal_calls: list[tuple[dict[str, Any], Any] | None] = []
+            plan = _plan(rng, n, failure, hi, pick_tool, pick_digger, transient)
 
             steps: list[Step] = []
             now = start_ms
             intents: list[str] = []
             outcomes: list[tuple[int, Outcome]] = []
+            calls: list[tuple[dict[str, Any], Any]] = []  # arguments and context, per iteration
             note = ""
             error = None
-            for i, b in enumerate(plan):
-                last = i == n - 1
-                step_failure = (
-                    failure
-                    if last and failure in ("tool_error", "timeout", "invalid_arguments")
-                    else None
-                )
-                # A tool that can pass findings on (email, file write) often does so.
+            reported = False  # findings are passed on (emailed, saved) at most once
+            for i, (b, role, ref, step_failure) in enumerate(plan):
                 drawn = None
                 if step_failure == "invalid_arguments":
                     pass
-                elif i >= goals:
-                    earlier = goal_calls[follows[i - goals]]
-                    if earlier is not None:
-                        drawn = b.follow_up(rng, *earlier)
-                elif outcomes and rng.random() < 0.75:
+                elif role == "retry":
+                    drawn = calls[ref]
+                elif role == "follow":
+                    drawn = b.follow_up(rng, *calls[ref])
+                elif outcomes and not reported and rng.random() < 0.75:
+                    # A tool that can pass findings on (email, file write) often does so.
                     report = b.report(rng, [o.answer for _, o in outcomes])
                     if report is not None:
-                        drawn = report[:2]
+                        drawn, reported = report[:2], True
+                previous_error = error
                 call, result, outcome, error, ctx = draw_exchange(b, rng, step_failure, drawn)
-                if i < goals:
-                    goal_calls.append((call.arguments, ctx))
+                calls.append((call.arguments, ctx))
                 goal = b.intent(call.arguments, ctx)
-                fill = {"intent": goal, "tool": b.name, "note": note}
-                if i == 0:
+                fill = {"intent": goal, "tool": b.name, "note": note, "error": previous_error}
+                if role == "retry":
+                    thought = p.retry(rng).format(**fill)
+                elif i == 0:
                     thought = p.first(rng).format(**fill)
-                elif i < goals:
+                elif role == "goal":
                     thought = p.next(rng).format(**fill)
                 else:
                     thought = p.follow_up(rng).format(**fill)
-                if i < goals:
+                if role == "goal":
                     intents.append(goal)
                 latency = _thought_ms(rng)
                 now += latency
@@ -252,7 +239,7 @@ class _Traces(Gen[Trace]):
                     )
                 final = f"{p.success(rng)} {' '.join(answers)}"
             else:
-                last_tool = plan[-1].name
+                last_tool = plan[-1][0].name
                 opener = p.failure[failure](rng).format(tool=last_tool, error=error, max_steps=hi)
                 final = opener
                 if answers:
@@ -279,6 +266,63 @@ class _Traces(Gen[Trace]):
             )
 
         return draw_trace
+
+
+#: The share of traces in which one call fails transiently and the agent retries it.
+RETRY_RATE = 0.08
+_TOOL_FAILURES = ("tool_error", "timeout", "invalid_arguments")
+
+Plan = list[tuple[Any, str, int, "str | None"]]
+
+
+def _plan(
+    rng: random.Random,
+    n: int,
+    failure: str | None,
+    hi: int,
+    pick_tool: Any,
+    pick_digger: Any,
+    transient: Any,
+) -> Plan:
+    """The iterations of a trace: ``(behaviour, role, ref, failure)``.
+
+    The task names up to three *goals*; the other iterations are *follow-ups* that dig
+    into an earlier goal (``ref``: a refined search, another query on the same table);
+    when no goal can be dug into, every iteration is a goal. Sometimes one call fails
+    transiently and the next iteration *retries* it (``ref``: the failed one) with the
+    same arguments. The last iteration carries the trace's tool failure, if any.
+    """
+    goals = min(n, 1 + below(rng, 3))
+    tools = [pick_tool(rng) for _ in range(goals)]
+    diggable = [g for g in range(goals) if tools[g].digs]
+    if not diggable and n > goals and pick_digger is not None:
+        # Nothing to dig into (only emails so far): one more goal that can be.
+        tools.append(pick_digger(rng))
+        diggable, goals = [goals], goals + 1
+    plan: Plan = [(b, "goal", g, None) for g, b in enumerate(tools)]
+    for _ in range(n - goals):
+        if diggable:
+            g = diggable[below(rng, len(diggable))]
+            plan.append((tools[g], "follow", g, None))
+        else:  # the agent has no tool that digs: every iteration is a goal
+            plan.append((pick_tool(rng), "goal", len(plan), None))
+    if n < hi and rng.random() < RETRY_RATE:
+        # The failed call is never the last when the trace ends in a tool failure, so the
+        # retry repeats the failed arguments exactly (invalid_arguments draws new ones).
+        r = below(rng, n - 1 if failure in _TOOL_FAILURES else n)
+        if r >= 0 and (n > 1 or failure not in _TOOL_FAILURES):
+            b, role, ref, _ = plan[r]
+            plan[r] = (b, role, ref, transient(rng))
+            plan.insert(r + 1, (b, "retry", r, None))
+            # references to iterations after r move one place
+            plan = [
+                (b2, role2, ref2 + 1 if role2 == "follow" and ref2 > r else ref2, f2)
+                for b2, role2, ref2, f2 in plan
+            ]
+    if failure in _TOOL_FAILURES:
+        b, role, ref, _ = plan[-1]
+        plan[-1] = (b, role, ref, failure)
+    return plan
 
 
 def _thought_ms(rng: random.Random) -> int:

@@ -226,15 +226,23 @@ def _fill(template: str, letters: str | None = None) -> Fn:
     if not blocks:
         return lambda rng: template
     fmt = _percent_format(pieces)
-    if len(blocks) == 1:
-        (block,) = blocks
+    plan = _fill_plan(template, letters)
+    if plan is not None:
+        # No coin flips (the usual '$##-$##-####'): one closure with the loops inlined.
+        fmt, specs, blank = plan
 
-        def fill_one_class(rng: random.Random) -> str:
-            values: list[str] = []
-            block(rng.getrandbits, values)
+        def fill_no_coin(rng: random.Random) -> str:
+            getrandbits = rng.getrandbits
+            values = blank.copy()
+            for table, n, k, slots in specs:
+                for slot in slots:
+                    r = getrandbits(k)
+                    while r >= n:
+                        r = getrandbits(k)
+                    values[slot] = table[r]
             return fmt % tuple(values)
 
-        return fill_one_class
+        return fill_no_coin
 
     def fill(rng: random.Random) -> str:
         values: list[str] = []
@@ -244,6 +252,56 @@ def _fill(template: str, letters: str | None = None) -> Fn:
         return fmt % tuple([values[i] for i in ranks])
 
     return fill
+
+
+FillPlan = tuple[str, tuple[tuple[str, int, int, tuple[int, ...]], ...], list[str]]
+
+
+def _fill_plan(template: str, letters: str | None = None) -> FillPlan | None:
+    """How to fill a template without coin-flip placeholders: a ``%s`` format, each class
+    (in draw order) with its table, size, bit count and slots, and the blank slot list.
+    None when a '!' or '@' placeholder needs a coin flip."""
+    classes = dict(_CLASSES)
+    if letters is not None:
+        classes["?"] = (letters, False)
+    used = [c for c in classes if c in template]
+    if any(classes[c][1] for c in used):
+        return None
+    pieces, _, _ = _placeholders(template, letters)
+    spots = [c for c in template if c in classes]
+    specs = tuple(
+        (classes[c][0], len(classes[c][0]), len(classes[c][0]).bit_length(),
+         tuple(i for i, x in enumerate(spots) if x == c))
+        for c in used
+    )  # fmt: skip
+    return _percent_format(pieces), specs, [""] * len(spots)
+
+
+def _dispatch_fills(formats: Any) -> Fn:
+    """``numerify(random_element(formats))`` in one closure (pick and fill inlined)."""
+    keys = tuple(formats.keys() if isinstance(formats, dict) else formats)
+    plans = tuple(_fill_plan(f) for f in keys)
+    if isinstance(formats, dict) or any(p is None for p in plans):
+        return _dispatch(formats, tuple(_fill(f) for f in keys))
+    count = len(plans)
+    bits = count.bit_length()
+
+    def pick_and_fill(rng: random.Random) -> str:
+        getrandbits = rng.getrandbits
+        r = getrandbits(bits)
+        while r >= count:
+            r = getrandbits(bits)
+        fmt, specs, blank = plans[r]
+        values = blank.copy()
+        for table, n, k, slots in specs:
+            for slot in slots:
+                r = getrandbits(k)
+                while r >= n:
+                    r = getrandbits(k)
+                values[slot] = table[r]
+        return fmt % tuple(values)
+
+    return pick_and_fill
 
 
 def _digit_draw(table: str, maybe_empty: bool) -> Fn:
@@ -346,6 +404,9 @@ class _Compiler:
         if len(pairs) == 2:
             (f1, l1), (f2, l2) = pairs
             return lambda rng: head + f1(rng) + l1 + f2(rng) + l2
+        if len(pairs) == 3:
+            (f1, l1), (f2, l2), (f3, l3) = pairs
+            return lambda rng: head + f1(rng) + l1 + f2(rng) + l2 + f3(rng) + l3
 
         def parse(rng: random.Random) -> str:
             out = head
@@ -516,8 +577,7 @@ _NUMERIFIED = {
 def _numerified(name: str, attr: str) -> Builder:
     def build(c: _Compiler, args: dict[str, Any]) -> Fn:
         formats = getattr(c.provider(name), attr)
-        keys = tuple(formats.keys() if isinstance(formats, dict) else formats)
-        return _dispatch(formats, tuple(_fill(f) for f in keys))
+        return _dispatch_fills(formats)
 
     return build
 
@@ -607,29 +667,47 @@ def _user_name_format(c: _Compiler, fmt: str, post: Callable[[str], str]) -> Fn:
     specials = set(_CLASSES) | {"?"}
     kept = ["".join(ch for ch in lit if ch.isalnum() or ch == "_" or ch in specials)
             for lit in literals]  # fmt: skip
-    n_tokens = len(tables)
     marker = "\x00"
-    pieces, blocks, ranks = _placeholders(marker.join(kept), letters.lower())
-    # Slots in position order: a token (marker) or a placeholder (its rank in draw order,
-    # after the token values in `values`).
-    fmt_parts, positions, token_no = [], [], 0
-    for i, piece in enumerate(pieces):
-        chunks = piece.split(marker)
-        for j, chunk in enumerate(chunks):
-            fmt_parts.append(chunk)
-            if j < len(chunks) - 1:
-                positions.append(token_no)
-                token_no += 1
-        if i < len(pieces) - 1:
-            positions.append(n_tokens + ranks[i])
-    fmt = _percent_format(fmt_parts)
+    skeleton = marker.join(kept)
+    classes = dict(_CLASSES)
+    classes["?"] = (letters.lower(), False)
+    if any(classes[ch][1] for ch in skeleton if ch in classes):
+        return slow  # coin-flip placeholders ('!', '@'): not worth a fast path
+    # Slots in position order: tokens (markers) and placeholders; literals in between.
+    slot_chars = [ch for ch in skeleton if ch == marker or ch in classes]
+    pieces, current = [], []
+    for ch in skeleton:
+        if ch == marker or ch in classes:
+            pieces.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    pieces.append("".join(current))
+    fmt = _percent_format(pieces)
+    token_slots = [i for i, ch in enumerate(slot_chars) if ch == marker]
+    token_specs = tuple(
+        (t, pick, slot) for (t, pick), slot in zip(tables, token_slots, strict=True)
+    )
+    class_specs = tuple(
+        (classes[c][0], len(classes[c][0]), len(classes[c][0]).bit_length(),
+         tuple(i for i, ch in enumerate(slot_chars) if ch == c))
+        for c in classes
+        if c in slot_chars
+    )  # fmt: skip
+    blank = [""] * len(slot_chars)
 
     def fast(rng: random.Random) -> str:
-        values = [table[pick(rng)] for table, pick in tables]
+        values = blank.copy()
+        for table, pick, slot in token_specs:
+            values[slot] = table[pick(rng)]
         getrandbits = rng.getrandbits
-        for block in blocks:
-            block(getrandbits, values)
-        return fmt % tuple([values[i] for i in positions])
+        for table, n, k, slots in class_specs:
+            for slot in slots:
+                r = getrandbits(k)
+                while r >= n:
+                    r = getrandbits(k)
+                values[slot] = table[r]
+        return fmt % tuple(values)
 
     return fast
 
@@ -799,10 +877,29 @@ def _sentence_fn(c: _Compiler, nb_words: int, variable: bool, ext: Any) -> Fn | 
     draw = _words_fn(words)
     p = c.provider("sentence")
     joint, stop = p.word_connector, p.sentence_punctuation
-    nb = _nb_elements(nb_words) if variable else (lambda rng: nb_words)
+    if not variable:
+
+        def fixed_sentence(rng: random.Random) -> str:
+            chosen = draw(rng, nb_words)
+            chosen[0] = chosen[0].title()
+            return joint.join(chosen) + stop
+
+        return fixed_sentence
+
+    # The hot path, inlined: randomize_nb_elements(nb_words, min=1) (randint(60, 140)),
+    # then words(nb): choice() for one word, choices(k=nb) for more.
+    size = float(len(words))
 
     def sentence(rng: random.Random) -> str:
-        chosen = draw(rng, nb(rng))
+        r = rng.getrandbits(7)
+        while r >= 81:
+            r = rng.getrandbits(7)
+        nb = int(nb_words * (60 + r) / 100)
+        if nb > 1:
+            rand = rng.random
+            chosen = [words[floor(rand() * size)] for _ in range(nb)]
+        else:
+            chosen = draw(rng, 1)
         chosen[0] = chosen[0].title()
         return joint.join(chosen) + stop
 
@@ -885,7 +982,15 @@ def _uuid4(c: _Compiler, args: dict[str, Any]) -> Fn | None:
     cast = args.get("cast_to", str)
     UUID = uuid.UUID
     if cast is str:
-        return lambda rng: str(UUID(int=rng.getrandbits(128), version=4))
+        # What str(UUID(int=bits, version=4)) computes, without building the UUID object.
+        clear = ~(0xC000 << 48) & ~(0xF000 << 64)
+        stamp = (0x8000 << 48) | (4 << 76)
+
+        def uuid4_str(rng: random.Random) -> str:
+            h = "%032x" % ((rng.getrandbits(128) & clear) | stamp)
+            return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+        return uuid4_str
     if cast is None:
         return lambda rng: UUID(int=rng.getrandbits(128), version=4)
     return None

@@ -13,7 +13,7 @@ Faker is imported on first use, so ``import synth`` stays fast.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
+import functools
 import inspect
 import random
 import threading
@@ -94,6 +94,7 @@ _generators: dict[str, Any] = {}
 _names: dict[str, frozenset[str]] = {}
 
 
+@functools.cache
 def available_locales() -> tuple[str, ...]:
     """The locales the installed Faker supports, sorted."""
     from faker.config import AVAILABLE_LOCALES
@@ -196,6 +197,8 @@ def _check_locale(locale: Any) -> str:
             f"fake() expects locale to be a str like 'en_US', got locale={locale!r} "
             f"(type={type(locale).__name__})"
         )
+    import difflib  # only for the error message
+
     norm = locale.replace("-", "_")
     close = [norm] if norm in locales else []
     close += [x for x in locales if x.split("_")[0].lower() == norm.split("_")[0].lower()]
@@ -215,6 +218,8 @@ def _check_provider(provider: Any, locale: str) -> None:
         raise InvalidArgument(f"fake() refuses provider={provider!r}: {NOT_PROVIDERS[provider]}")
     names = provider_names(locale)
     if provider not in names:
+        import difflib  # only for the error message
+
         close = difflib.get_close_matches(provider, sorted(names), n=3)
         hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
         raise InvalidArgument(

@@ -1,6 +1,6 @@
 """Strings for the schema compiler: ``pattern``, ``format`` and realistic values.
 
-Small adapters over :mod:`synth.text.regex`, :mod:`synth.schema.formats` and
+Small adapters over :mod:`synth.compilers.regex`, :mod:`synth.schema.formats` and
 :mod:`synth.schema.realistic`, so the compiler sees one stable interface and refusals
 carry the JSON Pointer of the keyword.
 """
@@ -18,7 +18,7 @@ __all__ = ["PLAIN_ALPHABET", "format_gen", "format_known", "pattern_gen", "reali
 PLAIN_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_."
 
 try:
-    from synth.text.regex import from_regex as _from_regex
+    from synth.compilers.regex import from_regex as _from_regex
 except ImportError:  # pragma: no cover - until the regex compiler lands
     _from_regex = None  # type: ignore[assignment]
 

@@ -82,10 +82,12 @@ _START, _END, _NEWLINE, _WORDCH, _OTHER = "S", "E", "l", "w", "n"
 _ANY_CHAR_KIND = frozenset({_NEWLINE, _WORDCH, _OTHER})
 
 
-def _refuse(pattern: str, what: str, feature: str) -> UnsupportedPattern:
+def _refuse(
+    pattern: str, what: str, feature: str, fix: str = "rewrite the pattern without it"
+) -> UnsupportedPattern:
     return UnsupportedPattern(
         f"from_regex() cannot generate strings for {pattern!r}: {what} "
-        f"(feature={feature!r}); rewrite the pattern without it",
+        f"(feature={feature!r}); {fix}",
         feature=feature,
     )
 
@@ -767,8 +769,8 @@ class _Planner:
             if len(exact) * (self.limit + 1) > 50_000_000:
                 raise UnsupportedPattern(
                     f"from_regex() cannot plan lengths for repeat {g!r} up to {self.limit} "
-                    f"characters (feature='length'); lower max_size",
-                    feature="length",
+                    f"characters (feature='length budget'); lower max_size",
+                    feature="length budget",
                 )
         last = len(exact) - 1
 
@@ -837,7 +839,8 @@ def from_regex(
     Raises ``UnsupportedPattern`` (with ``.feature``) for backreferences, lookarounds,
     conditionals, atomic groups, possessive quantifiers, anchors or boundaries the
     surrounding text may break, and length bounds no matching string fits
-    (``feature="length"``); ``InvalidArgument`` if the pattern does not compile.
+    (``feature="length"``), or length bounds too large to plan (``feature="length budget"``);
+    ``InvalidArgument`` if the pattern does not compile.
     """
     if not isinstance(pattern, str):
         raise InvalidArgument(
@@ -892,7 +895,8 @@ def from_regex(
                 pattern,
                 f"length bounds up to {limit} characters are more than the planner's "
                 f"{MAX_PLANNED_LENGTH}",
-                "length",
+                "length budget",
+                "lower min_size/max_size",
             )
         bits, _ = _Planner(limit).plan(root)
         allowed = bits & ~((1 << lo_bound) - 1)
@@ -903,4 +907,5 @@ def from_regex(
         f"no matching string has between {lo_bound} and "
         f"{'any number of' if max_size is None else max_size} characters",
         "length",
+        "change min_size/max_size or the pattern",
     )
