@@ -254,10 +254,11 @@ def generate(
     fmt = _output_format(output, out_format, dask_scheduler)
     if manifest and output == "-":
         _usage("--manifest needs an output file; add --output PATH")
-    gen = _build(settings)  # fail on bad settings before touching the output
+    _check_index_collision(settings, index)
+    recipe = _build(settings)  # fail on bad settings before touching the output
     if dask_scheduler:
         _generate_on_dask(
-            gen,
+            recipe,
             settings,
             data_type,
             count,
@@ -270,7 +271,6 @@ def generate(
             seed_chosen,
         )
         return
-    _check_index_collision(settings, index)
     arguments = {
         "type": data_type,
         "count": count,
@@ -288,7 +288,11 @@ def generate(
     }
     show = _progress_wanted(progress)
     began = time.perf_counter()
-    _write(gen, settings, output, count, seed, fmt, workers, index, manifest, arguments, show)
+    finished = _write(
+        recipe, settings, output, count, seed, fmt, workers, index, manifest, arguments, show
+    )
+    if not finished:
+        return  # the reader of standard output stopped early (`| head`): say nothing
     elapsed_ms = (time.perf_counter() - began) * 1000
     _summary(count, data_type, elapsed_ms, output, seed, seed_chosen)
 
@@ -338,7 +342,7 @@ class _ProgressBar:
 
 
 def _write(
-    gen: Any,
+    recipe: Any,
     settings: dict[str, Any],
     output: str,
     count: int,
@@ -351,14 +355,13 @@ def _write(
     show_progress: bool,
 ) -> None:
     from synth.core.errors import MissingExtra, SynthError
-    from synth.dataset import Recipe, write_dataset
+    from synth.dataset import write_dataset
 
-    source: Any = Recipe("synth.compat:payload_generator", settings) if workers > 1 else gen
     bar = _ProgressBar() if show_progress else None
     shown = "standard output" if output == "-" else output
     try:
         write_dataset(
-            source,
+            recipe,
             output,
             count,
             seed=seed,
@@ -377,14 +380,16 @@ def _write(
     except BrokenPipeError:
         # The reader of standard output went away (e.g. `| head`): not an error.
         _quiet_stdout()
-        return
+        return False
     except OSError as exc:
         _runtime(_os_message(exc, shown, output))
     except SynthError as exc:
-        _runtime(_left_unchanged(f"generation failed: {_one_line(exc)}", output))
+        message = _one_line(exc).replace("use index=False", "add --no-index")
+        _runtime(_left_unchanged(f"generation failed: {message}", output))
     finally:
         if bar is not None:
             bar.finish()
+    return True
 
 
 def _quiet_stdout() -> None:
@@ -431,7 +436,7 @@ def _reference_time(settings: dict[str, Any]) -> Any:
 
 
 def _generate_on_dask(
-    gen: Any,
+    recipe: Any,
     settings: dict[str, Any],
     data_type: str,
     count: int,
@@ -443,8 +448,7 @@ def _generate_on_dask(
     shard_records: int,
     seed_chosen: bool,
 ) -> None:
-    from synth.core.errors import MissingExtra, SynthError
-    from synth.dataset import Recipe
+    from synth.core.errors import DatasetError, MissingExtra, SynthError
 
     if output == "-":
         _usage("--dask-scheduler writes shards into a directory; add --output DIRECTORY")
@@ -453,7 +457,6 @@ def _generate_on_dask(
     parent = os.path.dirname(os.path.abspath(output))
     if not os.path.isdir(parent):
         _runtime(f"cannot write {output}: directory {parent} does not exist; create it first")
-    _check_index_collision(settings, index)
     try:
         from synth.dataset.distributed import write_dask
     except MissingExtra as exc:
@@ -461,7 +464,7 @@ def _generate_on_dask(
     began = time.perf_counter()
     try:
         shards = write_dask(
-            Recipe("synth.compat:payload_generator", settings),
+            recipe,
             output,
             count,
             seed=seed,
@@ -474,6 +477,8 @@ def _generate_on_dask(
         raise Failure("Interrupted; the shards of this run were removed", INTERRUPTED) from None
     except OSError as exc:
         _runtime(f"cannot write shards to {output}: {_one_line(exc)}")
+    except DatasetError as exc:
+        _runtime(_one_line(exc))
     except SynthError as exc:
         _runtime(f"generation failed: {_one_line(exc)}")
     elapsed_ms = (time.perf_counter() - began) * 1000
@@ -526,7 +531,14 @@ def _settings(
                 f"--schema is used only with --type json, not --type {data_type}; "
                 "drop --schema or use --type json"
             )
-        settings["schema"] = load_schema(schema)
+        document = load_schema(schema)
+        if document is False:
+            _usage(
+                f"no value can satisfy the schema: --schema {schema} is false, which admits "
+                "nothing; use true or an object schema"
+            )
+        # `true` admits everything, as `{}` does (the agent data takes schema objects).
+        settings["schema"] = {} if document is True else document
     if tools is not None:
         settings["tools"] = _existing_file(tools, "--tools")
     if template is not None:
@@ -586,9 +598,17 @@ def load_schema(path: str) -> Any:
 
 
 def _check_index_collision(settings: dict[str, Any], index: bool) -> None:
+    """With ``index`` on, records must be objects without their own ``index`` key."""
     schema = settings.get("schema")
     if not index or not isinstance(schema, dict):
         return
+    kind = schema.get("type", "object")  # without "type" we find out when drawing
+    if kind not in ("object", ["object"]) or not schema:
+        _usage(
+            "the schema's records are not always JSON objects, so synth cannot put the "
+            "record number in them as 'index'; add --no-index, or give the schema "
+            '"type": "object"'
+        )
     properties = schema.get("properties")
     if isinstance(properties, dict) and "index" in properties:
         _usage(
@@ -622,7 +642,8 @@ def _schema_detail(exc: Exception) -> str:
 
 
 def _build(settings: dict[str, Any]) -> Any:
-    """The generator for these settings; bad settings become one-line usage errors."""
+    """The recipe for these settings, its generator built once (and kept in it): bad
+    settings become one-line usage errors. Workers and clusters rebuild from the recipe."""
     from synth.core.errors import (
         SchemaError,
         SynthError,
@@ -630,17 +651,19 @@ def _build(settings: dict[str, Any]) -> Any:
         UnsatisfiableSchema,
         UnsupportedSchema,
     )
+    from synth.dataset import Recipe
 
+    recipe = Recipe("synth.compat:payload_generator", settings)
     try:
-        from synth.compat import payload_generator
-    except ImportError as exc:  # pragma: no cover - a broken installation
-        _runtime(f"synth's agent data is unavailable ({exc}); reinstall synth")
-    try:
-        return payload_generator(**settings)
+        recipe.build()
+        return recipe
     except (SchemaError, UnsupportedSchema, UnsatisfiableSchema) as exc:
         _usage(f"{_SCHEMA_PROBLEM[_schema_kind(exc)]}: {_schema_detail(exc)}")
     except TemplateError as exc:
-        _usage(f"template error: {_one_line(exc)}")
+        message = _one_line(exc)
+        path = settings.get("templates")
+        where = f" in --template {path}" if path and str(path) not in message else ""
+        _usage(f"template error{where}: {message}")
     except SynthError as exc:
         _usage(_one_line(exc))
 
@@ -678,12 +701,12 @@ def templates(
     if show_conversations:
         builtin = list_templates()
         lines.append("--- Conversation Templates ---")
-        lines += [f"  {name}  ({info['turns']} turns)" for name, info in builtin.items()]
+        lines += [_template_line(name, info) for name, info in builtin.items()]
         if template is not None:
             path = _existing_file(template, "--template")
             yours = _listed(list_templates, path, builtin)
             lines += ["", f"--- Your Templates ({template}) ---"]
-            lines += [f"  {name}  ({info['turns']} turns)" for name, info in yours.items()]
+            lines += [_template_line(name, info) for name, info in yours.items()]
         lines.append("")
     if show_tools:
         builtin_tools = list_tools()
@@ -696,6 +719,11 @@ def templates(
             lines += [f"  {key}  -> {function}" for key, function in yours.items()]
         lines.append("")
     click.echo("\n".join(lines))
+
+
+def _template_line(name: str, info: dict[str, Any]) -> str:
+    turns = info.get("turns")
+    return f"  {name}  ({turns} turns)" if turns else f"  {name}  (turns vary)"
 
 
 def _listed(lister: Any, path: str, builtin: dict[str, Any]) -> dict[str, Any]:
@@ -733,6 +761,7 @@ def _listed(lister: Any, path: str, builtin: dict[str, Any]) -> dict[str, Any]:
 @click.option("--template", metavar="FILE", help="Conversation templates.")
 @click.option("--export", type=click.Choice(EXPORTS, case_sensitive=False), default="native")
 @click.option("--locale", default="en_US")
+@click.option("--seed", type=_Seed(), default=0, show_default=True, help="Seed of the example.")
 def explain(
     data_type: str | None,
     schema: str | None,
@@ -741,8 +770,10 @@ def explain(
     template: str | None,
     export: str,
     locale: str,
+    seed: int,
 ) -> None:
-    """Print the generator tree that 'synth generate' would draw from."""
+    """Print the generator tree that 'synth generate' would draw from, the settings in
+    effect and an example record."""
     if data_type is None:
         data_type = "json" if schema else "conversation" if template else None
     if data_type is None:
@@ -750,10 +781,47 @@ def explain(
     settings = _settings(
         data_type.lower(), schema, constraints, tools, template, export.lower(), locale
     )
-    gen = _build(settings)
+    gen = _build(settings).build()
+    import synth
     from synth.core.pretty import pretty_lines
+    from synth.dataset.formats import dumps
 
-    click.echo(pretty_lines(repr(gen)))
+    click.echo("Generator tree:")
+    click.echo(_indent(pretty_lines(repr(gen), width=84)))
+    effective = _effective_settings(settings)
+    if effective:
+        click.echo("")
+        click.echo("Settings (constraints with their defaults):")
+        for key, value in effective.items():
+            click.echo(f"    {key} = {value}")
+    example = {"index": 0, **synth.sample(gen, seed=seed)}
+    click.echo("")
+    click.echo(f"Record 0 with --seed {seed}:")
+    import json
+
+    click.echo(_indent(json.dumps(json.loads(dumps(example)), indent=2, ensure_ascii=False)))
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line for line in text.splitlines())
+
+
+def _effective_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """The constraint values a run would use, defaults included (when the agent data
+    module can say)."""
+    try:
+        from synth.agents.datasets import parse_constraints
+    except ImportError:  # pragma: no cover - older agent data modules
+        return dict(settings.get("constraints", {}))
+    merged = {
+        "export": settings.get("export", "native"),
+        "locale": settings.get("locale", "en_US"),
+        **settings.get("constraints", {}),
+    }
+    values = parse_constraints(settings["data_type"], merged)
+    return {
+        k: (", ".join(v) if isinstance(v, tuple) else v) for k, v in values.items() if v is not None
+    }
 
 
 # -- entry point --------------------------------------------------------------------------

@@ -33,6 +33,9 @@ def test_the_console_script_is_declared():
 
 
 def test_help_does_not_import_the_heavy_libraries():
+    # Start-up is paid by every command: `synth --help` must not load Faker, the JSON
+    # Schema validator (jsonschema with its format checkers costs about 1.5 s of CPU),
+    # pyarrow, dask or the OpenAI client.
     code = (
         "import sys; sys.argv = ['synth', 'generate', '--help']\n"
         "from synth.cli import main\n"
@@ -73,38 +76,78 @@ def test_templates_category_filters():
     assert "web_search" in tools and "customer_support" not in tools
 
 
-def test_templates_also_lists_the_users_tools(tmp_path):
-    path = tmp_path / "tools.json"
-    path.write_text(
-        json.dumps(
-            [
+REFUND = {
+    "templates": {
+        "refund": {
+            "description": "A customer asks for a refund.",
+            "scenarios": [
                 {
-                    "type": "function",
-                    "function": {
-                        "name": "get_weather",
-                        "description": "Weather for a city.",
-                        "parameters": {
-                            "type": "object",
-                            "properties": {"city": {"type": "string"}},
-                            "required": ["city"],
-                        },
-                    },
+                    "name": "basic",
+                    "turns": [
+                        {"role": "user", "content": ["Hi, I'm {first_name}. Refund please."]},
+                        {"role": "assistant", "content": "Done, {first_name}. Refund issued."},
+                    ],
                 }
-            ]
-        )
+            ],
+        }
+    }
+}
+
+
+def test_templates_also_lists_the_users_templates(tmp_path):
+    path = tmp_path / "mine.json"
+    path.write_text(json.dumps(REFUND))
+    proc = synth_cli("templates", "--category", "conversation", "--template", str(path))
+    assert proc.returncode == 0, proc.stderr
+    builtin, yours = proc.stdout.split(f"--- Your Templates ({path}) ---")
+    assert "  refund  (2 turns)" in yours and "refund" not in builtin
+    assert "customer_support" in builtin and "customer_support" not in yours
+
+
+def test_a_users_template_generates_with_one_binding_per_conversation(tmp_path):
+    path = tmp_path / "mine.json"
+    path.write_text(json.dumps(REFUND))
+    proc = synth_cli(
+        "generate", "--type", "conversation", "--template", str(path), "--constraint",
+        "template=refund", "--count", "5", "--seed", "1",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    for line in proc.stdout.splitlines():
+        user, assistant = json.loads(line)["turns"]
+        name = user["content"].removeprefix("Hi, I'm ").removesuffix(". Refund please.")
+        assert assistant["content"] == f"Done, {name}. Refund issued."
+
+
+def test_explain_prints_the_tree_the_settings_and_an_example():
+    proc = synth_cli("explain", "--type", "tool_call", "--constraint", "tool=email")
+    assert proc.returncode == 0, proc.stderr
+    tree, rest = proc.stdout.split("Settings (constraints with their defaults):")
+    settings, example = rest.split("Record 0 with --seed 0:")
+    assert tree.startswith("Generator tree:\n")
+    assert len(tree.strip().splitlines()) > 5 and "send_email" in tree  # pretty, multi-line
+    assert "    tool = email" in settings.splitlines()
+    record = json.loads(example)
+    assert record["index"] == 0 and record["function"]["name"] == "send_email"
+    first = synth_cli(
+        "generate",
+        "--type",
+        "tool_call",
+        "--constraint",
+        "tool=email",
+        "--count",
+        "1",
+        "--seed",
+        "0",
     )
-    proc = synth_cli("templates", "--category", "tool_call", "--tools", str(path))
-    assert proc.returncode == 0, proc.stderr
-    assert f"--- Your Tools ({path}) ---" in proc.stdout
-    assert "get_weather" in proc.stdout.split("Your Tools")[1]
+    assert json.loads(first.stdout) == record
 
 
-def test_explain_prints_the_tree_over_several_lines():
-    proc = synth_cli("explain", "--type", "conversation")
+def test_explain_takes_the_type_from_a_template_file(tmp_path):
+    path = tmp_path / "mine.json"
+    path.write_text(json.dumps(REFUND))
+    proc = synth_cli("explain", "--template", str(path), "--constraint", "template=refund")
     assert proc.returncode == 0, proc.stderr
-    lines = proc.stdout.strip().splitlines()
-    assert len(lines) > 3
-    assert lines[0].endswith("(") and lines[-1].strip().endswith(")")
+    assert "conversations(" in proc.stdout and "template = refund" in proc.stdout
 
 
 def test_explain_needs_something_to_explain_and_reports_bad_settings():

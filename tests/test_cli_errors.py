@@ -4,6 +4,7 @@ path left as it was."""
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import signal
@@ -86,6 +87,74 @@ def test_schema_must_be_an_object_or_a_boolean(target, tmp_path, text, kind):
     assert_fails(proc, 2, f"holds {kind}", "object or a boolean")
 
 
+def _schema(tmp_path, document):
+    path = tmp_path / "schema.json"
+    path.write_text(json.dumps(document))
+    return path
+
+
+def test_schema_that_is_not_valid_json_schema_gives_the_pointer(target, tmp_path):
+    schema = _schema(tmp_path, {"type": "object", "properties": {"age": {"type": 5}}})
+    proc = gen("--type", "json", "--schema", str(schema), target=target)
+    assert_fails(proc, 2, "not valid JSON Schema", "#/properties/age")
+
+
+def test_unsupported_schema_gives_the_pointer_and_the_feature(target, tmp_path):
+    pattern = {"type": "string", "pattern": "(a)\\1"}
+    schema = _schema(tmp_path, {"type": "object", "properties": {"code": pattern}})
+    proc = gen("--type", "json", "--schema", str(schema), target=target)
+    assert_fails(proc, 2, "synth cannot generate", "#/properties/code", "backreference")
+
+
+def test_unsatisfiable_schema_gives_the_pointer(target, tmp_path):
+    bounds = {"type": "integer", "minimum": 10, "maximum": 5}
+    schema = _schema(tmp_path, {"type": "object", "properties": {"n": bounds}, "required": ["n"]})
+    proc = gen("--type", "json", "--schema", str(schema), target=target)
+    assert_fails(proc, 2, "no value can satisfy the schema", "#")
+    false = _schema(tmp_path, False)
+    proc = gen("--type", "json", "--schema", str(false), target=target)
+    assert_fails(proc, 2, "no value can satisfy the schema", "is false")
+
+
+def test_boolean_true_schema_needs_no_index(target, tmp_path):
+    schema = _schema(tmp_path, True)
+    proc = gen("--type", "json", "--schema", str(schema), target=target)
+    assert_fails(proc, 2, "not always JSON objects", "--no-index")
+    ok = synth_cli("generate", "--type", "json", "--schema", str(schema), "--no-index",
+                   "--count", "20", "--seed", "1")  # fmt: skip
+    assert ok.returncode == 0, ok.stderr
+    assert len([json.loads(line) for line in ok.stdout.splitlines()]) == 20
+
+
+def test_records_that_turn_out_not_to_be_objects_are_a_runtime_error(target, tmp_path):
+    either = {"anyOf": [{"type": "integer"}, {"type": "object"}]}
+    schema = _schema(tmp_path, either)
+    proc = gen("--type", "json", "--schema", str(schema), "--count", "50", target=target)
+    assert_fails(
+        proc, 1, "generation failed", "needs dict records", "add --no-index", "was left unchanged"
+    )
+
+
+def test_a_valid_schema_generates_valid_records(tmp_path):
+    jsonschema = pytest.importorskip("jsonschema")
+    document = {
+        "type": "object",
+        "properties": {
+            "email": {"type": "string", "format": "email"},
+            "age": {"type": "integer", "minimum": 18, "maximum": 90},
+            "tags": {"type": "array", "items": {"type": "string"}, "maxItems": 3},
+        },
+        "required": ["email", "age"],
+        "additionalProperties": False,
+    }
+    schema = _schema(tmp_path, document)
+    proc = synth_cli("generate", "--type", "json", "--schema", str(schema), "--count", "50",
+                     "--seed", "3", "--no-index")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    for line in proc.stdout.splitlines():
+        jsonschema.validate(json.loads(line), document)
+
+
 def test_schema_with_a_type_that_takes_none(target, tmp_path):
     schema = tmp_path / "s.json"
     schema.write_text('{"type": "object"}')
@@ -133,7 +202,92 @@ def test_min_sentences_above_max_sentences(target):
 
 def test_unknown_template_suggests_names(target):
     proc = gen("--type", "conversation", "--constraint", "template=code_assistent", target=target)
-    assert_fails(proc, 2, "code_assistent", "code_assistant")
+    assert_fails(proc, 2, "code_assistent", "did you mean 'code_assistant'")
+
+
+def test_unknown_tool_suggests_names(target):
+    proc = gen("--type", "tool_call", "--constraint", "tool=serch", target=target)
+    assert_fails(proc, 2, "unknown tool 'serch'", "did you mean 'search'")
+
+
+# -- tools and template files --------------------------------------------------------------
+
+
+def test_tools_file_missing_or_not_json(target, tmp_path):
+    missing = tmp_path / "none.json"
+    assert_fails(
+        gen("--type", "tool_call", "--tools", str(missing), target=target),
+        2,
+        "--tools",
+        "file not found",
+    )
+    broken = tmp_path / "tools.json"
+    broken.write_text('[\n  {"type": "function",\n')
+    proc = gen("--type", "tool_call", "--tools", str(broken), target=target)
+    assert_fails(proc, 2, f"{broken}:3:1", "not valid JSON")
+
+
+WEATHER = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "Weather for a city.",
+        "parameters": {
+            "type": "object",
+            "properties": {"city": {"type": "string"}, "days": {"type": "integer"}},
+            "required": ["city"],
+        },
+    },
+}
+
+
+def test_tools_file_errors_name_the_place_inside_it(target, tmp_path):
+    tool = json.loads(json.dumps(WEATHER))
+    tool["function"]["parameters"]["properties"]["city"]["type"] = 5
+    path = tmp_path / "tools.json"
+    path.write_text(json.dumps([tool]))
+    proc = gen("--type", "tool_call", "--tools", str(path), target=target)
+    assert_fails(proc, 2, str(path), "tools[0].function.parameters", "#/properties/city/type")
+
+
+def test_a_users_tools_are_called_with_valid_arguments(tmp_path):
+    path = tmp_path / "tools.json"
+    path.write_text(json.dumps([WEATHER]))
+    proc = synth_cli("generate", "--type", "tool_call", "--tools", str(path), "--constraint",
+                     "tool=get_weather", "--count", "20", "--seed", "1")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    for line in proc.stdout.splitlines():
+        call = json.loads(line)["function"]
+        assert call["name"] == "get_weather"
+        assert isinstance(json.loads(call["arguments"])["city"], str)
+    listed = synth_cli("templates", "--category", "tool_call", "--tools", str(path))
+    assert "  get_weather  -> get_weather" in listed.stdout.split("--- Your Tools")[1]
+
+
+def _template_file(tmp_path, second_turn):
+    path = tmp_path / "templates.json"
+    turns = [{"role": "user", "content": "Hi"}, second_turn]
+    document = {"templates": {"refund": {"description": "d", "scenarios": [
+        {"name": "basic", "turns": turns}]}}}  # fmt: skip
+    path.write_text(json.dumps(document))
+    return path
+
+
+def test_template_file_errors_name_the_place_inside_it(target, tmp_path):
+    bad_role = _template_file(tmp_path, {"role": 7, "content": "Done."})
+    proc = gen("--type", "conversation", "--template", str(bad_role), target=target)
+    assert_fails(proc, 2, str(bad_role), "templates.refund.scenarios[0].turns[1].role")
+    typo = _template_file(tmp_path, {"role": "assistant", "content": "Done, {frist_name}."})
+    proc = gen(
+        "--type",
+        "conversation",
+        "--template",
+        str(typo),
+        "--constraint",
+        "template=refund",
+        target=target,
+    )
+    assert_fails(proc, 2, str(typo), "line 1, column 7", "{frist_name}", "first_name")
 
 
 # -- output ----------------------------------------------------------------------------------------
@@ -229,10 +383,10 @@ def _start_long_run(target, *extra):
         start_new_session=True,  # its own process group, as a terminal job has
     )
     directory = os.path.dirname(target)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         temps = [n for n in os.listdir(directory) if n.endswith(".tmp")]
-        if temps and os.path.getsize(os.path.join(directory, temps[0])) > 100_000:
+        if temps and os.path.getsize(os.path.join(directory, temps[0])) > 0:
             return proc
         time.sleep(0.05)
     proc.kill()
@@ -246,7 +400,7 @@ def _start_long_run(target, *extra):
 def test_interrupting_a_run_leaves_the_target_and_no_temp_file(target, sig, extra):
     proc = _start_long_run(target, *extra)
     os.killpg(proc.pid, sig)  # to the whole group, workers included, as Ctrl-C does
-    _, stderr = proc.communicate(timeout=30)
+    _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
     assert "Traceback" not in stderr
     assert stderr.strip() == f"Error: Interrupted; {target} was left unchanged"

@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import subprocess
+import sys
 
 import pytest
 
-from tests.cli_helpers import synth_cli
+from tests.cli_helpers import env, synth_cli
 
 TYPES = ["text", "json", "conversation", "tool_call", "agent_trace"]
 SUMMARY = re.compile(r"^Generated (\d+) (\w+) samples in \d+\.\d ms\.$")
@@ -163,8 +165,13 @@ def test_manifest_describes_the_run(tmp_path):
     assert doc["seed"] == 9 and doc["count"] == 50 and doc["format"] == "jsonl"
     assert doc["arguments"]["type"] == "text"
     assert doc["arguments"]["constraints"] == ["min_sentences=2"]
-    assert doc["recipe"] is None or doc["recipe"]["target"] == "synth.compat:payload_generator"
-    assert doc["generator"].startswith("record(")
+    assert doc["recipe"] == {
+        "target": "synth.compat:payload_generator",
+        "kwargs": {"data_type": "text", "constraints": {"min_sentences": "2"}},
+    }
+    from synth.compat import payload_generator
+
+    assert doc["generator"] == repr(payload_generator("text", constraints={"min_sentences": "2"}))
     assert doc["seeding_scheme"] >= 1 and doc["synth_version"]
 
 
@@ -189,3 +196,16 @@ def test_progress_bar_only_when_asked_or_on_a_terminal(tmp_path):
 def test_type_is_case_insensitive_like_the_seed():
     proc = synth_cli("generate", "--type", "TEXT", "--count", "1", "--seed", "1")
     assert proc.returncode == 0 and json.loads(proc.stdout)["index"] == 0
+
+
+def test_a_reader_that_stops_early_is_not_an_error():
+    command = [sys.executable, "-m", "synth", "generate", "--type", "text", "--count",
+               "500000", "--seed", "1"]  # fmt: skip
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env())
+    first = proc.stdout.readline()
+    proc.stdout.close()  # as `| head -1` does
+    stderr = proc.stderr.read()
+    proc.wait(timeout=60)
+    assert json.loads(first)["index"] == 0
+    assert proc.returncode == 0
+    assert stderr == b""

@@ -106,9 +106,41 @@ def test_a_failing_shard_removes_the_shards_of_the_run(tmp_path, client):
             client=client,
             shard_records=4_096,
         )
-    assert os.listdir(tmp_path / "f") == []
+    assert os.listdir(tmp_path) == []  # not even the directory the run created
 
 
 def test_json_arrays_cannot_be_sharded(tmp_path):
     with pytest.raises(InvalidArgument, match="jsonl' or 'parquet'"):
         plan_shards(GEN, tmp_path, 10, seed=1, format="json")
+
+
+def test_the_cli_runs_on_a_scheduler_address(tmp_path):
+    from tests.cli_helpers import synth_cli
+
+    cluster = LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, protocol="tcp",
+        host="127.0.0.1", dashboard_address=":0",
+    )  # fmt: skip
+    with cluster:
+        common = ["generate", "--type", "text", "--count", "9000", "--seed", "2"]
+        proc = synth_cli(
+            *common, "--output", str(tmp_path / "shards"), "--dask-scheduler",
+            cluster.scheduler_address, "--shard-records", "4096",
+        )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "Shards: 3 (jsonl)" in proc.stderr
+    serial = synth_cli(*common)
+    names = sorted(os.listdir(tmp_path / "shards"))
+    assert names == ["part-00000.jsonl", "part-00001.jsonl", "part-00002.jsonl"]
+    joined = b"".join((tmp_path / "shards" / n).read_bytes() for n in names)
+    assert joined.decode() == serial.stdout
+
+
+def test_an_unreachable_scheduler_is_a_clear_error_and_leaves_nothing(tmp_path, monkeypatch):
+    from synth.core.errors import DatasetError
+    from synth.dataset import distributed
+
+    monkeypatch.setattr(distributed, "CONNECT_TIMEOUT", "1s")
+    with pytest.raises(DatasetError, match="cannot reach the Dask scheduler"):
+        write_dask(GEN, tmp_path / "out", 100, seed=1, scheduler="tcp://127.0.0.1:9")
+    assert os.listdir(tmp_path) == []

@@ -54,6 +54,7 @@ class Format:
 
     name = ""
     chunk_records = BLOCK_SIZE * 64
+    looks_at_first_chunk = False  # True: prepare() is given the first chunk
 
     def prepare(self, first_chunk: list[Any]) -> None:
         """Look at the first chunk before anything is encoded (Parquet infers its schema)."""

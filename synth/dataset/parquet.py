@@ -45,6 +45,7 @@ class ParquetFormat(Format):
     """Parquet in row groups; see the module docstring for how nested data is stored."""
 
     name = "parquet"
+    looks_at_first_chunk = True
 
     def __init__(
         self,

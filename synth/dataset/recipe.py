@@ -44,9 +44,26 @@ class Recipe:
 
     target: str = attrs.field(validator=_check_target)
     kwargs: dict[str, Any] = attrs.field(factory=dict, converter=_freeze_kwargs)
+    # The generator once built, kept so that a process (or a forked worker) builds it once.
+    _built: Any = attrs.field(init=False, default=None, eq=False, repr=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # What travels to another process: the recipe, never the (maybe unpicklable) tree.
+        return {"target": self.target, "kwargs": self.kwargs}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        object.__setattr__(self, "target", state["target"])
+        object.__setattr__(self, "kwargs", state["kwargs"])
+        object.__setattr__(self, "_built", None)
 
     def build(self) -> Gen[Any]:
-        """Import the target and call it; checks that it returned a generator."""
+        """Import the target and call it (once per process); checks that it returned a
+        generator."""
+        if self._built is None:
+            object.__setattr__(self, "_built", self._build())
+        return self._built
+
+    def _build(self) -> Gen[Any]:
         module_name, _, attr = self.target.partition(":")
         try:
             module = importlib.import_module(module_name)

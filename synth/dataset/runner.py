@@ -9,6 +9,7 @@ one a single process writes.
 from __future__ import annotations
 
 import collections
+import gc
 import hashlib
 import itertools
 import multiprocessing
@@ -265,14 +266,16 @@ def _encoded_chunks(
     workers: int,
     index: bool,
 ) -> Iterator[tuple[int, Any]]:
-    """The encoded chunks in index order. The first chunk is made here, at once, so that
-    the format can look at it (Parquet infers its schema) before its sink is opened."""
+    """The encoded chunks in index order. A format that looks at the first chunk (Parquet
+    infers its schema from it) gets it here, at once, before its sink is opened."""
     ranges = chunk_ranges(start, count, fmt.chunk_records)
-    first = next(ranges, None)
-    records = make_chunk(gen, seed, *first, index) if first else []
-    fmt.prepare(records)
-    head = [(len(records), fmt.encode(records))] if records else []
-    del records
+    head: list[tuple[int, Any]] = []
+    if fmt.looks_at_first_chunk:
+        first = next(ranges, None)
+        records = make_chunk(gen, seed, *first, index) if first else []
+        fmt.prepare(records)
+        head = [(len(records), fmt.encode(records))] if records else []
+        del records
     if workers == 1:
         rest: Iterator[tuple[int, Any]] = (
             (hi - lo, fmt.encode(make_chunk(gen, seed, lo, hi, index))) for lo, hi in ranges
@@ -291,6 +294,9 @@ def _start_worker(source: Any, seed: Seed, fmt: Format, index: bool) -> None:
     # pool stops workers with SIGTERM, which must end them quietly whatever the parent set.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        # Blocked by the parent while it started us (see _in_workers); now ignored.
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     _WORKER = (build_generator(source), seed, fmt, index)
 
 
@@ -321,6 +327,26 @@ def _shippable(source: Gen[Any] | Recipe, ctx: Any) -> Any:
     return source
 
 
+def _start_pool(ctx: Any, workers: int, initargs: tuple[Any, ...]) -> Any:
+    """A pool whose workers never see a Ctrl-C: SIGINT and SIGTERM stay blocked while they
+    start (a worker inherits the mask) until their initializer ignores them, so a Ctrl-C
+    during start-up reaches only the parent, which stops everything cleanly."""
+    signals = {signal.SIGINT, signal.SIGTERM}
+    can_block = hasattr(signal, "pthread_sigmask")
+    if can_block:
+        signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+    # Forked workers share the parent's memory until they write to it; a garbage
+    # collection in a worker would touch (and so copy) every object. Frozen objects are
+    # left alone by the collector (see gc.freeze), which saves most of those copies.
+    gc.freeze()
+    try:
+        return ctx.Pool(workers, initializer=_start_worker, initargs=initargs)
+    finally:
+        gc.unfreeze()
+        if can_block:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, signals)
+
+
 def _in_workers(
     source: Gen[Any] | Recipe,
     gen: Gen[Any],
@@ -332,7 +358,7 @@ def _in_workers(
 ) -> Iterator[tuple[int, Any]]:
     ctx = _context()
     shipped = _shippable(source if isinstance(source, Recipe) else gen, ctx)
-    pool = ctx.Pool(workers, initializer=_start_worker, initargs=(shipped, seed, fmt, index))
+    pool = _start_pool(ctx, workers, (shipped, seed, fmt, index))
     try:
         # A bounded window of chunks in flight keeps memory constant when writing is slow.
         pending: collections.deque[tuple[int, Any]] = collections.deque()

@@ -118,6 +118,7 @@ def plan_shards(
         for k, (lo, hi) in enumerate(chunk_ranges(start, count, size))
     )
     gen = build_generator(source)
-    first = next(chunk_ranges(start, count, fmt.chunk_records), None)
-    fmt.prepare(make_chunk(gen, seed, *first, index) if first else [])
+    if fmt.looks_at_first_chunk:
+        first = next(chunk_ranges(start, count, fmt.chunk_records), None)
+        fmt.prepare(make_chunk(gen, seed, *first, index) if first else [])
     return ShardPlan(source, seed, fmt, index, shards)
