@@ -7,7 +7,7 @@
    a small JSON object. 2,000 items at concurrency 32:
    - raw: ``AsyncOpenAI(max_retries=0)`` driven by asyncio with a semaphore (create, read
      the content, ``json.loads`` it);
-   - synth: ``run_dataset`` over an ``llm(...)`` generator with a typed output (request
+   - synth: ``run_dataset`` over an ``llm_value(...)`` generator with a typed output (request
      building and hashing, validation, structuring, the sqlite cache, JSONL writing).
    Then the same run again, fully answered from the cache.
 2. The real local model (Gemma 3 270M via llama.cpp, ``synth.llm.local``): items/s of a
@@ -37,7 +37,7 @@ from synth.llm import (  # noqa: E402
     StructuredCall,
     StructuredCallConfig,
     auto_parser_for_type,
-    llm,
+    llm_value,
     run_dataset,
 )
 
@@ -95,7 +95,7 @@ def synth_run(url: str, items: int, concurrency: int, cache: Path, out: Path) ->
         StructuredCallConfig(SYSTEM, CallParameters(model="m")),
         parser=auto_parser_for_type(Person),
     )
-    gen = synth.record(person=llm(call, topics()))
+    gen = synth.record(person=llm_value(call, topics()))
     report = run_dataset(
         gen, items, seed=1, output=out, cache=cache, max_concurrency=concurrency, progress=False
     )
@@ -163,7 +163,7 @@ def real_model(items: int) -> list[str]:
             ),
             parser=auto_parser_for_type(Person),
         )
-        gen = synth.record(person=llm(call, topics()))
+        gen = synth.record(person=llm_value(call, topics()))
         for concurrency in (1, 2):
             with tempfile.TemporaryDirectory() as tmp:
                 report = run_dataset(

@@ -115,8 +115,8 @@ from synth.llm import (
     StructuredCallConfig,
     auto_formatter_for_type,
     auto_parser_for_type,
-    llm,
     llm_text,
+    llm_value,
     run_dataset,
 )
 
@@ -136,7 +136,7 @@ __all__ += [
     "StructuredCallConfig",
     "auto_formatter_for_type",
     "auto_parser_for_type",
-    "llm",
+    "llm_value",
     "llm_text",
     "run_dataset",
 ]

@@ -28,7 +28,7 @@ from synth.llm.formats import (
     auto_parser_for_type,
     extract_json,
 )
-from synth.llm.generators import Ask, llm, llm_text
+from synth.llm.generators import Ask, llm_text, llm_value
 from synth.llm.params import (
     AiCallParameters,
     CallParameters,
@@ -69,7 +69,7 @@ __all__ = [
     "auto_parser_for_type",
     "extract_json",
     "json_schema_for_type",
-    "llm",
+    "llm_value",
     "llm_text",
     "load_config",
     "make_converter",
