@@ -60,7 +60,8 @@ def test_schema_file_inputs_file_and_cache(tmp_path, prompt):
         assert rows[0] == {"index": 0, "input": "first", "output": {"name": "Ana", "age": 30}}
         assert rows[1]["input"] == {"country": "Peru"}
         bodies = server.requests
-        assert [b["messages"][-1]["content"] for b in bodies] == ["first", '{"country":"Peru"}']
+        sent = sorted(b["messages"][-1]["content"] for b in bodies)
+        assert sent == ['{"country":"Peru"}', "first"]
         assert {b["model"] for b in bodies} == {"cli-model"}
         assert bodies[0]["response_format"]["json_schema"]["strict"] is True
         assert bodies[0]["response_format"]["json_schema"]["name"] == "out"
