@@ -61,7 +61,7 @@ def test_schema_file_inputs_file_and_cache(tmp_path, prompt):
         assert rows[1]["input"] == {"country": "Peru"}
         bodies = server.requests
         sent = sorted(b["messages"][-1]["content"] for b in bodies)
-        assert sent == ['{"country":"Peru"}', "first"]
+        assert sent == ["first", '{"country":"Peru"}']
         assert {b["model"] for b in bodies} == {"cli-model"}
         assert bodies[0]["response_format"]["json_schema"]["strict"] is True
         assert bodies[0]["response_format"]["json_schema"]["name"] == "out"
