@@ -35,7 +35,7 @@ class Person:
 
 @pytest.fixture(scope="module")
 def model():
-    with LocalModel(parallel=2) as server:
+    with LocalModel(parallel=1) as server:
         yield server
 
 
