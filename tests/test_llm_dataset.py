@@ -203,3 +203,24 @@ def test_progress_line_on_stderr(server, capsys):
     run_dataset(profiles(bio_call(server.url)), 3, seed=0, progress=True)
     err = capsys.readouterr().err
     assert "3/3 records" in err and "3 called" in err
+
+
+def test_the_same_run_in_two_threads_writes_the_same_bytes(server, tmp_path):
+    import threading
+
+    gen = profiles(bio_call(server.url))
+    outs = [tmp_path / "a.jsonl", tmp_path / "b.jsonl"]
+    threads = [
+        threading.Thread(
+            target=run_dataset,
+            args=(gen, 16),
+            kwargs={"seed": 4, "output": out, "cache": tmp_path / f"{out.stem}.sqlite"},
+        )
+        for out in outs
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outs[0].read_bytes() == outs[1].read_bytes()
+    assert len(outs[0].read_text().splitlines()) == 16
