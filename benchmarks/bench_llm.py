@@ -34,6 +34,7 @@ import synth  # noqa: E402
 from synth.llm import (  # noqa: E402
     CallParameters,
     Client,
+    RetryPolicy,
     StructuredCall,
     StructuredCallConfig,
     auto_parser_for_type,
@@ -156,14 +157,16 @@ def real_model(items: int) -> list[str]:
     lines = []
     with LocalModel(parallel=2) as model:
         call = StructuredCall(
-            Client(model.base_url, timeout=600),
+            Client(model.base_url, timeout=900),
             StructuredCallConfig(
                 "You write short JSON records of people.",
-                CallParameters(model=MODEL_NAME, max_tokens=60, temperature=0.8),
+                CallParameters(model=MODEL_NAME, max_tokens=120, temperature=0.8),
             ),
             parser=auto_parser_for_type(Person),
+            retry=RetryPolicy(max_attempts=4, max_seconds=1800),
         )
-        gen = synth.record(person=llm_value(call, topics()))
+        countries = synth.sampled_from(["Peru", "Japan", "Kenya", "Norway", "Chile"])
+        gen = synth.record(person=llm_value(call, countries.map(lambda c: f"A person from {c}.")))
         for concurrency in (1, 2):
             with tempfile.TemporaryDirectory() as tmp:
                 report = run_dataset(
