@@ -191,9 +191,11 @@ def main() -> None:
     parser.add_argument("--no-real", action="store_true", help="skip the real local model")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--real-items", type=int, default=8)
+    parser.add_argument("--only-real", action="store_true", help="skip the scripted server")
     args = parser.parse_args()
     lines = ["| setting | runner | throughput | note |", "| --- | --- | --- | --- |"]
-    lines += scripted(args.rounds)
+    if not args.only_real:
+        lines += scripted(args.rounds)
     if not args.no_real:
         lines += real_model(args.real_items)
     print("\n".join(lines))

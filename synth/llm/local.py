@@ -14,7 +14,9 @@ reproduces an answer exactly when the server decodes one request at a time
 (``parallel=1``, the default; more requests simply queue): with ``parallel=2`` requests
 are batched together, which is faster but changes the numerics, so answers then depend on
 what else was in flight. Prompt caching is off for the same reason (a partly cached
-prompt changes the answer). Both packages are in the ``dev`` extra.
+prompt changes the answer). One thread by default: on a busy 2-core machine two
+llama.cpp threads waiting on each other were 10x slower than one (measured). Both packages
+are in the ``dev`` extra.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ class LocalModel:
     """A llama.cpp server process with the Gemma 3 270M model on ``127.0.0.1``."""
 
     def __init__(
-        self, *, parallel: int = 1, threads: int = 2, ctx: int = 4096, timeout: float = 120.0
+        self, *, parallel: int = 1, threads: int = 1, ctx: int = 4096, timeout: float = 120.0
     ) -> None:
         self.parallel = parallel
         self.threads = threads
