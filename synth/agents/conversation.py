@@ -358,7 +358,9 @@ class _NativeConversations(Gen[dict[str, Any]]):
         return draw
 
     def _default_repr(self) -> str:
-        return call_repr("native_conversations", (self.template.name,))
+        # The template's name and its storylines: what an explain of the tree should show.
+        scenarios = [sc.name for sc in self.template.scenarios]
+        return call_repr("native_conversations", (self.template.name,), {"scenarios": scenarios})
 
 
 def native_conversations(

@@ -83,6 +83,10 @@ class _TextRecords(Gen[dict[str, str]]):
         paragraph = _paragraph_fn(self.min_sentences, self.max_sentences)
         return lambda rng: {"text": paragraph(rng)}
 
+    def _default_repr(self) -> str:
+        # Shown as the equivalent tree (same records), which is what it is drawn as.
+        return f"record(text={paragraphs(self.min_sentences, self.max_sentences)!r})"
+
 
 @factory
 def paragraphs(min_sentences: int = 1, max_sentences: int = 5) -> Gen[str]:
@@ -104,7 +108,6 @@ def paragraphs(min_sentences: int = 1, max_sentences: int = 5) -> Gen[str]:
     return _Paragraphs(min_sentences, max_sentences)
 
 
-@factory
 def text_records(min_sentences: int = 1, max_sentences: int = 5) -> Gen[dict[str, str]]:
     """The seed's text records ``{"text": paragraph}`` (see :func:`paragraphs`)."""
     paragraphs(min_sentences, max_sentences)  # validates the arguments
