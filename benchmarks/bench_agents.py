@@ -32,6 +32,9 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     ("tool_call database", "tool_call", {"tool": "database"}),
     ("tool_call file_operations", "tool_call", {"tool": "file_operations"}),
     ("agent_trace", "agent_trace", {}),
+    # The peer ignores constraints for traces (2-6 steps, ~4 on average); synth's default
+    # traces make 2-6 *tool calls*, i.e. 7-19 step records. One call = 3 step records.
+    ("agent_trace, 1 tool call", "agent_trace", {"min_steps": 1, "max_steps": 1}),
 ]
 
 # Runs inside an interpreter (the peer's, or ours): times one case with its seed API.
@@ -88,13 +91,15 @@ def main() -> None:
     parser.add_argument("--peer-python", required=True, help="python with aumai-datasynthesizer")
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--only", default="", help="run only cases whose label contains this")
     args = parser.parse_args()
+    cases = [c for c in CASES if args.only in c[0]]
 
     # Alternate the two libraries, case by case and repeat by repeat, so that both see the
     # same machine load; keep the best time of each.
     ours: dict[str, float] = {}
     peer: dict[str, float] = {}
-    for label, data_type, constraints in CASES:
+    for label, data_type, constraints in cases:
         for _ in range(args.repeats):
             t_peer = time_peer(args.peer_python, data_type, constraints, args.count)
             t_ours = time_synth(data_type, constraints, args.count)
@@ -109,7 +114,7 @@ def main() -> None:
     print("| case | synth samples/s | peer samples/s | ratio |")
     print("| --- | ---: | ---: | ---: |")
     worst = float("inf")
-    for label, _, _ in CASES:
+    for label, _, _ in cases:
         mine, theirs = args.count / ours[label], args.count / peer[label]
         ratio = mine / theirs
         worst = min(worst, ratio)

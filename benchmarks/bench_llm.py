@@ -7,7 +7,7 @@
    a small JSON object. 2,000 items at concurrency 32:
    - raw: ``AsyncOpenAI(max_retries=0)`` driven by asyncio with a semaphore (create, read
      the content, ``json.loads`` it);
-   - synth: ``run_dataset`` over an ``llm(...)`` generator with a typed output (request
+   - synth: ``run_dataset`` over an ``llm_value(...)`` generator with a typed output (request
      building and hashing, validation, structuring, the sqlite cache, JSONL writing).
    Then the same run again, fully answered from the cache.
 2. The real local model (Gemma 3 270M via llama.cpp, ``synth.llm.local``): items/s of a
@@ -34,10 +34,11 @@ import synth  # noqa: E402
 from synth.llm import (  # noqa: E402
     CallParameters,
     Client,
+    RetryPolicy,
     StructuredCall,
     StructuredCallConfig,
     auto_parser_for_type,
-    llm,
+    llm_value,
     run_dataset,
 )
 
@@ -95,7 +96,7 @@ def synth_run(url: str, items: int, concurrency: int, cache: Path, out: Path) ->
         StructuredCallConfig(SYSTEM, CallParameters(model="m")),
         parser=auto_parser_for_type(Person),
     )
-    gen = synth.record(person=llm(call, topics()))
+    gen = synth.record(person=llm_value(call, topics()))
     report = run_dataset(
         gen, items, seed=1, output=out, cache=cache, max_concurrency=concurrency, progress=False
     )
@@ -156,14 +157,16 @@ def real_model(items: int) -> list[str]:
     lines = []
     with LocalModel(parallel=2) as model:
         call = StructuredCall(
-            Client(model.base_url, timeout=600),
+            Client(model.base_url, timeout=900),
             StructuredCallConfig(
                 "You write short JSON records of people.",
-                CallParameters(model=MODEL_NAME, max_tokens=60, temperature=0.8),
+                CallParameters(model=MODEL_NAME, max_tokens=120, temperature=0.8),
             ),
             parser=auto_parser_for_type(Person),
+            retry=RetryPolicy(max_attempts=4, max_seconds=1800),
         )
-        gen = synth.record(person=llm(call, topics()))
+        countries = synth.sampled_from(["Peru", "Japan", "Kenya", "Norway", "Chile"])
+        gen = synth.record(person=llm_value(call, countries.map(lambda c: f"A person from {c}.")))
         for concurrency in (1, 2):
             with tempfile.TemporaryDirectory() as tmp:
                 report = run_dataset(
@@ -188,9 +191,11 @@ def main() -> None:
     parser.add_argument("--no-real", action="store_true", help="skip the real local model")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--real-items", type=int, default=8)
+    parser.add_argument("--only-real", action="store_true", help="skip the scripted server")
     args = parser.parse_args()
     lines = ["| setting | runner | throughput | note |", "| --- | --- | --- | --- |"]
-    lines += scripted(args.rounds)
+    if not args.only_real:
+        lines += scripted(args.rounds)
     if not args.no_real:
         lines += real_model(args.real_items)
     print("\n".join(lines))

@@ -163,8 +163,8 @@ _lazy(
     "StructuredCallConfig",
     "auto_formatter_for_type",
     "auto_parser_for_type",
-    "llm",
     "llm_text",
+    "llm_value",
     "run_dataset",
 )
 
@@ -223,8 +223,8 @@ if TYPE_CHECKING:  # the real imports, for type checkers and IDEs
         StructuredCallConfig,
         auto_formatter_for_type,
         auto_parser_for_type,
-        llm,
         llm_text,
+        llm_value,
         run_dataset,
     )
     from synth.schema import SchemaBasedGenerator, from_schema

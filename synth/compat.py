@@ -110,9 +110,13 @@ def _check_schema(_: Any, __: Any, value: Any) -> None:
 class GeneratorConfig:
     """What to generate: ``data_type``, ``count`` (> 0), ``seed``, ``schema``, ``constraints``.
 
-    Validated when built: a bad count, an unknown data type or constraint key, a value of
-    the wrong type (``max_sentences="abc"``) or ``min_sentences > max_sentences`` raise
-    :class:`synth.InvalidArgument`.
+    Validated when built: a bad count, an unknown data type, constraint key, template or
+    tool, a value of the wrong type (``max_sentences="abc"``) or ``min_sentences >
+    max_sentences`` raise :class:`synth.InvalidArgument`.
+
+    Two fields the seed does not have: ``templates`` (your conversation templates: a dict,
+    or a JSON, TOML or YAML file) and ``tools`` (your tool definitions: an OpenAI ``tools``
+    list, MCP tools, or a JSON file), usable by name in ``constraints``.
     """
 
     data_type: DataType = attrs.field(converter=_to_data_type)
@@ -120,13 +124,15 @@ class GeneratorConfig:
     seed: int | None = attrs.field(default=None, validator=_check_seed)
     schema: dict[str, Any] | None = attrs.field(default=None, validator=_check_schema)
     constraints: dict[str, Any] = attrs.field(factory=dict)
+    templates: Any = attrs.field(default=None, kw_only=True)
+    tools: Any = attrs.field(default=None, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         opts = parse_constraints(self.data_type.value, self.constraints)
         if "template" in self.constraints:
-            check_template_name(opts["template"])
+            check_template_name(opts["template"], self.templates)
         if "tool" in self.constraints or "tools" in self.constraints:
-            check_tool_names(opts.get("tool") or opts.get("tools"))
+            check_tool_names(opts.get("tool") or opts.get("tools"), self.tools)
         if self.schema is not None and self.data_type is not DataType.json:
             raise InvalidArgument(
                 f"GeneratorConfig: schema applies to data_type json, not {self.data_type.value!r}"
@@ -199,6 +205,8 @@ class DataGenerator:
             config.data_type.value,
             constraints=config.constraints,
             schema=config.schema,
+            tools=config.tools,
+            templates=config.templates,
             locale=self.locale,
         )
         samples = [

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import synth
-from synth.llm import CallParameters, Client, RetryPolicy, StructuredCall, StructuredCallConfig, llm
+from synth.llm import (
+    CallParameters,
+    Client,
+    RetryPolicy,
+    StructuredCall,
+    StructuredCallConfig,
+    llm_value,
+)
 
 PERSONA = synth.record(
     name=synth.sampled_from(["Ada", "Grace", "Alan", "Edsger", "Barbara"]),
@@ -23,6 +30,6 @@ def profiles(call: StructuredCall) -> synth.Gen:
     def profile(draw):
         persona = draw(PERSONA)
         message = f"You are {persona['name']}, aged {persona['age']}. Introduce yourself."
-        return {"persona": persona, "bio": draw(llm(call, synth.just(message)))}
+        return {"persona": persona, "bio": draw(llm_value(call, synth.just(message)))}
 
     return profile()

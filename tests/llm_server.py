@@ -64,7 +64,12 @@ class ScriptedServer:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length", 0))
-                body = json.loads(self.rfile.read(length) or b"{}")
+                data = self.rfile.read(length)
+                try:
+                    body = json.loads(data)
+                except ValueError:  # a client killed while sending: not a request
+                    self.close_connection = True
+                    return
                 with server.lock:
                     server.requests.append(body)
                     server.in_flight += 1

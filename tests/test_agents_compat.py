@@ -386,3 +386,23 @@ def test_same_seed_same_bytes_across_processes_time_zones_and_clocks(monkeypatch
         [{"index": i, **p} for i, p in enumerate(synth.stream(g, 80, seed=2024))] for g in gens
     ]
     assert orjson.dumps(drawn) == runs[0]
+
+
+def test_config_carries_user_templates():
+    doc = {
+        "templates": {
+            "refund": {
+                "turns": [
+                    {"role": "user", "content": "Refund my {choice:kettle|lamp}, please."},
+                    {"role": "assistant", "content": "Done, {first_name}."},
+                ]
+            }
+        }
+    }
+    config = GeneratorConfig(
+        data_type="conversation", count=3, seed=1, constraints={"template": "refund"}, templates=doc
+    )
+    ds = DataGenerator().generate(config)
+    assert [len(s["turns"]) for s in ds.samples] == [2, 2, 2]
+    with pytest.raises(synth.InvalidArgument, match="refund"):
+        GeneratorConfig(data_type="conversation", constraints={"template": "refnd"}, templates=doc)

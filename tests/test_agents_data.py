@@ -199,7 +199,7 @@ def test_bad_arguments_are_clear_errors(data_type, kwargs, needle):
 
 def test_list_templates_describes_the_builtins():
     listed = synth.list_templates()
-    assert {k: v["turns"] for k, v in listed.items()} == {**TURNS, "tool_use": None}
+    assert {k: v["turns"] for k, v in listed.items()} == {**TURNS, "tool_use": "5-9"}
 
 
 def test_native_fast_path_equals_models_then_export():

@@ -14,7 +14,7 @@ def agent_examples() -> list[str]:
     text = README.read_text(encoding="utf-8")
     section = text.split("## Agent data", 1)[1].split("\n## ", 1)[0]
     blocks = re.findall(r"```python\n(.*?)```", section, re.S)
-    # Doctest-style blocks (">>>") are checked by doctest in their own test.
+    # Doctest-style blocks (">>>") belong to the tools subsection, tested by its own suite.
     return [b for b in blocks if not b.lstrip().startswith(">>>")]
 
 

@@ -271,3 +271,22 @@ def test_integers_beyond_64_bits_are_written_exactly(tmp_path):
     rows = [json.loads(line) for line in _read(tmp_path / "b.jsonl").splitlines()]
     assert [r["big"] for r in rows] == [2**70] * 3
     assert json.loads(_read(tmp_path / "b.json")) == rows
+
+
+def test_workers_leave_the_callers_gc_freeze_and_signal_mask_alone(tmp_path):
+    # Regression: starting the pool used to unfreeze objects the caller had frozen and to
+    # unblock signals the caller had blocked.
+    import gc
+    import signal
+
+    recipe = Recipe("tests.dataset_helpers:people", {"tag_count": 1})
+    gc.freeze()
+    frozen = gc.get_freeze_count()
+    old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    try:
+        write_dataset(recipe, tmp_path / "w.jsonl", 200, seed=3, workers=2)
+        assert gc.get_freeze_count() == frozen
+        assert signal.SIGTERM in signal.pthread_sigmask(signal.SIG_BLOCK, set())
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
+        gc.unfreeze()

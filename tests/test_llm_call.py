@@ -224,10 +224,11 @@ def test_one_budget_bounds_attempts_across_failure_kinds(server):
 def test_time_budget_stops_before_a_long_retry_after(server):
     server.default = Reply(status=429, headers={"retry-after": "30"})
     started = time.perf_counter()
-    with pytest.raises(CallFailed, match="max_seconds"):
+    with pytest.raises(CallFailed, match="would exceed max_seconds=2") as err:
         run_sync(make_call(server, retry=RetryPolicy(max_seconds=2))(Topic("p", 1)))
     assert time.perf_counter() - started < 2
     assert len(server.requests) == 1
+    assert [a.outcome for a in err.value.attempts] == ["transport"]
 
 
 def test_sdk_retries_are_off_so_nothing_stacks(server):

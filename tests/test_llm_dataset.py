@@ -14,7 +14,7 @@ import pytest
 
 import synth
 from synth import CallFailed, InvalidArgument
-from synth.llm import Ask, ResponseCache, llm, llm_text, resolve, run_dataset
+from synth.llm import Ask, ResponseCache, llm_text, llm_value, resolve, run_dataset
 from tests.llm_gens import bio_call, profiles
 from tests.llm_server import Reply, ScriptedServer, echo_seed
 
@@ -88,7 +88,7 @@ def test_concurrency_is_limited(tmp_path):
 
 def test_identical_requests_are_asked_once(server):
     call = bio_call(server.url)
-    gen = synth.record(a=llm(call, synth.just("same"), seeded=False), b=synth.just(1))
+    gen = synth.record(a=llm_value(call, synth.just("same"), seeded=False), b=synth.just(1))
     records = []
     run_dataset(gen, 10, seed=0, records=records)
     assert len(server.requests) == 1
@@ -126,9 +126,9 @@ def test_a_failed_item_raises_and_keeps_what_was_answered(tmp_path):
 
 def test_arguments_are_checked(server):
     with pytest.raises(InvalidArgument, match="StructuredCall"):
-        llm("not a call", synth.just("x"))
+        llm_value("not a call", synth.just("x"))
     with pytest.raises(InvalidArgument, match="generator"):
-        llm(bio_call(server.url), "x")
+        llm_value(bio_call(server.url), "x")
     with pytest.raises(InvalidArgument, match="max_concurrency"):
         run_dataset(synth.just(1), 1, seed=0, max_concurrency=0)
 
@@ -149,7 +149,7 @@ def test_a_killed_run_resumes_without_asking_again(tmp_path):
 
     def script(body):
         if state["hold"] and state["answered"] >= answered_before_kill:
-            return Reply(content="late", delay=30)  # never arrives before the kill
+            return Reply(content="late", delay=600)  # never arrives before the kill
         state["answered"] += 1
         return echo_seed(body)
 
@@ -161,7 +161,7 @@ def test_a_killed_run_resumes_without_asking_again(tmp_path):
         )
         proc = subprocess.Popen([sys.executable, "-c", code])
         try:
-            deadline = time.perf_counter() + 60
+            deadline = time.perf_counter() + 300  # generous: CI machines can be slow
             while time.perf_counter() < deadline:
                 if cache.exists() and _rows(cache) >= answered_before_kill:
                     break
@@ -203,3 +203,24 @@ def test_progress_line_on_stderr(server, capsys):
     run_dataset(profiles(bio_call(server.url)), 3, seed=0, progress=True)
     err = capsys.readouterr().err
     assert "3/3 records" in err and "3 called" in err
+
+
+def test_the_same_run_in_two_threads_writes_the_same_bytes(server, tmp_path):
+    import threading
+
+    gen = profiles(bio_call(server.url))
+    outs = [tmp_path / "a.jsonl", tmp_path / "b.jsonl"]
+    threads = [
+        threading.Thread(
+            target=run_dataset,
+            args=(gen, 16),
+            kwargs={"seed": 4, "output": out, "cache": tmp_path / f"{out.stem}.sqlite"},
+        )
+        for out in outs
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outs[0].read_bytes() == outs[1].read_bytes()
+    assert len(outs[0].read_text().splitlines()) == 16

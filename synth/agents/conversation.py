@@ -23,6 +23,7 @@ reported with their place in the document: ``templates.refund.turns[1].content[0
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import random
@@ -255,6 +256,11 @@ def _load_yaml(text: str, path: Path) -> Any:
 
 def builtin_templates() -> dict[str, ConversationTemplate]:
     """The templates shipped with synth (customer_support, code_assistant, ...)."""
+    return dict(_builtin_templates())
+
+
+@functools.cache
+def _builtin_templates() -> dict[str, ConversationTemplate]:
     return _parse_document(load_data("conversations"), "synth/agents/data/conversations.toml")
 
 

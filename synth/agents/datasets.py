@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
+import orjson
 
 from synth.agents.conversation import (
     ConversationTemplate,
@@ -254,10 +255,11 @@ def list_templates(templates: TemplatesArg = None) -> dict[str, dict[str, Any]]:
         }
         for name, t in _template_table(templates).items()
     }
+    # system + user + (assistant call + tool answer) per call + final answer; 1-3 calls.
     table[TOOL_USE] = {
-        "turns": None,
-        "description": "The assistant calls tools (constraint tools) and each tool answers; "
-        "the number of turns varies with the number of calls.",
+        "turns": "5-9",
+        "description": "The assistant calls tools (constraint tools) and each tool answers "
+        "(1 to 3 calls; min_steps and max_steps change that).",
         "scenarios": 0,
     }
     return table
@@ -324,6 +326,39 @@ def payload_generator(
     ``InvalidArgument`` listing the valid ones.
     """
     kind = _check_data_type(data_type)
+    if tools is None and templates is None:
+        # Generators are immutable values: the same arguments give the same tree, so
+        # reuse it (building one compiles templates and tables, up to tens of ms).
+        try:
+            key = orjson.dumps(
+                [kind, constraints, schema, export, locale],
+                option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS,
+            )
+        except TypeError:
+            key = None
+        if key is not None:
+            cached = _CACHE.get(key)
+            if cached is None:
+                cached = _build(kind, constraints, schema, None, None, export, locale)
+                if len(_CACHE) >= 64:
+                    _CACHE.clear()
+                _CACHE[key] = cached
+            return cached
+    return _build(kind, constraints, schema, tools, templates, export, locale)
+
+
+_CACHE: dict[bytes, Gen[dict[str, Any]]] = {}
+
+
+def _build(
+    kind: str,
+    constraints: Mapping[str, Any] | None,
+    schema: Mapping[str, Any] | None,
+    tools: Any,
+    templates: TemplatesArg,
+    export: str,
+    locale: str,
+) -> Gen[dict[str, Any]]:
     merged = {"export": export, "locale": locale, **dict(constraints or {})}
     opts = parse_constraints(kind, merged)
     if schema is not None and kind != "json":

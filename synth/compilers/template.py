@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import random
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -36,7 +37,7 @@ from synth.core.combinators import sampled_from
 from synth.core.errors import InvalidArgument, TemplateError
 from synth.core.gen import DrawFn, Gen
 from synth.core.pretty import call_repr
-from synth.core.primitives import _below_fn, floats, integers, uuids
+from synth.core.primitives import _below_fn, integers, uuids
 
 __all__ = [
     "DEFAULT_REFERENCE_TIME",
@@ -166,9 +167,39 @@ def _float_provider(args: str | None) -> Gen[Any]:
     if not m:
         raise InvalidArgument(f"{{float:LOW-HIGH[:PLACES]}} expects e.g. 0-10:2, got {text!r}")
     places = int(m.group(3)) if m.group(3) else 2
-    return floats(float(m.group(1)), float(m.group(2)), places=places).map(
-        lambda x, p=places: f"{x:.{p}f}"
-    )
+    lo, hi = float(m.group(1)), float(m.group(2))
+    if lo > hi or places > 6:
+        raise InvalidArgument(
+            f"{{float:LOW-HIGH[:PLACES]}} expects LOW <= HIGH and PLACES <= 6, got {text!r}"
+        )
+    # Draw a whole number of units (10**-places) and format it: exact, and no float maths.
+    scale = 10**places
+    first, last = math.ceil(lo * scale - 1e-9), math.floor(hi * scale + 1e-9)
+    if first > last:
+        raise InvalidArgument(f"{{float:{text}}} has no value with {places} decimals")
+    below = _below_fn(last - first + 1)
+
+    def units_to_text(units: int) -> str:
+        sign = "-" if units < 0 else ""
+        whole, frac = divmod(abs(units), scale)
+        return f"{sign}{whole}.{frac:0{places}d}" if places else f"{sign}{whole}"
+
+    return _Units(first, below, units_to_text, text)
+
+
+@attrs.frozen(repr=False)
+class _Units(Gen[str]):
+    first: int
+    below: DrawFn = attrs.field(eq=False)
+    render: Callable[[int], str] = attrs.field(eq=False)
+    source: str = ""
+
+    def _compile(self) -> DrawFn:
+        first, below, render = self.first, self.below, self.render
+        return lambda rng: render(first + below(rng))
+
+    def _default_repr(self) -> str:
+        return f"template_provider('float', {self.source!r})"
 
 
 def _choice_provider(args: str | None) -> Gen[Any]:
@@ -523,11 +554,19 @@ class _Compiler:
                 f"{where}: expected a text or a non-empty list of phrasings, got {value!r}"
             )
         fns = []
+        literals: list[str] | None = []
         for i, text in enumerate(value):
-            fns.append(self.render_fn(self.scan(text, f"{where}[{i}]"), f"{where}[{i}]", text))
+            parts = self.scan(text, f"{where}[{i}]")
+            if literals is not None and all(isinstance(p, str) for p in parts):
+                literals.append("".join(parts))  # type: ignore[arg-type]
+            else:
+                literals = None
+            fns.append(self.render_fn(parts, f"{where}[{i}]", text))
         if len(fns) == 1:
             return fns[0]
         pick = _below_fn(len(fns))
+        if literals is not None:  # a plain word list: pick a string, nothing to render
+            return lambda rng, env: literals[pick(rng)]
         return lambda rng, env: fns[pick(rng)](rng, env)
 
     def slot_fn(self, slot: _Slot, where: str, source: str) -> Renderer:

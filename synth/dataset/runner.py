@@ -333,18 +333,21 @@ def _start_pool(ctx: Any, workers: int, initargs: tuple[Any, ...]) -> Any:
     during start-up reaches only the parent, which stops everything cleanly."""
     signals = {signal.SIGINT, signal.SIGTERM}
     can_block = hasattr(signal, "pthread_sigmask")
-    if can_block:
-        signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+    previous_mask = signal.pthread_sigmask(signal.SIG_BLOCK, signals) if can_block else None
     # Forked workers share the parent's memory until they write to it; a garbage
     # collection in a worker would touch (and so copy) every object. Frozen objects are
-    # left alone by the collector (see gc.freeze), which saves most of those copies.
-    gc.freeze()
+    # left alone by the collector (see gc.freeze), which saves most of those copies. The
+    # caller's own use of gc.freeze (and its signal mask) is left exactly as it was.
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
     try:
         return ctx.Pool(workers, initializer=_start_worker, initargs=initargs)
     finally:
-        gc.unfreeze()
-        if can_block:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, signals)
+        if freeze:
+            gc.unfreeze()
+        if previous_mask is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous_mask)
 
 
 def _in_workers(

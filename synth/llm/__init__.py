@@ -20,6 +20,7 @@ from synth.llm.client import Client, Completion, Usage
 from synth.llm.formats import (
     JsonFormatter,
     JsonParser,
+    SchemaParser,
     TextFormatter,
     TextParser,
     XmlFormatter,
@@ -28,7 +29,7 @@ from synth.llm.formats import (
     auto_parser_for_type,
     extract_json,
 )
-from synth.llm.generators import Ask, llm, llm_text
+from synth.llm.generators import Ask, llm_text, llm_value
 from synth.llm.params import (
     AiCallParameters,
     CallParameters,
@@ -36,7 +37,14 @@ from synth.llm.params import (
     StructuredCallConfig,
     load_config,
 )
-from synth.llm.runner import RunReport, resolve, resolve_async, run_dataset, run_dataset_async
+from synth.llm.runner import (
+    RunReport,
+    resolve,
+    resolve_async,
+    run_dataset,
+    run_dataset_async,
+    run_records_async,
+)
 from synth.llm.types import json_schema_for_type, make_converter, structure, validate
 
 __all__ = [
@@ -56,6 +64,7 @@ __all__ = [
     "ResponseCache",
     "RetryPolicy",
     "RunReport",
+    "SchemaParser",
     "StructuredAiCall",
     "StructuredAiCallConfig",
     "StructuredCall",
@@ -69,7 +78,7 @@ __all__ = [
     "auto_parser_for_type",
     "extract_json",
     "json_schema_for_type",
-    "llm",
+    "llm_value",
     "llm_text",
     "load_config",
     "make_converter",
@@ -77,6 +86,7 @@ __all__ = [
     "resolve_async",
     "run_dataset",
     "run_dataset_async",
+    "run_records_async",
     "run_sync",
     "structure",
     "validate",

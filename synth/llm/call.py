@@ -241,6 +241,7 @@ class StructuredCall(Generic[I, O]):
         attempts: list[Attempt] = []
         usage = Usage()
         backoffs = 0
+        stop = "the retry budget is spent"
         for number in range(1, policy.max_attempts + 1):
             began = time.perf_counter()
             remaining = deadline - began
@@ -261,19 +262,16 @@ class StructuredCall(Generic[I, O]):
                     delay = min(policy.backoff_max, policy.backoff_initial * 2**backoffs)
                     delay *= 0.5 + 0.5 * jitter.random()
                 backoffs += 1
+                if number == policy.max_attempts:
+                    break
                 if time.perf_counter() + delay >= deadline:
-                    attempts.append(
-                        Attempt(
-                            number,
-                            "budget",
-                            f"waiting {delay:.3g}s would exceed max_seconds={policy.max_seconds}",
-                            0.0,
-                        )
+                    stop = (
+                        f"waiting {delay:.3g}s before the next attempt would exceed "
+                        f"max_seconds={policy.max_seconds}"
                     )
                     break
-                if number < policy.max_attempts:
-                    self._log_retry(request, number, exc.reason, delay)
-                    await asyncio.sleep(delay)
+                self._log_retry(request, number, exc.reason, delay)
+                await asyncio.sleep(delay)
                 continue
             usage = usage + answer.usage
             self._add_usage(answer.usage)
@@ -302,7 +300,7 @@ class StructuredCall(Generic[I, O]):
             attempts.append(Attempt(number, "ok", answer.finish_reason or "stop", spent))
             result = CallResult(value, usage, tuple(attempts), False, request.key)
             return result, answer.content, answer.finish_reason
-        self._fail(request, attempts, usage, "the retry budget is spent")
+        self._fail(request, attempts, usage, stop)
         raise AssertionError("unreachable")
 
     def _add_usage(self, usage: Usage) -> None:

@@ -110,6 +110,7 @@ class Client:
         self.timeout = float(timeout)
         self._sdk: Any = None
         self._loop: Any = None
+        self._stale: list[Any] = []
 
     def __repr__(self) -> str:
         caps = sorted(self.capabilities)
@@ -122,6 +123,11 @@ class Client:
         if self._sdk is None or self._loop is not loop:
             import openai
 
+            if self._sdk is not None:
+                # Bound to a loop that is gone: it cannot be closed from here, and if it
+                # were collected now the SDK would schedule its close on *this* loop and
+                # fail. Keep it until exit (one per abandoned loop).
+                self._stale.append(self._sdk)
             self._sdk = openai.AsyncOpenAI(
                 base_url=self.base_url,
                 api_key=self.api_key or os.environ.get("OPENAI_API_KEY") or "not-needed",

@@ -27,6 +27,7 @@ from synth.llm.types import (
     needs_wrapper,
     structure,
     unstructure,
+    validate,
 )
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "JsonFormatter",
     "JsonParser",
     "Parser",
+    "SchemaParser",
     "TextFormatter",
     "TextParser",
     "XmlFormatter",
@@ -304,6 +306,82 @@ class JsonParser(Generic[T]):
 
     def __repr__(self) -> str:
         return f"JsonParser({_type_repr(self.returns)})"
+
+
+class SchemaParser:
+    """Parses a JSON answer that must validate against a JSON Schema document (no Python
+    type): for schemas from files, as the command line uses. The value is returned as
+    decoded JSON. ``strict`` (default: whether the schema already meets OpenAI's strict
+    rules) is sent with the ``json_schema`` response format. Validation covers the keywords
+    listed in :func:`synth.llm.types.validate`; others are sent to the model but not checked.
+    """
+
+    def __init__(
+        self, schema: Mapping[str, Any], *, name: str = "answer", strict: bool | None = None
+    ) -> None:
+        if not isinstance(schema, Mapping):
+            raise InvalidArgument(f"SchemaParser() expects a JSON Schema object, got {schema!r}")
+        self.returns: Any = object
+        self.schema = dict(schema)
+        self.wrapped = needs_wrapper(self.schema)
+        self.wire_schema = (
+            {
+                "type": "object",
+                "properties": {WRAP_KEY: self.schema},
+                "required": [WRAP_KEY],
+                "additionalProperties": False,
+            }
+            if self.wrapped
+            else self.schema
+        )
+        self.strict = _is_strict(self.wire_schema) if strict is None else strict
+        self.name = re.sub(r"[^A-Za-z0-9_-]", "_", str(schema.get("title") or name))[:64]
+
+    def response_format(self, capabilities: frozenset[str]) -> dict[str, Any] | None:
+        if JSON_SCHEMA in capabilities:
+            return {
+                "type": "json_schema",
+                "json_schema": {
+                    "name": self.name,
+                    "strict": self.strict,
+                    "schema": self.wire_schema,
+                },
+            }
+        if JSON_OBJECT in capabilities:
+            return {"type": "json_object"}
+        return None
+
+    def instructions(self, capabilities: frozenset[str]) -> str | None:
+        return JsonParser.instructions(self, capabilities)  # type: ignore[arg-type]
+
+    def parse(self, text: str) -> Any:
+        value = extract_json(text)
+        if self.wrapped and isinstance(value, dict) and set(value) == {WRAP_KEY}:
+            value = value[WRAP_KEY]
+        try:
+            validate(value, self.schema)
+        except OutputInvalid as exc:
+            exc.text = text
+            raise
+        return value
+
+    def __repr__(self) -> str:
+        return f"SchemaParser(name={self.name!r})"
+
+
+def _is_strict(schema: Any) -> bool:
+    """True when every object in ``schema`` is closed and lists all its properties."""
+    if isinstance(schema, Mapping):
+        if schema.get("type") == "object" or "properties" in schema:
+            props = schema.get("properties", {})
+            if schema.get("additionalProperties") is not False:
+                return False
+            if sorted(schema.get("required", [])) != sorted(props):
+                return False
+        return all(_is_strict(v) for v in schema.values())
+    if isinstance(schema, list):
+        return all(_is_strict(v) for v in schema)
+    return True
 
 
 # -- text --------------------------------------------------------------------------------

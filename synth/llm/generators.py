@@ -1,7 +1,7 @@
 """Generators whose values are written by a model.
 
 A model call is not a pure function of an rng, so drawing stays pure and the call is
-deferred: ``llm(call, input)`` draws its input from another generator and a seed from the
+deferred: ``llm_value(call, input)`` draws its input from another generator and a seed from the
 rng, and returns an :class:`Ask` — the request as data. ``synth.stream`` over a tree that
 contains ``llm`` nodes therefore yields records holding ``Ask`` values, the same for the
 same seed anywhere. :func:`synth.llm.run_dataset` (or :func:`resolve`) then answers the
@@ -20,7 +20,7 @@ from synth.core.errors import InvalidArgument
 from synth.core.gen import Gen, check_gen, factory
 from synth.llm.cache import ChatRequest
 
-__all__ = ["Ask", "llm", "llm_text"]
+__all__ = ["Ask", "llm_text", "llm_value"]
 
 
 @attrs.frozen(eq=False)
@@ -55,7 +55,7 @@ class _Llm(Gen[Any]):
 
 
 @factory
-def llm(call: Any, input: Gen[Any], *, seeded: bool = True) -> Gen[Any]:
+def llm_value(call: Any, input: Gen[Any], *, seeded: bool = True) -> Gen[Any]:
     """A value written by ``call`` (a :class:`StructuredCall`) for an input drawn from
     ``input``.
 
@@ -65,10 +65,10 @@ def llm(call: Any, input: Gen[Any], *, seeded: bool = True) -> Gen[Any]:
     """
     if not hasattr(call, "request") or not hasattr(call, "execute"):
         raise InvalidArgument(
-            f"llm() expects call to be a StructuredCall, got call={call!r} "
+            f"llm_value() expects call to be a StructuredCall, got call={call!r} "
             f"(type={type(call).__name__})"
         )
-    check_gen(input, "llm", "input")
+    check_gen(input, "llm_value", "input")
     return _Llm(call, input, seeded)
 
 
@@ -80,6 +80,6 @@ def llm_text(call: Any, input: Gen[str]) -> Gen[Any]:
     if not isinstance(getattr(call, "parser", None), TextParser):
         raise InvalidArgument(
             f"llm_text() expects a call with a plain-text parser, got parser="
-            f"{getattr(call, 'parser', None)!r}; use llm(call, input) for typed values"
+            f"{getattr(call, 'parser', None)!r}; use llm_value(call, input) for typed values"
         )
-    return llm(call, input)
+    return llm_value(call, input)

@@ -9,9 +9,14 @@ until it answers ``/health``, and stops it by its process id::
         client = Client(model.base_url)
 
 It is a *base* model: structured outputs (``response_format`` with a JSON Schema, enforced
-by a grammar) are always well-formed and a fixed ``seed`` reproduces an answer exactly,
-but its free text is poor. Prompt caching is off so that answers do not depend on what
-was asked before. Both packages are in the ``dev`` extra.
+by a grammar) are always well-formed, but its free text is poor. A fixed ``seed``
+reproduces an answer exactly when the server decodes one request at a time
+(``parallel=1``, the default; more requests simply queue): with ``parallel=2`` requests
+are batched together, which is faster but changes the numerics, so answers then depend on
+what else was in flight. Prompt caching is off for the same reason (a partly cached
+prompt changes the answer). One thread by default: on a busy 2-core machine two
+llama.cpp threads waiting on each other were 10x slower than one (measured). Both packages
+are in the ``dev`` extra.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ class LocalModel:
     """A llama.cpp server process with the Gemma 3 270M model on ``127.0.0.1``."""
 
     def __init__(
-        self, *, parallel: int = 2, threads: int = 2, ctx: int = 4096, timeout: float = 120.0
+        self, *, parallel: int = 1, threads: int = 1, ctx: int = 4096, timeout: float = 120.0
     ) -> None:
         self.parallel = parallel
         self.threads = threads

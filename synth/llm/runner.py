@@ -14,7 +14,7 @@ import asyncio
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -30,7 +30,14 @@ from synth.llm.client import Usage
 from synth.llm.generators import Ask
 from synth.llm.types import unstructure
 
-__all__ = ["RunReport", "resolve", "resolve_async", "run_dataset", "run_dataset_async"]
+__all__ = [
+    "RunReport",
+    "resolve",
+    "resolve_async",
+    "run_dataset",
+    "run_dataset_async",
+    "run_records_async",
+]
 
 
 @attrs.frozen
@@ -243,6 +250,31 @@ async def run_dataset_async(
     together (default ``max(256, 16 * max_concurrency)``): memory stays bounded.
     """
     check_gen(gen, "run_dataset", "gen")
+    return await run_records_async(
+        stream(gen, count, seed=seed, start=start),
+        count,
+        output=output,
+        cache=cache,
+        max_concurrency=max_concurrency,
+        window=window,
+        progress=progress,
+        records=records,
+    )
+
+
+async def run_records_async(
+    draws: Iterable[Any],
+    count: int,
+    *,
+    output: str | Path | None = None,
+    cache: ResponseCache | str | Path | None = None,
+    max_concurrency: int = 8,
+    window: int | None = None,
+    progress: bool | None = None,
+    records: list[Any] | None = None,
+) -> RunReport:
+    """Like :func:`run_dataset_async` for records made elsewhere (``count`` of them, for
+    the progress line): their :class:`Ask` values are answered, then they are written."""
     _check_concurrency(max_concurrency)
     store = _open_cache(cache)
     window = window or max(256, 16 * max_concurrency)
@@ -260,8 +292,7 @@ async def run_dataset_async(
     done = 0
     clients: dict[int, Any] = {}
     try:
-        draws = stream(gen, count, seed=seed, start=start)
-        for chunk in _chunks(draws, window):
+        for chunk in _chunks(iter(draws), window):
             asks: list[Ask] = []
             _find_asks(chunk, asks)
             for ask in asks:

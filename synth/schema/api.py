@@ -8,8 +8,6 @@ from typing import Any
 
 from synth.core.errors import InvalidArgument, SchemaError, SynthError, UnsupportedSchema
 from synth.core.gen import Gen
-from synth.schema.compile import Compiler, Options
-from synth.schema.validation import Validators, dialect_of, make_registry
 
 __all__ = ["from_schema"]
 
@@ -85,7 +83,10 @@ def from_schema(
                 "from_schema() expects formats to map format names to generators, "
                 f"got formats={formats!r}"
             )
-    schema = copy.deepcopy(schema)
+    # Imported here so that ``import synth`` stays light (no jsonschema until it is needed).
+    from synth.schema.compile import Compiler, Options
+    from synth.schema.validation import Validators, dialect_of, make_registry
+
     options = Options(
         max_depth=max_depth,
         realistic=realistic,
@@ -97,6 +98,7 @@ def from_schema(
         formats=dict(formats) if formats else None,
     )
     try:
+        schema = copy.deepcopy(schema)
         draft = dialect_of(schema)
         validators = Validators(schema, draft, make_registry(registry, draft))
         validators.check_schema()

@@ -48,7 +48,7 @@ _COMMON = {
     "allOf", "anyOf", "oneOf", "not", "format", "$ref", "dependencies",
 }  # fmt: skip
 _KEYWORDS = {
-    "4": _COMMON,
+    "4": _COMMON | {"exclusiveMaximum", "exclusiveMinimum"},  # draft 4: booleans
     "6": _COMMON | {"const", "contains", "propertyNames", "exclusiveMaximum", "exclusiveMinimum"},
     "7": _COMMON
     | {"const", "contains", "propertyNames", "exclusiveMaximum", "exclusiveMinimum"}

@@ -73,6 +73,10 @@ _TYPE_ORDER = ("object", "array", "string", "integer", "float", "boolean", "null
 
 #: Default window for numbers without bounds, and extra span above a lower bound.
 NUMBER_WINDOW = 1000
+#: A last-resort filter is measured on this many draws when compiling, and kept only if at
+#: least PROBE_ACCEPT pass: then 1000 tries at draw time fail with odds below 1e-13.
+PROBE_DRAWS = 100
+PROBE_ACCEPT = 3
 #: Free-form text keys for objects that allow any property.
 KEY_ALPHABET = "abcdefghijklmnopqrstuvwxyz_"
 
@@ -99,6 +103,10 @@ class Part:
     pointer: str
     key: Any
     negated: bool = False
+
+
+class _FilterRejected(UnsupportedSchema):
+    """A last-resort filter rejected nearly every candidate when measured."""
 
 
 class _NotReady(Unsatisfiable):
@@ -191,6 +199,7 @@ class Compiler:
     def compile(
         self, parts: tuple[Part, ...], hint: str | None, decided: frozenset[Any], depth: int
     ) -> Gen[Any]:
+        parts = self._deref(parts)
         base = (tuple(p.key for p in parts), decided)
         key = (base, hint)
         hit = self.memo.get(key)
@@ -227,6 +236,29 @@ class Compiler:
         self.memo.setdefault((base, None), gen)
         self.resolved.setdefault(base, gen)
         return gen
+
+    def _deref(self, parts: tuple[Part, ...]) -> tuple[Part, ...]:
+        """Replace parts that are only a reference by their targets, so that every path to
+        a definition shares one compiled node (and one recursion point)."""
+        out: list[Part] = []
+        for p in parts:
+            for _ in range(64):
+                if p.negated or not isinstance(p.schema, Mapping):
+                    break
+                c = self.canonical(p.schema, p.pointer)
+                if len(c) != 1:
+                    break
+                if "$ref" in c or "$dynamicRef" in c:
+                    kw = "$ref" if "$ref" in c else "$dynamicRef"
+                    resolved = self.v.lookup(p.resolver, c[kw], f"{p.pointer}/{kw}", kw)
+                    p = self.resolved_part(resolved, _target(c[kw], p.pointer))
+                elif "$recursiveRef" in c:
+                    resolved = self.v.recursive_lookup(p.resolver)
+                    p = self.resolved_part(resolved, (resolved.resolver._base_uri or "") + "#")
+                else:
+                    break
+            out.append(p)
+        return tuple(out)
 
     def _thunk(self, key: Any) -> Callable[[], Gen[Any]]:
         def thunk() -> Gen[Any]:
@@ -274,11 +306,13 @@ class Compiler:
                     queue.append(self.resolved_part(resolved, _target(c[kw], p.pointer)))
             if "$recursiveRef" in c:
                 resolved = self.v.recursive_lookup(p.resolver)
-                queue.append(self.resolved_part(resolved, f"{p.pointer}/$recursiveRef"))
+                queue.append(
+                    self.resolved_part(resolved, (resolved.resolver._base_uri or "") + "#")
+                )
             for sub in c.get("allOf", ()):
                 queue.append(self.sub(p, sub))
             if "not" in c:
-                flat.nots.append(self.negate(self.sub(p, c["not"])))
+                queue.append(self.negate(self.sub(p, c["not"])))
             for kw in ("anyOf", "oneOf"):
                 if kw in c and (p.key, kw) not in decided:
                     flat.choices.append((kw, (p.key, kw), p, c[kw]))
@@ -389,9 +423,9 @@ class Compiler:
                 gens.append(self.compile(parts + extra, hint, decided, depth))
             except UnsatisfiableSchema as exc:
                 failure = exc
-            except UnsupportedSchema as exc:
-                if kind != "oneOf" or exc.keyword != "oneOf":
-                    raise
+            except _FilterRejected as exc:
+                # This branch cannot be built by construction; the others still can, and
+                # leaving a branch out only narrows what is generated.
                 failure = exc
         if not gens:
             assert failure is not None
@@ -431,7 +465,7 @@ class Compiler:
     ) -> None:
         rng = random.Random(0x5EED)
         passed = 0
-        for _ in range(40):
+        for _ in range(PROBE_DRAWS):
             try:
                 value = gen._fn(rng)
             except _NotReady:
@@ -443,10 +477,10 @@ class Compiler:
                 continue
             if check(value):
                 passed += 1
-        if passed < 4:
-            raise UnsupportedSchema(
+        if passed < PROBE_ACCEPT:
+            raise _FilterRejected(
                 f"cannot construct values for '{keyword}' at {pointer}: generating and "
-                f"checking accepted {passed} of 40 candidates",
+                f"checking accepted {passed} of {PROBE_DRAWS} candidates",
                 pointer,
                 keyword,
             )
@@ -499,7 +533,7 @@ class Compiler:
                 failure = exc
                 continue
             gens.append(g)
-            weights.append(2.0 if t == "float" and "integer" in types else 1.0)
+            weights.append(9.0 if t == "float" and types == {"integer", "float"} else 1.0)
         if not gens:
             assert failure is not None
             raise failure
@@ -646,7 +680,7 @@ class Compiler:
         xu = bool(upper and upper[1] and upper[0] == hi_v)
         if lo_v > hi_v or (lo_v == hi_v and (xl or xu)):
             raise UnsatisfiableSchema(f"minimum is above maximum at {where}", where, "minimum")
-        places = 2 if hi_v - lo_v >= 1 else None
+        places = 2 if hi_v - lo_v >= 10 else None
         try:
             return FloatRange(lo_v, hi_v, xl, xu, places, integral_ok)
         except Unsatisfiable as exc:
@@ -684,7 +718,12 @@ class Compiler:
         if known:
             fmt, p = known[0]
             base = strings.format_gen(fmt, lo, hi, self.options.formats, p)
-            if lo or hi is not None:
+            if self.options.formats and fmt in self.options.formats and self.v.checks_format(fmt):
+                # A caller's generator for a format the validator checks: verify its values.
+                checks.append((f"format({fmt!r})", self.v.format_ok(fmt), p, "format"))
+            if (lo or hi is not None) and not strings.lengths_by_construction(
+                fmt, self.options.formats
+            ):
                 checks.append(("length_ok", _length_ok(lo, hi), p, "maxLength"))
             for f, fp in known[1:]:
                 checks.append((f"format({f!r})", self.v.format_ok(f), fp, "format"))
@@ -699,14 +738,7 @@ class Compiler:
             realistic = None
             if self.options.realistic and hint is not None:
                 realistic = strings.realistic_gen(hint, lo, hi)
-            if realistic is not None and (lo or hi is not None):
-                try:
-                    realistic = self.filtered(
-                        realistic, Named("length_ok", _length_ok(lo, hi)), where, "maxLength"
-                    )
-                except UnsupportedSchema:
-                    realistic = None
-            if realistic is not None:
+            if realistic is not None:  # lengths hold by construction
                 return realistic
             top = hi if hi is not None else lo + self.options.max_length
             return text(min_size=lo, max_size=top)
@@ -741,7 +773,9 @@ class Compiler:
             )
         evaluated_all = any("items" in c for c, _ in atoms)
 
-        def position_parts(i: int | None) -> tuple[Part, ...]:
+        failures: dict[int, UnsatisfiableSchema] = {}
+
+        def position_parts(i: int | None, contains: bool = False) -> tuple[Part, ...]:
             out: list[Part] = []
             for c, p in atoms:
                 pre = c.get("prefixItems", ())
@@ -749,98 +783,98 @@ class Compiler:
                     out.append(self.sub(p, pre[i]))
                 elif "items" in c:
                     out.append(self.sub(p, c["items"]))
-                if "unevaluatedItems" in c and not evaluated_all and (i is None or i >= prefix_len):
+                if (
+                    "unevaluatedItems" in c
+                    and not evaluated_all
+                    and not contains  # items matching 'contains' are evaluated
+                    and (i is None or i >= prefix_len)
+                ):
                     out.append(self.sub(p, c["unevaluatedItems"]))
             return tuple(out)
 
-        def try_compile(extra: tuple[Part, ...], i: int | None) -> Gen[Any] | None:
+        def try_compile(
+            extra: tuple[Part, ...], i: int | None, contains: bool = False
+        ) -> Gen[Any] | None:
             try:
-                return self.compile(position_parts(i) + extra, None, frozenset(), depth)
-            except UnsatisfiableSchema:
+                return self.compile(position_parts(i, contains) + extra, None, frozenset(), depth)
+            except UnsatisfiableSchema as exc:
+                failures.setdefault(-1 if i is None else i, exc)
                 return None
 
-        prefix: list[Gen[Any]] = []
-        for i in range(prefix_len):
-            g = try_compile((), i)
-            if g is None:
-                hi = i if hi is None else min(hi, i)
-                break
-            prefix.append(g)
-        rest = try_compile((), None)
-        if rest is None:
-            hi = len(prefix) if hi is None else min(hi, len(prefix))
-        if hi is None:
-            hi = (
-                max(lo, len(prefix)) + self.options.max_items
-                if lo <= len(prefix)
-                else lo + self.options.max_items
-            )
-            hi = min(hi, max(lo, self.options.max_items + len(prefix)))
-            hi = max(hi, lo)
-        if lo > hi:
+        c_part = contains[0][0] if contains else None
+        min_c = contains[0][1] if contains else 0
+        max_c = contains[0][2] if contains else None
+        if max_c is not None and max_c < min_c:
             raise UnsatisfiableSchema(
-                f"the array at {where} needs at least {lo} items but allows at most {hi}",
+                f"maxContains is below minContains at {where}", where, "maxContains"
+            )
+        # What an item that does not count for 'contains' may be at each position, and what
+        # an item that does count may be (None where impossible).
+        other_extra: tuple[Part, ...] = ()
+        if c_part is not None and max_c is not None:
+            other_extra = (self.negate(c_part),)
+        plain = [try_compile(other_extra, i) for i in range(prefix_len)]
+        plain_rest = try_compile(other_extra, None)
+        if c_part is not None:
+            c_plain = [try_compile((c_part,), i, contains=True) for i in range(prefix_len)]
+            c_rest = try_compile((c_part,), None, contains=True)
+        else:
+            c_plain, c_rest = [None] * prefix_len, None
+        if unique and c_part is not None:
+            # Items matching 'contains' must also be distinct: no more of them than exist.
+            caps = [_cardinality(g) for g in (*c_plain, c_rest) if g is not None]
+            if caps and all(c is not None for c in caps):
+                most = sum(c for c in caps if c is not None)
+                max_c = most if max_c is None else min(max_c, most)
+                if min_c > max_c:
+                    raise UnsatisfiableSchema(
+                        f"uniqueItems at {where}: fewer distinct values match 'contains' than "
+                        f"minContains={min_c}",
+                        where,
+                        "minContains",
+                    )
+        sizes = self._array_sizes(
+            plain, plain_rest, c_plain, c_rest, lo, hi, min_c, max_c, bool(c_part)
+        )
+        if not sizes:
+            needed = [failures[i] for i in sorted(failures) if 0 <= i < max(lo, 1)]
+            if needed and c_part is None:
+                inner = needed[0]
+                raise UnsatisfiableSchema(
+                    f"the array at {where} needs item {sorted(failures)[0]}, which cannot have "
+                    f"any value: {inner}",
+                    inner.pointer,
+                    inner.keyword,
+                ) from inner
+            raise UnsatisfiableSchema(
+                f"no length of the array at {where} fits minItems/maxItems, its item schemas "
+                f"and 'contains'",
                 where,
-                "minItems",
+                "contains" if c_part is not None else "minItems",
             )
-        prefix = prefix[:hi]
-        c_prefix: tuple[Gen[Any] | None, ...] = ()
-        c_rest = None
-        o_prefix: tuple[Gen[Any], ...] = ()
-        o_rest = None
-        min_c, max_c = 0, None
-        if contains:
-            cpart, min_c, max_c = contains[0]
-            c_prefix = tuple(try_compile((cpart,), i) for i in range(len(prefix)))
-            c_rest = try_compile((cpart,), None) if rest is not None else None
-            if max_c is not None:
-                neg = self.negate(cpart)
-                o_prefix = tuple(
-                    try_compile((neg,), i) or _impossible() for i in range(len(prefix))
-                )
-                o_rest = try_compile((neg,), None) if rest is not None else None
-            able = sum(1 for g in c_prefix if g is not None) + (
-                hi - len(prefix) if c_rest is not None else 0
-            )
-            if max_c is not None and max_c < min_c:
-                raise UnsatisfiableSchema(
-                    f"maxContains is below minContains at {where}", where, "maxContains"
-                )
-            if able < min_c:
-                raise UnsatisfiableSchema(
-                    f"the array at {where} cannot hold {min_c} items matching 'contains'",
-                    where,
-                    "contains",
-                )
-            lo = max(lo, min_c)
-            if lo > hi:
-                raise UnsatisfiableSchema(
-                    f"the array at {where} cannot hold {min_c} items matching 'contains'",
-                    where,
-                    "contains",
-                )
+        top = sizes[-1]
         if unique:
-            cap = _cardinality(rest) if rest is not None else 0
+            rest_values = _finite_values(plain_rest)
+            c_values = _finite_values(c_rest)
+            cap = None if rest_values is None or c_values is None else len(rest_values | c_values)
             if cap is not None:
-                hi = min(hi, len(prefix) + cap)
-                if lo > hi:
+                sizes = [n for n in sizes if n <= prefix_len + cap]
+                if not sizes:
                     raise UnsatisfiableSchema(
                         f"uniqueItems at {where}: not enough distinct values for {lo} items",
                         where,
                         "uniqueItems",
                     )
         node: Gen[Any] = ArrayNode(
-            tuple(prefix),
-            rest,
-            lo,
-            hi,
+            tuple(plain[:top]),
+            plain_rest,
+            tuple(sizes),
             bool(unique),
-            c_prefix,
+            tuple(c_plain[:top]),
             c_rest,
             min_c,
             max_c,
-            o_prefix,
-            o_rest,
+            c_part is not None,
         )
         extra_checks = contains[1:]
         for cpart, mn, mx in extra_checks:
@@ -856,6 +890,43 @@ class Compiler:
         if any("unevaluatedItems" in c for c, _ in atoms):
             node = self._recheck(node, atoms, "unevaluatedItems")
         return node
+
+    def _array_sizes(
+        self,
+        plain: list[Gen[Any] | None],
+        plain_rest: Gen[Any] | None,
+        c_plain: list[Gen[Any] | None],
+        c_rest: Gen[Any] | None,
+        lo: int,
+        hi: int | None,
+        min_c: int,
+        max_c: int | None,
+        has_contains: bool,
+    ) -> list[int]:
+        """The lengths for which every position can be filled and 'contains' counted."""
+        n_prefix = len(plain)
+        limit = max(lo, n_prefix) + self.options.max_items
+        if hi is not None:
+            limit = min(limit, hi)
+        sizes = []
+        forced = able = 0
+        for n in range(0, limit + 1):
+            if n > 0:
+                i = n - 1
+                p = plain[i] if i < n_prefix else plain_rest
+                c = c_plain[i] if i < n_prefix else c_rest
+                if p is None and (c is None or not has_contains):
+                    break
+                forced += p is None
+                able += c is not None
+            if n < lo:
+                continue
+            if has_contains:
+                top = able if max_c is None else min(max_c, able)
+                if max(min_c, forced) > top:
+                    continue
+            sizes.append(n)
+        return sizes
 
     def _recheck(
         self, node: Gen[Any], atoms: list[tuple[dict[str, Any], Part]], keyword: str
@@ -895,6 +966,10 @@ class Compiler:
                 hi = c["maxProperties"] if hi is None else min(hi, c["maxProperties"])
             if "propertyNames" in c:
                 name_parts.append(self.sub(p, c["propertyNames"]))
+        if hi is not None and lo > hi:
+            raise UnsatisfiableSchema(
+                f"minProperties={lo} is above maxProperties={hi} at {where}", where, "minProperties"
+            )
         if lo > self.options.size_budget:
             raise UnsupportedSchema(
                 f"minProperties={lo} at {where} exceeds the size budget "
@@ -949,14 +1024,16 @@ class Compiler:
         name_checks = [self.v.is_valid_fn(np.schema, np.resolver) for np in name_parts]
         gens: dict[str, Gen[Any]] = {}
         forbidden: set[str] = set()
+        why: dict[str, UnsatisfiableSchema] = {}
         for k in names:
             if not all(check(k) for check in name_checks):
                 forbidden.add(k)
                 continue
             try:
                 gens[k] = self.compile(value_parts(k), k, frozenset(), depth)
-            except UnsatisfiableSchema:
+            except UnsatisfiableSchema as exc:
                 forbidden.add(k)
+                why[k] = exc
         changed = True
         while changed:
             changed = False
@@ -966,8 +1043,18 @@ class Compiler:
                     changed = True
         for k in required:
             if k in forbidden:
+                inner = why.get(k)
+                if inner is not None:
+                    raise UnsatisfiableSchema(
+                        f"required property {k!r} cannot have any value: {inner}",
+                        inner.pointer,
+                        inner.keyword,
+                    ) from inner
                 raise UnsatisfiableSchema(
-                    f"required property {k!r} at {where} cannot have any value", where, "required"
+                    f"required property {k!r} at {where} is not allowed by propertyNames or "
+                    "dependentRequired",
+                    where,
+                    "required",
                 )
         must = list(required)
         i = 0
@@ -1143,29 +1230,39 @@ def _length_ok(lo: int, hi: int | None) -> Callable[[Any], bool]:
     return lambda value: lo <= len(value) <= hi
 
 
-def _cardinality(gen: Gen[Any]) -> int | None:
+def _cardinality(gen: Gen[Any] | None) -> int | None:
     """How many distinct values ``gen`` can make, when it is a small finite set."""
+    values = _finite_values(gen)
+    return None if values is None else len(values)
+
+
+def _finite_values(gen: Gen[Any] | None, limit: int = 10_000) -> set[Any] | None:
+    """The JSON keys of every value ``gen`` can make, when that is a small finite set."""
     from synth.core.combinators import _Just, _OneOf, _SampledFrom
     from synth.core.primitives import _Booleans, _Integers
 
+    if gen is None:
+        return set()
     if isinstance(gen, _Just):
-        return 1
+        return {json_key(gen.value)}
     if isinstance(gen, _SampledFrom):
-        return len({json_key(v) for v in gen.elements})
-    if isinstance(gen, CopyNode):
-        return _cardinality(gen.gen)
+        return {json_key(v) for v in gen.elements}
+    if isinstance(gen, (CopyNode, CheckedNode)):
+        return _finite_values(gen.gen, limit)  # a filter keeps a subset: an upper bound
     if isinstance(gen, _Booleans):
-        return 2
+        return {json_key(True), json_key(False)}
     if isinstance(gen, _Integers):
-        return gen.max_value - gen.min_value + 1
+        if gen.max_value - gen.min_value >= limit:
+            return None
+        return {json_key(v) for v in range(gen.min_value, gen.max_value + 1)}
     if isinstance(gen, _OneOf):
-        total = 0
+        out: set[Any] = set()
         for g in gen.gens:
-            n = _cardinality(g)
-            if n is None:
+            part = _finite_values(g, limit)
+            if part is None:
                 return None
-            total += n
-        return total
+            out |= part
+        return out
     return None
 
 
@@ -1193,10 +1290,10 @@ def _terminates(gen: Gen[Any], visiting: set[int]) -> bool:
     if isinstance(gen, ObjectNode):
         return all(_terminates(g, visiting) for _, g in gen.required)
     if isinstance(gen, ArrayNode):
-        needed = list(gen.prefix[: gen.min_items])
-        if gen.min_items > len(gen.prefix) and gen.rest is not None:
-            needed.append(gen.rest)
-        if gen.min_contains and gen.contains_rest is not None:
-            needed.append(gen.contains_rest)
-        return all(_terminates(g, visiting) for g in needed)
+        if gen.sizes[0] == 0:
+            return True
+        options = [g for g in (*gen.prefix, gen.rest, *gen.c_prefix, gen.c_rest) if g is not None]
+        return all(_terminates(g, visiting) for g in options[:1]) or any(
+            _terminates(g, visiting) for g in options
+        )
     return all(_terminates(g, visiting) for g in gen.children())

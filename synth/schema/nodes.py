@@ -163,7 +163,8 @@ class ObjectNode(Gen[dict[str, Any]]):
             kwargs["max_properties"] = self.max_properties
         if self.dependent:
             kwargs["dependent"] = {k: list(v) for k, v in self.dependent}
-        if self.extra_names is not None:
+        declared = len(self.required) + len(self.optional)
+        if self.extra_names is not None and (self.extra_max or self.min_properties > declared):
             kwargs["extra"] = (self.extra_names, self.extra_value)
         if self.pattern_extras:
             kwargs["pattern_extras"] = [(n, v) for n, v, _ in self.pattern_extras]
@@ -175,34 +176,40 @@ class ObjectNode(Gen[dict[str, Any]]):
 
 @attrs.frozen(repr=False)
 class ArrayNode(Gen[list[Any]]):
-    """Arrays: positional items, a rest item, ``contains`` items placed on purpose, unique."""
+    """Arrays: positional items, a rest item, ``contains`` items placed on purpose, unique.
 
-    prefix: tuple[Gen[Any], ...]
+    ``prefix[i]``/``rest`` make items that are not counted as ``contains`` matches (None:
+    such an item is impossible there); ``c_prefix[i]``/``c_rest`` make matching items.
+    ``sizes`` lists the lengths for which a valid placement exists.
+    """
+
+    prefix: tuple[Gen[Any] | None, ...]
     rest: Gen[Any] | None
-    min_items: int = 0
-    max_items: int = 5
+    sizes: tuple[int, ...]
     unique: bool = False
-    contains: tuple[Gen[Any] | None, ...] = ()
-    contains_rest: Gen[Any] | None = None
+    c_prefix: tuple[Gen[Any] | None, ...] = ()
+    c_rest: Gen[Any] | None = None
     min_contains: int = 0
     max_contains: int | None = None
-    others: tuple[Gen[Any], ...] = ()
-    others_rest: Gen[Any] | None = None
+    has_contains: bool = False
 
     def _compile(self) -> DrawFn:
-        prefix = [g._fn for g in self.prefix]
+        plain = [g._fn if g is not None else None for g in self.prefix]
         rest = self.rest._fn if self.rest is not None else None
-        lo, hi = self.min_items, self.max_items
-        span = hi - lo + 1
-        unique = self.unique
+        sizes = self.sizes
+        # Arrays of recursive items stay short, so recursive structures grow in depth
+        # rather than exponentially in breadth.
         mine = self._deferreds
-        has_contains = bool(self.contains) or self.contains_rest is not None
-        c_prefix = [g._fn if g is not None else None for g in self.contains]
-        c_rest = self.contains_rest._fn if self.contains_rest is not None else None
-        o_prefix = [g._fn for g in self.others]
-        o_rest = self.others_rest._fn if self.others_rest is not None else None
+        if mine:
+            sizes = sizes[:3]
+        n_sizes = len(sizes)
+        unique = self.unique
+        has_contains = self.has_contains
+        c_plain = [g._fn if g is not None else None for g in self.c_prefix]
+        c_rest = self.c_rest._fn if self.c_rest is not None else None
         min_c, max_c = self.min_contains, self.max_contains
-        n_prefix = len(prefix)
+        n_prefix = len(plain)
+        lo = sizes[0]
 
         def at(i: int, table: list[Any], tail: Any) -> Any:
             return table[i] if i < n_prefix else tail
@@ -210,44 +217,51 @@ class ArrayNode(Gen[list[Any]]):
         def size(rng: random.Random) -> int:
             if mine and exhausted(mine):
                 return lo
-            return lo + randbelow(rng, span) if span > 1 else lo
+            return sizes[randbelow(rng, n_sizes)] if n_sizes > 1 else lo
 
         def slots(rng: random.Random, n: int) -> set[int]:
-            if not has_contains:
-                return set()
-            able = [i for i in range(n) if at(i, c_prefix, c_rest) is not None]
+            forced = [i for i in range(n) if at(i, plain, rest) is None]
+            able = [i for i in range(n) if at(i, c_plain, c_rest) is not None]
+            low = max(min_c, len(forced))
             top = len(able) if max_c is None else min(max_c, len(able))
-            if top < min_c:
-                raise Unsatisfiable(f"an array of {n} items cannot hold {min_c} 'contains' items")
-            count = min_c + randbelow(rng, top - min_c + 1)
-            chosen: set[int] = set()
-            while len(chosen) < count:
-                chosen.add(able[randbelow(rng, len(able))])
+            count = low + randbelow(rng, top - low + 1) if top > low else low
+            chosen = set(forced)
+            free = [i for i in able if i not in chosen]
+            while len(chosen) < count and free:
+                chosen.add(free.pop(randbelow(rng, len(free))))
             return chosen
 
         def item_fn(i: int, marked: set[int]) -> Any:
             if i in marked:
-                return at(i, c_prefix, c_rest)
-            if has_contains and max_c is not None:
-                return at(i, o_prefix, o_rest)
-            return at(i, prefix, rest)
+                return at(i, c_plain, c_rest)
+            return at(i, plain, rest)
 
         def draw_array(rng: random.Random) -> list[Any]:
-            n = size(rng)
-            marked = slots(rng, n)
             if not unique:
-                return [item_fn(i, marked)(rng) for i in range(n)]
+                return draw_once(rng)
+            for _ in range(4):
+                try:
+                    return draw_once(rng)
+                except Unsatisfiable:
+                    continue
+            return draw_once(rng)
+
+        def draw_once(rng: random.Random) -> list[Any]:
+            n = size(rng)
+            marked = slots(rng, n) if has_contains else ()
+            if not unique:
+                return [item_fn(i, marked)(rng) for i in range(n)]  # type: ignore[arg-type]
             out: list[Any] = []
             seen: set[Any] = set()
             for i in range(n):
-                fn = item_fn(i, marked)
+                fn = item_fn(i, marked)  # type: ignore[arg-type]
                 for _ in range(50):
                     value = fn(rng)
                     key = json_key(value)
                     if key not in seen:
                         break
                 else:
-                    if len(out) >= lo and i >= n_prefix:
+                    if len(out) >= lo and i >= n_prefix and not has_contains:
                         break
                     raise Unsatisfiable(
                         f"could not draw {n} distinct items for a uniqueItems array; "
@@ -265,13 +279,14 @@ class ArrayNode(Gen[list[Any]]):
             kwargs["prefix"] = list(self.prefix)
         if self.rest is not None:
             kwargs["items"] = self.rest
-        if self.min_items:
-            kwargs["min_items"] = self.min_items
-        kwargs["max_items"] = self.max_items
+        sizes = self.sizes
+        if sizes[0]:
+            kwargs["min_items"] = sizes[0]
+        kwargs["max_items"] = sizes[-1]
         if self.unique:
             kwargs["unique"] = True
-        if self.contains_rest is not None or self.contains:
-            kwargs["contains"] = self.contains_rest or next(g for g in self.contains if g)
+        if self.has_contains:
+            kwargs["contains"] = self.c_rest or next((g for g in self.c_prefix if g), None)
             kwargs["min_contains"] = self.min_contains
             if self.max_contains is not None:
                 kwargs["max_contains"] = self.max_contains
@@ -294,20 +309,15 @@ class FloatRange(Gen[float]):
 
     def _compile(self) -> DrawFn:
         lo, hi = float(self.lower), float(self.upper)
-        lower, upper = self.lower, self.upper
-        xl, xu = self.exclude_lower, self.exclude_upper
         places, integral_ok = self.places, self.integral_ok
+        # The closest floats inside the exact bounds: then float comparisons are exact.
+        low = _float_inside(self.lower, self.exclude_lower, math.inf)
+        high = _float_inside(self.upper, self.exclude_upper, -math.inf)
 
         def ok(x: float) -> bool:
-            if not math.isfinite(x):
-                return False
-            if (x <= lower) if xl else (x < lower):
-                return False
-            if (x >= upper) if xu else (x > upper):
-                return False
-            return integral_ok or not x.is_integer()
+            return low <= x <= high and (integral_ok or not x.is_integer())
 
-        fallback = _float_fallback(lower, upper, ok)
+        fallback = _float_fallback(self.lower, self.upper, ok)
 
         def draw_float(rng: random.Random) -> float:
             for _ in range(8):
@@ -330,6 +340,18 @@ class FloatRange(Gen[float]):
         if self.places is not None:
             kwargs["places"] = self.places
         return call_repr("floats", (_num(self.lower), _num(self.upper)), kwargs)
+
+
+def _float_inside(bound: Fraction, exclusive: bool, toward: float) -> float:
+    """The float nearest ``bound`` on the inner side (``toward``) that satisfies it."""
+    x = float(bound)
+    inside = (lambda v: v > bound) if toward > 0 else (lambda v: v < bound)
+    if exclusive or Fraction(x) != bound:
+        while not inside(x):
+            x = math.nextafter(x, toward)
+        if not exclusive and Fraction(x) != bound and inside(math.nextafter(x, -toward)):
+            x = math.nextafter(x, -toward)
+    return x
 
 
 def _num(value: Fraction) -> int | float:

@@ -172,6 +172,9 @@ class Validators:
 
         return check
 
+    def checks_format(self, fmt: str) -> bool:
+        return fmt in self.format_checker.checkers
+
     def format_ok(self, fmt: str) -> Callable[[Any], bool]:
         conforms = self.format_checker.conforms
         return lambda value: conforms(value, fmt)

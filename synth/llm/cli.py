@@ -1,0 +1,181 @@
+"""``synth llm``: a model-written dataset from a prompt file pair and a schema or a type.
+
+    synth llm --prompt prompts/persona --schema persona.schema.json --count 100 \\
+        --base-url http://127.0.0.1:8080/v1 --model gemma-3-270m \\
+        --cache .synth-cache.sqlite --max-concurrency 8 --output personas.jsonl
+
+Each record is ``{"index": i, "input": ..., "output": ...}``. Inputs come from ``--input``
+(a JSONL file, one input per line: a string is sent as it is, anything else as JSON) or
+from ``--user`` (the same message for every record; each record gets its own seed, drawn
+from ``--seed``, so answers differ and are reproducible). The output is checked against
+``--schema`` (a JSON Schema file) or ``--type`` (``package.module:Class``, an attrs class
+or dataclass); with neither it is free text. Answers go to the ``--cache`` (sqlite):
+rerunning the command replays them, and a killed run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+import synth
+from synth.core.errors import SynthError
+from synth.llm.call import RetryPolicy, StructuredCall, run_sync
+from synth.llm.client import Client
+from synth.llm.formats import JsonFormatter, SchemaParser, TextParser, auto_parser_for_type
+from synth.llm.generators import Ask
+from synth.llm.params import load_config
+from synth.llm.runner import run_records_async
+
+__all__ = ["llm_command"]
+
+
+class _InputFormatter:
+    """Strings as they are, anything else as compact JSON."""
+
+    def format(self, value: Any) -> str:
+        return value if isinstance(value, str) else JsonFormatter().format(value)
+
+
+def _parser(schema: str | None, type_path: str | None) -> Any:
+    if schema and type_path:
+        raise click.UsageError("give --schema or --type, not both")
+    if schema:
+        try:
+            document = json.loads(Path(schema).read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise click.UsageError(
+                f"{schema}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg})"
+            ) from None
+        return SchemaParser(document, name=Path(schema).name.split(".")[0])
+    if type_path:
+        module, _, name = type_path.partition(":")
+        if not name:
+            raise click.UsageError(f"--type expects package.module:Class, got {type_path!r}")
+        try:
+            tp = getattr(importlib.import_module(module), name)
+        except (ImportError, AttributeError) as exc:
+            raise click.UsageError(f"--type {type_path}: cannot import it ({exc})") from exc
+        return auto_parser_for_type(tp)
+    return TextParser()
+
+
+def _inputs(input_path: str | None, user: str | None, count: int | None) -> list[Any]:
+    if bool(input_path) == bool(user):
+        raise click.UsageError("give the user messages with --input FILE.jsonl or --user TEXT")
+    if user is not None:
+        if count is None:
+            raise click.UsageError("--user needs --count")
+        return [user] * count
+    rows = []
+    with open(input_path, encoding="utf-8") as handle:  # type: ignore[arg-type]
+        for number, line in enumerate(handle, 1):
+            if line.strip():
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    raise click.UsageError(f"{input_path}:{number}: not JSON ({exc.msg})") from None
+    return rows if count is None else rows[:count]
+
+
+def _seed(text: str) -> int | str:
+    return int(text) if text.lstrip("-").isdigit() else text
+
+
+@click.command("llm")
+@click.option("--prompt", required=True, help="NAME: loads NAME.txt (system) and NAME.json.")
+@click.option("--schema", type=click.Path(exists=True, dir_okay=False), help="JSON Schema file.")
+@click.option("--type", "type_path", help="Output type as package.module:Class.")
+@click.option("--input", "input_path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--user", help="The user message of every record.")
+@click.option("--count", type=click.IntRange(min=0), help="Number of records.")
+@click.option("--seed", default="0", show_default=True, help="Seed of the per-record seeds.")
+@click.option("--base-url", envvar="OPENAI_BASE_URL", help="Server URL, e.g. http://host/v1.")
+@click.option("--model", help="Overrides the model named in NAME.json.")
+@click.option("--api-key-env", default="OPENAI_API_KEY", show_default=True)
+@click.option(
+    "--capabilities",
+    default="json_schema,json_object",
+    show_default=True,
+    help="What the server's response_format supports, or 'none'.",
+)
+@click.option("--cache", default=".synth-cache.sqlite", show_default=True)
+@click.option("--max-concurrency", default=8, show_default=True, type=click.IntRange(min=1))
+@click.option("--max-attempts", default=6, show_default=True, type=click.IntRange(min=1))
+@click.option("--timeout", default=120.0, show_default=True, help="Seconds per request.")
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False))
+@click.option("--progress/--no-progress", default=None, help="Default: when a terminal.")
+def llm_command(
+    prompt: str,
+    schema: str | None,
+    type_path: str | None,
+    input_path: str | None,
+    user: str | None,
+    count: int | None,
+    seed: str,
+    base_url: str | None,
+    model: str | None,
+    api_key_env: str,
+    capabilities: str,
+    cache: str,
+    max_concurrency: int,
+    max_attempts: int,
+    timeout: float,
+    output: str,
+    progress: bool | None,
+) -> None:
+    """Write a dataset whose outputs come from a model, reproducibly and resumably."""
+    try:
+        config = load_config(prompt)
+        if model:
+            config = type(config)(config.system_message, _with_model(config.parameters, model))
+        caps = () if capabilities.strip() == "none" else capabilities.replace(" ", "").split(",")
+        client = Client(base_url, os.environ.get(api_key_env), capabilities=caps, timeout=timeout)
+        call = StructuredCall(
+            client,
+            config,
+            _InputFormatter(),
+            _parser(schema, type_path),
+            RetryPolicy(max_attempts=max_attempts),
+        )
+        inputs = _inputs(input_path, user, count)
+        seeds = synth.stream(synth.integers(0, 2**31 - 1), len(inputs), seed=_seed(seed))
+        records = (
+            {"index": i, "input": row, "output": Ask(call, row, s)}
+            for i, (row, s) in enumerate(zip(inputs, seeds, strict=True))
+        )
+        report = run_sync(
+            run_records_async(
+                records,
+                len(inputs),
+                output=output,
+                cache=cache,
+                max_concurrency=max_concurrency,
+                progress=progress,
+            )
+        )
+    except SynthError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"wrote {report.records} records to {output}: {report.cached} from cache, "
+        f"{report.called} asked ({report.retries} retries), {report.usage.prompt_tokens} "
+        f"prompt + {report.usage.completion_tokens} completion tokens, "
+        f"{report.seconds:.1f}s",
+        err=True,
+    )
+
+
+def _with_model(parameters: Any, model: str) -> Any:
+    import attrs
+
+    return attrs.evolve(parameters, model=model)
+
+
+if __name__ == "__main__":  # python -m synth.llm.cli ...
+    llm_command(sys.argv[1:])

@@ -1,0 +1,153 @@
+"""The ``synth llm`` command, against the scripted server."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from synth.llm.cli import llm_command
+from tests.llm_server import Reply, ScriptedServer, echo_seed
+
+
+@pytest.fixture
+def prompt(tmp_path):
+    (tmp_path / "persona.txt").write_text("You write personas.")
+    (tmp_path / "persona.json").write_text(json.dumps({"model": "from-file", "temperature": 1}))
+    return str(tmp_path / "persona")
+
+
+def invoke(*args):
+    return CliRunner().invoke(llm_command, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_schema_file_inputs_file_and_cache(tmp_path, prompt):
+    schema = tmp_path / "out.schema.json"
+    schema.write_text(
+        json.dumps(
+            {
+                "type": "object",
+                "properties": {"name": {"type": "string"}, "age": {"type": "integer"}},
+                "required": ["name", "age"],
+                "additionalProperties": False,
+            }
+        )
+    )
+    inputs = tmp_path / "in.jsonl"
+    inputs.write_text('"first"\n{"country": "Peru"}\n')
+    out, cache = tmp_path / "out.jsonl", tmp_path / "c.sqlite"
+    with ScriptedServer(default=Reply(content='{"name": "Ana", "age": 30}')) as server:
+        args = [
+            "--prompt",
+            prompt,
+            "--schema",
+            schema,
+            "--input",
+            inputs,
+            "--output",
+            out,
+            "--base-url",
+            server.url,
+            "--model",
+            "cli-model",
+            "--cache",
+            cache,
+        ]
+        result = invoke(*args)
+        assert result.exit_code == 0, result.output
+        rows = [json.loads(line) for line in out.read_text().splitlines()]
+        assert rows[0] == {"index": 0, "input": "first", "output": {"name": "Ana", "age": 30}}
+        assert rows[1]["input"] == {"country": "Peru"}
+        bodies = server.requests
+        sent = sorted(b["messages"][-1]["content"] for b in bodies)
+        assert sent == ["first", '{"country":"Peru"}']
+        assert {b["model"] for b in bodies} == {"cli-model"}
+        assert bodies[0]["response_format"]["json_schema"]["strict"] is True
+        assert bodies[0]["response_format"]["json_schema"]["name"] == "out"
+        assert "2 asked" in result.output
+        again = invoke(*args)
+        assert len(server.requests) == 2 and "2 from cache" in again.output
+
+
+def test_user_message_with_count_gives_distinct_reproducible_seeds(tmp_path, prompt):
+    out1, out2 = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    with ScriptedServer(default=echo_seed) as server:
+        for out, cache in ((out1, "c1.sqlite"), (out2, "c2.sqlite")):
+            result = invoke(
+                "--prompt",
+                prompt,
+                "--user",
+                "Hello",
+                "--count",
+                4,
+                "--seed",
+                7,
+                "--output",
+                out,
+                "--base-url",
+                server.url,
+                "--cache",
+                tmp_path / cache,
+                "--capabilities",
+                "none",
+            )
+            assert result.exit_code == 0, result.output
+        assert out1.read_bytes() == out2.read_bytes()
+        seeds = [b["seed"] for b in server.requests[:4]]
+        assert len(set(seeds)) == 4
+        assert all("response_format" not in b for b in server.requests)
+
+
+def test_errors_are_one_line_messages(tmp_path, prompt):
+    result = CliRunner().invoke(
+        llm_command, ["--prompt", prompt + ".txt", "--user", "x", "--count", "1", "-o", "o"]
+    )
+    assert result.exit_code == 1 and "without a suffix" in result.output
+    result = CliRunner().invoke(llm_command, ["--prompt", prompt, "-o", "o"])
+    assert result.exit_code == 2 and "--input FILE.jsonl or --user TEXT" in result.output
+    with ScriptedServer(default=Reply(status=401)) as server:
+        result = CliRunner().invoke(
+            llm_command,
+            [
+                "--prompt",
+                prompt,
+                "--user",
+                "x",
+                "--count",
+                "1",
+                "-o",
+                tmp_path / "o.jsonl",
+                "--base-url",
+                server.url,
+                "--cache",
+                tmp_path / "c.sqlite",
+            ],
+        )
+    assert result.exit_code == 1 and "HTTP 401" in result.output
+
+
+def test_type_option_imports_the_output_class(tmp_path, prompt):
+    out = tmp_path / "o.jsonl"
+    answer = json.dumps({"title": "Lamp", "price": 3, "tags": [], "note": None})
+    with ScriptedServer(default=Reply(content=answer)) as server:
+        result = invoke(
+            "--prompt",
+            prompt,
+            "--type",
+            "tests.test_llm_formats:Item",
+            "--user",
+            "x",
+            "--count",
+            1,
+            "-o",
+            out,
+            "--base-url",
+            server.url,
+            "--cache",
+            tmp_path / "c.sqlite",
+        )
+        assert result.exit_code == 0, result.output
+        schema = server.requests[0]["response_format"]["json_schema"]
+        assert schema["name"] == "Item"
+    assert json.loads(out.read_text())["output"]["title"] == "Lamp"
