@@ -369,7 +369,7 @@ def _write(
             workers=workers,
             index=index,
             manifest=manifest,
-            progress=bar,
+            progress=_progress_or_stop(bar),
             arguments=arguments,
             reference_time=_reference_time(settings),
         )
@@ -827,8 +827,25 @@ def _effective_settings(settings: dict[str, Any]) -> dict[str, Any]:
 # -- entry point --------------------------------------------------------------------------
 
 
+_STOP_REQUESTED: list[int] = []
+
+
 def _raise_interrupt(signum: int, frame: Any) -> None:
+    # Remembered as well as raised: a KeyboardInterrupt that lands in a destructor is
+    # swallowed by Python ("Exception ignored in ..."), so the writer checks again after
+    # every chunk (see _progress_or_stop).
+    _STOP_REQUESTED.append(signum)
     raise KeyboardInterrupt
+
+
+def _progress_or_stop(bar: Any) -> Any:
+    def progress(done: int, total: int) -> None:
+        if _STOP_REQUESTED:
+            raise KeyboardInterrupt
+        if bar is not None:
+            bar(done, total)
+
+    return progress
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -838,6 +855,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     # Termination cleans up like Ctrl-C: temp files removed, the target untouched.
     signal.signal(signal.SIGTERM, _raise_interrupt)
+    signal.signal(signal.SIGINT, _raise_interrupt)
     prog = "synth"
     try:
         code = cli.main(
