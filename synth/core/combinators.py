@@ -526,7 +526,7 @@ class _Deferred(Gen[Any]):
     def _compile(self) -> DrawFn:
         node = self
         key = id(self)
-        hard = self.max_depth + _OVERSHOOT
+        hard = self.max_depth + 1 + _OVERSHOOT
 
         def draw_deferred(rng: random.Random) -> Any:
             target = node._resolved or node.resolve()
@@ -554,7 +554,7 @@ class _Deferred(Gen[Any]):
 def deferred(thunk: Callable[[], Gen[T]], *, max_depth: int = 8) -> Gen[T]:
     """A generator defined later, for recursion: ``tree = deferred(lambda: leaf | list_of(tree))``.
 
-    While a draw is more than ``max_depth`` levels inside this node, choices that would
+    Once a draw has recursed ``max_depth`` levels into this node, choices that would
     recurse again are avoided: ``one_of`` picks a branch that does not reach it, ``list_of``
     uses ``min_size``, ``optional`` and ``sometimes`` leave the value out.
     """

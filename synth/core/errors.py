@@ -8,7 +8,9 @@ fix it, so that a command line can print it as one line.
 from __future__ import annotations
 
 __all__ = [
+    "DatasetError",
     "InvalidArgument",
+    "MissingExtra",
     "SchemaError",
     "SynthError",
     "TemplateError",
@@ -89,6 +91,20 @@ class UnsupportedPattern(SynthError, NotImplementedError):
     def __init__(self, message: str, feature: str | None = None) -> None:
         super().__init__(message)
         self.feature = feature
+
+
+class DatasetError(SynthError):
+    """A dataset could not be written (records that do not fit the output format, a
+    worker that failed); the target file is left as it was."""
+
+
+class MissingExtra(SynthError, ImportError):
+    """An optional feature needs a package that is not installed; ``extra`` names the
+    pip extra that installs it (``pip install 'synth[parquet]'``)."""
+
+    def __init__(self, message: str, extra: str | None = None) -> None:
+        super().__init__(message)
+        self.extra = extra
 
 
 # -- LLM calls (synth.llm) ---------------------------------------------------------------

@@ -320,8 +320,8 @@ def depth_table() -> dict[int, int]:
 
 
 def exhausted(deferreds: frozenset[Any]) -> bool:
-    """True when drawing through any of ``deferreds`` would exceed its depth budget."""
+    """True when drawing through any of ``deferreds`` would recurse past its ``max_depth``."""
     if not deferreds:
         return False
     table = depth_table()
-    return any(table.get(id(d), 0) >= d.max_depth for d in deferreds)
+    return any(table.get(id(d), 0) > d.max_depth for d in deferreds)

@@ -71,7 +71,6 @@ def _lambda_source(fn: Callable[..., Any]) -> str | None:
             continue
         if isinstance(tree.body, ast.Lambda):
             return " ".join(candidate.split())
-        return None
     return None
 
 

@@ -113,6 +113,23 @@ def integers(min_value: int, max_value: int) -> Gen[int]:
 # -- floats --------------------------------------------------------------------------
 
 
+def _places_range(lo: float, hi: float, places: int) -> tuple[int, int]:
+    """The integers k with ``lo <= k / 10**places <= hi`` in float arithmetic, as a range.
+
+    ``0.1`` is a float slightly above one tenth, so the exact decimal bound is adjusted by
+    one step where the float division still lands inside the bounds.
+    """
+    scale = Decimal(10) ** places
+    factor = 10**places
+    lo_i = int((Decimal(lo) * scale).to_integral_value(ROUND_CEILING))
+    hi_i = int((Decimal(hi) * scale).to_integral_value(ROUND_FLOOR))
+    if (lo_i - 1) / factor >= lo:
+        lo_i -= 1
+    if (hi_i + 1) / factor <= hi:
+        hi_i += 1
+    return lo_i, hi_i
+
+
 @attrs.frozen(repr=False)
 class _Floats(Gen[float]):
     min_value: float
@@ -122,9 +139,7 @@ class _Floats(Gen[float]):
     def _compile(self) -> DrawFn:
         lo, hi, places = self.min_value, self.max_value, self.places
         if places is not None:
-            scale = Decimal(10) ** places
-            lo_i = int((Decimal(lo) * scale).to_integral_value(ROUND_CEILING))
-            hi_i = int((Decimal(hi) * scale).to_integral_value(ROUND_FLOOR))
+            lo_i, hi_i = _places_range(lo, hi, places)
             below = _below_fn(hi_i - lo_i + 1)
             factor = 10**places
             return lambda rng: (lo_i + below(rng)) / factor
@@ -166,10 +181,8 @@ def floats(
         _check_int(places, "floats", "places")
         if not 0 <= places <= 15:
             raise InvalidArgument(f"floats() expects places between 0 and 15, got places={places}")
-        scale = Decimal(10) ** places
-        if (Decimal(min_value) * scale).to_integral_value(ROUND_CEILING) > (
-            Decimal(max_value) * scale
-        ).to_integral_value(ROUND_FLOOR):
+        lo_i, hi_i = _places_range(float(min_value), float(max_value), places)
+        if lo_i > hi_i:
             raise InvalidArgument(
                 f"floats() has no multiple of 10**-{places} between min_value={min_value} "
                 f"and max_value={max_value}; widen the range or raise places"

@@ -1,0 +1,127 @@
+"""Agent data throughput: synth vs aumai-datasynthesizer, side by side in one run.
+
+    python benchmarks/bench_agents.py --peer-python /tmp/peer-venv/bin/python
+
+For each case, both libraries generate the same number of samples (default 10,000)
+in-process through their seed API (``DataGenerator().generate(GeneratorConfig(...))``),
+after one small warm-up call; the best of ``--repeats`` runs is reported as samples/s.
+The peer runs in its own interpreter (``--peer-python``) in a subprocess, in the same run;
+the two are measured alternately (peer, synth, peer, synth, ...) so that both see the same
+machine load.
+The peer is not part of synth: install it outside the project, e.g.
+``pip install <its source>`` into /tmp/peer-venv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import subprocess
+import time
+from typing import Any
+
+CASES: list[tuple[str, str, dict[str, Any]]] = [
+    ("text", "text", {}),
+    ("json (free-form)", "json", {}),
+    ("conversation customer_support", "conversation", {"template": "customer_support"}),
+    ("conversation code_assistant", "conversation", {"template": "code_assistant"}),
+    ("conversation research_assistant", "conversation", {"template": "research_assistant"}),
+    ("tool_call search", "tool_call", {"tool": "search"}),
+    ("tool_call email", "tool_call", {"tool": "email"}),
+    ("tool_call database", "tool_call", {"tool": "database"}),
+    ("tool_call file_operations", "tool_call", {"tool": "file_operations"}),
+    ("agent_trace", "agent_trace", {}),
+    # The peer ignores constraints for traces (2-6 steps, ~4 on average); synth's default
+    # traces make 2-6 *tool calls*, i.e. 7-19 step records. One call = 3 step records.
+    ("agent_trace, 1 tool call", "agent_trace", {"min_steps": 1, "max_steps": 1}),
+]
+
+# Runs inside an interpreter (the peer's, or ours): times one case with its seed API.
+RUNNER = """
+import json, sys, time
+from {module} import DataGenerator, DataType, GeneratorConfig
+data_type, constraints, count = sys.argv[1], json.loads(sys.argv[2]), int(sys.argv[3])
+gen = DataGenerator()
+def run(n):
+    config = GeneratorConfig(data_type=DataType(data_type), count=n, seed=1,
+                             constraints=constraints)
+    return gen.generate(config)
+run(10)
+t = time.perf_counter()
+ds = run(count)
+elapsed = time.perf_counter() - t
+assert len(ds.samples) == count
+print(json.dumps(elapsed))
+"""
+
+
+def time_peer(python: str, data_type: str, constraints: dict[str, Any], count: int) -> float:
+    """One timed run of the peer (after a warm-up call), in its own interpreter."""
+    script = RUNNER.format(module="aumai_datasynthesizer")
+    cmd = [python, "-W", "ignore", "-c", script, data_type, json.dumps(constraints), str(count)]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"peer run failed:\n{done.stderr}")
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def time_synth(data_type: str, constraints: dict[str, Any], count: int) -> float:
+    """One timed run of synth in this process (after a warm-up call)."""
+    from synth import DataGenerator, DataType, GeneratorConfig
+
+    gen = DataGenerator()
+
+    def run(n: int) -> Any:
+        config = GeneratorConfig(
+            data_type=DataType(data_type), count=n, seed=1, constraints=constraints
+        )
+        return gen.generate(config)
+
+    run(10)
+    t = time.perf_counter()
+    ds = run(count)
+    elapsed = time.perf_counter() - t
+    assert len(ds.samples) == count
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--peer-python", required=True, help="python with aumai-datasynthesizer")
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--only", default="", help="run only cases whose label contains this")
+    args = parser.parse_args()
+    cases = [c for c in CASES if args.only in c[0]]
+
+    # Alternate the two libraries, case by case and repeat by repeat, so that both see the
+    # same machine load; keep the best time of each.
+    ours: dict[str, float] = {}
+    peer: dict[str, float] = {}
+    for label, data_type, constraints in cases:
+        for _ in range(args.repeats):
+            t_peer = time_peer(args.peer_python, data_type, constraints, args.count)
+            t_ours = time_synth(data_type, constraints, args.count)
+            peer[label] = min(peer.get(label, float("inf")), t_peer)
+            ours[label] = min(ours.get(label, float("inf")), t_ours)
+
+    print(
+        f"{args.count} samples per case, best of {args.repeats}; {platform.platform()}, "
+        f"Python {platform.python_version()}"
+    )
+    print()
+    print("| case | synth samples/s | peer samples/s | ratio |")
+    print("| --- | ---: | ---: | ---: |")
+    worst = float("inf")
+    for label, _, _ in cases:
+        mine, theirs = args.count / ours[label], args.count / peer[label]
+        ratio = mine / theirs
+        worst = min(worst, ratio)
+        print(f"| {label} | {mine:,.0f} | {theirs:,.0f} | {ratio:.1f}x |")
+    print()
+    print(f"smallest ratio: {worst:.1f}x")
+
+
+if __name__ == "__main__":
+    main()

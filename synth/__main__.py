@@ -1,0 +1,5 @@
+"""``python -m synth``: the command line."""
+
+from synth.cli import run
+
+run()

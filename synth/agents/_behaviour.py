@@ -1,0 +1,112 @@
+"""What a tool does, as far as synthetic data needs to know: how its calls look, how it
+answers them, how it fails, and how long it takes.
+
+A ``Behaviour`` is built once per tool (tables precomputed) and then drawn from many times.
+The four built-in tools have hand-written behaviours (``synth.agents._builtin``); any other
+tool gets one derived from its parameter schema (``synth.agents._user_tools``).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from typing import Any
+
+import orjson
+
+from synth.agents.models import ToolSpec
+
+__all__ = ["Behaviour", "Outcome", "dumps", "error_content"]
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON text, keys in insertion order (orjson; the standard library for what
+    orjson refuses, such as integers beyond 64 bits)."""
+    try:
+        return orjson.dumps(value).decode("utf-8")
+    except orjson.JSONEncodeError:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def error_content(kind: str, message: str) -> str:
+    """The JSON a tool returns when it fails: ``{"error": {"type": ..., "message": ...}}``."""
+    return dumps({"error": {"type": kind, "message": message}})
+
+
+class Outcome:
+    """What a successful observation said, in words an agent would reuse.
+
+    ``note`` opens the next thought ("The search returned 5 results; ..."), ``answer`` goes
+    into the final answer, and ``wrong`` is a claim that contradicts the observation (used
+    for traces that fail with ``wrong_answer``).
+    """
+
+    __slots__ = ("answer", "note", "wrong")
+
+    def __init__(self, note: str, answer: str, wrong: str) -> None:
+        self.note = note
+        self.answer = answer
+        self.wrong = wrong
+
+
+class Behaviour:
+    """Base class: subclasses implement calls, results and errors for one tool."""
+
+    #: Typical latency range of a successful call, in milliseconds.
+    latency_ms: tuple[int, int] = (50, 1500)
+    #: The time after which a call is abandoned (``timeout`` failures), in seconds.
+    timeout_s: int = 30
+    #: Whether a second call can dig into an earlier one (``follow_up``); sending another,
+    #: unrelated email is not digging.
+    digs: bool = True
+
+    def __init__(self, spec: ToolSpec) -> None:
+        self.spec = spec
+        self.name = spec.name
+
+    # -- calls -----------------------------------------------------------------------
+    def call(self, rng: random.Random) -> tuple[dict[str, Any], Any]:
+        """Arguments valid for the tool's schema, and a private context for the answer."""
+        raise NotImplementedError
+
+    def bad_call(self, rng: random.Random) -> tuple[dict[str, Any], Any, str]:
+        """Arguments that satisfy the schema but that the tool rejects, the context, and
+        the tool's validation message (for ``invalid_arguments`` failures)."""
+        raise NotImplementedError
+
+    def follow_up(
+        self, rng: random.Random, args: dict[str, Any], ctx: Any
+    ) -> tuple[dict[str, Any], Any]:
+        """A second call that digs further into an earlier one (``args``, ``ctx``): a
+        refined search, another query on the same table. By default, any call."""
+        return self.call(rng)
+
+    def report(
+        self, rng: random.Random, findings: list[str]
+    ) -> tuple[dict[str, Any], Any, str] | None:
+        """A call that passes earlier ``findings`` on (an email or a file that summarises
+        them): the arguments, the context and the intent; None if the tool cannot."""
+        return None
+
+    def intent(self, args: dict[str, Any], ctx: Any) -> str:
+        """What the call is for, as a lowercase verb phrase ("find best practices for X")."""
+        raise NotImplementedError
+
+    # -- answers ---------------------------------------------------------------------
+    def result(self, rng: random.Random, args: dict[str, Any], ctx: Any) -> tuple[str, Outcome]:
+        """The tool's JSON answer to the call, and what it said."""
+        raise NotImplementedError
+
+    def error(self, rng: random.Random, args: dict[str, Any], ctx: Any) -> str:
+        """A realistic failure of the tool itself (service down, permission denied, ...)."""
+        raise NotImplementedError
+
+    def timeout(self, args: dict[str, Any]) -> str:
+        """The error reported when the call did not finish within ``timeout_s``."""
+        return error_content("Timeout", f"{self.name} did not respond within {self.timeout_s} s")
+
+    def latency(self, rng: random.Random) -> int:
+        """A plausible duration of one successful call, in ms (skewed towards the low end)."""
+        lo, hi = self.latency_ms
+        u = rng.random()
+        return lo + int((hi - lo) * u * u)

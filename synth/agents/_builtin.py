@@ -1,0 +1,1058 @@
+"""Hand-written behaviours of the four built-in tools.
+
+``web_search`` queries are templated phrases over topics, ``send_email`` writes emails
+between people with real-looking addresses, ``execute_query`` writes parameterised SQL over
+a small set of plausible tables (``data/database.json``) and answers with rows whose
+columns are the query's, ``file_operation`` works on absolute paths whose extension fits the
+operation. Every argument set validates against the tool's schema in
+``data/builtin_tools.json``; the vocabularies live in the other data files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import re
+import string
+import unicodedata
+from collections.abc import Callable
+from typing import Any
+
+from synth.agents._behaviour import Behaviour, Outcome, dumps, error_content
+from synth.agents._data import load_data as load_names
+from synth.agents._draw import (
+    below,
+    cap,
+    chooser,
+    distinct,
+    load_data,
+    weighted_chooser,
+)
+from synth.agents.models import ToolSpec
+
+__all__ = ["BUILTIN_BEHAVIOURS", "REFERENCE_DATE", "People"]
+
+#: Dates in arguments and results fall in the year before this day (fixed, never "today").
+REFERENCE_DATE = dt.date(2026, 1, 1)
+_YEAR_START = REFERENCE_DATE.toordinal() - 365
+
+
+def _ascii_lower(name: str) -> str:
+    """``Tomás`` -> ``tomas``: the form of a name used in email addresses and user names."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z]", "", folded.lower())
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower().removeprefix("the ")).strip("-")
+
+
+def _date(rng: random.Random) -> dt.date:
+    return dt.date.fromordinal(_YEAR_START + below(rng, 365))
+
+
+def _datetime_text(rng: random.Random) -> str:
+    seconds = below(rng, 86400)
+    day = dt.date.fromordinal(_YEAR_START + below(rng, 365)).isoformat()
+    return f"{day}T{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}Z"
+
+
+# -- people ------------------------------------------------------------------------------
+
+
+class People:
+    """Names and email addresses of people at a handful of fictional companies.
+
+    Every (first name, last name, address style) is formatted once, in a table where each
+    style appears as often as its weight, so drawing a person is one pick.
+    """
+
+    _STYLES = ((0, 12), (1, 4), (2, 3), (3, 1))  # first.last, flast, first_last, first42
+
+    def __init__(self) -> None:
+        data = load_data("workplace.json")
+        names = load_names("people")  # the name lists the conversation templates use
+        firsts = [(f, _ascii_lower(f)) for f in names["first_name"]]
+        lasts = [(n, _ascii_lower(n)) for n in names["last_name"]]
+        table = []
+        for i, (first, f) in enumerate(firsts):
+            for j, (last, la) in enumerate(lasts):
+                full = f"{first} {last}"
+                locals_ = (
+                    f"{f}.{la}",
+                    f"{f[0]}{la}",
+                    f"{f}_{la}",
+                    f"{f}{10 + (i * 37 + j * 11) % 90}",
+                )
+                for style, weight in self._STYLES:
+                    entry = (first, full, locals_[style])
+                    table.extend([entry] * weight)
+        self.table = tuple(table)
+        self.first = chooser(firsts)
+        self.domain = chooser(data["domains"])
+        self.project = chooser(data["projects"])
+
+    def person(self, rng: random.Random, domain: str | None = None) -> tuple[str, str, str]:
+        """(first name, full name, email address)."""
+        table = self.table
+        first, full, local = table[int(rng.random() * len(table))]
+        return first, full, f"{local}@{domain or self.domain(rng)}"
+
+    def people(
+        self, rng: random.Random, k: int, domain: str | None = None
+    ) -> list[tuple[str, str, str]]:
+        """``k`` people with distinct addresses."""
+        out = [self.person(rng, domain)]
+        while len(out) < k:
+            p = self.person(rng, domain)
+            if all(p[2] != q[2] for q in out):
+                out.append(p)
+        return out
+
+
+# -- web_search --------------------------------------------------------------------------
+
+_ID_SITES = ("questions", "item", "abs", "comments", "dp", "article", "content", "releases")
+_GENERIC_TITLES = (
+    "{Topic} - Wikipedia",
+    "Discussion: {topic}",
+    "Notes on {topic}",
+    "{Topic}: an overview",
+)
+
+
+class _Topic:
+    """A search topic with every possible result (title x site) formatted once.
+
+    ``results[t][s]`` is ``(json, title, url, snippet)`` for title ``t`` on site ``s``:
+    the JSON text of the result object, ready to be joined into an answer. The snippet and
+    the number in an id-style URL are fixed per (title, site) by arithmetic, so drawing a
+    result is one pick.
+    """
+
+    __slots__ = ("name", "queries", "results")
+
+    def __init__(
+        self,
+        number: int,
+        name: str,
+        titles: list[str],
+        snippets: list[str],
+        sites: list[str],
+    ) -> None:
+        fill = {"topic": name, "Topic": cap(name)}
+        slug = _slug(name)
+        self.name = name
+        self.queries: tuple[tuple[str, str], ...] = ()
+        texts = [t.format(**fill) for t in snippets]
+        rows = []
+        for ti, title in enumerate(t.format(**fill) for t in titles):
+            row = []
+            for si, site in enumerate(sites):
+                if site.rsplit("/", 1)[-1] in _ID_SITES:
+                    n = 10_000_000 + (number * 15_485_863 + ti * 7_919 + si * 104_729) % 89_999_999
+                    url = f"https://{site}/{n}/{slug}"
+                else:
+                    url = f"https://{site}/{slug}"
+                snippet = texts[(ti + 2 * si + number) % len(texts)]
+                item = {"title": title, "url": url, "snippet": snippet}
+                row.append((dumps(item), title, url, snippet))
+            rows.append(tuple(row))
+        self.results = tuple(rows)
+
+
+class _Category:
+    def __init__(self, data: dict[str, Any], first: int) -> None:
+        titles = data["titles"] + list(_GENERIC_TITLES)
+        topics = [
+            _Topic(first + i, t, titles, data["snippets"], data["sites"])
+            for i, t in enumerate(data["topics"])
+        ]
+        for t in topics:
+            t.queries = tuple(
+                (q.format(topic=t.name), i.format(topic=t.name)) for q, i in data["queries"]
+            )
+        self.size = len(topics)
+        self.entries = chooser([(q, i, t) for t in topics for q, i in t.queries])
+
+
+class WebSearch(Behaviour):
+    latency_ms = (250, 2600)
+    timeout_s = 20
+
+    def __init__(self, spec: ToolSpec) -> None:
+        super().__init__(spec)
+        categories, first = [], 0
+        for data in load_data("search.json")["categories"].values():
+            categories.append(_Category(data, first))
+            first += categories[-1].size
+        self.category = chooser(categories)
+        # num_results stays near the schema's default of 5.
+        self.num_results = weighted_chooser(
+            [(5, 50), (3, 12), (10, 18), (8, 6), (4, 5), (6, 5), (1, 4)]
+        )
+        self.failure = chooser(
+            [
+                ("UpstreamError", "search provider returned HTTP 503 Service Unavailable"),
+                ("UpstreamError", "search provider returned HTTP 502 Bad Gateway"),
+                ("RateLimited", "rate limit exceeded: 60 requests per minute, retry after 12 s"),
+                ("QuotaExceeded", "daily search quota of 10000 queries exhausted"),
+            ]
+        )
+
+    def call(self, rng: random.Random) -> tuple[dict[str, Any], Any]:
+        cat = self.category(rng)
+        query, intent, topic = cat.entries(rng)
+        args: dict[str, Any] = {"query": query}
+        if rng.random() < 0.55:
+            args["num_results"] = self.num_results(rng)
+        if rng.random() < 0.35:
+            args["safe_search"] = rng.random() < 0.85
+        return args, (cat, intent, topic)
+
+    def follow_up(
+        self, rng: random.Random, args: dict[str, Any], ctx: Any
+    ) -> tuple[dict[str, Any], Any]:
+        cat, _, topic = ctx
+        others = [q for q in topic.queries if q[0] != args["query"]]
+        query, intent = others[int(rng.random() * len(others))]
+        new = dict(args, query=query)
+        return new, (cat, intent, topic)
+
+    def bad_call(self, rng: random.Random) -> tuple[dict[str, Any], Any, str]:
+        args, ctx = self.call(rng)
+        n = (0, 100, 250, 500)[below(rng, 4)]
+        args["num_results"] = n
+        return args, ctx, f"num_results must be between 1 and 50, got {n}"
+
+    def intent(self, args: dict[str, Any], ctx: Any) -> str:
+        return ctx[1]
+
+    def result(self, rng: random.Random, args: dict[str, Any], ctx: Any) -> tuple[str, Outcome]:
+        topic = ctx[2]
+        table = topic.results
+        sites = len(table[0])
+        picked = [
+            table[t][int(rng.random() * sites)]
+            for t in distinct(rng, range(len(table)), args.get("num_results", 5))
+        ]
+        items = ",".join(p[0] for p in picked)
+        content = f'{{"query":{dumps(args["query"])},"results":[{items}]}}'
+        _, title, url, snippet = picked[0]
+        outcome = Outcome(
+            note=f'The search returned {len(picked)} results; the most relevant is "{title}".',
+            answer=f'The best source I found on {topic.name} is "{title}" ({url}): {snippet}',
+            wrong=f"I could not find any sources on {topic.name}.",
+        )
+        return content, outcome
+
+    def error(self, rng: random.Random, args: dict[str, Any], ctx: Any) -> str:
+        return error_content(*self.failure(rng))
+
+
+# -- send_email --------------------------------------------------------------------------
+
+
+def _fields(purpose: dict[str, Any]) -> frozenset[str]:
+    """The ``{slot}`` names used by a purpose's intent, subjects and bodies."""
+    texts = [purpose["intent"], *purpose["subjects"], *purpose["bodies"]]
+    return frozenset(f for t in texts for _, f, _, _ in string.Formatter().parse(t) if f)
+
+
+class SendEmail(Behaviour):
+    latency_ms = (180, 1400)
+    digs = False
+
+    def __init__(self, spec: ToolSpec, people: People) -> None:
+        super().__init__(spec)
+        data = load_data("email.json")
+        self.people_ = people
+        # Each purpose with the slots its texts use: only those are drawn.
+        self.purpose = chooser(
+            [
+                (p["intent"], tuple(p["subjects"]), tuple(p["bodies"]), _fields(p))
+                for p in data["purposes"]
+            ]
+        )
+        self.greeting = chooser(data["greetings"])
+        self.closing = chooser(data["closings"])
+        self.weekday = chooser(data["weekdays"])
+        self.time = chooser(data["times"])
+        people_data = load_data("workplace.json")
+        self.teams = tuple((t, cap(t)) for t in people_data["teams"])
+        self.projects = tuple((p, cap(p)) for p in people_data["projects"])
+        self.report_subject = chooser(
+            [
+                "Summary of findings",
+                "What I found",
+                "Results of your request",
+                "Findings and next steps",
+            ]
+        )
+        self.failure = chooser(
+            [
+                ("SMTPError", "421 4.7.0 Try again later, closing connection"),
+                ("SMTPError", "451 4.3.0 Temporary server error, please retry"),
+                ("AuthenticationError", "535 5.7.8 Authentication credentials invalid"),
+                ("SMTPError", "552 5.3.4 Message size exceeds fixed limit"),
+            ]
+        )
+
+    def call(self, rng: random.Random) -> tuple[dict[str, Any], Any]:
+        # One flat function: every slot is drawn inline (cheaper than drawing lazily).
+        r = rng.random
+        people, teams, projects = self.people_, self.teams, self.projects
+        intent, subjects, bodies, used = self.purpose(rng)
+        sender_domain = people.domain(rng)
+        internal = r() < 0.6
+        u = r()
+        n_to = 1 if u < 0.7 else 2 if u < 0.92 else 3
+        n_cc = (1 + int(r() * 2)) if r() < 0.3 else 0
+        crowd = people.people(rng, n_to + n_cc + 1, sender_domain if internal else None)
+        sender, to, cc = crowd[0], crowd[1 : 1 + n_to], crowd[1 + n_to :]
+        nt = len(teams)
+        i, j = int(r() * nt), int(r() * (nt - 1))
+        j += j >= i
+        project, project_cap = projects[int(r() * len(projects))]
+        slots = {
+            "to_name": to[0][1],
+            "to_first": to[0][0],
+            "project": project,
+            "Project": project_cap,
+            "team": teams[i][0],
+            "Team": teams[i][1],
+            "team2": teams[j][0],
+        }
+        if "weekday" in used:
+            slots["weekday"] = self.weekday(rng)
+        if "time" in used:
+            slots["time"] = self.time(rng)
+        if "count" in used:
+            slots["count"] = 5 + int(r() * 60)
+        if "week" in used:
+            slots["week"] = 1 + int(r() * 52)
+        if "invoice" in used:
+            slots["invoice"] = f"INV-{REFERENCE_DATE.year - 1}-{1000 + int(r() * 9000)}"
+        if "amount" in used:
+            slots["amount"] = f"{120 + int(r() * 9000):,}.{int(r() * 100):02d}"
+        if "order" in used:
+            slots["order"] = f"#{100000 + int(r() * 900000)}"
+        subject = subjects[int(r() * len(subjects))].format_map(slots)
+        greeting = self.greeting(rng).format_map(slots)
+        text = bodies[int(r() * len(bodies))].format_map(slots)
+        body = f"{greeting}\n\n{text}\n\n{self.closing(rng)}\n{sender[0]}"
+        args: dict[str, Any] = {"to": [p[2] for p in to], "subject": subject, "body": body}
+        if cc:
+            args["cc"] = [p[2] for p in cc]
+        return args, (intent.format_map(slots), sender)
+
+    def report(
+        self, rng: random.Random, findings: list[str]
+    ) -> tuple[dict[str, Any], Any, str] | None:
+        people = self.people_
+        sender, reader = people.people(rng, 2, people.domain(rng))
+        subject = self.report_subject(rng)
+        listing = "\n".join(f"- {f}" for f in findings)
+        greeting = self.greeting(rng).format(to_first=reader[0])
+        body = (
+            f"{greeting}\n\nHere is a summary of what I found:\n\n{listing}\n\n"
+            f"{self.closing(rng)}\n{sender[0]}"
+        )
+        args = {"to": [reader[2]], "subject": subject, "body": body}
+        intent = f"email {reader[1]} a summary of the findings"
+        return args, (intent, sender), intent
+
+    def bad_call(self, rng: random.Random) -> tuple[dict[str, Any], Any, str]:
+        args, ctx = self.call(rng)
+        args["to"] = []
+        return args, ctx, "at least one recipient is required in 'to'"
+
+    def intent(self, args: dict[str, Any], ctx: Any) -> str:
+        return ctx[0]
+
+    def result(self, rng: random.Random, args: dict[str, Any], ctx: Any) -> tuple[str, Outcome]:
+        sender = ctx[1]
+        domain = sender[2].rsplit("@", 1)[1]
+        message_id = f"<{rng.getrandbits(64):016x}.{below(rng, 1 << 20)}@mail.{domain}>"
+        cc = args.get("cc", [])
+        content = dumps(
+            {
+                "status": "sent",
+                "message_id": message_id,
+                "to": args["to"],
+                "cc": cc,
+                "accepted": len(args["to"]) + len(cc),
+            }
+        )
+        to = ", ".join(args["to"])
+        outcome = Outcome(
+            note=f"The email was accepted for delivery to {to} (message id {message_id}).",
+            answer=f'I sent the email "{args["subject"]}" to {to}.',
+            wrong=f"The email to {args['to'][0]} could not be delivered.",
+        )
+        return content, outcome
+
+    def error(self, rng: random.Random, args: dict[str, Any], ctx: Any) -> str:
+        return error_content(*self.failure(rng))
+
+
+# -- execute_query -----------------------------------------------------------------------
+
+
+class _Table:
+    def __init__(self, name: str, data: dict[str, Any], people: People) -> None:
+        self.name = name
+        self.singular, self.plural = data["entity"]
+        self.databases = tuple(data["databases"])
+        self.columns: dict[str, dict[str, Any]] = data["columns"]
+        kinds = {c: spec["kind"] for c, spec in self.columns.items()}
+        self.enums = [c for c, k in kinds.items() if k == "enum"]
+        self.dates = [c for c, k in kinds.items() if k in ("date", "datetime")]
+        self.amounts = [c for c, k in kinds.items() if k in ("money", "salary")]
+        self.fks = [
+            c for c, k in kinds.items() if k == "fk" and self.columns[c]["table"] == "customers"
+        ]
+        self.fields = [c for c in self.columns if c != "id"]
+        self.draw = {c: _value_fn(spec, people) for c, spec in self.columns.items()}
+
+
+def _value_fn(spec: dict[str, Any], people: People) -> Callable[[random.Random], Any]:
+    """A compiled draw of a value for a column of the given kind."""
+    kind = spec["kind"]
+    if kind == "id":
+        return lambda rng: 1 + int(rng.random() * 50_000)
+    if kind == "fk":
+        return lambda rng: 1 + int(rng.random() * 20_000)
+    if kind in ("enum", "label"):
+        return chooser(spec["values"])
+    if kind == "money":
+        return lambda rng: round(5 + int(rng.random() * 200_000) / 100, 2)
+    if kind == "salary":
+        return lambda rng: 40_000 + 500 * int(rng.random() * 280)
+    if kind == "count":
+        return lambda rng: int(rng.random() * 500)
+    if kind == "bool":
+        return lambda rng: rng.random() < 0.8
+    if kind == "date":
+        return lambda rng: _date(rng).isoformat()
+    if kind == "datetime":
+        return _datetime_text
+    if kind == "version":
+        return lambda rng: f"v{1 + below(rng, 3)}.{below(rng, 21)}.{below(rng, 10)}"
+    if kind == "name":
+        return lambda rng: people.person(rng)[1]
+    if kind == "email":
+        return lambda rng: people.person(rng)[2]
+    raise ValueError(f"database.json: unknown column kind {kind!r}")
+
+
+class _Query:
+    """A drawn SQL statement and what its answer must look like."""
+
+    __slots__ = ("columns", "fixed", "intent", "limit", "params", "shape", "sql", "table", "window")
+
+    def __init__(self, table: _Table, shape: str, sql: str, params: list[Any], intent: str) -> None:
+        self.table, self.shape, self.sql, self.params, self.intent = (
+            table,
+            shape,
+            sql,
+            params,
+            intent,
+        )
+        self.columns: list[str] = []
+        self.fixed: dict[str, Any] = {}
+        self.window: tuple[str, str, str] | None = None
+        self.limit = 10
+
+
+class ExecuteQuery(Behaviour):
+    latency_ms = (4, 900)
+
+    def __init__(self, spec: ToolSpec, people: People) -> None:
+        super().__init__(spec)
+        self.people_ = people
+        tables = load_data("database.json")["tables"]
+        self.tables = {n: _Table(n, d, people) for n, d in tables.items()}
+        # Most queries an agent runs return a handful of rows.
+        self.row_count = weighted_chooser(
+            [(0, 8), (1, 22), (2, 16), (3, 14), (4, 10), (5, 9), (6, 6), (8, 6), (10, 5), (12, 4)]
+        )
+        self.table = chooser(list(self.tables.values()))
+        self.limit = chooser([5, 10, 10, 20, 25, 50])
+        self.pattern = weighted_chooser(
+            [
+                (self._by_id, 14),
+                (self._recent, 20),
+                (self._window, 12),
+                (self._count_by, 14),
+                (self._total, 10),
+                (self._join, 10),
+                (self._update, 8),
+                (self._insert, 6),
+                (self._delete, 6),
+            ]
+        )
+        # Follow-ups only read: an agent double-checks, it does not delete more.
+        self.read_pattern = weighted_chooser(
+            [
+                (self._by_id, 14),
+                (self._recent, 20),
+                (self._window, 12),
+                (self._count_by, 14),
+                (self._total, 10),
+                (self._join, 10),
+            ]
+        )
+        self.failure = chooser(
+            [
+                ("OperationalError", "database is locked"),
+                ("OperationalError", "could not connect to server: Connection refused"),
+                ("TransactionRollbackError", "deadlock detected"),
+                ("OperationalError", "disk I/O error"),
+            ]
+        )
+
+    # A pattern returns None when the table lacks the columns it needs; call() then
+    # tries another pattern (every table supports _by_id, so this ends).
+    def call(self, rng: random.Random) -> tuple[dict[str, Any], Any]:
+        q = None
+        while q is None:
+            q = self.pattern(rng)(rng, self.table(rng))
+        args: dict[str, Any] = {"query": q.sql}
+        if q.params or rng.random() < 0.3:
+            args["params"] = q.params
+        if rng.random() < 0.6:
+            args["database"] = q.table.databases[below(rng, len(q.table.databases))]
+        return args, q
+
+    def follow_up(
+        self, rng: random.Random, args: dict[str, Any], ctx: Any
+    ) -> tuple[dict[str, Any], Any]:
+        for _ in range(20):
+            q = self.read_pattern(rng)(rng, ctx.table)
+            if q is not None and q.sql != ctx.sql:
+                new: dict[str, Any] = {"query": q.sql}
+                if q.params or "params" in args:
+                    new["params"] = q.params
+                if "database" in args:
+                    new["database"] = args["database"]
+                return new, q
+        return self.call(rng)
+
+    def bad_call(self, rng: random.Random) -> tuple[dict[str, Any], Any, str]:
+        while True:
+            args, q = self.call(rng)
+            n = len(q.params)
+            if n:
+                args["params"] = q.params[:-1]
+                return (
+                    args,
+                    q,
+                    (
+                        f"Incorrect number of bindings supplied. The current statement uses {n}, "
+                        f"and there are {n - 1} supplied."
+                    ),
+                )
+
+    def intent(self, args: dict[str, Any], ctx: Any) -> str:
+        return ctx.intent
+
+    def error(self, rng: random.Random, args: dict[str, Any], ctx: Any) -> str:
+        return error_content(*self.failure(rng))
+
+    def timeout(self, args: dict[str, Any]) -> str:
+        return error_content(
+            "QueryCanceled", f"canceling statement due to statement timeout ({self.timeout_s} s)"
+        )
+
+    # -- statement patterns ------------------------------------------------------------
+    def _select_list(self, rng: random.Random, t: _Table) -> tuple[str, list[str]]:
+        if rng.random() < 0.2:
+            return "*", list(t.columns)
+        extra = distinct(rng, t.fields, 2 + below(rng, 3))
+        cols = ["id", *[c for c in t.columns if c in extra]]
+        return ", ".join(cols), cols
+
+    def _v(self, rng: random.Random, t: _Table, col: str) -> Any:
+        return t.draw[col](rng)
+
+    def _by_id(self, rng: random.Random, t: _Table) -> _Query:
+        sel, cols = self._select_list(rng, t)
+        ident = self._v(rng, t, "id")
+        q = _Query(
+            t,
+            "rows",
+            f"SELECT {sel} FROM {t.name} WHERE id = ?",
+            [ident],
+            f"look up {t.singular} {ident}",
+        )
+        q.columns, q.fixed, q.limit = cols, {"id": ident}, 1
+        return q
+
+    def _recent(self, rng: random.Random, t: _Table) -> _Query | None:
+        if not t.enums:
+            return None
+        sel, cols = self._select_list(rng, t)
+        col = t.enums[below(rng, len(t.enums))]
+        value = self._v(rng, t, col)
+        order = t.dates[0] if t.dates else "id"
+        n = self.limit(rng)
+        q = _Query(
+            t,
+            "rows",
+            f"SELECT {sel} FROM {t.name} WHERE {col} = ? ORDER BY {order} DESC LIMIT {n}",
+            [value],
+            f"list the {n} most recent {t.plural} with {col} '{value}'",
+        )
+        q.columns, q.fixed, q.limit = cols, {col: value}, n
+        return q
+
+    def _window(self, rng: random.Random, t: _Table) -> _Query | None:
+        if not t.dates:
+            return None
+        sel, cols = self._select_list(rng, t)
+        col = t.dates[0]
+        start = _date(rng)
+        end = start + dt.timedelta(days=(7, 14, 30, 90)[below(rng, 4)])
+        lo, hi = start.isoformat(), end.isoformat()
+        n = self.limit(rng)
+        q = _Query(
+            t,
+            "rows",
+            f"SELECT {sel} FROM {t.name} WHERE {col} >= ? AND {col} < ? ORDER BY {col} LIMIT {n}",
+            [lo, hi],
+            f"find the {t.plural} from {lo} to {hi}",
+        )
+        q.columns, q.window, q.limit = cols, (col, lo, hi), n
+        return q
+
+    def _count_by(self, rng: random.Random, t: _Table) -> _Query | None:
+        if not t.enums:
+            return None
+        col = t.enums[below(rng, len(t.enums))]
+        q = _Query(
+            t,
+            "counts",
+            f"SELECT {col}, COUNT(*) AS count FROM {t.name} GROUP BY {col} ORDER BY count DESC",
+            [],
+            f"count the {t.plural} by {col}",
+        )
+        q.columns = [col, "count"]
+        return q
+
+    def _total(self, rng: random.Random, t: _Table) -> _Query | None:
+        if not t.amounts or not t.enums:
+            return None
+        amount = t.amounts[0]
+        col = t.enums[below(rng, len(t.enums))]
+        value = self._v(rng, t, col)
+        q = _Query(
+            t,
+            "total",
+            f"SELECT SUM({amount}) AS total FROM {t.name} WHERE {col} = ?",
+            [value],
+            f"add up the {amount} of all {t.plural} with {col} '{value}'",
+        )
+        q.columns = ["total"]
+        return q
+
+    def _join(self, rng: random.Random, t: _Table) -> _Query | None:
+        if not t.fks or not t.enums:
+            return None
+        fk = t.fks[0]
+        col = t.enums[below(rng, len(t.enums))]
+        value = self._v(rng, t, col)
+        other = [c for c in t.fields if c not in (fk, col)]
+        shown = other[below(rng, len(other))] if other else col
+        n = self.limit(rng)
+        sql = (
+            f"SELECT x.id, c.name, c.email, x.{shown} FROM {t.name} AS x "
+            f"JOIN customers AS c ON c.id = x.{fk} WHERE x.{col} = ? LIMIT {n}"
+        )
+        q = _Query(
+            t,
+            "join",
+            sql,
+            [value],
+            f"list the {t.plural} with {col} '{value}' together with each customer's name",
+        )
+        q.columns, q.limit, q.fixed = ["id", "name", "email", shown], n, {col: value}
+        return q
+
+    def _update(self, rng: random.Random, t: _Table) -> _Query | None:
+        if not t.enums:
+            return None
+        col = t.enums[below(rng, len(t.enums))]
+        value, ident = self._v(rng, t, col), self._v(rng, t, "id")
+        return _Query(
+            t,
+            "affected",
+            f"UPDATE {t.name} SET {col} = ? WHERE id = ?",
+            [value, ident],
+            f"set the {col} of {t.singular} {ident} to '{value}'",
+        )
+
+    def _insert(self, rng: random.Random, t: _Table) -> _Query:
+        cols = t.fields
+        marks = ", ".join("?" for _ in cols)
+        params = [self._v(rng, t, c) for c in cols]
+        if "name" in cols and "email" in cols:  # one person's name and address
+            _, full, email = self.people_.person(rng)
+            params[cols.index("name")], params[cols.index("email")] = full, email
+        return _Query(
+            t,
+            "inserted",
+            f"INSERT INTO {t.name} ({', '.join(cols)}) VALUES ({marks})",
+            params,
+            f"add a new {t.singular} to the {t.name} table",
+        )
+
+    def _delete(self, rng: random.Random, t: _Table) -> _Query | None:
+        if not t.dates or not t.enums:
+            return None
+        col, when = t.enums[below(rng, len(t.enums))], t.dates[0]
+        value, cutoff = self._v(rng, t, col), _date(rng).isoformat()
+        return _Query(
+            t,
+            "affected",
+            f"DELETE FROM {t.name} WHERE {when} < ? AND {col} = ?",
+            [cutoff, value],
+            f"delete the {t.plural} with {col} '{value}' from before {cutoff}",
+        )
+
+    # -- answers -----------------------------------------------------------------------
+    def result(self, rng: random.Random, args: dict[str, Any], ctx: Any) -> tuple[str, Outcome]:
+        q: _Query = ctx
+        t = q.table
+        if q.shape in ("rows", "join"):
+            k = min(self.row_count(rng), q.limit) if q.limit > 1 else int(rng.random() < 0.9)
+            rows = [self._row(rng, q) for _ in range(k)]
+            body = {"columns": q.columns, "rows": rows, "row_count": k}
+            noun = t.singular if k == 1 else t.plural
+            first = (
+                f"; the first is {t.singular} {rows[0][0]}" if k and q.columns[0] == "id" else ""
+            )
+            outcome = Outcome(
+                note=f"The query returned {k} {noun} from {t.name}.",
+                answer=f"The query found {k} {noun}{first}."
+                if k
+                else f"No {t.plural} matched the query.",
+                wrong=f"The query found {k + 1 + below(rng, 5)} {t.plural}.",
+            )
+        elif q.shape == "counts":
+            values = distinct(rng, t.columns[q.columns[0]]["values"], 2 + below(rng, 4))
+            counts = sorted((below(rng, 900) + 1 for _ in values), reverse=True)
+            rows = [[v, c] for v, c in zip(values, counts, strict=True)]
+            body = {"columns": q.columns, "rows": rows, "row_count": len(rows)}
+            listing = ", ".join(f"{v}: {c}" for v, c in rows)
+            outcome = Outcome(
+                note=f"The query returned counts for {len(rows)} {q.columns[0]} values.",
+                answer=f"{cap(t.plural)} by {q.columns[0]}: {listing}.",
+                wrong=f"{cap(t.plural)} by {q.columns[0]}: "
+                f"{rows[0][0]}: {rows[0][1] + 1 + below(rng, 50)}.",
+            )
+        elif q.shape == "total":
+            total = round(below(rng, 5_000_000) / 100 + 10, 2)
+            body = {"columns": ["total"], "rows": [[total]], "row_count": 1}
+            outcome = Outcome(
+                note=f"The query returned a total of {total:,.2f}.",
+                answer=f"The total is {total:,.2f}.",
+                wrong=f"The total is {total * 1.1 + 1:,.2f}.",
+            )
+        else:
+            k = (
+                1
+                if q.shape == "inserted"
+                else (below(rng, 40) if "DELETE" in q.sql else int(rng.random() < 0.92))
+            )
+            body = {"rows_affected": k}
+            if q.shape == "inserted":
+                body["last_insert_id"] = 1 + below(rng, 50_000)
+            verb = {
+                "inserted": "inserted",
+                "affected": "deleted" if "DELETE" in q.sql else "updated",
+            }[q.shape]
+            outcome = Outcome(
+                note=f"The statement {verb} {k} row{'s' if k != 1 else ''} in {t.name}.",
+                answer=f"{k} row{'s' if k != 1 else ''} in {t.name} "
+                f"{'were' if k != 1 else 'was'} {verb}.",
+                wrong=f"{k + 2 + below(rng, 10)} rows in {t.name} were {verb}.",
+            )
+        return dumps(body), outcome
+
+    def _row(self, rng: random.Random, q: _Query) -> list[Any]:
+        t, fixed, window = q.table, q.fixed, q.window
+        row = []
+        person = None  # a row's name and email belong to one person
+        for col in q.columns:
+            if col in fixed:
+                row.append(fixed[col])
+            elif window is not None and col == window[0]:
+                row.append(_within(rng, window[1], window[2], t.columns[col]["kind"]))
+            elif col in ("name", "email") and (q.shape == "join" or t.columns[col]["kind"] == col):
+                if person is None:
+                    person = self.people_.person(rng)
+                row.append(person[1] if col == "name" else person[2])
+            else:
+                row.append(t.draw[col](rng))
+        return row
+
+
+def _within(rng: random.Random, lo: str, hi: str, kind: str) -> str:
+    """A date (or datetime) ``d`` with ``lo <= d < hi`` (ISO dates)."""
+    a, b = dt.date.fromisoformat(lo).toordinal(), dt.date.fromisoformat(hi).toordinal()
+    day = dt.date.fromordinal(a + below(rng, b - a)).isoformat()
+    if kind == "date":
+        return day
+    s = below(rng, 86400)
+    return f"{day}T{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}Z"
+
+
+# -- file_operation ----------------------------------------------------------------------
+
+
+class FileOperation(Behaviour):
+    latency_ms = (1, 120)
+    timeout_s = 10
+
+    def __init__(self, spec: ToolSpec, people: People) -> None:
+        super().__init__(spec)
+        data = load_data("files.json")
+        self.data = data
+        self.people_ = people
+        self.places = {k: chooser(v) for k, v in data["places"].items()}
+        self.any_place = chooser(list(data["places"]))
+        self.read_file = chooser([tuple(x) for x in data["read_files"]])
+        self.read_by_place: dict[str, list[tuple[str, str]]] = {}
+        for name, ext, place in data["read_files"]:
+            self.read_by_place.setdefault(place, []).append((name, ext))
+        self.write_file = chooser([tuple(x) for x in data["write_files"]])
+        self.delete_file = chooser([tuple(x) for x in data["delete_files"]])
+        self.encoding = weighted_chooser([tuple(x) for x in data["encodings"]])
+        self.operation = weighted_chooser(
+            [("read", 40), ("list", 20), ("write", 25), ("delete", 15)]
+        )
+        self.level = weighted_chooser([tuple(x) for x in data["log_levels"]])
+        self.log_message = chooser(data["log_messages"])
+        self.py = chooser(data["py_snippets"])
+        # Names a listing can show that a follow-up may read, with their kind of content.
+        kinds = {
+            "md": "md",
+            "txt": "txt",
+            "yaml": "yaml",
+            "csv": "csv",
+            "py": "py",
+            "json": "json",
+            "log": "log",
+        }
+        self.listed_kinds = {
+            n: kinds[n.rsplit(".", 1)[1]]
+            for n in data["listing_names"]
+            if "." in n[1:] and n.rsplit(".", 1)[1] in kinds
+        }
+
+    def _dir(self, rng: random.Random, place: str) -> tuple[str, str]:
+        """A directory for files of kind ``place``, and the project it belongs to."""
+        _, user = self.people_.first(rng)
+        project = self.people_.project(rng)
+        return self.places[place](rng).format(user=user, project=project), project
+
+    # The context of a call is a dict: the file's kind ("ext"), its project, whether the
+    # call reports findings, and (after a listing) the names listed.
+    def call(self, rng: random.Random) -> tuple[dict[str, Any], Any]:
+        op = self.operation(rng)
+        ext = ""
+        if op == "read":
+            name, ext, place = self.read_file(rng)
+        elif op == "write":
+            name, ext, place = self.write_file(rng)
+        elif op == "delete":
+            name, place = self.delete_file(rng)
+        else:
+            name, place = "", self.any_place(rng)
+        folder, project = self._dir(rng, place)
+        path = f"{folder}/{name}" if name else folder
+        args: dict[str, Any] = {"operation": op, "path": path}
+        if op == "write":
+            args["content"] = self._content(rng, ext, project)
+        if rng.random() < 0.25:
+            args["encoding"] = self.encoding(rng)
+        return args, self._ctx(ext, project, place)
+
+    def report(
+        self, rng: random.Random, findings: list[str]
+    ) -> tuple[dict[str, Any], Any, str] | None:
+        name = ("summary.md", "findings.md", "report.md")[int(rng.random() * 3)]
+        folder, project = self._dir(rng, "doc")
+        path = f"{folder}/{name}"
+        listing = "\n".join(f"- {f}" for f in findings)
+        args = {"operation": "write", "path": path, "content": f"# Summary\n\n{listing}\n"}
+        ctx = self._ctx("md", project, "doc", report=True)
+        return args, ctx, f"save a summary of the findings to {path}"
+
+    def follow_up(
+        self, rng: random.Random, args: dict[str, Any], ctx: Any
+    ) -> tuple[dict[str, Any], Any]:
+        """Look around the earlier file: list its folder, or read a file the listing
+        showed (or, without a listing, another file of the same kind of folder)."""
+        path = args["path"]
+        folder = path if args["operation"] == "list" else path.rsplit("/", 1)[0]
+        if not folder.startswith("/"):
+            return self.call(rng)
+        project = ctx["project"]
+        seen = ctx["seen"]  # shared by the follow-ups of one call: nothing is read twice
+        listed = [
+            n
+            for n in ctx["listing"] or ()
+            if n in self.listed_kinds and f"{folder}/{n}" not in seen
+        ]
+        if listed:
+            name = listed[int(rng.random() * len(listed))]
+            ext = self.listed_kinds[name]
+        else:
+            siblings = [
+                f
+                for f in self.read_by_place.get(ctx["place"], ())
+                if f"{folder}/{f[0]}" != path and f"{folder}/{f[0]}" not in seen
+            ]
+            if args["operation"] == "list" or not siblings or rng.random() < 0.5:
+                new = {"operation": "list", "path": folder}
+                return new, self._ctx("", project, ctx["place"])
+            name, ext = siblings[int(rng.random() * len(siblings))]
+        new = {"operation": "read", "path": f"{folder}/{name}"}
+        seen.add(new["path"])
+        return new, self._ctx(ext, project, ctx["place"])
+
+    @staticmethod
+    def _ctx(ext: str, project: str, place: str, report: bool = False) -> dict[str, Any]:
+        return {
+            "ext": ext,
+            "project": project,
+            "place": place,
+            "report": report,
+            "listing": None,
+            "seen": set(),
+        }
+
+    def bad_call(self, rng: random.Random) -> tuple[dict[str, Any], Any, str]:
+        args, ctx = self.call(rng)
+        if args["operation"] == "write" and rng.random() < 0.5:
+            del args["content"]
+            return args, ctx, "content is required for operation 'write'"
+        relative = args["path"].split("/", 3)[-1]
+        args["path"] = relative
+        return args, ctx, f"path must be absolute, got '{relative}'"
+
+    def intent(self, args: dict[str, Any], ctx: Any) -> str:
+        op, path = args["operation"], args["path"]
+        if op == "list":
+            return f"list the files in {path}"
+        if op == "write" and ctx["report"]:
+            return f"save a summary of the findings to {path}"
+        return f"{op} {path}"
+
+    def _content(self, rng: random.Random, ext: str, project: str) -> str:
+        if ext == "md":
+            lines = distinct(rng, self.data["md_lines"], 2 + below(rng, 4))
+            return f"# {cap(project)} notes\n\n" + "\n".join(lines) + "\n"
+        if ext == "json":
+            return dumps(
+                {
+                    "project": project,
+                    "count": below(rng, 500),
+                    "ok": rng.random() < 0.8,
+                    "updated": _date(rng).isoformat(),
+                }
+            )
+        if ext == "csv":
+            rows = [
+                f"{i},{self.people_.person(rng)[1]},{below(rng, 100_000) / 100:.2f}"
+                for i in range(1, 2 + below(rng, 5))
+            ]
+            return "id,name,amount\n" + "\n".join(rows) + "\n"
+        if ext == "log":
+            lines = []
+            for _ in range(2 + below(rng, 5)):
+                msg = self.log_message(rng).format(n=below(rng, 2000) + 3)
+                lines.append(f"{_datetime_text(rng)} {self.level(rng)} {msg}")
+            return "\n".join(sorted(lines)) + "\n"
+        if ext == "py":
+            return "import json\n\n\n" + self.py(rng)
+        if ext == "yaml":
+            return (
+                f"service: {project}\nport: {8000 + below(rng, 1000)}\n"
+                f"log_level: {self.level(rng).lower()}\nreplicas: {1 + below(rng, 5)}\n"
+            )
+        if ext == "req":
+            return "\n".join(distinct(rng, self.data["requirements"], 2 + below(rng, 4))) + "\n"
+        return "\n".join(distinct(rng, self.data["txt_lines"], 1 + below(rng, 4))) + "\n"
+
+    def result(self, rng: random.Random, args: dict[str, Any], ctx: Any) -> tuple[str, Outcome]:
+        op, path = args["operation"], args["path"]
+        encoding = args.get("encoding", "utf-8")
+        if op == "read":
+            text = self._content(rng, ctx["ext"], ctx["project"])
+            size = len(text.encode(encoding, "replace"))
+            first = text.split("\n", 1)[0]
+            body: dict[str, Any] = {
+                "path": path,
+                "encoding": encoding,
+                "size_bytes": size,
+                "content": text,
+            }
+            outcome = Outcome(
+                note=f'{path} is {size} bytes long; it starts with "{first}".',
+                answer=f'{path} ({size} bytes) starts with "{first}".',
+                wrong=f"{path} is empty.",
+            )
+        elif op == "list":
+            names = distinct(rng, self.data["listing_names"], 3 + below(rng, 6))
+            entries = [
+                {"name": n, "type": "file", "size_bytes": 40 + below(rng, 60_000)}
+                if "." in n[1:] or n == "Makefile"
+                else {"name": n, "type": "directory"}
+                for n in names
+            ]
+            body = {"path": path, "entries": entries}
+            ctx["listing"] = names
+            outcome = Outcome(
+                note=f"{path} contains {len(entries)} entries.",
+                answer=f"{path} contains {len(entries)} entries, "
+                f"including {names[0]} and {names[1]}.",
+                wrong=f"{path} is empty.",
+            )
+        elif op == "write":
+            size = len(args["content"].encode(encoding, "replace"))
+            body = {"status": "ok", "path": path, "bytes_written": size}
+            what = "the summary" if ctx["report"] else path.rsplit("/", 1)[1]
+            outcome = Outcome(
+                note=f"The file was written ({size} bytes).",
+                answer=f"I saved {what} to {path} ({size} bytes).",
+                wrong=f"I could not write {path}.",
+            )
+        else:
+            body = {"status": "ok", "path": path, "deleted": True}
+            outcome = Outcome(
+                note=f"{path} was deleted.",
+                answer=f"I deleted {path}.",
+                wrong=f"{path} does not exist, so nothing was deleted.",
+            )
+        return dumps(body), outcome
+
+    def error(self, rng: random.Random, args: dict[str, Any], ctx: Any) -> str:
+        op, path = args["operation"], args["path"]
+        if op == "read" or (op == "list" and rng.random() < 0.5):
+            return error_content(
+                "FileNotFoundError", f"[Errno 2] No such file or directory: '{path}'"
+            )
+        if rng.random() < 0.2:
+            return error_content("OSError", f"[Errno 28] No space left on device: '{path}'")
+        return error_content("PermissionError", f"[Errno 13] Permission denied: '{path}'")
+
+
+BUILTIN_BEHAVIOURS = {
+    "web_search": lambda spec, people: WebSearch(spec),
+    "send_email": SendEmail,
+    "execute_query": ExecuteQuery,
+    "file_operation": FileOperation,
+}

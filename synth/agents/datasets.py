@@ -1,0 +1,493 @@
+"""One entry point for every agent data type: ``payload_generator(data_type, ...)``.
+
+It validates the seed-style ``constraints`` (values may be strings, as they come from a
+command line), picks the generator for the data type, and returns a ``Gen[dict]`` whose
+records are the payloads *without* ``index`` (the dataset runner and
+:class:`synth.DataGenerator` add ``{"index": i, **payload}``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import attrs
+import orjson
+
+from synth.agents.conversation import (
+    ConversationTemplate,
+    agent_registry,
+    builtin_templates,
+    conversations,
+    load_templates,
+    native_conversations,
+)
+from synth.agents.export import (
+    check_export,
+    conversation_exporter,
+    tool_call_exporter,
+    trace_exporter,
+)
+from synth.agents.records import free_records
+from synth.agents.text import text_records
+from synth.compilers.template import DEFAULT_REFERENCE_TIME
+from synth.core.errors import InvalidArgument
+from synth.core.gen import Gen
+
+__all__ = [
+    "CONSTRAINTS",
+    "DATA_TYPES",
+    "Constraint",
+    "list_templates",
+    "list_tools",
+    "parse_constraints",
+    "payload_generator",
+]
+
+DATA_TYPES = ("text", "json", "conversation", "tool_call", "agent_trace")
+_ALL = DATA_TYPES
+
+
+@attrs.frozen
+class Constraint:
+    """A constraint key: its value type, the data types it applies to, and its meaning."""
+
+    name: str
+    kind: str  # "int", "probability", "str", "names", "datetime"
+    applies_to: tuple[str, ...]
+    default: Any
+    doc: str
+
+
+CONSTRAINTS: dict[str, Constraint] = {
+    c.name: c
+    for c in (
+        Constraint("min_sentences", "int", ("text",), 1, "fewest sentences per text"),
+        Constraint("max_sentences", "int", ("text",), 5, "most sentences per text"),
+        Constraint(
+            "template", "str", ("conversation",), "customer_support", "conversation template"
+        ),
+        Constraint("tool", "names", ("tool_call",), None, "tool(s) to call (default search)"),
+        Constraint(
+            "tools", "names", ("conversation", "agent_trace"), None, "tools the agent may call"
+        ),
+        Constraint(
+            "success_rate",
+            "probability",
+            ("agent_trace", "conversation"),
+            0.8,
+            "share of traces (and tool_use conversations) that succeed",
+        ),
+        Constraint(
+            "min_steps", "int", ("agent_trace", "conversation"), 2, "fewest tool calls per trace"
+        ),
+        Constraint(
+            "max_steps", "int", ("agent_trace", "conversation"), 6, "most tool calls per trace"
+        ),
+        Constraint(
+            "reference_time",
+            "datetime",
+            ("json", "agent_trace", "conversation"),
+            None,
+            "the 'now' dates count from (ISO 8601)",
+        ),
+        Constraint("locale", "str", _ALL, "en_US", "Faker locale for names and places"),
+        Constraint("export", "str", _ALL, "native", "record format: native, openai, sharegpt"),
+    )
+}
+
+
+def _did_you_mean(value: str, valid: Sequence[str]) -> str:
+    close = difflib.get_close_matches(value, list(valid), n=3, cutoff=0.5)
+    return f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+
+
+def _check_data_type(data_type: Any) -> str:
+    value = getattr(data_type, "value", data_type)
+    if value not in DATA_TYPES:
+        raise InvalidArgument(
+            f"unknown data_type {value!r}{_did_you_mean(str(value), DATA_TYPES)} "
+            f"(valid: {', '.join(DATA_TYPES)})"
+        )
+    return str(value)
+
+
+def _coerce(c: Constraint, value: Any) -> Any:
+    where = f"constraint {c.name}"
+    if c.kind == "int":
+        if isinstance(value, bool):
+            raise InvalidArgument(f"{where} expects an integer, got {value!r}")
+        if isinstance(value, str):
+            try:
+                value = int(value.strip())
+            except ValueError:
+                raise InvalidArgument(f"{where} expects an integer, got {value!r}") from None
+        if not isinstance(value, int) or value < 0:
+            raise InvalidArgument(f"{where} expects a non-negative integer, got {value!r}")
+        return value
+    if c.kind == "probability":
+        if isinstance(value, str):
+            try:
+                value = float(value.strip())
+            except ValueError:
+                raise InvalidArgument(
+                    f"{where} expects a number from 0 to 1, got {value!r}"
+                ) from None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            raise InvalidArgument(f"{where} expects a number from 0 to 1, got {value!r}")
+        return float(value)
+    if c.kind == "names":
+        if isinstance(value, str):
+            names = [v.strip() for v in value.split(",") if v.strip()]
+        elif isinstance(value, Sequence) and all(isinstance(v, str) for v in value):
+            names = list(value)
+        else:
+            raise InvalidArgument(
+                f"{where} expects a name or a comma-separated list of names, got {value!r}"
+            )
+        if not names:
+            raise InvalidArgument(f"{where} expects at least one name, got {value!r}")
+        return tuple(names)
+    if c.kind == "datetime":
+        if isinstance(value, str):
+            try:
+                value = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+            except ValueError:
+                raise InvalidArgument(
+                    f"{where} expects an ISO 8601 datetime such as 2025-01-01T12:00:00Z, "
+                    f"got {value!r}"
+                ) from None
+        if not isinstance(value, dt.datetime):
+            raise InvalidArgument(f"{where} expects a datetime, got {value!r}")
+        return value
+    if not isinstance(value, str):
+        raise InvalidArgument(f"{where} expects a text, got {value!r}")
+    return value
+
+
+def parse_constraints(data_type: Any, constraints: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Validate and coerce seed-style constraints; every known key gets its default.
+
+    Unknown keys and keys of another data type raise ``InvalidArgument`` listing the
+    valid ones, with close matches.
+    """
+    kind = _check_data_type(data_type)
+    valid = [name for name, c in CONSTRAINTS.items() if kind in c.applies_to]
+    if constraints is not None and not isinstance(constraints, Mapping):
+        raise InvalidArgument(
+            f"constraints must be a mapping of key to value, got {constraints!r} "
+            f"(type={type(constraints).__name__})"
+        )
+    out = {name: CONSTRAINTS[name].default for name in valid}
+    for key, value in (constraints or {}).items():
+        if key not in valid:
+            other = CONSTRAINTS.get(key)
+            if other is not None:
+                raise InvalidArgument(
+                    f"constraint {key} does not apply to data_type {kind!r} (it applies to "
+                    f"{', '.join(other.applies_to)}); valid for {kind}: {', '.join(valid)}"
+                )
+            raise InvalidArgument(
+                f"unknown constraint {key!r} for data_type {kind!r}"
+                f"{_did_you_mean(str(key), valid)} (valid: {', '.join(valid)})"
+            )
+        out[key] = _coerce(CONSTRAINTS[key], value)
+    for lo, hi in (("min_sentences", "max_sentences"), ("min_steps", "max_steps")):
+        if lo in out and out[lo] > out[hi]:
+            raise InvalidArgument(
+                f"constraint {lo}={out[lo]} is greater than {hi}={out[hi]}; {lo} must be <= {hi}"
+            )
+    check_export(out["export"])
+    if kind in ("text", "json") and out["export"] != "native":
+        raise InvalidArgument(
+            f"export={out['export']!r} applies to conversation, tool_call and agent_trace; "
+            f"{kind} records have only the native shape"
+        )
+    return out
+
+
+# -- templates and tools ----------------------------------------------------------------------
+
+TemplatesArg = str | os.PathLike[str] | Mapping[str, Any] | None
+
+
+def _template_table(templates: TemplatesArg) -> dict[str, ConversationTemplate]:
+    table = builtin_templates()
+    if templates is None:
+        return table
+    if isinstance(templates, Mapping) and all(
+        isinstance(v, ConversationTemplate) for v in templates.values()
+    ):
+        table.update(templates)
+    else:
+        table.update(load_templates(templates))
+    return table
+
+
+def check_template_name(name: str, templates: TemplatesArg = None) -> ConversationTemplate | None:
+    """The template called ``name`` (``None`` for ``tool_use``), or ``InvalidArgument``."""
+    table = _template_table(templates)
+    if name == TOOL_USE:
+        return None
+    if name not in table:
+        valid = [*table, TOOL_USE]
+        raise InvalidArgument(
+            f"unknown template {name!r}{_did_you_mean(name, valid)} (valid: {', '.join(valid)})"
+        )
+    return table[name]
+
+
+def check_tool_names(names: Sequence[str], tools: Any = None) -> tuple[Any, ...]:
+    """The tool specs called ``names`` (keys or function names), or ``InvalidArgument``."""
+    return _tools_named(names, _tool_table(tools))
+
+
+def list_templates(templates: TemplatesArg = None) -> dict[str, dict[str, Any]]:
+    """Conversation templates by name: ``{"turns": n, "description": ..., "scenarios": k}``."""
+    table: dict[str, dict[str, Any]] = {
+        name: {
+            "turns": t.turn_count,
+            "description": t.description,
+            "scenarios": len(t.scenarios),
+        }
+        for name, t in _template_table(templates).items()
+    }
+    # system + user + (assistant call + tool answer) per call + final answer; 1-3 calls.
+    table[TOOL_USE] = {
+        "turns": "5-9",
+        "description": "The assistant calls tools (constraint tools) and each tool answers "
+        "(1 to 3 calls; min_steps and max_steps change that).",
+        "scenarios": 0,
+    }
+    return table
+
+
+def list_tools(tools: Any = None) -> dict[str, str]:
+    """Tool keys and the function each calls: ``{"search": "web_search", ...}``.
+
+    With ``tools`` (definitions or a file, as ``payload_generator`` takes them), the user's
+    tools are listed too, under their own names.
+    """
+    return {key: spec.name for key, spec in _tool_table(tools).items()}
+
+
+def _tool_table(tools: Any) -> dict[str, Any]:
+    """Built-in tools by key, then the user's tools by name."""
+    from synth.agents.tools import BUILTIN_TOOLS, load_tools
+
+    table = dict(BUILTIN_TOOLS)
+    if tools is not None:
+        for spec in load_tools(tools):
+            table[spec.name] = spec
+    return table
+
+
+def _tools_named(names: Sequence[str], table: Mapping[str, Any]) -> tuple[Any, ...]:
+    by_function = {spec.name: spec for spec in table.values()}
+    out = []
+    for name in names:
+        spec = table.get(name) or by_function.get(name)
+        if spec is None:
+            valid = list(table)
+            raise InvalidArgument(
+                f"unknown tool {name!r}{_did_you_mean(name, [*valid, *by_function])} "
+                f"(valid: {', '.join(valid)})"
+            )
+        if spec not in out:
+            out.append(spec)
+    return tuple(out)
+
+
+# -- the entry point ----------------------------------------------------------------------------
+
+
+def payload_generator(
+    data_type: Any,
+    *,
+    constraints: Mapping[str, Any] | None = None,
+    schema: Mapping[str, Any] | None = None,
+    tools: Any = None,
+    templates: TemplatesArg = None,
+    export: str = "native",
+    locale: str = "en_US",
+) -> Gen[dict[str, Any]]:
+    """A generator of payloads for ``data_type`` (records without ``index``).
+
+    ``constraints`` are the seed's keys (``min_sentences``, ``max_sentences``,
+    ``template``, ``tool``) plus ``tools``, ``error_rate``, ``success_rate``,
+    ``min_steps``, ``max_steps``, ``reference_time``, ``locale`` and ``export`` (which
+    override the keyword arguments of the same name). ``schema`` makes ``json`` records
+    follow a JSON Schema; ``tools`` adds tool definitions (an OpenAI ``tools`` list, MCP
+    tools, or a path to a JSON file of either); ``templates`` adds conversation templates
+    (a mapping or a path to a JSON, TOML or YAML file). Bad values raise
+    ``InvalidArgument`` listing the valid ones.
+    """
+    kind = _check_data_type(data_type)
+    if tools is None and templates is None:
+        # Generators are immutable values: the same arguments give the same tree, so
+        # reuse it (building one compiles templates and tables, up to tens of ms).
+        try:
+            key = orjson.dumps(
+                [kind, constraints, schema, export, locale],
+                option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS,
+            )
+        except TypeError:
+            key = None
+        if key is not None:
+            cached = _CACHE.get(key)
+            if cached is None:
+                cached = _build(kind, constraints, schema, None, None, export, locale)
+                if len(_CACHE) >= 64:
+                    _CACHE.clear()
+                _CACHE[key] = cached
+            return cached
+    return _build(kind, constraints, schema, tools, templates, export, locale)
+
+
+_CACHE: dict[bytes, Gen[dict[str, Any]]] = {}
+
+
+def _build(
+    kind: str,
+    constraints: Mapping[str, Any] | None,
+    schema: Mapping[str, Any] | None,
+    tools: Any,
+    templates: TemplatesArg,
+    export: str,
+    locale: str,
+) -> Gen[dict[str, Any]]:
+    merged = {"export": export, "locale": locale, **dict(constraints or {})}
+    opts = parse_constraints(kind, merged)
+    if schema is not None and kind != "json":
+        raise InvalidArgument(
+            f"schema applies to data_type 'json', not {kind!r}; remove it or use --type json"
+        )
+    reference = opts.get("reference_time") or DEFAULT_REFERENCE_TIME
+    registry = agent_registry(opts["locale"], reference)
+    build = _BUILDERS[kind]
+    return build(opts, schema=schema, tools=tools, templates=templates, registry=registry)
+
+
+def _text(opts: dict[str, Any], **_: Any) -> Gen[dict[str, Any]]:
+    return text_records(opts["min_sentences"], opts["max_sentences"])
+
+
+def _json(opts: dict[str, Any], *, schema: Any, registry: Any, **_: Any) -> Gen[dict[str, Any]]:
+    if schema is None:
+        reference = opts.get("reference_time") or DEFAULT_REFERENCE_TIME
+        return free_records(registry=registry, reference_time=reference)
+    if not isinstance(schema, Mapping):
+        raise InvalidArgument(f"schema must be a JSON object (a dict), got {type(schema).__name__}")
+    try:
+        from synth.schema import from_schema
+    except ImportError:
+        raise InvalidArgument("JSON Schema support (synth.schema) is not available") from None
+    gen = from_schema(schema)
+    return gen
+
+
+def _conversation(
+    opts: dict[str, Any], *, templates: TemplatesArg, registry: Any, tools: Any, **_: Any
+) -> Gen[dict[str, Any]]:
+    exporter = conversation_exporter(opts["export"])
+    name = opts["template"]
+    if name == TOOL_USE or opts["tools"] is not None:
+        if name not in (TOOL_USE, CONSTRAINTS["template"].default):
+            raise InvalidArgument(
+                f"constraint tools applies to the template {TOOL_USE!r}, not {name!r}; "
+                f"use template={TOOL_USE} (or drop tools)"
+            )
+        return tool_use_conversations(
+            _trace_options(opts, tools, registry, steps_default=(1, 3))
+        ).map(exporter)
+    template = check_template_name(name, templates)
+    assert template is not None
+    if opts["export"] == "native":
+        return native_conversations(template, registry=registry)
+    return conversations(template, registry=registry).map(exporter)
+
+
+#: The template name of conversations in which the assistant calls tools.
+TOOL_USE = "tool_use"
+
+
+def _trace_options(
+    opts: dict[str, Any], tools: Any, registry: Any, steps_default: tuple[int, int] | None = None
+) -> dict[str, Any]:
+    table = _tool_table(tools)
+    if opts["tools"] is not None:
+        specs = _tools_named(opts["tools"], table)
+    elif tools is not None:
+        specs = tuple(load_user_tools(tools))
+    else:
+        specs = None
+    lo, hi = opts["min_steps"], opts["max_steps"]
+    if steps_default is not None and (lo, hi) == (2, 6):
+        lo, hi = steps_default
+    out: dict[str, Any] = {
+        "tools": specs,
+        "success_rate": opts["success_rate"],
+        "min_steps": lo,
+        "max_steps": hi,
+    }
+    if opts.get("reference_time") is not None:
+        out["start"] = opts["reference_time"]
+    return out
+
+
+def load_user_tools(tools: Any) -> tuple[Any, ...]:
+    """The user's tool definitions as ToolSpecs."""
+    from synth.agents.tools import load_tools
+
+    return load_tools(tools)
+
+
+def tool_use_conversations(options: Mapping[str, Any]) -> Gen[Any]:
+    """Conversations in which the assistant calls tools and each tool answers its call.
+
+    Built from an agent trace: system prompt, the user's request, assistant turns that
+    carry a thought and a tool call, the tool's answer to that call, and the final answer.
+    """
+    from synth.agents.models import Conversation
+    from synth.agents.trace import trace_to_messages, traces
+
+    def to_conversation(trace: Any) -> Conversation:
+        return Conversation(trace_to_messages(trace), trace.tools)
+
+    return traces(**options).map(to_conversation)
+
+
+def _tool_call(opts: dict[str, Any], *, tools: Any, **_: Any) -> Gen[dict[str, Any]]:
+    from synth.agents.tools import tool_calls
+
+    table = _tool_table(tools)
+    if opts["tool"] is not None:
+        specs = _tools_named(opts["tool"], table)
+    elif tools is not None:
+        specs = load_user_tools(tools)
+    else:
+        specs = (table["search"],)
+    return tool_calls(list(specs)).map(tool_call_exporter(opts["export"], specs))
+
+
+def _agent_trace(
+    opts: dict[str, Any], *, tools: Any, registry: Any, **_: Any
+) -> Gen[dict[str, Any]]:
+    from synth.agents.trace import traces
+
+    options = _trace_options(opts, tools, registry)
+    if options["tools"] is None:
+        del options["tools"]
+    return traces(**options).map(trace_exporter(opts["export"]))
+
+
+_BUILDERS: dict[str, Callable[..., Gen[dict[str, Any]]]] = {
+    "text": _text,
+    "json": _json,
+    "conversation": _conversation,
+    "tool_call": _tool_call,
+    "agent_trace": _agent_trace,
+}

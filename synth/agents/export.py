@@ -1,0 +1,188 @@
+"""Turn agent models into the JSON records people train and test with.
+
+Three export formats, chosen with ``export=``:
+
+* ``native``: the seed-compatible shapes (aumai-datasynthesizer): a conversation is
+  ``{"turns": [{"role", "content", "tool_calls"}]}``, where ``tool_calls`` is ``None`` or a
+  list of OpenAI-style calls ``{"id", "type": "function", "function": {"name",
+  "arguments": <JSON string>}}``; tool answers are turns with role ``"tool"``.
+* ``openai``: ``{"messages": [...], "tools": [...]}`` in the OpenAI chat format, ready for
+  fine-tuning: assistant ``tool_calls`` carry ids that the ``tool`` messages answer in
+  ``tool_call_id``, ``arguments`` is a JSON string, and ``tools`` lists the definitions
+  used (``{"type": "function", "function": {"name", "description", "parameters"}}``).
+* ``sharegpt``: ``{"conversations": [{"from", "value"}], "tools": "<JSON string>"}`` as
+  read by LLaMA-Factory and similar trainers. Roles map system -> ``system``, user ->
+  ``human``, assistant -> ``gpt``, an assistant turn that calls tools -> ``function_call``
+  (value: JSON of ``{"name", "arguments"}``, or a list of them for parallel calls), tool
+  -> ``observation``. ``tools`` is the JSON text of the OpenAI ``function`` objects.
+
+Models are unstructured with one cattrs converter instance (``CONVERTER``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import orjson
+
+from synth.agents.models import Conversation, Message, ToolCall, ToolSpec, make_converter
+from synth.core.errors import InvalidArgument
+
+__all__ = [
+    "CONVERTER",
+    "EXPORTS",
+    "check_export",
+    "conversation_exporter",
+    "json_arguments",
+    "openai_tool_call",
+    "openai_tools",
+    "tool_call_exporter",
+    "trace_exporter",
+]
+
+#: The converter every export uses (an instance, never cattrs' global one).
+CONVERTER = make_converter()
+
+EXPORTS = ("native", "openai", "sharegpt")
+
+
+def check_export(export: Any) -> str:
+    """Return ``export`` if it names a format, else raise ``InvalidArgument``."""
+    if export not in EXPORTS:
+        import difflib
+
+        close = difflib.get_close_matches(str(export), EXPORTS, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise InvalidArgument(f"unknown export {export!r}{hint} (valid: {', '.join(EXPORTS)})")
+    return str(export)
+
+
+def json_arguments(arguments: Any) -> str:
+    """Arguments as the JSON string OpenAI expects (compact, keys in the order drawn)."""
+    return orjson.dumps(arguments).decode()
+
+
+def openai_tool_call(call: ToolCall) -> dict[str, Any]:
+    """``{"id", "type": "function", "function": {"name", "arguments": <JSON string>}}``."""
+    return {
+        "id": call.id,
+        "type": "function",
+        "function": {"name": call.name, "arguments": json_arguments(call.arguments)},
+    }
+
+
+def openai_tools(tools: Iterable[ToolSpec]) -> list[dict[str, Any]]:
+    """The OpenAI ``tools`` list for these specs."""
+    return [{"type": "function", "function": CONVERTER.unstructure(t)} for t in tools]
+
+
+# -- conversations -------------------------------------------------------------------------
+
+
+def _native(conv: Conversation) -> dict[str, Any]:
+    turns = []
+    for m in conv.messages:
+        calls = None if not m.tool_calls else [openai_tool_call(c) for c in m.tool_calls]
+        turns.append({"role": m.role, "content": m.content, "tool_calls": calls})
+    return {"turns": turns}
+
+
+def _openai_message(m: Message) -> dict[str, Any]:
+    if m.role == "tool":
+        return {"role": "tool", "tool_call_id": m.tool_call_id, "content": m.content}
+    out: dict[str, Any] = {"role": m.role, "content": m.content}
+    if m.tool_calls:
+        out["tool_calls"] = [openai_tool_call(c) for c in m.tool_calls]
+    return out
+
+
+def _openai(conv: Conversation) -> dict[str, Any]:
+    return {
+        "messages": [_openai_message(m) for m in conv.messages],
+        "tools": openai_tools(conv.tools),
+    }
+
+
+_SHAREGPT_ROLES = {"system": "system", "user": "human", "assistant": "gpt", "tool": "observation"}
+
+
+def _sharegpt_turn(m: Message) -> dict[str, Any]:
+    if m.role == "assistant" and m.tool_calls:
+        calls = [{"name": c.name, "arguments": c.arguments} for c in m.tool_calls]
+        value = calls[0] if len(calls) == 1 else calls
+        return {"from": "function_call", "value": orjson.dumps(value).decode()}
+    return {"from": _SHAREGPT_ROLES[m.role], "value": m.content or ""}
+
+
+def _sharegpt(conv: Conversation) -> dict[str, Any]:
+    tools = [CONVERTER.unstructure(t) for t in conv.tools]
+    return {
+        "conversations": [_sharegpt_turn(m) for m in conv.messages],
+        "tools": orjson.dumps(tools).decode(),
+    }
+
+
+_CONVERSATION_EXPORTS: dict[str, Callable[[Conversation], dict[str, Any]]] = {
+    "native": _native,
+    "openai": _openai,
+    "sharegpt": _sharegpt,
+}
+
+
+def conversation_exporter(export: str) -> Callable[[Conversation], dict[str, Any]]:
+    """The function turning a :class:`Conversation` into a record of format ``export``."""
+    return _CONVERSATION_EXPORTS[check_export(export)]
+
+
+# -- tool calls ------------------------------------------------------------------------------
+
+
+def tool_call_exporter(
+    export: str, tools: Iterable[ToolSpec]
+) -> Callable[[ToolCall], dict[str, Any]]:
+    """Records of single tool calls.
+
+    ``native``: the seed's ``{"id", "type": "function", "function": {"name", "arguments"}}``;
+    ``openai``: one assistant message that makes the call, and the tool definitions;
+    ``sharegpt``: one ``function_call`` turn and the tool definitions as JSON text.
+    """
+    specs = tuple(tools)
+    fmt = check_export(export)
+    if fmt == "native":
+        return openai_tool_call
+    if fmt == "openai":
+        defs = openai_tools(specs)
+
+        def as_openai(call: ToolCall) -> dict[str, Any]:
+            message = {"role": "assistant", "content": None, "tool_calls": [openai_tool_call(call)]}
+            return {"messages": [message], "tools": defs}
+
+        return as_openai
+    tools_text = orjson.dumps([CONVERTER.unstructure(t) for t in specs]).decode()
+
+    def as_sharegpt(call: ToolCall) -> dict[str, Any]:
+        value = orjson.dumps({"name": call.name, "arguments": call.arguments}).decode()
+        return {"conversations": [{"from": "function_call", "value": value}], "tools": tools_text}
+
+    return as_sharegpt
+
+
+# -- agent traces -----------------------------------------------------------------------------
+
+
+def trace_exporter(export: str) -> Callable[[Any], dict[str, Any]]:
+    """Records of agent traces.
+
+    ``native``: the seed's trace shape (``synth.agents.trace.trace_record``: trace_id, agent,
+    task, steps, final_answer, success, plus linkage, latencies and the failure label);
+    ``openai`` and ``sharegpt``: the trace as a chat (system, task, assistant turns with
+    their tool calls, tool answers, final answer) with the tools the agent had.
+    """
+    from synth.agents.trace import trace_record, trace_to_messages
+
+    fmt = check_export(export)
+    if fmt == "native":
+        return trace_record
+    as_chat = _CONVERSATION_EXPORTS[fmt]
+    return lambda trace: as_chat(Conversation(trace_to_messages(trace), trace.tools))

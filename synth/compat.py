@@ -1,0 +1,290 @@
+"""The seed-compatible API: aumai-datasynthesizer's classes, backed by synth's generators.
+
+Code written for ``aumai_datasynthesizer`` runs with ``synth`` in its place::
+
+    from synth import DataGenerator, GeneratorConfig, DataType
+
+    dataset = DataGenerator().generate(
+        GeneratorConfig(data_type=DataType.text, count=20, seed=42,
+                        constraints={"min_sentences": 2, "max_sentences": 6}))
+
+Differences that fix the seed's defects: every record is reproducible from the seed
+(ids, dates and timestamps included; the clock is never read and no global random state
+is touched), constraints are validated (unknown keys, templates and tools are errors
+listing the valid ones), ``min_sentences``/``max_sentences`` are honoured exactly, and
+``seed=None`` draws a fresh seed that is recorded in ``metadata["seed"]``.
+"""
+
+from __future__ import annotations
+
+import enum
+import secrets
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from synth.agents.conversation import builtin_templates, load_templates
+from synth.agents.datasets import (
+    check_template_name,
+    check_tool_names,
+    list_templates,
+    list_tools,
+    parse_constraints,
+    payload_generator,
+)
+from synth.compilers.template import DEFAULT_REFERENCE_TIME
+from synth.core.errors import InvalidArgument
+from synth.core.seeding import SCHEME_VERSION, stream
+
+__all__ = [
+    "CONVERSATION_TEMPLATES",
+    "TOOL_CALL_TEMPLATES",
+    "ConversationTurn",
+    "DataGenerator",
+    "DataType",
+    "GeneratorConfig",
+    "REFERENCE_TIME",
+    "SyntheticDataset",
+    "list_templates",
+    "load_templates",
+    "list_tools",
+    "payload_generator",
+]
+
+
+#: The "now" that dates, timestamps and ``created_at`` count from unless told otherwise.
+REFERENCE_TIME = DEFAULT_REFERENCE_TIME
+
+
+class DataType(enum.StrEnum):
+    """The five kinds of data: text, json, conversation, tool_call and agent_trace."""
+
+    text = "text"
+    json = "json"
+    conversation = "conversation"
+    tool_call = "tool_call"
+    agent_trace = "agent_trace"
+
+
+def _to_data_type(value: Any) -> DataType:
+    if isinstance(value, DataType):
+        return value
+    try:
+        return DataType(str(value).lower())
+    except ValueError:
+        import difflib
+
+        names = [d.value for d in DataType]
+        close = difflib.get_close_matches(str(value), names, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise InvalidArgument(
+            f"GeneratorConfig: unknown data_type {value!r}{hint} (valid: {', '.join(names)})"
+        ) from None
+
+
+def _check_count(_: Any, __: Any, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise InvalidArgument(
+            f"GeneratorConfig: count must be an integer greater than 0, got count={value!r}"
+        )
+
+
+def _check_seed(_: Any, __: Any, value: Any) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise InvalidArgument(
+            f"GeneratorConfig: seed must be an integer or None, got seed={value!r}"
+        )
+
+
+def _check_schema(_: Any, __: Any, value: Any) -> None:
+    if value is not None and not isinstance(value, Mapping):
+        raise InvalidArgument(
+            f"GeneratorConfig: schema must be a dict (a JSON Schema object), got "
+            f"{type(value).__name__}"
+        )
+
+
+@attrs.frozen
+class GeneratorConfig:
+    """What to generate: ``data_type``, ``count`` (> 0), ``seed``, ``schema``, ``constraints``.
+
+    Validated when built: a bad count, an unknown data type, constraint key, template or
+    tool, a value of the wrong type (``max_sentences="abc"``) or ``min_sentences >
+    max_sentences`` raise :class:`synth.InvalidArgument`.
+
+    Two fields the seed does not have: ``templates`` (your conversation templates: a dict,
+    or a JSON, TOML or YAML file) and ``tools`` (your tool definitions: an OpenAI ``tools``
+    list, MCP tools, or a JSON file), usable by name in ``constraints``.
+    """
+
+    data_type: DataType = attrs.field(converter=_to_data_type)
+    count: int = attrs.field(default=10, validator=_check_count)
+    seed: int | None = attrs.field(default=None, validator=_check_seed)
+    schema: dict[str, Any] | None = attrs.field(default=None, validator=_check_schema)
+    constraints: dict[str, Any] = attrs.field(factory=dict)
+    templates: Any = attrs.field(default=None, kw_only=True)
+    tools: Any = attrs.field(default=None, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        opts = parse_constraints(self.data_type.value, self.constraints)
+        if "template" in self.constraints:
+            check_template_name(opts["template"], self.templates)
+        if "tool" in self.constraints or "tools" in self.constraints:
+            check_tool_names(opts.get("tool") or opts.get("tools"), self.tools)
+        if self.schema is not None and self.data_type is not DataType.json:
+            raise InvalidArgument(
+                f"GeneratorConfig: schema applies to data_type json, not {self.data_type.value!r}"
+            )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of the configuration."""
+        return {
+            "data_type": self.data_type.value,
+            "count": self.count,
+            "seed": self.seed,
+            "schema": self.schema,
+            "constraints": dict(self.constraints),
+        }
+
+
+@attrs.frozen
+class ConversationTurn:
+    """One turn: ``role``, ``content`` and, on assistant turns that call tools, ``tool_calls``."""
+
+    role: str
+    content: str | None
+    tool_calls: list[dict[str, Any]] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"role", "content", "tool_calls"}`` (the seed's record shape)."""
+        return {"role": self.role, "content": self.content, "tool_calls": self.tool_calls}
+
+    model_dump = to_dict
+
+
+@attrs.frozen
+class SyntheticDataset:
+    """The result of :meth:`DataGenerator.generate`: ``config``, ``samples``, ``metadata``.
+
+    ``metadata`` has the seed's ``generated_count``, ``generation_time_ms`` and
+    ``data_type``, plus ``seed`` (the one used, also when ``config.seed`` was ``None``),
+    ``synth_version`` and ``seeding_scheme``.
+    """
+
+    config: GeneratorConfig
+    samples: list[dict[str, Any]]
+    metadata: dict[str, Any] = attrs.field(factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"config", "samples", "metadata"}``, JSON-ready."""
+        return {"config": self.config.to_dict(), "samples": self.samples, "metadata": self.metadata}
+
+    model_dump = to_dict
+
+
+def _fresh_seed() -> int:
+    """A new seed from the OS (never from global random state)."""
+    return secrets.randbits(63)
+
+
+class DataGenerator:
+    """Generates datasets from a :class:`GeneratorConfig`.
+
+    ``faker`` is accepted for compatibility and ignored: synth never uses a caller's
+    Faker instance or its global seed. ``locale`` chooses the Faker locale of names.
+    """
+
+    def __init__(self, faker: Any = None, *, locale: str = "en_US") -> None:
+        self.locale = locale
+
+    def _samples(self, config: GeneratorConfig) -> tuple[list[dict[str, Any]], int]:
+        seed = config.seed if config.seed is not None else _fresh_seed()
+        gen = payload_generator(
+            config.data_type.value,
+            constraints=config.constraints,
+            schema=config.schema,
+            tools=config.tools,
+            templates=config.templates,
+            locale=self.locale,
+        )
+        samples = [
+            {"index": i, **payload}
+            for i, payload in enumerate(stream(gen, config.count, seed=seed))
+        ]
+        return samples, seed
+
+    def generate(self, config: GeneratorConfig) -> SyntheticDataset:
+        """Generate ``config.count`` samples; record ``i`` depends only on (config, seed, i)."""
+        if not isinstance(config, GeneratorConfig):
+            raise InvalidArgument(
+                f"generate() expects a GeneratorConfig, got {type(config).__name__}"
+            )
+        from synth import __version__
+
+        start = time.perf_counter()
+        samples, seed = self._samples(config)
+        elapsed_ms = round((time.perf_counter() - start) * 1000, 2)
+        metadata = {
+            "generated_count": len(samples),
+            "generation_time_ms": elapsed_ms,
+            "data_type": config.data_type.value,
+            "seed": seed,
+            "synth_version": __version__,
+            "seeding_scheme": SCHEME_VERSION,
+        }
+        return SyntheticDataset(config, samples, metadata)
+
+    def _typed(self, config: GeneratorConfig, data_type: DataType) -> list[dict[str, Any]]:
+        if config.data_type is not data_type:
+            config = attrs.evolve(config, data_type=data_type)
+        return self._samples(config)[0]
+
+    def generate_text(self, config: GeneratorConfig) -> list[dict[str, Any]]:
+        """Text samples ``{"index", "text"}`` (whatever ``config.data_type`` says)."""
+        return self._typed(config, DataType.text)
+
+    def generate_json(self, config: GeneratorConfig) -> list[dict[str, Any]]:
+        """JSON samples: free-form records, or records of ``config.schema``."""
+        return self._typed(config, DataType.json)
+
+    def generate_conversations(self, config: GeneratorConfig) -> list[list[ConversationTurn]]:
+        """Conversations as lists of :class:`ConversationTurn` (the seed's return type)."""
+        samples = self._typed(config, DataType.conversation)
+        return [[ConversationTurn(**turn) for turn in s["turns"]] for s in samples]
+
+    def generate_tool_calls(self, config: GeneratorConfig) -> list[dict[str, Any]]:
+        """Tool-call samples ``{"index", "id", "type", "function"}``."""
+        return self._typed(config, DataType.tool_call)
+
+    def generate_agent_traces(self, config: GeneratorConfig) -> list[dict[str, Any]]:
+        """Agent traces ``{"index", "trace_id", "agent", "task", "steps", ...}``."""
+        return self._typed(config, DataType.agent_trace)
+
+
+def _conversation_templates() -> dict[str, list[dict[str, Any]]]:
+    """Built-in templates as the seed exposes them: name -> list of {role, content}."""
+    out = {}
+    for name, template in builtin_templates().items():
+        first = template.scenarios[0]
+        out[name] = [{"role": t.role, "content": t.content[0]} for t in first.turns]
+    return out
+
+
+def _tool_call_templates() -> dict[str, dict[str, Any]]:
+    try:
+        from synth.agents.tools import BUILTIN_TOOLS
+    except ImportError:
+        return {}
+    return {
+        key: {"name": s.name, "description": s.description, "parameters": s.parameters}
+        for key, s in BUILTIN_TOOLS.items()
+    }
+
+
+#: Built-in conversation templates, name -> turns (``{"role", "content"}``, first scenario).
+CONVERSATION_TEMPLATES: dict[str, list[dict[str, Any]]] = _conversation_templates()
+
+#: Built-in tools, key -> ``{"name", "description", "parameters"}`` (the seed's schemas).
+TOOL_CALL_TEMPLATES: dict[str, dict[str, Any]] = _tool_call_templates()

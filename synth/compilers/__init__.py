@@ -1,0 +1,1 @@
+"""Compilers of text that need only the core: templates and regular expressions."""

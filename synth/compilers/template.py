@@ -1,0 +1,769 @@
+"""Text templates: ``{placeholder}`` text compiled into generator trees.
+
+Syntax (the whole language; templates can never run code):
+
+* Literal text is copied. ``{{`` and ``}}`` are literal braces (code with dict
+  comprehensions: ``{{k: v for k, v in pairs}}``).
+* ``{name}`` is a *bound* value: drawn once per sample and repeated wherever ``{name}``
+  appears in that sample (the customer's email is the same in turn 2 and turn 7).
+* ``{name:args}`` calls a provider with arguments and draws a fresh value at each
+  occurrence: ``{int:1-5}``, ``{choice:yes|no|maybe}``, ``{numerify:######}``.
+* ``{label=name:args}`` draws once and binds the value to ``label``; ``{label}`` anywhere in
+  the same sample repeats it: ``order #{order_id=numerify:######}`` ... ``#{order_id}``.
+* ``!filter`` after the name changes how the value is shown (not the bound value):
+  ``{first_name!lower}``; filters: lower, upper, title, capitalize, slug.
+* A value can have several phrasings: pass a list of texts and one is picked per sample.
+
+Names resolve, in order, to labels defined in the same template, then the template's own
+``vocab`` (lists of phrasings, which may contain placeholders themselves), then the
+:class:`Registry` (user providers, built-ins, compiled Faker providers, JSON Schema
+formats). An unknown name is a :class:`~synth.TemplateError` at compile time, with
+``line:column`` and the closest known names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+import random
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from synth.core.combinators import sampled_from
+from synth.core.errors import InvalidArgument, TemplateError
+from synth.core.gen import DrawFn, Gen
+from synth.core.pretty import call_repr
+from synth.core.primitives import _below_fn, integers, uuids
+
+__all__ = [
+    "DEFAULT_REFERENCE_TIME",
+    "FILTERS",
+    "ProviderFactory",
+    "Registry",
+    "Renderer",
+    "Template",
+    "compile_texts",
+    "default_registry",
+    "from_template",
+]
+
+#: The "now" that date placeholders count from, unless a registry is given another one.
+DEFAULT_REFERENCE_TIME = dt.datetime(2025, 1, 1, 12, 0, 0, tzinfo=dt.UTC)
+
+#: A compiled text: ``render(rng, env) -> str``; ``env`` holds the sample's bound values.
+Renderer = Callable[[random.Random, dict[str, str]], str]
+
+#: A provider that takes arguments: ``factory(args) -> Gen`` (``args`` is the text after
+#: the colon, or ``None``); raise ``InvalidArgument`` to reject them.
+ProviderFactory = Callable[[str | None], Gen[Any]]
+
+_NAME = r"[A-Za-z_][A-Za-z0-9_\-]*"
+_PLACEHOLDER = re.compile(
+    rf"(?:(?P<label>{_NAME})=)?(?P<name>{_NAME})(?P<filters>(?:!\w+)*)(?::(?P<args>.*))?\Z",
+    re.DOTALL,
+)
+_TOKEN = re.compile(r"\{\{|\}\}|\{|\}")
+
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def _slug(value: str) -> str:
+    return _NOT_SLUG.sub(".", value.lower()).strip(".")
+
+
+FILTERS: dict[str, Callable[[str], str]] = {
+    "lower": str.lower,
+    "upper": str.upper,
+    "title": str.title,
+    "capitalize": lambda s: s[:1].upper() + s[1:],
+    "slug": _slug,
+}
+
+
+# -- the registry ------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Registry:
+    """Named providers a template can use; an instance, never global.
+
+    ``providers`` maps a name to a generator (used without arguments) or to a
+    :data:`ProviderFactory` (``args -> Gen``). ``fallback`` is consulted for names not in
+    ``providers`` (the default registry uses it for compiled Faker providers and JSON
+    Schema formats); it returns ``None`` for unknown names and lists its names with
+    ``fallback_names``. Extend a registry with :meth:`with_providers` (a new registry).
+    """
+
+    providers: Mapping[str, Gen[Any] | ProviderFactory] = attrs.field(factory=dict)
+    locale: str = "en_US"
+    reference_time: dt.datetime = DEFAULT_REFERENCE_TIME
+    fallback: Callable[[str], Gen[Any] | ProviderFactory | None] | None = attrs.field(
+        default=None, eq=False
+    )
+    fallback_names: Callable[[], Iterable[str]] | None = attrs.field(default=None, eq=False)
+
+    def with_providers(
+        self, providers: Mapping[str, Gen[Any] | ProviderFactory] | None = None, /, **more: Any
+    ) -> Registry:
+        """A new registry with these providers added (they win over existing names)."""
+        table = dict(self.providers)
+        for name, entry in {**(providers or {}), **more}.items():
+            if not re.fullmatch(_NAME, name):
+                raise InvalidArgument(
+                    f"Registry.with_providers() expects names like 'order_id' (letters, digits,"
+                    f" _ and -), got {name!r}"
+                )
+            if not isinstance(entry, Gen) and not callable(entry):
+                raise InvalidArgument(
+                    f"Registry.with_providers() expects a generator or a function args -> "
+                    f"generator for {name!r}, got {entry!r} (type={type(entry).__name__})"
+                )
+            table[name] = entry
+        return attrs.evolve(self, providers=table)
+
+    def lookup(self, name: str) -> Gen[Any] | ProviderFactory | None:
+        """The provider called ``name``, or ``None``."""
+        entry = self.providers.get(name)
+        if entry is None and self.fallback is not None:
+            entry = self.fallback(name)
+        return entry
+
+    def names(self) -> list[str]:
+        """Every name this registry knows, sorted."""
+        out = set(self.providers)
+        if self.fallback_names is not None:
+            out.update(self.fallback_names())
+        return sorted(out)
+
+
+# Built-in providers with arguments; each parses its own argument text.
+
+
+def _int_range(args: str | None, default: tuple[int, int], what: str) -> tuple[int, int]:
+    if args is None or args == "":
+        return default
+    m = re.fullmatch(r"\s*(-?\d+)\s*-\s*(-?\d+)\s*", args)
+    if not m:
+        raise InvalidArgument(f"{what} expects a range like 1-5, got {args!r}")
+    lo, hi = int(m.group(1)), int(m.group(2))
+    if lo > hi:
+        raise InvalidArgument(f"{what} expects LOW-HIGH with LOW <= HIGH, got {args!r}")
+    return lo, hi
+
+
+def _int_provider(args: str | None) -> Gen[Any]:
+    lo, hi = _int_range(args, (0, 100), "{int:LOW-HIGH}")
+    return _table_or_map(lo, hi, str)
+
+
+def _float_provider(args: str | None) -> Gen[Any]:
+    text = args or "0-1"
+    m = re.fullmatch(r"\s*(-?[\d.]+)\s*-\s*(-?[\d.]+)\s*(?::\s*(\d+))?\s*", text)
+    if not m:
+        raise InvalidArgument(f"{{float:LOW-HIGH[:PLACES]}} expects e.g. 0-10:2, got {text!r}")
+    places = int(m.group(3)) if m.group(3) else 2
+    lo, hi = float(m.group(1)), float(m.group(2))
+    if lo > hi or places > 6:
+        raise InvalidArgument(
+            f"{{float:LOW-HIGH[:PLACES]}} expects LOW <= HIGH and PLACES <= 6, got {text!r}"
+        )
+    # Draw a whole number of units (10**-places) and format it: exact, and no float maths.
+    scale = 10**places
+    first, last = math.ceil(lo * scale - 1e-9), math.floor(hi * scale + 1e-9)
+    if first > last:
+        raise InvalidArgument(f"{{float:{text}}} has no value with {places} decimals")
+    below = _below_fn(last - first + 1)
+
+    def units_to_text(units: int) -> str:
+        sign = "-" if units < 0 else ""
+        whole, frac = divmod(abs(units), scale)
+        return f"{sign}{whole}.{frac:0{places}d}" if places else f"{sign}{whole}"
+
+    return _Units(first, below, units_to_text, text)
+
+
+@attrs.frozen(repr=False)
+class _Units(Gen[str]):
+    first: int
+    below: DrawFn = attrs.field(eq=False)
+    render: Callable[[int], str] = attrs.field(eq=False)
+    source: str = ""
+
+    def _compile(self) -> DrawFn:
+        first, below, render = self.first, self.below, self.render
+        return lambda rng: render(first + below(rng))
+
+    def _default_repr(self) -> str:
+        return f"template_provider('float', {self.source!r})"
+
+
+def _choice_provider(args: str | None) -> Gen[Any]:
+    options = [] if args is None else args.split("|")
+    if len(options) < 1 or args == "":
+        raise InvalidArgument("{choice:A|B|C} expects options separated by |")
+    return sampled_from(options)
+
+
+@attrs.frozen(repr=False)
+class _Pattern(Gen[str]):
+    """``#`` -> a digit, ``%`` -> a digit 1-9, ``?`` -> a letter, ``^`` -> a hex digit."""
+
+    pattern: str
+    letters: str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+    def _compile(self) -> DrawFn:
+        # Runs of digits are drawn as one integer and zero-padded (one draw, not one per
+        # digit); a leading "%" in a run is a digit 1-9, so "%####" is 10000-99999.
+        pools = {"?": self.letters, "^": "0123456789abcdef"}
+        parts: list[Any] = []
+        for run in re.finditer(r"%?#+|%|.", self.pattern, re.DOTALL):
+            token = run.group()
+            if token[0] in "%#":
+                width = len(token)
+                low = 10 ** (width - 1) if token[0] == "%" else 0
+                below = _below_fn(10**width - low)
+                parts.append(_digits(below, low, width))
+            elif token in pools:
+                pool = pools[token]
+                pick = _below_fn(len(pool))
+                parts.append(lambda rng, pool=pool, pick=pick: pool[pick(rng)])
+            else:
+                parts.append(token)
+        if len(parts) == 1 and not isinstance(parts[0], str):
+            return parts[0]  # type: ignore[no-any-return]
+
+        def draw(rng: random.Random) -> str:
+            return "".join([p if p.__class__ is str else p(rng) for p in parts])
+
+        return draw
+
+    def _default_repr(self) -> str:
+        return call_repr("pattern", (self.pattern,))
+
+
+def _digits(below: DrawFn, low: int, width: int) -> DrawFn:
+    fmt = f"%0{width}d"
+    return lambda rng: fmt % (low + below(rng))
+
+
+def _pattern_provider(kind: str) -> ProviderFactory:
+    def make(args: str | None) -> Gen[Any]:
+        if not args:
+            raise InvalidArgument(f"{{{kind}:PATTERN}} expects a pattern such as ###-??##")
+        return _Pattern(args)
+
+    return make
+
+
+def _digits_provider(args: str | None) -> Gen[Any]:
+    n, _ = _int_range(f"{args}-{args}" if args else None, (6, 6), "{digits:N}")
+    if n < 1:
+        raise InvalidArgument("{digits:N} expects N >= 1")
+    return _Pattern("%" + "#" * (n - 1))
+
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def _long_date(day: dt.date, weekday: bool) -> str:
+    """``Tuesday, March 4`` (English, whatever the process locale: strftime would vary)."""
+    text = f"{_MONTHS[day.month - 1]} {day.day}"
+    return f"{_WEEKDAYS[day.weekday()]}, {text}" if weekday else text
+
+
+def _table_or_map(lo: int, hi: int, render: Callable[[int], str]) -> Gen[Any]:
+    """Values ``render(n)`` for n in lo..hi: precomputed when the range is small."""
+    if hi - lo <= 4096:
+        return sampled_from([render(n) for n in range(lo, hi + 1)])
+    return integers(lo, hi).map(render)
+
+
+def _date_providers(reference: dt.datetime) -> dict[str, ProviderFactory]:
+    today = reference.date()
+
+    def days_from(sign: int, name: str, weekday: bool) -> ProviderFactory:
+        def make(args: str | None) -> Gen[Any]:
+            lo, hi = _int_range(args, (1, 14), f"{{{name}:LOW-HIGH}}")
+            return _table_or_map(
+                lo, hi, lambda n: _long_date(today + dt.timedelta(days=sign * n), weekday)
+            )
+
+        return make
+
+    def date(args: str | None) -> Gen[Any]:
+        lo, hi = _int_range(args, (0, 365), "{date:DAYS_AGO_MAX-DAYS_AGO_MIN}")
+        return _table_or_map(lo, hi, lambda n: (today - dt.timedelta(days=n)).isoformat())
+
+    def datetime(args: str | None) -> Gen[Any]:
+        lo, hi = _int_range(args, (0, 365), "{datetime:DAYS_AGO_MAX-DAYS_AGO_MIN}")
+        span = integers(lo * 86400, hi * 86400)
+        return span.map(
+            lambda s: (reference - dt.timedelta(seconds=s)).isoformat().replace("+00:00", "Z")
+        )
+
+    def year(args: str | None) -> Gen[Any]:
+        lo, hi = _int_range(args, (reference.year - 10, reference.year), "{year:LOW-HIGH}")
+        return _table_or_map(lo, hi, str)
+
+    return {
+        "days_ahead": days_from(1, "days_ahead", True),
+        "days_ago": days_from(-1, "days_ago", False),
+        "date": date,
+        "datetime": datetime,
+        "year": year,
+    }
+
+
+def builtin_providers(reference: dt.datetime) -> dict[str, Gen[Any] | ProviderFactory]:
+    """The providers every registry has, whatever the locale."""
+    table: dict[str, Gen[Any] | ProviderFactory] = {
+        "int": _int_provider,
+        "float": _float_provider,
+        "choice": _choice_provider,
+        "numerify": _pattern_provider("numerify"),
+        "bothify": _pattern_provider("bothify"),
+        "digits": _digits_provider,
+        "uuid": uuids().map(str),
+        "hex": lambda args: (
+            _Pattern("^" * _int_range(f"{args}-{args}", (8, 8), "{hex:N}")[0])
+            if args
+            else _Pattern("^" * 8)
+        ),
+    }
+    table.update(_date_providers(reference))
+    return table
+
+
+def default_registry(
+    locale: str = "en_US", reference_time: dt.datetime = DEFAULT_REFERENCE_TIME
+) -> Registry:
+    """The registry templates use unless given one: built-ins, Faker providers, formats.
+
+    Compiled Faker providers (``synth.fake``) and JSON Schema format generators are looked
+    up lazily when those parts of synth are installed.
+    """
+    fallback, names = _external_lookup(locale)
+    return Registry(builtin_providers(reference_time), locale, reference_time, fallback, names)
+
+
+def _external_lookup(
+    locale: str,
+) -> tuple[Callable[[str], Any], Callable[[], Iterable[str]]]:
+    """Lookups into synth's Faker providers and format generators (imported lazily)."""
+    cache: dict[str, Any] = {}
+
+    def sources() -> list[tuple[Callable[[str], Any], Callable[[], Iterable[str]]]]:
+        found = []
+        try:  # Faker providers (compiled when possible), when synth.providers is present
+            from synth.providers import fake
+            from synth.providers.faker import provider_names
+
+            def faker_entry(name: str) -> ProviderFactory | None:
+                if name not in provider_names(locale):
+                    return None
+                # An argument text is passed as the provider's first argument.
+                return lambda args: (
+                    fake(name, locale=locale) if args is None else fake(name, args, locale=locale)
+                )
+
+            found.append((faker_entry, lambda: provider_names(locale)))
+        except ImportError:
+            pass
+        try:  # JSON Schema format generators
+            from synth.schema.formats import DEFAULT_FORMATS  # type: ignore[import-not-found]
+
+            found.append((DEFAULT_FORMATS.get, DEFAULT_FORMATS.keys))
+        except ImportError:
+            pass
+        return found
+
+    def lookup(name: str) -> Any:
+        if name not in cache:
+            cache[name] = None
+            for get, _ in sources():
+                entry = get(name)
+                if entry is not None:
+                    cache[name] = entry
+                    break
+        return cache[name]
+
+    def names() -> list[str]:
+        out: list[str] = []
+        for _, listing in sources():
+            out.extend(listing())
+        return out
+
+    return lookup, names
+
+
+# -- parsing -----------------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Slot:
+    label: str | None
+    name: str
+    filters: tuple[str, ...]
+    args: str | None
+    line: int
+    column: int
+
+
+def _position(source: str, offset: int) -> tuple[int, int]:
+    line = source.count("\n", 0, offset) + 1
+    column = offset - (source.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def _error(where: str, source: str, offset: int, message: str) -> TemplateError:
+    line, column = _position(source, offset)
+    prefix = f"{where}: " if where else ""
+    return TemplateError(f"{prefix}line {line}, column {column}: {message}", line, column)
+
+
+def _parse(source: str, where: str) -> list[str | _Slot]:
+    if not isinstance(source, str):
+        raise TemplateError(
+            f"{where}: a template must be a str, got {source!r} (type={type(source).__name__})"
+        )
+    parts: list[str | _Slot] = []
+    literal: list[str] = []
+    pos = 0
+    for m in _TOKEN.finditer(source):
+        if m.start() < pos:
+            continue
+        literal.append(source[pos : m.start()])
+        token = m.group()
+        if token == "{{":
+            literal.append("{")
+            pos = m.end()
+        elif token == "}}":
+            literal.append("}")
+            pos = m.end()
+        elif token == "}":
+            raise _error(where, source, m.start(), "unmatched '}'; write '}}' for a literal brace")
+        else:
+            end = source.find("}", m.end())
+            nested = source.find("{", m.end())
+            if end < 0 or (0 <= nested < end):
+                raise _error(
+                    where, source, m.start(), "unclosed '{'; write '{{' for a literal brace"
+                )
+            body = source[m.end() : end]
+            pm = _PLACEHOLDER.match(body)
+            if pm is None:
+                raise _error(
+                    where,
+                    source,
+                    m.start(),
+                    f"bad placeholder {{{body}}}; expected {{name}}, {{name:args}} or "
+                    f"{{label=name:args}} (names: letters, digits, _ and -)",
+                )
+            filters = tuple(f for f in pm.group("filters").split("!") if f)
+            for f in filters:
+                if f not in FILTERS:
+                    raise _error(
+                        where,
+                        source,
+                        m.start(),
+                        f"unknown filter !{f} in {{{body}}}; filters: {', '.join(FILTERS)}",
+                    )
+            line, column = _position(source, m.start())
+            if literal:
+                parts.append("".join(literal))
+                literal = []
+            parts.append(
+                _Slot(pm.group("label"), pm.group("name"), filters, pm.group("args"), line, column)
+            )
+            pos = end + 1
+    literal.append(source[pos:])
+    if any(literal):
+        parts.append("".join(literal))
+    return parts
+
+
+# -- compiling ---------------------------------------------------------------------------
+
+Phrasings = str | Sequence[str]
+
+
+def _closest(name: str, known: Iterable[str]) -> str:
+    matches = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
+    return f"did you mean {', '.join(matches)}?" if matches else "no similar name is known"
+
+
+class _Compiler:
+    """Compiles several texts that share one environment (one sample's bindings)."""
+
+    def __init__(self, registry: Registry, vocab: Mapping[str, Phrasings], vocab_where: str):
+        self.registry = registry
+        self.vocab = dict(vocab)
+        self.vocab_where = vocab_where
+        self.labels: dict[str, tuple[_Slot, str, str]] = {}
+        self.bound: dict[str, Renderer] = {}
+        self.parsed: dict[int, list[str | _Slot]] = {}
+        self.building: list[str] = []
+
+    # pass 1: parse and collect labels
+    def scan(self, source: str, where: str) -> list[str | _Slot]:
+        parts = _parse(source, where)
+        for p in parts:
+            if isinstance(p, _Slot) and p.label is not None:
+                previous = self.labels.get(p.label)
+                if previous is not None and (previous[0].name, previous[0].args) != (
+                    p.name,
+                    p.args,
+                ):
+                    raise TemplateError(
+                        f"{where}: line {p.line}, column {p.column}: label {p.label!r} is "
+                        f"defined twice with different providers (first at {previous[1]}); "
+                        f"define it once and write {{{p.label}}} elsewhere",
+                        p.line,
+                        p.column,
+                    )
+                if previous is None:
+                    self.labels[p.label] = (p, where, source)
+        return parts
+
+    # pass 2: compile parts into a renderer
+    def render_fn(self, parts: list[str | _Slot], where: str, source: str) -> Renderer:
+        items: list[Any] = [
+            p if isinstance(p, str) else self.slot_fn(p, where, source) for p in parts
+        ]
+        if len(items) == 1 and isinstance(items[0], str):
+            text = items[0]
+            return lambda rng, env: text
+        if len(items) == 1:
+            return items[0]  # type: ignore[no-any-return]
+        return _format_renderer(items)
+
+    def phrasings_fn(self, value: Phrasings, where: str) -> Renderer:
+        if isinstance(value, str):
+            return self.render_fn(self.scan(value, where), where, value)
+        if not isinstance(value, Sequence) or not value:
+            raise TemplateError(
+                f"{where}: expected a text or a non-empty list of phrasings, got {value!r}"
+            )
+        fns = []
+        literals: list[str] | None = []
+        for i, text in enumerate(value):
+            parts = self.scan(text, f"{where}[{i}]")
+            if literals is not None and all(isinstance(p, str) for p in parts):
+                literals.append("".join(parts))  # type: ignore[arg-type]
+            else:
+                literals = None
+            fns.append(self.render_fn(parts, f"{where}[{i}]", text))
+        if len(fns) == 1:
+            return fns[0]
+        pick = _below_fn(len(fns))
+        if literals is not None:  # a plain word list: pick a string, nothing to render
+            return lambda rng, env: literals[pick(rng)]
+        return lambda rng, env: fns[pick(rng)](rng, env)
+
+    def slot_fn(self, slot: _Slot, where: str, source: str) -> Renderer:
+        if slot.label is not None:
+            fn = self.bound_fn(slot.label, lambda: self.provider_fn(slot, where, source))
+        elif slot.args is None and slot.name in self.labels:
+            defn, dwhere, dsource = self.labels[slot.name]
+            fn = self.bound_fn(slot.name, lambda: self.provider_fn(defn, dwhere, dsource))
+        elif slot.args is None:
+            fn = self.bound_fn(slot.name, lambda: self.provider_fn(slot, where, source))
+        else:
+            fn = self.provider_fn(slot, where, source)
+        if not slot.filters:
+            return fn
+        filters = [FILTERS[f] for f in slot.filters]
+        # Filters are pure string functions: remember recent results (bounded).
+        memo: dict[str, str] = {}
+
+        def filtered(rng: random.Random, env: dict[str, str]) -> str:
+            value = fn(rng, env)
+            shown = memo.get(value)
+            if shown is None:
+                shown = value
+                for f in filters:
+                    shown = f(shown)
+                if len(memo) < 4096:
+                    memo[value] = shown
+            return shown
+
+        return filtered
+
+    def bound_fn(self, key: str, make: Callable[[], Renderer]) -> Renderer:
+        fn = self.bound.get(key)
+        if fn is None:
+            if key in self.building:
+                cycle = " -> ".join([*self.building[self.building.index(key) :], key])
+                raise TemplateError(
+                    f"{self.vocab_where}: placeholders refer to each other in a cycle: {cycle}"
+                )
+            self.building.append(key)
+            try:
+                draw = make()
+            finally:
+                self.building.pop()
+
+            def fn(rng: random.Random, env: dict[str, str]) -> str:
+                value = env.get(key)
+                if value is None:
+                    value = env[key] = draw(rng, env)
+                return value
+
+            self.bound[key] = fn
+        return fn
+
+    def provider_fn(self, slot: _Slot, where: str, source: str) -> Renderer:
+        name = slot.name
+        if name in self.vocab and slot.args is None:
+            return self.phrasings_fn(self.vocab[name], f"{self.vocab_where}.{name}")
+        entry = self.registry.lookup(name)
+        if entry is None:
+            known = [*self.labels, *self.vocab, *self.registry.names()]
+            raise TemplateError(
+                f"{where}: line {slot.line}, column {slot.column}: unknown placeholder "
+                f"{{{name}}}; {_closest(name, known)} (define it in vocab, or register a "
+                f"provider in a Registry)",
+                slot.line,
+                slot.column,
+            )
+        if isinstance(entry, Gen):
+            if slot.args is not None:
+                raise TemplateError(
+                    f"{where}: line {slot.line}, column {slot.column}: {{{name}}} takes no "
+                    f"arguments, got {{{name}:{slot.args}}}",
+                    slot.line,
+                    slot.column,
+                )
+            gen = entry
+        else:
+            try:
+                gen = entry(slot.args)
+            except InvalidArgument as exc:
+                raise TemplateError(
+                    f"{where}: line {slot.line}, column {slot.column}: {exc}",
+                    slot.line,
+                    slot.column,
+                ) from None
+            if not isinstance(gen, Gen):
+                raise TemplateError(f"{where}: provider {name!r} returned {gen!r}, not a generator")
+        draw = gen._fn
+
+        def provide(rng: random.Random, env: dict[str, str]) -> str:
+            value = draw(rng)
+            return value if value.__class__ is str else str(value)
+
+        return provide
+
+
+def _format_renderer(items: list[Any]) -> Renderer:
+    """Render literals and slots with one ``%`` format (faster than joining pieces)."""
+    fmt = "".join(x.replace("%", "%%") if isinstance(x, str) else "%s" for x in items)
+    slots = [x for x in items if not isinstance(x, str)]
+    if len(slots) == 1:
+        (a,) = slots
+        return lambda rng, env: fmt % (a(rng, env),)
+    if len(slots) == 2:
+        a, b = slots
+        return lambda rng, env: fmt % (a(rng, env), b(rng, env))
+    if len(slots) == 3:
+        a, b, c = slots
+        return lambda rng, env: fmt % (a(rng, env), b(rng, env), c(rng, env))
+    return lambda rng, env: fmt % tuple([f(rng, env) for f in slots])
+
+
+def compile_texts(
+    texts: Mapping[str, Phrasings],
+    *,
+    registry: Registry | None = None,
+    vocab: Mapping[str, Phrasings] | None = None,
+    where: str = "template",
+) -> dict[str, Renderer]:
+    """Compile texts that share one sample's bindings; returns ``key -> render(rng, env)``.
+
+    ``texts`` maps a key to a text or a list of phrasings. Call every renderer of a sample
+    with the same ``env`` dict (start each sample with ``{}``) so that bound names agree.
+    """
+    compiler = _Compiler(registry or default_registry(), vocab or {}, f"{where}.vocab")
+    for key, value in texts.items():  # scan first, so labels are known everywhere
+        _scan_all(compiler, value, f"{where}.{key}")
+    for name, value in (vocab or {}).items():
+        if not re.fullmatch(_NAME, name):
+            raise TemplateError(f"{where}.vocab: bad name {name!r}; use letters, digits, _ and -")
+        _scan_all(compiler, value, f"{where}.vocab.{name}")
+    return {k: compiler.phrasings_fn(v, f"{where}.{k}") for k, v in texts.items()}
+
+
+def _scan_all(compiler: _Compiler, value: Phrasings, where: str) -> None:
+    if isinstance(value, str):
+        compiler.scan(value, where)
+    elif isinstance(value, Sequence):
+        for i, text in enumerate(value):
+            compiler.scan(text, f"{where}[{i}]")
+    else:
+        raise TemplateError(f"{where}: expected a text or a list of phrasings, got {value!r}")
+
+
+# -- the public node ---------------------------------------------------------------------
+
+
+@attrs.frozen(repr=False)
+class Template(Gen[Any]):
+    """A compiled template; build it with :func:`from_template`."""
+
+    source: Any
+    vocab: Any = None
+    registry: Registry | None = attrs.field(default=None, eq=False)
+
+    def _compile(self) -> DrawFn:
+        source = self.source
+        if isinstance(source, Mapping):
+            fns = compile_texts(source, registry=self.registry, vocab=self.vocab)
+            items = list(fns.items())
+            return lambda rng: (lambda env: {k: f(rng, env) for k, f in items})({})
+        fn = compile_texts({"text": source}, registry=self.registry, vocab=self.vocab)["text"]
+        return lambda rng: fn(rng, {})
+
+    def _default_repr(self) -> str:
+        kwargs: dict[str, Any] = {}
+        if self.vocab:
+            kwargs["vocab"] = self.vocab
+        if self.registry is not None:
+            kwargs["registry"] = self.registry
+        return call_repr("from_template", (self.source,), kwargs)
+
+
+def from_template(
+    source: str | Sequence[str] | Mapping[str, Phrasings],
+    *,
+    vocab: Mapping[str, Phrasings] | None = None,
+    registry: Registry | None = None,
+) -> Gen[Any]:
+    """Compile a template into a generator.
+
+    ``source`` is a text (``Gen[str]``), a list of phrasings (one is picked per sample), or
+    a dict of texts (``Gen[dict]``) whose placeholders share one sample's bindings.
+    ``vocab`` maps extra names to phrasings: ``{"product": ["a desk lamp", "a kettle"]}``.
+    Errors (unknown names, bad syntax) are raised here, with line and column.
+    """
+    if isinstance(source, Mapping):
+        frozen: Any = {str(k): _freeze(v) for k, v in source.items()}
+    else:
+        frozen = _freeze(source)
+    vocab_frozen = None if vocab is None else {str(k): _freeze(v) for k, v in vocab.items()}
+    node = Template(frozen, vocab_frozen, registry)
+    return node
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(value)
+    return value

@@ -1,0 +1,376 @@
+"""The dataset runner: records ``start … start+count-1`` of ``(generator, seed)`` to a file.
+
+Records are made and written a chunk at a time (constant memory whatever the count), in
+index order. With ``workers > 1`` worker processes each make whole chunks and send back
+the encoded bytes; the parent only writes them in order, so the file is byte for byte the
+one a single process writes.
+"""
+
+from __future__ import annotations
+
+import collections
+import gc
+import hashlib
+import itertools
+import multiprocessing
+import os
+import pickle
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping
+from typing import IO, Any
+
+import attrs
+
+from synth.core.errors import InvalidArgument
+from synth.core.gen import Gen
+from synth.core.seeding import Seed, seed_bytes, stream
+from synth.dataset.atomic import atomic_output, check_output_dir
+from synth.dataset.formats import Format, format_for, infer_format
+from synth.dataset.recipe import Recipe, build_generator
+
+__all__ = ["DatasetResult", "chunk_ranges", "make_chunk", "write_dataset"]
+
+Progress = Callable[[int, int], None]
+
+
+@attrs.frozen
+class DatasetResult:
+    """What ``write_dataset`` wrote: where, how many records, the bytes' SHA-256."""
+
+    path: str
+    count: int
+    seed: Seed
+    format: str
+    bytes: int
+    sha256: str
+    seconds: float
+    manifest: str | None = None
+
+
+def chunk_ranges(start: int, count: int, size: int) -> Iterator[tuple[int, int]]:
+    """Index ranges ``[lo, hi)`` covering ``start … start+count-1``, cut at multiples of
+    ``size`` so that every process cuts the same chunks."""
+    i, end = start, start + count
+    while i < end:
+        hi = min(end, (i // size + 1) * size)
+        yield i, hi
+        i = hi
+
+
+def make_chunk(gen: Gen[Any], seed: Seed, lo: int, hi: int, index: bool) -> list[Any]:
+    """Records ``lo … hi-1``; with ``index`` each dict record becomes ``{"index": i, **record}``."""
+    records = list(stream(gen, hi - lo, seed=seed, start=lo))
+    if index:
+        return [_indexed(i, r) for i, r in zip(range(lo, hi), records, strict=True)]
+    return records
+
+
+def _indexed(i: int, record: Any) -> dict[str, Any]:
+    if not isinstance(record, dict):
+        raise InvalidArgument(
+            f"index=True needs dict records, got {type(record).__name__} for record {i}; "
+            "use index=False"
+        )
+    return {"index": i, **record}
+
+
+def _check_count(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidArgument(f"expected {name} to be a non-negative int, got {name}={value!r}")
+    return value
+
+
+def write_dataset(
+    source: Gen[Any] | Recipe,
+    path: str | os.PathLike[str] | IO[bytes],
+    count: int,
+    *,
+    seed: Seed,
+    format: str | None = None,
+    start: int = 0,
+    workers: int = 1,
+    index: bool = False,
+    manifest: bool = False,
+    progress: Progress | None = None,
+    arguments: Mapping[str, Any] | None = None,
+    reference_time: Any = None,
+    parquet_options: Mapping[str, Any] | None = None,
+) -> DatasetResult:
+    """Write records ``start … start+count-1`` of ``(source, seed)`` to ``path``.
+
+    ``source`` is a generator or a :class:`Recipe` that builds one. ``format`` is
+    ``"jsonl"``, ``"json"`` (one JSON array) or ``"parquet"`` (needs ``synth[parquet]``);
+    by default it follows the file extension. The file appears complete or not at all: a
+    temporary file beside it is renamed at the end, and removed on any error or Ctrl-C.
+    ``path`` may also be ``"-"`` (standard output) or an open binary file (no atomicity).
+
+    ``workers > 1`` makes chunks in that many processes; the bytes are identical to
+    ``workers=1``. Workers rebuild a :class:`Recipe` by calling it; a plain generator is
+    inherited through ``fork`` where the OS has it, and must otherwise be picklable.
+
+    ``index=True`` writes ``{"index": i, **record}`` (the seed CLI's shape). ``manifest``
+    writes ``PATH.manifest.json`` (see :mod:`synth.dataset.manifest`); ``arguments`` and
+    ``reference_time`` are recorded in it. ``progress(done, total)`` is called after each
+    chunk.
+    """
+    began = time.perf_counter()
+    _check_count("count", count)
+    _check_count("start", start)
+    seed_bytes(seed)
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise InvalidArgument(f"expected workers to be a positive int, got workers={workers!r}")
+    to_file = isinstance(path, (str, os.PathLike)) and os.fspath(path) != "-"
+    name = format or infer_format(path if to_file else None)
+    fmt = format_for(name, **dict(parquet_options or {}))
+    if manifest and not to_file:
+        raise InvalidArgument("manifest=True needs an output file path, not a stream")
+    gen = build_generator(source)
+    if to_file:
+        check_output_dir(path)  # before generating anything: fail fast
+    chunks = _encoded_chunks(source, gen, seed, start, count, fmt, workers, index)
+    hasher = _Hasher()
+
+    def write_to(handle: IO[bytes]) -> None:
+        out = hasher.wrap(handle)
+        sink = fmt.open(out)
+        try:
+            done = 0
+            for n, payload in chunks:
+                sink.write(payload)
+                done += n
+                if progress is not None:
+                    progress(done, count)
+            sink.close()
+        except BaseException:
+            out.discard()
+            sink.abort()
+            raise
+        out.flush()
+
+    if to_file:
+        target = os.path.abspath(path)
+        with atomic_output(target) as handle:
+            write_to(handle)
+            manifest_path = None
+            if manifest:
+                from synth.dataset.manifest import manifest_document, write_manifest
+                from synth.dataset.manifest import manifest_path as manifest_path_of
+
+                doc = manifest_document(
+                    gen=gen,
+                    source=source,
+                    seed=seed,
+                    count=count,
+                    start=start,
+                    format=name,
+                    index=index,
+                    arguments=arguments,
+                    reference_time=reference_time,
+                    path=target,
+                    size=hasher.size,
+                    sha256=hasher.hexdigest(),
+                )
+                write_manifest(target, doc)
+                manifest_path = manifest_path_of(os.fspath(path))
+        shown = os.fspath(path)
+    else:
+        stream_out = sys.stdout.buffer if isinstance(path, (str, os.PathLike)) else path
+        write_to(stream_out)
+        manifest_path = None
+        shown = "-"
+    return DatasetResult(
+        path=shown,
+        count=count,
+        seed=seed,
+        format=name,
+        bytes=hasher.size,
+        sha256=hasher.hexdigest(),
+        seconds=time.perf_counter() - began,
+        manifest=manifest_path,
+    )
+
+
+class _Hasher:
+    """SHA-256 and size of everything written through the wrapped file."""
+
+    def __init__(self) -> None:
+        self._sha = hashlib.sha256()
+        self.size = 0
+
+    def hexdigest(self) -> str:
+        return self._sha.hexdigest()
+
+    def wrap(self, handle: IO[bytes]) -> _HashingFile:
+        return _HashingFile(handle, self)
+
+
+class _HashingFile:
+    """A write-only binary file that hashes what it writes (Parquet writes sequentially)."""
+
+    def __init__(self, handle: IO[bytes], hasher: _Hasher) -> None:
+        self._handle = handle
+        self._hasher = hasher
+        self.closed = False
+
+    def discard(self) -> None:
+        """Drop whatever is written from now on (a failed run's writer shutting down)."""
+        self._handle = _NullFile()
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data)
+        self._hasher._sha.update(view)
+        self._hasher.size += view.nbytes
+        self._handle.write(view)
+        return view.nbytes
+
+    def tell(self) -> int:
+        return self._hasher.size
+
+    def flush(self) -> None:
+        self._handle.flush()
+
+    def writable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def readable(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        # The runner closes the real file; a library closing its writer must not.
+        self.closed = True
+
+
+class _NullFile:
+    def write(self, data: Any) -> int:
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+# -- making chunks: in process or in workers ------------------------------------------------
+
+
+def _encoded_chunks(
+    source: Gen[Any] | Recipe,
+    gen: Gen[Any],
+    seed: Seed,
+    start: int,
+    count: int,
+    fmt: Format,
+    workers: int,
+    index: bool,
+) -> Iterator[tuple[int, Any]]:
+    """The encoded chunks in index order. A format that looks at the first chunk (Parquet
+    infers its schema from it) gets it here, at once, before its sink is opened."""
+    ranges = chunk_ranges(start, count, fmt.chunk_records)
+    head: list[tuple[int, Any]] = []
+    if fmt.looks_at_first_chunk:
+        first = next(ranges, None)
+        records = make_chunk(gen, seed, *first, index) if first else []
+        fmt.prepare(records)
+        head = [(len(records), fmt.encode(records))] if records else []
+        del records
+    if workers == 1:
+        rest: Iterator[tuple[int, Any]] = (
+            (hi - lo, fmt.encode(make_chunk(gen, seed, lo, hi, index))) for lo, hi in ranges
+        )
+    else:
+        rest = _in_workers(source, gen, seed, fmt, index, ranges, workers)
+    return itertools.chain(head, rest)
+
+
+_WORKER: tuple[Gen[Any], Seed, Format, bool] | None = None
+
+
+def _start_worker(source: Any, seed: Seed, fmt: Format, index: bool) -> None:
+    global _WORKER
+    # Ctrl-C is the parent's to handle: it stops the pool and removes the temp file; the
+    # pool stops workers with SIGTERM, which must end them quietly whatever the parent set.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        # Blocked by the parent while it started us (see _in_workers); now ignored.
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    _WORKER = (build_generator(source), seed, fmt, index)
+
+
+def _work(lo: int, hi: int) -> bytes:
+    assert _WORKER is not None
+    gen, seed, fmt, index = _WORKER
+    return fmt.encode_bytes(make_chunk(gen, seed, lo, hi, index))
+
+
+def _context() -> Any:
+    if "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def _shippable(source: Gen[Any] | Recipe, ctx: Any) -> Any:
+    """What to hand to worker processes: the source itself, checked when it must pickle."""
+    if ctx.get_start_method() == "fork":
+        return source  # inherited by the forked workers, never pickled
+    try:
+        pickle.dumps(source)
+    except Exception as exc:
+        raise InvalidArgument(
+            f"the generator cannot be sent to worker processes ({type(exc).__name__}: {exc}); "
+            "pass synth.dataset.Recipe('package.module:function', kwargs) that builds it, "
+            "or use workers=1"
+        ) from exc
+    return source
+
+
+def _start_pool(ctx: Any, workers: int, initargs: tuple[Any, ...]) -> Any:
+    """A pool whose workers never see a Ctrl-C: SIGINT and SIGTERM stay blocked while they
+    start (a worker inherits the mask) until their initializer ignores them, so a Ctrl-C
+    during start-up reaches only the parent, which stops everything cleanly."""
+    signals = {signal.SIGINT, signal.SIGTERM}
+    can_block = hasattr(signal, "pthread_sigmask")
+    if can_block:
+        signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+    # Forked workers share the parent's memory until they write to it; a garbage
+    # collection in a worker would touch (and so copy) every object. Frozen objects are
+    # left alone by the collector (see gc.freeze), which saves most of those copies.
+    gc.freeze()
+    try:
+        return ctx.Pool(workers, initializer=_start_worker, initargs=initargs)
+    finally:
+        gc.unfreeze()
+        if can_block:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, signals)
+
+
+def _in_workers(
+    source: Gen[Any] | Recipe,
+    gen: Gen[Any],
+    seed: Seed,
+    fmt: Format,
+    index: bool,
+    ranges: Iterator[tuple[int, int]],
+    workers: int,
+) -> Iterator[tuple[int, Any]]:
+    ctx = _context()
+    shipped = _shippable(source if isinstance(source, Recipe) else gen, ctx)
+    pool = _start_pool(ctx, workers, (shipped, seed, fmt, index))
+    try:
+        # A bounded window of chunks in flight keeps memory constant when writing is slow.
+        pending: collections.deque[tuple[int, Any]] = collections.deque()
+        for lo, hi in ranges:
+            pending.append((hi - lo, pool.apply_async(_work, (lo, hi))))
+            if len(pending) >= 2 * workers:
+                n, result = pending.popleft()
+                yield n, result.get()
+        while pending:
+            n, result = pending.popleft()
+            yield n, result.get()
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()

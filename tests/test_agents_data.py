@@ -1,0 +1,215 @@
+"""Text, JSON and conversation data: shapes, exact constraints, coherence, variety."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import re
+import uuid
+from collections import Counter
+
+import pytest
+
+import synth
+from synth.agents.text import sentence_bank
+from synth.compilers.template import DEFAULT_REFERENCE_TIME
+
+CODE_BLOCK = re.compile(r"```python\n(.*?)```", re.S)
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+SENTENCE_SPLIT = re.compile(r"(?<=\.) (?=[A-Z])")
+
+
+def payloads(data_type, n, seed=1, **kw):
+    return list(synth.stream(synth.payload_generator(data_type, **kw), n, seed=seed))
+
+
+# -- text ------------------------------------------------------------------------------------
+
+
+def test_sentence_bank_sentences_are_single_sentences():
+    bank = sentence_bank()
+    assert len(bank) > 4000
+    for s in bank:
+        assert s[0].isupper() and s.endswith(".") and ". " not in s and "{" not in s
+
+
+@pytest.mark.parametrize(("lo", "hi"), [(3, 3), (5, 10), (1, 5), (0, 0), (2, 6)])
+def test_text_has_exactly_the_sentence_counts_asked_for(lo, hi):
+    counts = Counter()
+    for rec in payloads("text", 600, constraints={"min_sentences": lo, "max_sentences": hi}):
+        assert list(rec) == ["text"] and isinstance(rec["text"], str)
+        n = len(SENTENCE_SPLIT.split(rec["text"])) if rec["text"] else 0
+        counts[n] += 1
+    assert set(counts) == set(range(lo, hi + 1))
+
+
+def test_text_constraints_may_come_as_strings():
+    recs = payloads("text", 50, constraints={"min_sentences": "2", "max_sentences": " 2"})
+    assert all(len(SENTENCE_SPLIT.split(r["text"])) == 2 for r in recs)
+
+
+# -- json ------------------------------------------------------------------------------------
+
+
+def test_free_form_json_has_the_seed_keys_and_types():
+    recs = payloads("json", 300)
+    for r in recs:
+        assert list(r) == ["id", "name", "email", "value", "active", "tags", "created_at"]
+        assert str(uuid.UUID(r["id"])) == r["id"]
+        assert isinstance(r["name"], str) and " " in r["name"]
+        assert EMAIL.fullmatch(r["email"])
+        assert isinstance(r["value"], float) and 0 <= r["value"] <= 1000
+        assert round(r["value"], 2) == r["value"]
+        assert isinstance(r["active"], bool)
+        assert 1 <= len(r["tags"]) <= 5 and len(set(r["tags"])) == len(r["tags"])
+        created = dt.datetime.fromisoformat(r["created_at"].replace("Z", "+00:00"))
+        assert "T" in r["created_at"] and created.tzinfo is not None
+        ref = DEFAULT_REFERENCE_TIME
+        assert ref - dt.timedelta(days=366) <= created <= ref
+    assert len({r["id"] for r in recs}) == len(recs)
+    assert {r["active"] for r in recs} == {True, False}
+
+
+def test_json_reference_time_is_a_constraint():
+    recs = payloads("json", 50, constraints={"reference_time": "2031-03-01T00:00:00Z"})
+    assert all(r["created_at"].startswith(("2030", "2031")) for r in recs)
+
+
+def test_json_email_matches_the_name():
+    for r in payloads("json", 200):
+        first = r["name"].split()[0].lower()
+        assert re.sub(r"[^a-z0-9]+", ".", first).strip(".") in r["email"]
+
+
+# -- conversations ---------------------------------------------------------------------------
+
+TURNS = {"customer_support": 7, "code_assistant": 5, "research_assistant": 5}
+
+
+@pytest.fixture(scope="module")
+def samples():
+    return {
+        name: payloads("conversation", 1000, seed=5, constraints={"template": name})
+        for name in TURNS
+    }
+
+
+@pytest.mark.parametrize("name", list(TURNS))
+def test_conversation_shape_matches_the_seed(samples, name):
+    for rec in samples[name]:
+        assert list(rec) == ["turns"]
+        assert len(rec["turns"]) == TURNS[name]
+        assert rec["turns"][0]["role"] == "system"
+        for i, turn in enumerate(rec["turns"][1:]):
+            assert list(turn) == ["role", "content", "tool_calls"]
+            assert turn["role"] == ("user" if i % 2 == 0 else "assistant")
+            assert isinstance(turn["content"], str) and turn["content"].strip()
+            assert turn["tool_calls"] is None
+
+
+@pytest.mark.parametrize("name", list(TURNS))
+def test_at_least_99_percent_of_1000_conversations_are_distinct(samples, name):
+    distinct = {tuple(t["content"] for t in rec["turns"]) for rec in samples[name]}
+    assert len(distinct) >= 990
+
+
+@pytest.mark.parametrize("name", list(TURNS))
+def test_no_placeholder_is_left_unresolved(samples, name):
+    for rec in samples[name]:
+        for turn in rec["turns"]:
+            prose = CODE_BLOCK.sub("", turn["content"])
+            assert "{" not in prose and "}" not in prose, prose
+            assert ".." not in prose.replace("...", "")
+
+
+def test_code_answers_are_valid_python(samples):
+    blocks = 0
+    for rec in samples["code_assistant"]:
+        for turn in rec["turns"]:
+            for code in CODE_BLOCK.findall(turn["content"]):
+                ast.parse(code)
+                blocks += 1
+    assert blocks >= 2000
+
+
+def test_customer_support_bindings_are_consistent(samples):
+    for rec in samples["customer_support"]:
+        text = " ".join(t["content"] for t in rec["turns"][1:])
+        assert len(set(EMAIL.findall(text))) == 1
+        orders = set(re.findall(r"(?<![\w.])\d{7}(?!\d)", text))
+        assert len(orders) <= 1
+        assert orders, text
+
+
+def test_research_title_asked_about_is_the_one_summarised(samples):
+    checked = 0
+    for rec in samples["research_assistant"]:
+        asked = re.search(r'"([^"]+)"', rec["turns"][1]["content"]).group(1)
+        answered = re.search(r'"([^"]+)"', rec["turns"][2]["content"])
+        if answered:
+            assert answered.group(1) == asked
+            checked += 1
+    assert checked > 200
+
+
+def test_code_assistant_follow_up_uses_the_same_function_name(samples):
+    checked = 0
+    for rec in samples["code_assistant"]:
+        first = re.search(r"^def (\w+)\(", rec["turns"][2]["content"], re.M)
+        later = re.findall(r"\b(?:def |= |in )(\w+)\(", rec["turns"][4]["content"])
+        if first and later and first.group(1) in rec["turns"][4]["content"]:
+            checked += 1
+    assert checked > 300
+
+
+# -- exports of conversations ------------------------------------------------------------------
+
+
+def test_openai_and_sharegpt_exports_of_conversations():
+    rec = payloads("conversation", 1, constraints={"export": "openai"})[0]
+    assert list(rec) == ["messages", "tools"] and rec["tools"] == []
+    assert [m["role"] for m in rec["messages"]][:3] == ["system", "user", "assistant"]
+    rec = payloads(
+        "conversation", 1, constraints={"template": "code_assistant"}, export="sharegpt"
+    )[0]
+    assert [c["from"] for c in rec["conversations"]] == ["system", "human", "gpt", "human", "gpt"]
+    assert rec["tools"] == "[]"
+
+
+# -- errors --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data_type", "kwargs", "needle"),
+    [
+        ("text", {"constraints": {"max_sentences": "abc"}}, "max_sentences expects an integer"),
+        ("text", {"constraints": {"min_sentences": 5, "max_sentences": 2}}, "must be <="),
+        ("text", {"constraints": {"min_sentence": 2}}, "did you mean 'min_sentences'"),
+        ("conversation", {"constraints": {"template": "code"}}, "valid: customer_support"),
+        ("text", {"export": "openai"}, "native shape"),
+        ("conversation", {"export": "sharegtp"}, "did you mean 'sharegpt'"),
+        ("txt", {}, "did you mean 'text'"),
+        ("text", {"schema": {"type": "object"}}, "schema applies to data_type 'json'"),
+    ],
+)
+def test_bad_arguments_are_clear_errors(data_type, kwargs, needle):
+    with pytest.raises(synth.InvalidArgument, match=re.escape(needle)):
+        synth.payload_generator(data_type, **kwargs)
+
+
+def test_list_templates_describes_the_builtins():
+    listed = synth.list_templates()
+    assert {k: v["turns"] for k, v in listed.items()} == {**TURNS, "tool_use": "5-9"}
+
+
+def test_native_fast_path_equals_models_then_export():
+    from synth.agents.conversation import builtin_templates, conversations, native_conversations
+    from synth.agents.export import conversation_exporter
+
+    for name in TURNS:
+        template = builtin_templates()[name]
+        fast = list(synth.stream(native_conversations(template), 100, seed=3))
+        slow = list(
+            synth.stream(conversations(template).map(conversation_exporter("native")), 100, seed=3)
+        )
+        assert fast == slow

@@ -1,0 +1,159 @@
+"""``synth templates``, ``synth explain``, ``--help``, ``--version`` and start-up imports."""
+
+from __future__ import annotations
+
+import json
+import sys
+from importlib import metadata
+
+import pytest
+
+import synth
+from tests.cli_helpers import assert_fails, synth_cli
+
+
+def test_version():
+    proc = synth_cli("--version")
+    assert proc.returncode == 0
+    assert proc.stdout.strip() == f"synth {synth.__version__}"
+
+
+@pytest.mark.parametrize("command", [[], ["generate"], ["templates"], ["explain"]])
+def test_every_command_has_help_with_examples(command):
+    proc = synth_cli(*command, "--help")
+    assert proc.returncode == 0, proc.stderr
+    assert "Usage: synth" in proc.stdout
+    assert "Examples:" in proc.stdout
+    assert "synth " + (command[0] if command else "generate") in proc.stdout.split("Examples:")[1]
+
+
+def test_the_console_script_is_declared():
+    scripts = {e.name: e.value for e in metadata.entry_points(group="console_scripts")}
+    assert scripts.get("synth") == "synth.cli:run"
+
+
+def test_help_does_not_import_the_heavy_libraries():
+    # Start-up is paid by every command: `synth --help` must not load Faker, the JSON
+    # Schema validator (jsonschema with its format checkers costs about 1.5 s of CPU),
+    # pyarrow, dask or the OpenAI client.
+    code = (
+        "import sys; sys.argv = ['synth', 'generate', '--help']\n"
+        "from synth.cli import main\n"
+        "main()\n"
+        "heavy = {'faker', 'jsonschema', 'pyarrow', 'dask', 'distributed', 'openai'}\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
+    )
+    proc = synth_cli(python=[sys.executable, "-c", code])
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_templates_needs_a_flag_like_the_seed():
+    assert_fails(synth_cli("templates"), 2, "Specify --list or --category <category>.")
+
+
+def test_templates_list_shows_conversations_and_tools():
+    proc = synth_cli("templates", "--list")
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "--- Conversation Templates ---" in out and "--- Tool-Call Templates ---" in out
+    assert "  customer_support  (7 turns)" in out
+    assert "  code_assistant  (5 turns)" in out
+    assert "  research_assistant  (5 turns)" in out
+    for key, function in [
+        ("search", "web_search"),
+        ("email", "send_email"),
+        ("database", "execute_query"),
+        ("file_operations", "file_operation"),
+    ]:
+        assert f"  {key}  -> {function}" in out
+
+
+def test_templates_category_filters():
+    conversation = synth_cli("templates", "--category", "conversation").stdout
+    tools = synth_cli("templates", "--category", "tool_call").stdout
+    assert "customer_support" in conversation and "web_search" not in conversation
+    assert "web_search" in tools and "customer_support" not in tools
+
+
+REFUND = {
+    "templates": {
+        "refund": {
+            "description": "A customer asks for a refund.",
+            "scenarios": [
+                {
+                    "name": "basic",
+                    "turns": [
+                        {"role": "user", "content": ["Hi, I'm {first_name}. Refund please."]},
+                        {"role": "assistant", "content": "Done, {first_name}. Refund issued."},
+                    ],
+                }
+            ],
+        }
+    }
+}
+
+
+def test_templates_also_lists_the_users_templates(tmp_path):
+    path = tmp_path / "mine.json"
+    path.write_text(json.dumps(REFUND))
+    proc = synth_cli("templates", "--category", "conversation", "--template", str(path))
+    assert proc.returncode == 0, proc.stderr
+    builtin, yours = proc.stdout.split(f"--- Your Templates ({path}) ---")
+    assert "  refund  (2 turns)" in yours and "refund" not in builtin
+    assert "customer_support" in builtin and "customer_support" not in yours
+
+
+def test_a_users_template_generates_with_one_binding_per_conversation(tmp_path):
+    path = tmp_path / "mine.json"
+    path.write_text(json.dumps(REFUND))
+    proc = synth_cli(
+        "generate", "--type", "conversation", "--template", str(path), "--constraint",
+        "template=refund", "--count", "5", "--seed", "1",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    for line in proc.stdout.splitlines():
+        user, assistant = json.loads(line)["turns"]
+        name = user["content"].removeprefix("Hi, I'm ").removesuffix(". Refund please.")
+        assert assistant["content"] == f"Done, {name}. Refund issued."
+
+
+def test_explain_prints_the_tree_the_settings_and_an_example():
+    proc = synth_cli("explain", "--type", "tool_call", "--constraint", "tool=email")
+    assert proc.returncode == 0, proc.stderr
+    tree, rest = proc.stdout.split("Settings (constraints with their defaults):")
+    settings, example = rest.split("Record 0 with --seed 0:")
+    assert tree.startswith("Generator tree:\n")
+    assert len(tree.strip().splitlines()) > 5 and "send_email" in tree  # pretty, multi-line
+    assert "    tool = email" in settings.splitlines()
+    record = json.loads(example)
+    assert record["index"] == 0 and record["function"]["name"] == "send_email"
+    first = synth_cli(
+        "generate",
+        "--type",
+        "tool_call",
+        "--constraint",
+        "tool=email",
+        "--count",
+        "1",
+        "--seed",
+        "0",
+    )
+    assert json.loads(first.stdout) == record
+
+
+def test_explain_takes_the_type_from_a_template_file(tmp_path):
+    path = tmp_path / "mine.json"
+    path.write_text(json.dumps(REFUND))
+    proc = synth_cli("explain", "--template", str(path), "--constraint", "template=refund")
+    assert proc.returncode == 0, proc.stderr
+    assert "conversations(" in proc.stdout and "template = refund" in proc.stdout
+
+
+def test_explain_needs_something_to_explain_and_reports_bad_settings():
+    assert_fails(synth_cli("explain"), 2, "--type", "--schema")
+    assert_fails(
+        synth_cli("explain", "--type", "text", "--constraint", "max_sentences=abc"),
+        2,
+        "max_sentences",
+    )

@@ -1,0 +1,406 @@
+"""Every failure of ``synth generate``: one line on stderr naming the problem and the fix,
+exit status 2 (the command is wrong) or 1 (the run failed), no traceback, and the output
+path left as it was."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.cli_helpers import assert_fails, env, python_with_blocked, synth_cli
+
+PRECIOUS = b"an earlier dataset\n"
+
+
+@pytest.fixture
+def target(tmp_path):
+    """An existing output file that no failed run may change."""
+    path = tmp_path / "out.jsonl"
+    path.write_bytes(PRECIOUS)
+    yield path
+    assert path.read_bytes() == PRECIOUS
+    leftovers = [name for name in os.listdir(tmp_path) if name.endswith(".tmp")]
+    assert leftovers == []
+
+
+def gen(*args, target=None, **kwargs):
+    extra = ["--output", str(target)] if target is not None else []
+    return synth_cli("generate", *args, *extra, **kwargs)
+
+
+# -- counts and seeds ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", ["0", "-3", "abc", "1.5"])
+def test_count_must_be_a_positive_whole_number(count, target):
+    proc = gen("--type", "text", "--count", count, target=target)
+    assert_fails(proc, 2, "--count", "pass a count")
+
+
+def test_seed_must_be_an_integer(target):
+    proc = gen("--type", "text", "--seed", "abc", target=target)
+    assert_fails(proc, 2, "--seed", "'abc' is not an integer", "--seed 42")
+
+
+def test_unknown_type_and_option_are_usage_errors(target):
+    assert_fails(gen("--type", "texts", target=target), 2, "'texts' is not one of", "--help")
+    assert_fails(gen("--type", "text", "--cuont", "3", target=target), 2, "--cuont", "--help")
+    assert_fails(gen(target=target), 2, "--type")
+
+
+# -- schema files ---------------------------------------------------------------------------------
+
+
+def test_schema_file_missing(target, tmp_path):
+    proc = gen("--type", "json", "--schema", str(tmp_path / "nope.json"), target=target)
+    assert_fails(proc, 2, "nope.json", "file not found")
+
+
+def test_schema_file_not_utf8(target, tmp_path):
+    schema = tmp_path / "latin1.json"
+    schema.write_bytes('{"description": "caf\xe9"}'.encode("latin-1"))
+    proc = gen("--type", "json", "--schema", str(schema), target=target)
+    assert_fails(proc, 2, "not UTF-8", "0xe9", "save it as UTF-8")
+
+
+def test_schema_file_not_json_says_line_and_column(target, tmp_path):
+    schema = tmp_path / "broken.json"
+    schema.write_text('{\n  "type": "object",\n  "properties": {,}\n}\n')
+    proc = gen("--type", "json", "--schema", str(schema), target=target)
+    assert_fails(proc, 2, "not valid JSON", "line 3, column 18")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"), [("[1, 2]", "an array"), ('"string"', "a string"), ("3", "a number")]
+)
+def test_schema_must_be_an_object_or_a_boolean(target, tmp_path, text, kind):
+    schema = tmp_path / "s.json"
+    schema.write_text(text)
+    proc = gen("--type", "json", "--schema", str(schema), target=target)
+    assert_fails(proc, 2, f"holds {kind}", "object or a boolean")
+
+
+def _schema(tmp_path, document):
+    path = tmp_path / "schema.json"
+    path.write_text(json.dumps(document))
+    return path
+
+
+def test_schema_that_is_not_valid_json_schema_gives_the_pointer(target, tmp_path):
+    schema = _schema(tmp_path, {"type": "object", "properties": {"age": {"type": 5}}})
+    proc = gen("--type", "json", "--schema", str(schema), target=target)
+    assert_fails(proc, 2, "not valid JSON Schema", "#/properties/age")
+
+
+def test_unsupported_schema_gives_the_pointer_and_the_feature(target, tmp_path):
+    pattern = {"type": "string", "pattern": "(a)\\1"}
+    schema = _schema(tmp_path, {"type": "object", "properties": {"code": pattern}})
+    proc = gen("--type", "json", "--schema", str(schema), target=target)
+    assert_fails(proc, 2, "synth cannot generate", "#/properties/code", "backreference")
+
+
+def test_unsatisfiable_schema_gives_the_pointer(target, tmp_path):
+    bounds = {"type": "integer", "minimum": 10, "maximum": 5}
+    schema = _schema(tmp_path, {"type": "object", "properties": {"n": bounds}, "required": ["n"]})
+    proc = gen("--type", "json", "--schema", str(schema), target=target)
+    assert_fails(proc, 2, "no value can satisfy the schema", "#")
+    false = _schema(tmp_path, False)
+    proc = gen("--type", "json", "--schema", str(false), target=target)
+    assert_fails(proc, 2, "no value can satisfy the schema", "is false")
+
+
+def test_boolean_true_schema_needs_no_index(target, tmp_path):
+    schema = _schema(tmp_path, True)
+    proc = gen("--type", "json", "--schema", str(schema), target=target)
+    assert_fails(proc, 2, "not always JSON objects", "--no-index")
+    ok = synth_cli("generate", "--type", "json", "--schema", str(schema), "--no-index",
+                   "--count", "20", "--seed", "1")  # fmt: skip
+    assert ok.returncode == 0, ok.stderr
+    assert len([json.loads(line) for line in ok.stdout.splitlines()]) == 20
+
+
+def test_records_that_turn_out_not_to_be_objects_are_a_runtime_error(target, tmp_path):
+    either = {"anyOf": [{"type": "integer"}, {"type": "object"}]}
+    schema = _schema(tmp_path, either)
+    proc = gen("--type", "json", "--schema", str(schema), "--count", "50", target=target)
+    assert_fails(
+        proc, 1, "generation failed", "needs dict records", "add --no-index", "was left unchanged"
+    )
+
+
+def test_a_valid_schema_generates_valid_records(tmp_path):
+    jsonschema = pytest.importorskip("jsonschema")
+    document = {
+        "type": "object",
+        "properties": {
+            "email": {"type": "string", "format": "email"},
+            "age": {"type": "integer", "minimum": 18, "maximum": 90},
+            "tags": {"type": "array", "items": {"type": "string"}, "maxItems": 3},
+        },
+        "required": ["email", "age"],
+        "additionalProperties": False,
+    }
+    schema = _schema(tmp_path, document)
+    proc = synth_cli("generate", "--type", "json", "--schema", str(schema), "--count", "50",
+                     "--seed", "3", "--no-index")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    for line in proc.stdout.splitlines():
+        jsonschema.validate(json.loads(line), document)
+
+
+def test_schema_with_a_type_that_takes_none(target, tmp_path):
+    schema = tmp_path / "s.json"
+    schema.write_text('{"type": "object"}')
+    proc = gen("--type", "text", "--schema", str(schema), target=target)
+    assert_fails(proc, 2, "--schema is used only with --type json", "drop --schema")
+
+
+def test_schema_property_named_index_collides(target, tmp_path):
+    schema = tmp_path / "s.json"
+    schema.write_text('{"type": "object", "properties": {"index": {"type": "string"}}}')
+    proc = gen("--type", "json", "--schema", str(schema), target=target)
+    assert_fails(proc, 2, "'index'", "--no-index")
+
+
+# -- constraints ---------------------------------------------------------------------------------
+
+
+def test_constraint_without_equals(target):
+    proc = gen("--type", "text", "--constraint", "max_sentences", target=target)
+    assert_fails(proc, 2, "KEY=VALUE", "'max_sentences'")
+
+
+def test_unknown_constraint_key_lists_the_valid_ones(target):
+    proc = gen("--type", "text", "--constraint", "max_sentence=3", target=target)
+    assert_fails(proc, 2, "max_sentence", "min_sentences", "max_sentences")
+
+
+def test_bad_constraint_value(target):
+    proc = gen("--type", "text", "--constraint", "max_sentences=abc", target=target)
+    assert_fails(proc, 2, "max_sentences", "abc")
+
+
+def test_min_sentences_above_max_sentences(target):
+    proc = gen(
+        "--type",
+        "text",
+        "--constraint",
+        "min_sentences=5",
+        "--constraint",
+        "max_sentences=2",
+        target=target,
+    )
+    assert_fails(proc, 2, "min_sentences", "max_sentences")
+
+
+def test_unknown_template_suggests_names(target):
+    proc = gen("--type", "conversation", "--constraint", "template=code_assistent", target=target)
+    assert_fails(proc, 2, "code_assistent", "did you mean 'code_assistant'")
+
+
+def test_unknown_tool_suggests_names(target):
+    proc = gen("--type", "tool_call", "--constraint", "tool=serch", target=target)
+    assert_fails(proc, 2, "unknown tool 'serch'", "did you mean 'search'")
+
+
+# -- tools and template files --------------------------------------------------------------
+
+
+def test_tools_file_missing_or_not_json(target, tmp_path):
+    missing = tmp_path / "none.json"
+    assert_fails(
+        gen("--type", "tool_call", "--tools", str(missing), target=target),
+        2,
+        "--tools",
+        "file not found",
+    )
+    broken = tmp_path / "tools.json"
+    broken.write_text('[\n  {"type": "function",\n')
+    proc = gen("--type", "tool_call", "--tools", str(broken), target=target)
+    assert_fails(proc, 2, f"{broken}:3:1", "not valid JSON")
+
+
+WEATHER = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "Weather for a city.",
+        "parameters": {
+            "type": "object",
+            "properties": {"city": {"type": "string"}, "days": {"type": "integer"}},
+            "required": ["city"],
+        },
+    },
+}
+
+
+def test_tools_file_errors_name_the_place_inside_it(target, tmp_path):
+    tool = json.loads(json.dumps(WEATHER))
+    tool["function"]["parameters"]["properties"]["city"]["type"] = 5
+    path = tmp_path / "tools.json"
+    path.write_text(json.dumps([tool]))
+    proc = gen("--type", "tool_call", "--tools", str(path), target=target)
+    assert_fails(proc, 2, str(path), "tools[0].function.parameters", "#/properties/city/type")
+
+
+def test_a_users_tools_are_called_with_valid_arguments(tmp_path):
+    path = tmp_path / "tools.json"
+    path.write_text(json.dumps([WEATHER]))
+    proc = synth_cli("generate", "--type", "tool_call", "--tools", str(path), "--constraint",
+                     "tool=get_weather", "--count", "20", "--seed", "1")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    for line in proc.stdout.splitlines():
+        call = json.loads(line)["function"]
+        assert call["name"] == "get_weather"
+        assert isinstance(json.loads(call["arguments"])["city"], str)
+    listed = synth_cli("templates", "--category", "tool_call", "--tools", str(path))
+    assert "  get_weather  -> get_weather" in listed.stdout.split("--- Your Tools")[1]
+
+
+def _template_file(tmp_path, second_turn):
+    path = tmp_path / "templates.json"
+    turns = [{"role": "user", "content": "Hi"}, second_turn]
+    document = {"templates": {"refund": {"description": "d", "scenarios": [
+        {"name": "basic", "turns": turns}]}}}  # fmt: skip
+    path.write_text(json.dumps(document))
+    return path
+
+
+def test_template_file_errors_name_the_place_inside_it(target, tmp_path):
+    bad_role = _template_file(tmp_path, {"role": 7, "content": "Done."})
+    proc = gen("--type", "conversation", "--template", str(bad_role), target=target)
+    assert_fails(proc, 2, str(bad_role), "templates.refund.scenarios[0].turns[1].role")
+    typo = _template_file(tmp_path, {"role": "assistant", "content": "Done, {frist_name}."})
+    proc = gen(
+        "--type",
+        "conversation",
+        "--template",
+        str(typo),
+        "--constraint",
+        "template=refund",
+        target=target,
+    )
+    assert_fails(proc, 2, str(typo), "line 1, column 7", "{frist_name}", "first_name")
+
+
+# -- output ----------------------------------------------------------------------------------------
+
+
+def test_output_directory_missing(tmp_path):
+    path = tmp_path / "missing" / "out.jsonl"
+    proc = gen("--type", "text", "--seed", "1", target=path)
+    assert_fails(proc, 1, "does not exist", "create the directory")
+    assert not path.parent.exists()
+
+
+def test_output_directory_not_writable(tmp_path):
+    if os.geteuid() == 0:
+        # Root may write into any mode-0555 directory; sysfs refuses even root.
+        directory = "/sys"
+    else:
+        directory = tmp_path / "locked"
+        directory.mkdir()
+        directory.chmod(0o555)
+    path = os.path.join(directory, "out.jsonl")
+    proc = gen("--type", "text", "--seed", "1", target=path)
+    assert_fails(proc, 1, "cannot write", "choose an --output")
+    assert not os.path.exists(path)
+
+
+def test_parquet_without_the_extra_names_the_extra(tmp_path):
+    path = tmp_path / "out.parquet"
+    proc = synth_cli(
+        "generate",
+        "--type",
+        "text",
+        "--seed",
+        "1",
+        "--output",
+        str(path),
+        python=python_with_blocked("pyarrow"),
+    )
+    assert_fails(proc, 1, "pyarrow", "pip install 'synth[parquet]'")
+    assert os.listdir(tmp_path) == []
+
+
+def test_parquet_and_manifest_need_a_file(target):
+    assert_fails(gen("--type", "text", "--format", "parquet"), 2, "standard output", "--output")
+    assert_fails(gen("--type", "text", "--manifest"), 2, "--manifest", "--output PATH")
+
+
+def _limit_file_size():
+    resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+
+
+def test_disk_full_while_writing(target):
+    proc = gen(
+        "--type",
+        "text",
+        "--count",
+        "5000",
+        "--seed",
+        "1",
+        target=target,
+        preexec_fn=_limit_file_size,
+    )
+    assert_fails(
+        proc, 1, "cannot write", "File too large", "free some disk space", "was left unchanged"
+    )
+
+
+# -- interruption --------------------------------------------------------------------------------
+
+
+def _start_long_run(target, *extra):
+    command = [
+        sys.executable,
+        "-m",
+        "synth",
+        "generate",
+        "--type",
+        "text",
+        "--count",
+        "50000000",
+        "--seed",
+        "1",
+        "--output",
+        str(target),
+        *extra,
+    ]
+    proc = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env(),
+        start_new_session=True,  # its own process group, as a terminal job has
+    )
+    directory = os.path.dirname(target)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        temps = [n for n in os.listdir(directory) if n.endswith(".tmp")]
+        if temps and os.path.getsize(os.path.join(directory, temps[0])) > 0:
+            return proc
+        time.sleep(0.05)
+    proc.kill()
+    raise AssertionError("the run never started writing")
+
+
+@pytest.mark.parametrize(
+    ("sig", "extra"),
+    [(signal.SIGINT, ()), (signal.SIGTERM, ()), (signal.SIGINT, ("--workers", "2"))],
+)
+def test_interrupting_a_run_leaves_the_target_and_no_temp_file(target, sig, extra):
+    proc = _start_long_run(target, *extra)
+    os.killpg(proc.pid, sig)  # to the whole group, workers included, as Ctrl-C does
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    assert stderr.strip() == f"Error: Interrupted; {target} was left unchanged"

@@ -1,0 +1,273 @@
+"""The dataset runner: formats, byte identity across workers and slices, atomicity, manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import multiprocessing
+import os
+
+import orjson
+import pytest
+
+import synth
+from synth.core.errors import InvalidArgument, SynthError
+from synth.dataset import Recipe, chunk_ranges, manifest_path, write_dataset
+from synth.dataset.runner import _shippable
+from tests.dataset_helpers import people
+
+GEN = people()
+COUNT = 10_000  # spans several 4,096-record chunks
+
+
+def _read(path):
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def _expected_records(gen, count, seed, start=0, index=False):
+    out = []
+    for i, record in enumerate(synth.stream(gen, count, seed=seed, start=start), start):
+        out.append({"index": i, **record} if index else record)
+    return out
+
+
+def _as_json(records):
+    return [orjson.loads(orjson.dumps(r)) for r in records]
+
+
+def test_jsonl_is_the_stream_one_record_per_line(tmp_path):
+    path = tmp_path / "out.jsonl"
+    result = write_dataset(GEN, path, COUNT, seed=3)
+    lines = _read(path).splitlines()
+    assert len(lines) == COUNT == result.count
+    assert [orjson.loads(line) for line in lines] == _as_json(_expected_records(GEN, COUNT, 3))
+    assert result.format == "jsonl"
+    assert result.sha256 == hashlib.sha256(_read(path)).hexdigest()
+    assert result.bytes == os.path.getsize(path)
+
+
+def test_index_puts_the_record_number_first(tmp_path):
+    path = tmp_path / "out.jsonl"
+    write_dataset(GEN, path, 130, seed=3, start=70, index=True)
+    rows = [orjson.loads(line) for line in _read(path).splitlines()]
+    assert [r["index"] for r in rows] == list(range(70, 200))
+    assert all(next(iter(r)) == "index" for r in rows)
+    assert rows == _as_json(_expected_records(GEN, 130, 3, start=70, index=True))
+
+
+def test_index_needs_dict_records(tmp_path):
+    with pytest.raises(InvalidArgument, match="index=True needs dict records"):
+        write_dataset(synth.integers(0, 9), tmp_path / "x.jsonl", 5, seed=1, index=True)
+    assert not os.path.exists(tmp_path / "x.jsonl")
+
+
+def test_json_array_is_valid_json_and_streams_the_same_records(tmp_path):
+    path = tmp_path / "out.json"
+    write_dataset(GEN, path, COUNT, seed=5)
+    assert json.loads(_read(path)) == _as_json(_expected_records(GEN, COUNT, 5))
+    small = tmp_path / "one.json"
+    write_dataset(GEN, small, 1, seed=5)
+    assert json.loads(_read(small)) == _as_json(_expected_records(GEN, 1, 5))
+    empty = tmp_path / "empty.json"
+    write_dataset(GEN, empty, 0, seed=5)
+    assert json.loads(_read(empty)) == []
+
+
+def test_format_follows_the_extension_unless_given(tmp_path):
+    assert write_dataset(GEN, tmp_path / "a.json", 3, seed=1).format == "json"
+    assert write_dataset(GEN, tmp_path / "a.ndjson", 3, seed=1).format == "jsonl"
+    assert write_dataset(GEN, tmp_path / "a.txt", 3, seed=1).format == "jsonl"
+    forced = write_dataset(GEN, tmp_path / "b.json", 3, seed=1, format="jsonl")
+    assert forced.format == "jsonl"
+    assert len(_read(tmp_path / "b.json").splitlines()) == 3
+    with pytest.raises(InvalidArgument, match="unknown format='xml'"):
+        write_dataset(GEN, tmp_path / "c.xml", 3, seed=1, format="xml")
+
+
+@pytest.mark.parametrize("name", ["out.jsonl", "out.json"])
+def test_two_workers_write_the_same_bytes_as_one(tmp_path, name):
+    one, two = tmp_path / "1" / name, tmp_path / "2" / name
+    one.parent.mkdir()
+    two.parent.mkdir()
+    a = write_dataset(GEN, one, COUNT, seed=11, start=100, index=True)
+    b = write_dataset(GEN, two, COUNT, seed=11, start=100, index=True, workers=2)
+    assert _read(one) == _read(two)
+    assert a.sha256 == b.sha256
+
+
+def test_recipe_rebuilds_the_generator_in_workers(tmp_path):
+    recipe = Recipe("tests.dataset_helpers:people", {"tag_count": 3})
+    write_dataset(recipe, tmp_path / "r.jsonl", COUNT, seed=2, workers=2)
+    write_dataset(GEN, tmp_path / "g.jsonl", COUNT, seed=2)
+    assert _read(tmp_path / "r.jsonl") == _read(tmp_path / "g.jsonl")
+    assert "people" in repr(recipe)
+
+
+def test_recipe_errors_are_clear():
+    with pytest.raises(InvalidArgument, match=r"package\.module:function"):
+        Recipe("no_colon_here")
+    with pytest.raises(InvalidArgument, match="cannot import module"):
+        Recipe("tests.no_such_module:f").build()
+    with pytest.raises(InvalidArgument, match="has no 'nope'"):
+        Recipe("tests.dataset_helpers:nope").build()
+    with pytest.raises(InvalidArgument, match="expected a Gen"):
+        Recipe("os:getcwd").build()
+
+
+def test_a_generator_that_cannot_be_pickled_is_refused_without_fork():
+    gen = synth.integers(0, 9).map(lambda v: v + 1)
+    spawn = multiprocessing.get_context("spawn")
+    with pytest.raises(InvalidArgument, match=r"Recipe\('package.module:function'"):
+        _shippable(gen, spawn)
+    assert _shippable(Recipe("tests.dataset_helpers:people"), spawn) is not None
+
+
+def test_a_slice_equals_the_same_lines_of_a_longer_run(tmp_path):
+    write_dataset(GEN, tmp_path / "all.jsonl", 9_000, seed=4, index=True)
+    write_dataset(GEN, tmp_path / "part.jsonl", 5_000, seed=4, start=4_000, index=True)
+    lines = _read(tmp_path / "all.jsonl").splitlines(keepends=True)
+    assert b"".join(lines[4_000:]) == _read(tmp_path / "part.jsonl")
+
+
+def test_chunks_are_cut_at_fixed_multiples():
+    assert list(chunk_ranges(100, 300, 128)) == [(100, 128), (128, 256), (256, 384), (384, 400)]
+    assert list(chunk_ranges(0, 0, 64)) == []
+
+
+def test_stdout_and_open_files(tmp_path):
+    buffer = io.BytesIO()
+    result = write_dataset(GEN, buffer, 50, seed=1)
+    write_dataset(GEN, tmp_path / "f.jsonl", 50, seed=1)
+    assert buffer.getvalue() == _read(tmp_path / "f.jsonl")
+    assert result.path == "-"
+    with pytest.raises(InvalidArgument, match="manifest=True needs an output file"):
+        write_dataset(GEN, io.BytesIO(), 5, seed=1, manifest=True)
+
+
+def test_manifest_records_how_to_repeat_and_check_the_file(tmp_path):
+    path = tmp_path / "m.jsonl"
+    when = "2025-01-01T00:00:00+00:00"
+    result = write_dataset(
+        GEN,
+        path,
+        300,
+        seed=9,
+        start=10,
+        index=True,
+        manifest=True,
+        arguments={"type": "custom"},
+        reference_time=when,
+    )
+    assert result.manifest == manifest_path(path) == str(path) + ".manifest.json"
+    doc = json.loads(_read(result.manifest))
+    assert doc["output"]["sha256"] == hashlib.sha256(_read(path)).hexdigest()
+    assert doc["output"]["bytes"] == os.path.getsize(path)
+    assert doc["output"]["file"] == "m.jsonl"
+    assert doc["synth_version"] == synth.__version__
+    assert doc["seed"] == 9
+    assert doc["seeding_scheme"] == synth.SCHEME_VERSION
+    assert doc["block_size"] == synth.BLOCK_SIZE
+    assert (doc["count"], doc["start"], doc["format"], doc["index"]) == (300, 10, "jsonl", True)
+    assert doc["generator"] == repr(GEN)
+    assert doc["arguments"] == {"type": "custom"}
+    assert doc["reference_time"] == when
+    recipe_run = write_dataset(
+        Recipe("tests.dataset_helpers:people"), tmp_path / "r.jsonl", 5, seed=1, manifest=True
+    )
+    recipe_doc = json.loads(_read(recipe_run.manifest))
+    assert recipe_doc["recipe"] == {"target": "tests.dataset_helpers:people", "kwargs": {}}
+
+
+class Boom(SynthError):
+    pass
+
+
+def _fail_after(limit):
+    def progress(done, total):
+        if done >= limit:
+            raise Boom(f"failed after {done}")
+
+    return progress
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_error_mid_run_leaves_the_target_untouched_and_no_temp_file(tmp_path, workers):
+    path = tmp_path / "keep.jsonl"
+    path.write_bytes(b"precious\n")
+    with pytest.raises(Boom):
+        write_dataset(GEN, path, COUNT, seed=1, workers=workers, progress=_fail_after(8_000))
+    assert _read(path) == b"precious\n"
+    assert sorted(os.listdir(tmp_path)) == ["keep.jsonl"]
+
+
+def test_keyboard_interrupt_leaves_the_target_untouched(tmp_path):
+    path = tmp_path / "keep.json"
+
+    def interrupt(done, total):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_dataset(GEN, path, COUNT, seed=1, progress=interrupt)
+    assert os.listdir(tmp_path) == []
+
+
+def _fails_at_record(record, seed):
+    """A generator that raises Unsatisfiable exactly when it draws record ``record``."""
+    numbers = synth.integers(0, 10**12)
+    bad = list(synth.stream(numbers, record + 1, seed=seed))[record]
+
+    def check(value):
+        if value == bad:
+            raise synth.Unsatisfiable(f"drew the bad value {value}")
+        return value
+
+    return numbers.map(check)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_generation_error_after_the_first_chunk_leaves_nothing(tmp_path, workers):
+    gen = _fails_at_record(7_000, seed=1)
+    with pytest.raises(synth.Unsatisfiable, match="bad value"):
+        write_dataset(gen, tmp_path / "x.jsonl", COUNT, seed=1, workers=workers)
+    assert os.listdir(tmp_path) == []
+
+
+def test_output_directory_problems_fail_before_generating(tmp_path):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        write_dataset(GEN, tmp_path / "missing" / "x.jsonl", 5, seed=1)
+    with pytest.raises(IsADirectoryError):
+        write_dataset(GEN, tmp_path, 5, seed=1)
+
+
+def test_arguments_are_checked(tmp_path):
+    for kwargs, pattern in [
+        ({"count": -1}, "count to be a non-negative int"),
+        ({"count": 5, "start": -2}, "start to be a non-negative int"),
+        ({"count": 5, "workers": 0}, "workers to be a positive int"),
+        ({"count": 5, "seed": 1.5}, "seed to be an int, str or bytes"),
+    ]:
+        kwargs.setdefault("seed", 1)
+        with pytest.raises(InvalidArgument, match=pattern):
+            write_dataset(GEN, tmp_path / "x.jsonl", **kwargs)
+    with pytest.raises(InvalidArgument, match="expected a generator"):
+        write_dataset([1, 2], tmp_path / "x.jsonl", 3, seed=1)
+    assert os.listdir(tmp_path) == []
+
+
+def test_new_files_get_normal_permissions(tmp_path):
+    path = tmp_path / "p.jsonl"
+    write_dataset(GEN, path, 3, seed=1)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert os.stat(path).st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_integers_beyond_64_bits_are_written_exactly(tmp_path):
+    gen = synth.record(big=synth.just(2**70), small=synth.integers(0, 3))
+    write_dataset(gen, tmp_path / "b.jsonl", 3, seed=1)
+    write_dataset(gen, tmp_path / "b.json", 3, seed=1)
+    rows = [json.loads(line) for line in _read(tmp_path / "b.jsonl").splitlines()]
+    assert [r["big"] for r in rows] == [2**70] * 3
+    assert json.loads(_read(tmp_path / "b.json")) == rows

@@ -1,0 +1,169 @@
+"""Realistic values for property names: the right kind of value, lengths honoured."""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import re
+import uuid
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+import pytest
+from jsonschema import Draft202012Validator
+
+import synth
+from synth import InvalidArgument
+from synth.schema.realistic import (
+    REALISTIC_NAMES,
+    normalise_name,
+    realistic_for,
+    realistic_lengths,
+)
+
+CHECK = Draft202012Validator.FORMAT_CHECKER
+
+
+def _email(v: str) -> bool:
+    local, _, domain = v.partition("@")
+    return bool(local) and CHECK.conforms(domain, "hostname") and "." in domain
+
+
+def _datetime(v: str) -> bool:
+    return dt.datetime.fromisoformat(v.replace("Z", "+00:00")).tzinfo is not None
+
+
+def _date(v: str) -> bool:
+    return isinstance(dt.date.fromisoformat(v), dt.date) and len(v) == 10
+
+
+def _url(v: str) -> bool:
+    parts = urlsplit(v)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def _capitalised_words(v: str) -> bool:
+    return bool(v) and v[0].isupper() and v == v.strip()
+
+
+def _digits_phone(v: str) -> bool:
+    return sum(c.isdigit() for c in v) >= 7
+
+
+KINDS: dict[str, Callable[[str], bool]] = {
+    "email": _email,
+    "e_mail": _email,
+    "contactEmail": _email,
+    "firstName": _capitalised_words,
+    "given_name": _capitalised_words,
+    "last-name": _capitalised_words,
+    "surname": _capitalised_words,
+    "full_name": lambda v: _capitalised_words(v) and " " in v,
+    "name": lambda v: _capitalised_words(v) and " " in v,
+    "username": lambda v: re.fullmatch(r"[a-z0-9._]+", v) is not None,
+    "login": lambda v: re.fullmatch(r"[a-z0-9._]+", v) is not None,
+    "city": _capitalised_words,
+    "country": _capitalised_words,
+    "countryCode": lambda v: re.fullmatch(r"[A-Z]{2}", v) is not None,
+    "state": _capitalised_words,
+    "zip": lambda v: v.isdigit(),
+    "postal_code": lambda v: v.isdigit(),
+    "phone": _digits_phone,
+    "mobileNumber": _digits_phone,
+    "url": _url,
+    "website": _url,
+    "homepage": _url,
+    "company": _capitalised_words,
+    "organization": _capitalised_words,
+    "job_title": _capitalised_words,
+    "street_address": lambda v: v[0].isdigit() and " " in v,
+    "description": lambda v: v.endswith(".") and " " in v,
+    "bio": lambda v: v.endswith(".") and " " in v,
+    "comment": lambda v: v.endswith("."),
+    "created_at": _datetime,
+    "updatedAt": _datetime,
+    "deleted_at": _datetime,
+    "timestamp": _datetime,
+    "birthday": _date,
+    "start_date": _date,
+    "date": _date,
+    "ip_address": lambda v: isinstance(ipaddress.ip_address(v), ipaddress.IPv4Address),
+    "hostname": lambda v: CHECK.conforms(v, "hostname") and "." in v,
+    "domain": lambda v: CHECK.conforms(v, "hostname") and "." in v,
+    "currency": lambda v: re.fullmatch(r"[A-Z]{3}", v) is not None,
+    "color": lambda v: v.isalpha(),
+    "language": lambda v: re.fullmatch(r"[a-z]{2,3}", v) is not None,
+    "locale": lambda v: re.fullmatch(r"[a-z]{2,3}_[A-Z]{2}", v) is not None,
+    "uuid": lambda v: str(uuid.UUID(v)) == v,
+    "user_id": lambda v: str(uuid.UUID(v)) == v,
+    "sku": lambda v: re.fullmatch(r"[A-Z]{3}-\d{5}", v) is not None,
+    "slug": lambda v: re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", v) is not None,
+}
+
+
+@pytest.mark.parametrize("name", sorted(KINDS))
+def test_names_give_the_right_kind(name: str) -> None:
+    g = realistic_for(name)
+    assert g is not None, name
+    values = list(synth.stream(g, 100, seed=4))
+    assert all(isinstance(v, str) and KINDS[name](v) for v in values), (name, values[:5])
+    assert len(set(values)) >= 2
+
+
+def test_normalisation() -> None:
+    assert normalise_name("firstName") == "first_name"
+    assert normalise_name("First-Name") == "first_name"
+    assert normalise_name(" first name ") == "first_name"
+    assert normalise_name("HTTPServerURL") == "http_server_url"
+    assert normalise_name("postalCode") == "postal_code"
+    same = [
+        synth.sample(realistic_for(n), seed=1) for n in ("firstName", "first_name", "FIRST-NAME")
+    ]  # type: ignore[arg-type]
+    assert len(set(same)) == 1
+
+
+def test_unknown_names() -> None:
+    for name in ("foo", "product_name", "quantity", "", "x_y_z", "status"):
+        assert realistic_for(name) is None, name
+    with pytest.raises(InvalidArgument):
+        realistic_for(3)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", sorted(REALISTIC_NAMES))
+def test_length_helper_is_honest(name: str) -> None:
+    lengths = realistic_lengths(name)
+    assert lengths is not None
+    shortest, longest = lengths
+    windows = [(0, 4), (3, 8), (10, 10), (15, 30), (40, None), (shortest, shortest)]
+    for lo, hi in windows:
+        g = realistic_for(name, min_length=lo, max_length=hi)
+        possible = (hi is None or hi >= shortest) and (longest is None or lo <= longest)
+        if g is None:
+            # Refused only when the kind's lengths cannot meet the window (fixed-width
+            # codes refuse windows that exclude some of their values).
+            fixed = longest is not None and longest - shortest <= 1
+            assert not possible or fixed, (name, lo, hi)
+            continue
+        assert possible, (name, lo, hi)
+        for v in synth.stream(g, 40, seed=lo):
+            assert lo <= len(v) and (hi is None or len(v) <= hi), (name, lo, hi, v)
+
+
+def test_bounded_values_stay_realistic() -> None:
+    g = realistic_for("first_name", max_length=4)
+    assert g is not None
+    values = list(synth.stream(g, 50, seed=1))
+    assert all(len(v) <= 4 and v[0].isupper() and v[1:].islower() for v in values)
+    assert len(set(values)) >= 10
+    email = realistic_for("email", max_length=12)
+    assert email is not None
+    assert all(_email(v) and len(v) <= 12 for v in synth.stream(email, 50, seed=1))
+    assert realistic_for("uuid", max_length=10) is None
+    assert realistic_for("country_code", min_length=3) is None
+
+
+def test_repr_and_determinism() -> None:
+    assert repr(realistic_for("firstName")) == "realistic_for('firstName')"
+    assert repr(realistic_for("email", max_length=20)) == "realistic_for('email', max_length=20)"
+    g = realistic_for("description", min_length=20, max_length=40)
+    assert list(synth.stream(g, 30, seed=2)) == list(synth.stream(g, 30, seed=2))  # type: ignore[arg-type]

@@ -1,0 +1,266 @@
+"""Built-in tools: exact schemas, valid and realistic arguments, answers that fit the call."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections import Counter
+
+import jsonschema
+import pytest
+
+import synth
+from synth.agents._draw import load_data
+from synth.agents.models import ToolCall
+
+N = 600
+EMAIL = re.compile(r"^[a-z0-9._]+@[a-z0-9-]+(\.[a-z0-9-]+)+$")
+CALL_ID = re.compile(r"^call_[A-Za-z0-9]{24}$")
+
+SEED_SCHEMAS = {
+    "search": (
+        "web_search",
+        {
+            "type": "object",
+            "properties": {
+                "query": {"type": "string", "description": "The search query."},
+                "num_results": {
+                    "type": "integer",
+                    "description": "Number of results to return.",
+                    "default": 5,
+                },
+                "safe_search": {"type": "boolean", "default": True},
+            },
+            "required": ["query"],
+        },
+    ),
+    "email": (
+        "send_email",
+        {
+            "type": "object",
+            "properties": {
+                "to": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "Recipient email addresses.",
+                },
+                "subject": {"type": "string"},
+                "body": {"type": "string"},
+                "cc": {"type": "array", "items": {"type": "string"}, "default": []},
+            },
+            "required": ["to", "subject", "body"],
+        },
+    ),
+    "database": (
+        "execute_query",
+        {
+            "type": "object",
+            "properties": {
+                "query": {"type": "string", "description": "Parameterised SQL query."},
+                "params": {
+                    "type": "array",
+                    "items": {},
+                    "description": "Positional parameters for the query.",
+                    "default": [],
+                },
+                "database": {"type": "string", "description": "Target database name."},
+            },
+            "required": ["query"],
+        },
+    ),
+    "file_operations": (
+        "file_operation",
+        {
+            "type": "object",
+            "properties": {
+                "operation": {"type": "string", "enum": ["read", "write", "list", "delete"]},
+                "path": {"type": "string", "description": "Absolute file path."},
+                "content": {
+                    "type": "string",
+                    "description": "Content to write (write operation only).",
+                },
+                "encoding": {"type": "string", "default": "utf-8"},
+            },
+            "required": ["operation", "path"],
+        },
+    ),
+}
+
+
+def _calls(key: str, n: int = N, seed: int = 11) -> list[ToolCall]:
+    return list(synth.stream(synth.tool_calls(key), n, seed=seed))
+
+
+def _sqlite_with_tables() -> sqlite3.Connection:
+    db = sqlite3.connect(":memory:")
+    for name, table in load_data("database.json")["tables"].items():
+        cols = ", ".join(table["columns"])
+        db.execute(f"CREATE TABLE {name} ({cols})")
+    return db
+
+
+def test_builtin_tools_have_the_seed_names_and_exact_schemas() -> None:
+    assert list(synth.BUILTIN_TOOLS) == list(SEED_SCHEMAS)
+    for key, (name, params) in SEED_SCHEMAS.items():
+        spec = synth.BUILTIN_TOOLS[key]
+        assert spec.name == name
+        assert spec.parameters == params
+        assert spec.description
+    with pytest.raises(TypeError):
+        synth.BUILTIN_TOOLS["other"] = synth.BUILTIN_TOOLS["search"]  # type: ignore[index]
+
+
+@pytest.mark.parametrize("key", list(SEED_SCHEMAS))
+def test_builtin_arguments_always_validate(key: str) -> None:
+    name, params = SEED_SCHEMAS[key]
+    validator = jsonschema.Draft202012Validator(params, format_checker=jsonschema.FormatChecker())
+    calls = _calls(key)
+    for call in calls:
+        assert call.name == name
+        assert CALL_ID.match(call.id), call.id
+        errors = list(validator.iter_errors(call.arguments))
+        assert not errors, (call.arguments, errors[0].message)
+    assert len({c.id for c in calls}) == len(calls)
+
+
+def test_search_arguments_look_real() -> None:
+    calls = _calls("search")
+    nums = [c.arguments["num_results"] for c in calls if "num_results" in c.arguments]
+    assert nums and all(1 <= n <= 10 for n in nums)
+    assert Counter(nums).most_common(1)[0][0] == 5
+    queries = [c.arguments["query"] for c in calls]
+    assert len(set(queries)) > N // 3
+    for q in queries:
+        assert 2 <= len(q.split()) <= 12 and q == q.strip()
+
+
+def test_email_arguments_are_addresses_and_emails() -> None:
+    for call in _calls("email"):
+        args = call.arguments
+        assert 1 <= len(args["to"]) <= 3
+        everyone = args["to"] + args.get("cc", [])
+        assert all(EMAIL.match(a) for a in everyone), everyone
+        assert len(set(everyone)) == len(everyone)
+        assert "{" not in args["subject"] + args["body"]
+        greeting = args["body"].split("\n", 1)[0]
+        assert greeting.split()[0] in {"Hi", "Hello", "Dear", "Good"}
+
+
+def test_sql_is_parseable_and_parameters_match_placeholders() -> None:
+    db = _sqlite_with_tables()
+    kinds = Counter()
+    for call in _calls("database", n=800):
+        sql = call.arguments["query"]
+        params = call.arguments.get("params", [])
+        assert sql.count("?") == len(params), call.arguments
+        db.execute("EXPLAIN " + sql, params)  # raises on a syntax error or unknown column
+        kinds[sql.split()[0]] += 1
+    assert set(kinds) == {"SELECT", "UPDATE", "INSERT", "DELETE"}
+    assert kinds["SELECT"] > sum(kinds.values()) / 2
+
+
+def test_file_paths_fit_the_operation() -> None:
+    ops = Counter()
+    for call in _calls("file_operations"):
+        args = call.arguments
+        op, path = args["operation"], args["path"]
+        ops[op] += 1
+        assert path.startswith("/") and "//" not in path and " " not in path
+        leaf = path.rsplit("/", 1)[1]
+        if op in ("read", "write"):
+            assert re.search(r"\.[a-z]{2,4}$", leaf), path
+        if op == "list":
+            assert "." not in leaf, path
+        assert ("content" in args) == (op == "write")
+        if "encoding" in args:
+            "x".encode(args["encoding"])  # a real codec
+    assert set(ops) == {"read", "write", "list", "delete"}
+
+
+def test_tool_call_record_is_the_openai_shape() -> None:
+    call = _calls("email", n=1)[0]
+    rec = synth.tool_call_record(call)
+    assert list(rec) == ["id", "type", "function"]
+    assert rec["type"] == "function" and rec["id"] == call.id
+    assert rec["function"]["name"] == "send_email"
+    assert json.loads(rec["function"]["arguments"]) == call.arguments
+
+
+def test_tool_call_records_equal_the_records_of_tool_calls() -> None:
+    tools = list(synth.BUILTIN_TOOLS)
+    calls = synth.stream(synth.tool_calls(tools), 300, seed=4)
+    records = list(synth.stream(synth.tool_call_records(tools), 300, seed=4))
+    assert [synth.tool_call_record(c) for c in calls] == records
+    assert repr(synth.tool_call_records("search")) == "tool_call_records('search')"
+
+
+def test_exchanges_answer_the_call() -> None:
+    db = _sqlite_with_tables()
+    gen = synth.tool_exchanges(list(synth.BUILTIN_TOOLS))
+    for call, result in synth.stream(gen, 800, seed=5):
+        assert result.tool_call_id == call.id and result.name == call.name
+        assert not result.is_error
+        body = json.loads(result.content)
+        args = call.arguments
+        if call.name == "web_search":
+            assert len(body["results"]) == args.get("num_results", 5)
+            assert body["query"] == args["query"]
+            for r in body["results"]:
+                assert r["url"].startswith("https://") and r["title"] and r["snippet"]
+        elif call.name == "send_email":
+            assert body["status"] == "sent"
+            assert body["to"] == args["to"] and body["cc"] == args.get("cc", [])
+        elif call.name == "execute_query":
+            sql = args["query"]
+            if sql.startswith("SELECT"):
+                cursor = db.execute(sql, args.get("params", []))
+                columns = [d[0] for d in cursor.description]
+                assert body["columns"] == columns, (sql, body["columns"])
+                assert all(len(row) == len(columns) for row in body["rows"])
+                assert body["row_count"] == len(body["rows"])
+                limit = re.search(r"LIMIT (\d+)", sql)
+                if limit:
+                    assert len(body["rows"]) <= int(limit.group(1))
+                if " = ?" in sql and "SUM(" not in sql:
+                    col = re.search(r"(\w+) = \?", sql).group(1)
+                    if col in columns:
+                        i = columns.index(col)
+                        assert all(row[i] == args["params"][0] for row in body["rows"])
+            else:
+                assert body["rows_affected"] >= 0
+        else:
+            assert body["path"] == args["path"]
+            if args["operation"] == "read":
+                assert body["size_bytes"] > 0 and body["content"]
+            elif args["operation"] == "list":
+                assert body["entries"]
+
+
+def test_exchange_errors_are_labelled_and_well_formed() -> None:
+    gen = synth.tool_exchanges(list(synth.BUILTIN_TOOLS), error_rate=0.5)
+    results = [r for _, r in synth.stream(gen, 1000, seed=9)]
+    errors = [r for r in results if r.is_error]
+    assert 400 < len(errors) < 600
+    for r in errors:
+        err = json.loads(r.content)["error"]
+        assert err["type"] and err["message"]
+
+
+def test_bad_arguments() -> None:
+    with pytest.raises(synth.InvalidArgument, match="did you mean 'email'"):
+        synth.tool_calls("emial")
+    with pytest.raises(synth.InvalidArgument, match="error_rate"):
+        synth.tool_exchanges("search", error_rate=2)
+    with pytest.raises(synth.InvalidArgument, match="twice"):
+        synth.tool_calls(["search", "web_search"])
+
+
+def test_reprs_are_the_calls() -> None:
+    assert repr(synth.tool_calls("search")) == "tool_calls('search')"
+    assert repr(synth.tool_calls(["search", "email"])) == "tool_calls(['search', 'email'])"
+    assert (
+        repr(synth.tool_exchanges("database", error_rate=0.2))
+        == "tool_exchanges('database', error_rate=0.2)"
+    )
+    assert repr(synth.tool_exchanges("database")) == "tool_exchanges('database')"

@@ -1,0 +1,229 @@
+"""User tools: OpenAI and MCP definitions, loading errors, and arguments that always validate."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import jsonschema
+import pytest
+
+import synth
+
+N = 500
+EMAIL = re.compile(r"^[a-z0-9._]+@[a-z0-9-]+(\.[a-z0-9-]+)+$")
+
+WEATHER = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "Get the current weather for a city.",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "city": {"type": "string", "description": "City name"},
+                "unit": {"type": "string", "enum": ["celsius", "fahrenheit"]},
+                "days": {"type": "integer", "minimum": 1, "maximum": 7},
+            },
+            "required": ["city"],
+            "additionalProperties": False,
+        },
+    },
+}
+
+INVITE = {  # MCP form, with names the realistic overrides know and bounds they must respect
+    "name": "invite_user",
+    "description": "Invite a user to a workspace.",
+    "inputSchema": {
+        "type": "object",
+        "properties": {
+            "email": {"type": "string", "format": "email"},
+            "cc": {
+                "type": "array",
+                "items": {"type": "string"},
+                "maxItems": 2,
+                "uniqueItems": True,
+            },
+            "role": {"type": "string", "enum": ["viewer", "editor", "admin"]},
+            "limit": {"type": "integer", "minimum": 1, "maximum": 25, "default": 10},
+            "url": {"type": "string", "format": "uri"},
+            "note": {"type": ["string", "null"], "maxLength": 40},
+        },
+        "required": ["email", "role"],
+    },
+}
+
+AWKWARD = {
+    "name": "awkward",
+    "description": "Exercise the corners.",
+    "parameters": {
+        "type": "object",
+        "properties": {
+            "path": {"type": "string", "maxLength": 8},  # too short for a realistic path
+            "query": {"type": "string", "minLength": 3, "maxLength": 200},
+            "ratio": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1},
+            "count": {"type": "integer", "exclusiveMinimum": -3, "maximum": -1},
+            "mode": {"const": "fast"},
+            "tags": {
+                "type": "array",
+                "items": {"type": "string", "enum": ["a", "b", "c"]},
+                "minItems": 2,
+                "maxItems": 3,
+                "uniqueItems": True,
+            },
+            "nested": {
+                "type": "object",
+                "properties": {
+                    "when": {"type": "string", "format": "date-time"},
+                    "id": {"type": "string", "format": "uuid"},
+                    "code": {"type": "string", "pattern": "^[a-f0-9]{8}$"},
+                    "flags": {"type": "array", "items": {"type": "boolean"}},
+                },
+                "required": ["when", "id"],
+            },
+            "nothing": {"type": "null"},
+        },
+        "required": ["path", "ratio", "count", "mode", "tags", "nested", "extra"],
+    },
+}
+
+
+def _validator(spec: synth.ToolSpec) -> jsonschema.protocols.Validator:
+    return jsonschema.Draft202012Validator(
+        spec.parameters, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+@pytest.mark.parametrize("definition", [WEATHER, INVITE, AWKWARD], ids=lambda d: str(d)[:30])
+def test_user_tool_arguments_always_validate(definition: dict) -> None:
+    (spec,) = synth.load_tools([definition])
+    validator = _validator(spec)
+    calls = list(synth.stream(synth.tool_calls(spec), N, seed=13))
+    for call in calls:
+        assert call.name == spec.name
+        errors = list(validator.iter_errors(call.arguments))
+        assert not errors, (call.arguments, errors[0].message)
+    # every optional property shows up sometimes, every required one always
+    props = spec.parameters["properties"]
+    for name in props:
+        assert any(name in c.arguments for c in calls), name
+
+
+def test_known_names_get_realistic_values_where_the_schema_allows() -> None:
+    weather, invite, awkward = synth.load_tools({"tools": [WEATHER, INVITE, AWKWARD]})
+    cities = {c.arguments["city"] for c in synth.stream(synth.tool_calls(weather), 200, seed=1)}
+    assert len(cities) > 5 and all(c[0].isupper() for c in cities)
+    for c in synth.stream(synth.tool_calls(invite), 300, seed=2):
+        assert EMAIL.match(c.arguments["email"]) and "example.com" not in c.arguments["email"]
+        assert all(EMAIL.match(a) for a in c.arguments.get("cc", []))
+        assert c.arguments.get("limit", 10) in {1, 3, 5, 10, 20}
+    for c in synth.stream(synth.tool_calls(awkward), 300, seed=3):
+        assert len(c.arguments["path"]) <= 8  # the realistic path did not fit: schema value kept
+        if "query" in c.arguments:
+            assert len(c.arguments["query"].split()) >= 2
+
+
+def test_openai_bare_and_mcp_forms_load_the_same_spec() -> None:
+    fn = WEATHER["function"]
+    mcp = {"name": fn["name"], "description": fn["description"], "inputSchema": fn["parameters"]}
+    specs = [synth.load_tools([form])[0] for form in (WEATHER, fn, mcp)]
+    assert specs[0] == specs[1] == specs[2]
+    assert specs[0].to_openai() == WEATHER
+
+
+def test_load_tools_reads_json_files(tmp_path) -> None:
+    path = tmp_path / "tools.json"
+    path.write_text(json.dumps({"tools": [WEATHER, INVITE]}))
+    assert [s.name for s in synth.load_tools(path)] == ["get_weather", "invite_user"]
+    assert [s.name for s in synth.load_tools(str(path))] == ["get_weather", "invite_user"]
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"tools": [')
+    with pytest.raises(synth.InvalidArgument, match=r"bad\.json:1:\d+: not valid JSON"):
+        synth.load_tools(bad)
+    with pytest.raises(synth.InvalidArgument, match="could not read"):
+        synth.load_tools(tmp_path / "missing.json")
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        (
+            [WEATHER, {"type": "function", "function": {"name": "x", "parameters": []}}],
+            r"^tools\[1\]\.function\.parameters: expected an object schema, got \[\]",
+        ),
+        (
+            [{"type": "function", "function": {"name": "x", "parameters": {"type": "array"}}}],
+            r"^tools\[0\]\.function\.parameters: expected an object schema",
+        ),
+        ([{"type": "code_interpreter"}], r"^tools\[0\]\.type: only function tools"),
+        (
+            [{"type": "function", "function": "get_weather"}],
+            r"^tools\[0\]\.function: expected a dict",
+        ),
+        ([{"name": "has space"}], r"^tools\[0\]\.name: expected a tool name"),
+        ([{"name": "ok", "description": 3}], r"^tools\[0\]\.description: expected a string"),
+        ([{"description": "no name"}], r"^tools\[0\]: not a tool definition"),
+        (["web_search"], r"^tools\[0\]: expected a tool definition"),
+        (
+            [WEATHER, WEATHER],
+            r"^tools\[1\]\.name: duplicate tool name 'get_weather' \(also tools\[0\]\)",
+        ),
+        ([], r"found no tools"),
+        (42, r"expects a list of tool definitions"),
+        (
+            [
+                {
+                    "name": "bad",
+                    "inputSchema": {
+                        "type": "object",
+                        "properties": {"n": {"type": "integer", "minimum": 5, "maximum": 1}},
+                        "required": ["n"],
+                    },
+                }
+            ],
+            r"^tools\[0\]\.inputSchema \(at #[/a-z]*\): ",
+        ),
+    ],
+)
+def test_load_tools_errors_name_the_place(source: object, message: str) -> None:
+    with pytest.raises(synth.InvalidArgument, match=message):
+        synth.load_tools(source)
+
+
+def test_user_tools_in_traces_and_exchanges() -> None:
+    specs = synth.load_tools([WEATHER, INVITE])
+    validators = {s.name: _validator(s) for s in specs}
+    for t in synth.stream(synth.traces(tools=list(specs)), 200, seed=6):
+        assert t.tools == specs
+        for s in t.steps:
+            if s.type == "tool_call":
+                assert validators[s.call.name].is_valid(s.call.arguments)
+            elif s.type == "observation":
+                body = json.loads(s.result.content)
+                assert ("error" in body) == s.result.is_error
+    for call, result in synth.stream(
+        synth.tool_exchanges(list(specs), error_rate=0.2), 300, seed=7
+    ):
+        assert result.tool_call_id == call.id
+        assert validators[call.name].is_valid(call.arguments)
+
+
+RICH = {  # refs, combinators, patterns
+    "name": "rich",
+    "parameters": {
+        "type": "object",
+        "$defs": {"id": {"type": "string", "pattern": "^[A-Z]{3}-[0-9]{4}$"}},
+        "properties": {
+            "ref": {"$ref": "#/$defs/id"},
+            "either": {"anyOf": [{"type": "integer", "multipleOf": 7}, {"type": "boolean"}]},
+        },
+        "required": ["ref", "either"],
+    },
+}
+
+
+def test_refs_combinators_and_patterns_validate() -> None:
+    (spec,) = synth.load_tools([RICH])
+    validator = _validator(spec)
+    for call in synth.stream(synth.tool_calls(spec), N, seed=17):
+        assert validator.is_valid(call.arguments), call.arguments

@@ -1,0 +1,188 @@
+"""Agent traces: the loop's order, matching ids, time, failures and the final answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import jsonschema
+import pytest
+
+import synth
+from synth.agents.trace import FAILURES
+
+TOOL_FAILURES = {"tool_error", "timeout", "invalid_arguments"}
+_VALIDATORS: dict[str, jsonschema.protocols.Validator] = {}
+
+
+def _validator(spec: synth.ToolSpec) -> jsonschema.protocols.Validator:
+    key = json.dumps([spec.name, spec.parameters], sort_keys=True)
+    if key not in _VALIDATORS:
+        _VALIDATORS[key] = jsonschema.Draft202012Validator(spec.parameters)
+    return _VALIDATORS[key]
+
+
+def check_trace(t: synth.Trace, min_steps: int, max_steps: int) -> int:
+    """Every coherence property a trace must have."""
+    steps = t.steps
+    assert [s.index for s in steps] == list(range(len(steps)))
+    assert len(steps) % 3 == 0
+    n = len(steps) // 3
+    assert min_steps <= n <= max_steps
+    start = t.started_at.timestamp()
+    previous = start
+    specs = {s.name: s for s in t.tools}
+    retries: list[int] = []
+    for k in range(n):
+        thought, call_step, obs = steps[3 * k : 3 * k + 3]
+        assert (thought.type, call_step.type, obs.type) == ("thought", "tool_call", "observation")
+        call, result = call_step.call, obs.result
+        assert thought.content and call.name in thought.content
+        assert result.tool_call_id == call.id and result.name == call.name
+        assert _validator(specs[call.name]).is_valid(call.arguments), call.arguments
+        json.loads(result.content)
+        for s in (thought, call_step, obs):
+            assert s.latency_ms >= 0
+            assert s.timestamp >= previous
+            assert abs(s.timestamp - previous - s.latency_ms / 1000) < 1e-6
+            previous = s.timestamp
+        last = k == n - 1
+        if last:
+            assert result.is_error == (t.failure in TOOL_FAILURES)
+        elif result.is_error:  # a transient failure: the next call retries it exactly
+            retry_thought, retry = steps[3 * k + 3], steps[3 * k + 4].call
+            assert (retry.name, retry.arguments) == (call.name, call.arguments)
+            assert retry.id != call.id and call.name in retry_thought.content
+            assert json.loads(result.content)["error"]["type"] != "InvalidArguments"
+            retries.append(k)
+    assert t.success == (t.failure is None)
+    if t.failure is None:
+        assert t.failure_detail is None
+    else:
+        assert t.failure in FAILURES and t.failure_detail
+        assert 0 <= t.failure_step < len(steps)
+    if t.failure == "step_limit":
+        assert n == max_steps
+    if t.failure in TOOL_FAILURES:
+        message = json.loads(steps[-1].result.content)["error"]["message"]
+        assert message in t.final_answer and message == t.failure_detail
+    assert t.task and t.final_answer and "{" not in t.task
+    assert len(retries) <= 1
+    return len(retries)
+
+
+def test_every_trace_is_coherent() -> None:
+    labels = {}
+    retried = 0
+    for t in synth.stream(synth.traces(), 1000, seed=21):
+        retried += check_trace(t, 2, 6)
+        labels[t.failure] = labels.get(t.failure, 0) + 1
+    assert set(labels) == {None, *FAILURES}
+    assert 20 < retried < 120  # some traces recover from a transient failure
+
+
+def test_success_rate_is_honoured() -> None:
+    for rate in (0.8, 0.3):
+        got = [t.success for t in synth.stream(synth.traces(success_rate=rate), 2000, seed=3)]
+        assert abs(sum(got) / len(got) - rate) < 0.04
+
+
+def test_step_range_and_start_are_configurable() -> None:
+    start = dt.datetime(2024, 6, 1, 12, 30, tzinfo=dt.UTC)
+    gen = synth.traces(min_steps=1, max_steps=3, start=start, tools=["search", "database"])
+    for t in synth.stream(gen, 300, seed=4):
+        check_trace(t, 1, 3)
+        assert t.started_at == start and t.steps[0].timestamp > start.timestamp()
+        assert {s.call.name for s in t.steps if s.call} <= {"web_search", "execute_query"}
+
+
+def test_final_answer_uses_the_observations() -> None:
+    for t in synth.stream(synth.traces(success_rate=1.0), 300, seed=8):
+        assert t.success
+        for s in t.steps:
+            if s.type != "observation" or s.result.is_error:
+                continue
+            body = json.loads(s.result.content)
+            if s.result.name == "send_email":
+                assert all(a in t.final_answer for a in body["to"])
+            elif s.result.name == "web_search":
+                assert body["results"][0]["title"] in t.final_answer
+            elif s.result.name == "file_operation":
+                assert body["path"] in t.final_answer
+            elif "rows_affected" in body:
+                assert f"{body['rows_affected']} row" in t.final_answer
+            elif body["columns"] == ["total"]:
+                assert f"{body['rows'][0][0]:,.2f}" in t.final_answer
+            elif body["row_count"] and body["columns"][0] == "id":
+                assert f" {body['rows'][0][0]}." in t.final_answer
+
+
+def test_messages_pair_calls_with_results() -> None:
+    for t in synth.stream(synth.traces(), 200, seed=2):
+        msgs = synth.trace_to_messages(t)
+        assert [m.role for m in msgs[:2]] == ["system", "user"] and msgs[1].content == t.task
+        assert msgs[-1].role == "assistant" and msgs[-1].content == t.final_answer
+        pending = None
+        for m in msgs[2:-1]:
+            if m.role == "assistant":
+                assert pending is None and len(m.tool_calls) == 1
+                pending = m.tool_calls[0].id
+            else:
+                assert m.role == "tool" and m.tool_call_id == pending
+                pending = None
+
+
+def test_trace_record_has_the_seed_shape() -> None:
+    rec = synth.trace_record(synth.sample(synth.traces(), seed=1))
+    assert list(rec)[:6] == ["trace_id", "agent", "task", "steps", "final_answer", "success"]
+    for s in rec["steps"]:
+        assert list(s)[:3] == ["step", "type", "timestamp"]
+        if s["type"] == "tool_call":
+            assert isinstance(s["arguments"], dict) and s["tool"]
+        else:
+            assert isinstance(s["content"], str)
+    json.dumps(rec)
+
+
+def test_bad_trace_arguments() -> None:
+    with pytest.raises(synth.InvalidArgument, match="min_steps <= max_steps"):
+        synth.traces(min_steps=4, max_steps=2)
+    with pytest.raises(synth.InvalidArgument, match="success_rate"):
+        synth.traces(success_rate=1.5)
+    with pytest.raises(synth.InvalidArgument, match="unknown failure label 'crash'"):
+        synth.traces(failures={"crash": 1})
+    with pytest.raises(synth.InvalidArgument, match="start"):
+        synth.traces(start="2026-01-01")
+
+
+def test_trace_reprs_leave_defaults_out() -> None:
+    assert repr(synth.traces()) == "traces()"
+    assert (
+        repr(synth.traces(tools=["search"], max_steps=3)) == "traces(tools=['search'], max_steps=3)"
+    )
+    assert repr(synth.traces(failures={"timeout": 1})) == "traces(failures={'timeout': 1})"
+
+
+def test_failure_weights_choose_the_labels() -> None:
+    gen = synth.traces(success_rate=0.0, failures={"timeout": 1, "step_limit": 1})
+    labels = {t.failure for t in synth.stream(gen, 200, seed=5)}
+    assert labels == {"timeout", "step_limit"}
+    for t in synth.stream(
+        synth.traces(success_rate=0.0, failures={"wrong_answer": 1}), 100, seed=6
+    ):
+        check_trace(t, 2, 6)
+        assert t.failure == "wrong_answer" and not any(
+            s.result.is_error for s in t.steps[2::3][-1:]
+        )
+        step = t.steps[t.failure_step]
+        assert step.type == "observation" and t.failure_detail.split("'")[1] in t.final_answer
+
+
+def test_agent_names_and_a_naive_start() -> None:
+    gen = synth.traces(agent_names=["billing_agent"], start=dt.datetime(2025, 3, 1, 9, 0))
+    t = synth.sample(gen, seed=1)
+    assert t.agent == "billing_agent"
+    assert t.started_at == dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC)
+    assert synth.trace_record(t)["started_at"] == "2025-03-01T09:00:00Z"
+    with pytest.raises(synth.InvalidArgument, match="agent_names"):
+        synth.traces(agent_names="billing_agent")
