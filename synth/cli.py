@@ -15,7 +15,7 @@ import signal
 import sys
 import time
 from collections.abc import Iterable, Sequence
-from typing import Any, NoReturn
+from typing import Any, ClassVar, NoReturn
 
 import click
 
@@ -105,6 +105,39 @@ def _version() -> str:
 
 
 class _Group(click.Group):
+    """The top-level group; ``synth llm`` is loaded only when it is used (it imports the
+    LLM layer, asyncio and sqlite3, which the other commands never need)."""
+
+    _lazy_commands: ClassVar[dict[str, tuple[str, str, str]]] = {
+        "llm": ("synth.llm.cli", "llm_command", "Generate records with an LLM.")
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self._lazy_commands})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        command = super().get_command(ctx, name)
+        if command is None and name in self._lazy_commands:
+            import importlib
+
+            module, attr, _ = self._lazy_commands[name]
+            command = getattr(importlib.import_module(module), attr)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # Like click's, but lazy commands show their short help without being imported.
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in self._lazy_commands and name not in self.commands:
+                rows.append((name, self._lazy_commands[name][2]))
+                continue
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(formatter.width - 6 - len(name))))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # Keep the examples' line breaks (click would re-wrap them).
         if self.epilog:

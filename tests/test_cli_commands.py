@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from importlib import metadata
 
@@ -157,3 +158,23 @@ def test_explain_needs_something_to_explain_and_reports_bad_settings():
         2,
         "max_sentences",
     )
+
+
+def test_llm_command_is_attached_but_loaded_only_when_used():
+    proc = synth_cli("llm", "--help")
+    assert proc.returncode == 0, proc.stderr
+    assert "Usage: synth llm" in proc.stdout and "--prompt" in proc.stdout
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys\nfrom synth.cli import main\n"
+            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "print('synth.llm' in sys.modules)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "llm" in probe.stdout.split("Commands:")[1]
+    assert probe.stdout.strip().endswith("False")
