@@ -533,6 +533,13 @@ class _Repeat(Gen[str]):
     def _compile(self) -> DrawFn:
         item, lo = self.item._fn, self.min_count
         extra = _below_fn(self.max_count - lo + 1)
+        chars = self.item
+        if isinstance(chars, _Chars) and sum(b - a + 1 for a, b in chars.ranges) <= 4096:
+            # The same draws as the class node (one randbelow over the expanded class, in
+            # range order), without a function call per character.
+            alphabet = "".join(chr(c) for a, b in chars.ranges for c in range(a, b + 1))
+            below = _below_fn(len(alphabet))
+            return lambda rng: "".join([alphabet[below(rng)] for _ in range(lo + extra(rng))])
         return lambda rng: "".join([item(rng) for _ in range(lo + extra(rng))])
 
     def _default_repr(self) -> str:
