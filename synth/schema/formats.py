@@ -485,28 +485,53 @@ FORMAT_NAMES: frozenset[str] = frozenset(_NAMES)
 
 
 _POOL_DRAWS = 2000
-_pools: dict[str, tuple[str, ...]] = {}
+_pools: dict[int, tuple[Gen[str], tuple[str, ...]]] = {}
 
 
-def _pool(name: str) -> tuple[str, ...]:
-    """Distinct realistic values of a built-in format, drawn once with a fixed seed."""
-    values = _pools.get(name)
-    if values is None:
-        draw = _spec_table()[name].gen._fn
+def realistic_pool(gen: Gen[str]) -> tuple[str, ...]:
+    """Distinct values of ``gen``, drawn once with a fixed seed and kept (sorted)."""
+    entry = _pools.get(id(gen))
+    if entry is None:
+        draw = gen._fn
         rng = random.Random(0)
-        values = tuple(sorted({draw(rng) for _ in range(_POOL_DRAWS)}))
-        _pools[name] = values
-    return values
+        entry = (gen, tuple(sorted({draw(rng) for _ in range(_POOL_DRAWS)})))
+        _pools[id(gen)] = entry
+    return entry[1]
 
 
 @attrs.frozen(repr=False)
-class _PickFitting:
+class PickFitting:
     """Builds "a value of length n" by picking among realistic values that fit the bounds."""
 
     values: tuple[str, ...]
 
     def __call__(self, rng: random.Random, n: int) -> str:
         return self.values[randbelow(rng, len(self.values))]
+
+
+def length_bounded(
+    natural: DrawFn,
+    exact: Exact | None,
+    lengths: tuple[int, ...],
+    min_length: int | None,
+    max_length: int | None,
+) -> DrawFn:
+    """Draw ``natural``; when its value's length is outside the bounds, build one of a
+    length drawn from ``lengths`` with ``exact`` instead (shared by formats and
+    realistic names)."""
+    if exact is None or not lengths:
+        return natural
+    lo = min_length or 0
+    hi = max_length if max_length is not None else float("inf")
+    below = _below_fn(len(lengths))
+
+    def draw(rng: random.Random) -> str:
+        value = natural(rng)
+        if lo <= len(value) <= hi:
+            return value
+        return exact(rng, lengths[below(rng)])
+
+    return draw
 
 
 @attrs.frozen(repr=False)
@@ -521,21 +546,9 @@ class _Format(Gen[str]):
     max_length: int | None = None
 
     def _compile(self) -> DrawFn:
-        natural = self.gen._fn
-        if self.exact is None:
-            return natural
-        exact, lengths = self.exact, self.lengths
-        lo = self.min_length or 0
-        hi = self.max_length if self.max_length is not None else float("inf")
-        below = _below_fn(len(lengths))
-
-        def draw(rng: random.Random) -> str:
-            value = natural(rng)
-            if lo <= len(value) <= hi:
-                return value
-            return exact(rng, lengths[below(rng)])
-
-        return draw
+        return length_bounded(
+            self.gen._fn, self.exact, self.lengths, self.min_length, self.max_length
+        )
 
     def children(self) -> tuple[Gen[Any], ...]:
         return (self.gen,)
@@ -665,6 +678,6 @@ def format_gen(
         lengths = lengths[: LENGTH_SPAN + 1]
     # Enough realistic values fit the bounds: pick among them instead of building.
     hi = float("inf") if max_length is None else max_length
-    fitting = tuple(v for v in _pool(name) if lo <= len(v) <= hi)
-    exact = _PickFitting(fitting) if len(fitting) >= 20 else spec.exact
+    fitting = tuple(v for v in realistic_pool(spec.gen) if lo <= len(v) <= hi)
+    exact = PickFitting(fitting) if len(fitting) >= 20 else spec.exact
     return _Format(name, spec.gen, exact, lengths, min_length, max_length)

@@ -29,9 +29,15 @@ from synth.compilers.regex import from_regex
 from synth.core.errors import InvalidArgument, UnsatisfiableSchema
 from synth.core.gen import DrawFn, Gen
 from synth.core.pretty import call_repr
-from synth.core.primitives import _below_fn, randbelow
+from synth.core.primitives import randbelow
 from synth.providers import fake
-from synth.schema.formats import format_gen, format_lengths
+from synth.schema.formats import (
+    PickFitting,
+    format_gen,
+    format_lengths,
+    length_bounded,
+    realistic_pool,
+)
 
 __all__ = ["REALISTIC_NAMES", "normalise_name", "realistic_for", "realistic_lengths"]
 
@@ -352,31 +358,6 @@ def _lookup(property_name: str) -> _Kind | _FormatKind | None:
     return None
 
 
-_POOL_DRAWS = 2000
-_pools: dict[int, tuple[str, ...]] = {}
-
-
-def _pool(kind: _Kind) -> tuple[str, ...]:
-    """Distinct realistic values of ``kind``, drawn once with a fixed seed."""
-    values = _pools.get(id(kind))
-    if values is None:
-        draw = kind.gen._fn
-        rng = random.Random(0)
-        values = tuple(sorted({draw(rng) for _ in range(_POOL_DRAWS)}))
-        _pools[id(kind)] = values
-    return values
-
-
-@attrs.frozen(repr=False)
-class _OneOfValues:
-    """A builder picking among realistic values that have an allowed length."""
-
-    values: tuple[str, ...]
-
-    def __call__(self, rng: random.Random, n: int) -> str:
-        return self.values[randbelow(rng, len(self.values))]
-
-
 @attrs.frozen(repr=False)
 class _Realistic(Gen[str]):
     """Realistic values for a property name, optionally of a length within bounds."""
@@ -389,21 +370,9 @@ class _Realistic(Gen[str]):
     max_length: int | None = None
 
     def _compile(self) -> DrawFn:
-        natural = self.gen._fn
-        if not self.lengths:
-            return natural
-        lo = self.min_length or 0
-        hi = self.max_length if self.max_length is not None else float("inf")
-        exact, lengths = self.exact, self.lengths
-        below = _below_fn(len(lengths))
-
-        def draw(rng: random.Random) -> str:
-            value = natural(rng)
-            if lo <= len(value) <= hi or exact is None:
-                return value
-            return exact(rng, lengths[below(rng)])
-
-        return draw
+        return length_bounded(
+            self.gen._fn, self.exact, self.lengths, self.min_length, self.max_length
+        )
 
     def children(self) -> tuple[Gen[Any], ...]:
         return (self.gen,)
@@ -484,7 +453,7 @@ def realistic_for(
     if max_length is None:
         lengths = lengths[: LENGTH_SPAN + 1]
     hi = float("inf") if max_length is None else max_length
-    fitting = tuple(v for v in _pool(kind) if lo <= len(v) <= hi)
+    fitting = tuple(v for v in realistic_pool(kind.gen) if lo <= len(v) <= hi)
     # Enough realistic values of an allowed length: pick among them; else build values.
-    exact = _OneOfValues(fitting) if len(fitting) >= 10 else kind.exact
+    exact = PickFitting(fitting) if len(fitting) >= 10 else kind.exact
     return _Realistic(property_name, kind.gen, exact, lengths, min_length, max_length)
