@@ -11,7 +11,7 @@ asks only for the rest.
 from __future__ import annotations
 
 import asyncio
-import os
+import contextlib
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -24,6 +24,7 @@ import orjson
 from synth.core.errors import InvalidArgument
 from synth.core.gen import Gen, check_gen
 from synth.core.seeding import Seed, stream
+from synth.dataset.atomic import atomic_output
 from synth.llm.cache import ResponseCache
 from synth.llm.call import CallResult, run_sync
 from synth.llm.client import Usage
@@ -283,39 +284,30 @@ async def run_records_async(
     limit = asyncio.Semaphore(max_concurrency)
     bar = _Progress(count, progress)
     out_path = Path(output) if output is not None else None
-    temp = None
-    handle: IO[bytes] | None = None
-    if out_path is not None:
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        temp = out_path.with_name(f".{out_path.name}.{os.getpid()}.tmp")
-        handle = open(temp, "wb")  # closed in the finally below
     done = 0
     clients: dict[int, Any] = {}
     try:
-        for chunk in _chunks(iter(draws), window):
-            asks: list[Ask] = []
-            _find_asks(chunk, asks)
-            for ask in asks:
-                clients.setdefault(id(ask.call.client), ask.call.client)
-            answers = await _answer_all(asks, store, limit, tally, lambda: None)
-            resolved = [_substitute(r, answers) for r in chunk]
-            if handle is not None:
-                handle.write(b"".join(_jsonl(r) for r in resolved))
-            if records is not None:
-                records.extend(resolved)
-            done += len(chunk)
-            bar.update(done, tally)
-        if handle is not None:
-            handle.close()
-            handle = None
-            os.replace(temp, out_path)  # type: ignore[arg-type]
+        with contextlib.ExitStack() as files:
+            handle: IO[bytes] | None = None
+            if out_path is not None:
+                out_path.parent.mkdir(parents=True, exist_ok=True)
+                handle = files.enter_context(atomic_output(out_path))
+            for chunk in _chunks(iter(draws), window):
+                asks: list[Ask] = []
+                _find_asks(chunk, asks)
+                for ask in asks:
+                    clients.setdefault(id(ask.call.client), ask.call.client)
+                answers = await _answer_all(asks, store, limit, tally, lambda: None)
+                resolved = [_substitute(r, answers) for r in chunk]
+                if handle is not None:
+                    handle.write(b"".join(_jsonl(r) for r in resolved))
+                if records is not None:
+                    records.extend(resolved)
+                done += len(chunk)
+                bar.update(done, tally)
     finally:
         for client in clients.values():
             await client.aclose()
-        if handle is not None:
-            handle.close()
-            if temp is not None and temp.exists():
-                temp.unlink()
     bar.update(done, tally, final=True)
     return RunReport(
         records=done,
