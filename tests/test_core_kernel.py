@@ -130,6 +130,54 @@ def test_uuids_are_version_4() -> None:
     assert len(set(values)) == 500
 
 
+def test_uuids_equal_the_ordinary_constructor_in_every_observable_way() -> None:
+    # uuids() fills UUID's two slots directly (faster than UUID(int=...)); what it builds
+    # must be indistinguishable from the ordinary object.
+    import copy
+    import pickle
+
+    def observed(u: uuid.UUID) -> tuple[object, ...]:
+        return (u, str(u), repr(u), hash(u), u.bytes, u.version, u.variant, u.is_safe)
+
+    rng = random.Random(11)
+    for version in (4, None, 7):
+        for u in (s.uuids(version).draw(rng) for _ in range(200)):
+            v = uuid.UUID(int=u.int)
+            assert type(u) is uuid.UUID
+            assert observed(u) == observed(v)
+            assert pickle.loads(pickle.dumps(u)) == v and copy.deepcopy(u) == v
+            assert uuid.UUID(str(u)) == u and not hasattr(u, "__dict__")
+            with pytest.raises(TypeError):
+                u.int = 0  # still immutable
+
+
+def test_uuids_fall_back_to_the_constructor_when_the_shortcut_is_wrong(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from synth.core import primitives
+
+    class Odd(uuid.UUID):
+        __slots__ = ("extra",)
+
+    monkeypatch.setattr(primitives.uuid, "UUID", Odd)
+    maker = primitives._checked_uuid_maker()
+    assert maker.__name__ == "ordinary" and isinstance(maker(5), Odd)
+
+
+def test_wide_records_and_sequences_draw_in_field_order() -> None:
+    # Up to 255 parts go through a generated display, beyond that a comprehension: both
+    # must draw the fields in order, so the values equal drawing each field in turn.
+    for size in (0, 1, 2, 255, 256, 400):
+        parts = [s.integers(0, 10**6) for _ in range(size)]
+        fields = {f"f{i}": g for i, g in enumerate(parts)}
+        row = s.record(fields).draw(random.Random(size))
+        seq = s.sequence(*parts).draw(random.Random(size))
+        rng = random.Random(size)
+        expected = [g.draw(rng) for g in parts]
+        assert list(row) == list(fields) and list(row.values()) == expected
+        assert seq == expected
+
+
 def test_unique_lists_are_unique_and_report_exhaustion() -> None:
     rng = random.Random(8)
     g = s.list_of(s.integers(0, 5), min_size=3, max_size=6, unique=True)

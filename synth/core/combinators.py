@@ -388,6 +388,36 @@ def sometimes(gen: Gen[T], p: float = 0.5) -> Gen[T | None]:
 
 _ABSENT = object()
 
+# Records and sequences of up to this many parts draw through one generated function that
+# builds the dict or list as a single display ({k0: f0(rng), ...}): about 40% less
+# overhead than a comprehension over (key, fn) pairs. Python evaluates a display left to
+# right, key before value, so the draws happen in field order either way.
+_DISPLAY_LIMIT = 255
+
+
+@functools.cache
+def _display_maker(size: int, kind: str) -> Callable[..., DrawFn]:
+    """``make(keys, fns) -> draw`` for a record (``kind="dict"``) or ``make(fns) -> draw``
+    for a sequence (``kind="list"``) of ``size`` parts; the code depends only on the size,
+    so it is generated once per size and kind."""
+    fns = ", ".join(f"f{i}" for i in range(size))
+    if kind == "dict":
+        keys = ", ".join(f"k{i}" for i in range(size))
+        body = "{" + ", ".join(f"k{i}: f{i}(rng)" for i in range(size)) + "}"
+        source = (
+            f"def make(keys, fns):\n    ({keys},) = keys\n    ({fns},) = fns\n"
+            f"    def draw(rng):\n        return {body}\n    return draw\n"
+        )
+    else:
+        body = "[" + ", ".join(f"f{i}(rng)" for i in range(size)) + "]"
+        source = (
+            f"def make(fns):\n    ({fns},) = fns\n"
+            f"    def draw(rng):\n        return {body}\n    return draw\n"
+        )
+    namespace: dict[str, Any] = {}
+    exec(compile(source, f"<synth {kind} display of {size}>", "exec"), namespace)
+    return namespace["make"]  # type: ignore[no-any-return]
+
 
 @attrs.frozen(repr=False)
 class _Record(Gen[dict[str, Any]]):
@@ -396,6 +426,11 @@ class _Record(Gen[dict[str, Any]]):
     def _compile(self) -> DrawFn:
         plain = [(k, g._fn) for k, g in self.fields]
         if not any(isinstance(g, _Sometimes) for _, g in self.fields):
+            if not plain:
+                return lambda rng: {}
+            if len(plain) <= _DISPLAY_LIMIT:
+                keys, fns = zip(*plain, strict=True)
+                return _display_maker(len(plain), "dict")(keys, fns)
             return lambda rng: {k: f(rng) for k, f in plain}
         steps = []
         for k, g in self.fields:
@@ -462,6 +497,10 @@ class _Sequence(Gen[list[Any]]):
 
     def _compile(self) -> DrawFn:
         fns = tuple(g._fn for g in self.gens)
+        if not fns:
+            return lambda rng: []
+        if len(fns) <= _DISPLAY_LIMIT:
+            return _display_maker(len(fns), "list")(fns)
         return lambda rng: [f(rng) for f in fns]
 
     def _default_repr(self) -> str:
