@@ -290,3 +290,24 @@ def test_workers_leave_the_callers_gc_freeze_and_signal_mask_alone(tmp_path):
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
         gc.unfreeze()
+
+
+def test_heap_tuning_happens_in_the_workers_only(tmp_path, monkeypatch):
+    # Workers keep freed heap memory between chunks (mallopt); the caller's process must
+    # never be tuned. The patched function is inherited by forked workers, which report
+    # their pid through a pipe.
+    from synth.dataset import runner
+
+    reader, writer = multiprocessing.Pipe(duplex=False)
+    real = runner._keep_heap
+
+    def spy() -> None:
+        writer.send(os.getpid())
+        real()
+
+    monkeypatch.setattr(runner, "_keep_heap", spy)
+    write_dataset(people(), tmp_path / "h.jsonl", 300, seed=3, workers=2)
+    pids = set()
+    while reader.poll(1):
+        pids.add(reader.recv())
+    assert len(pids) == 2 and os.getpid() not in pids

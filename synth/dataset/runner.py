@@ -297,7 +297,35 @@ def _start_worker(source: Any, seed: Seed, fmt: Format, index: bool) -> None:
     if hasattr(signal, "pthread_sigmask"):
         # Blocked by the parent while it started us (see _in_workers); now ignored.
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    _keep_heap()
     _WORKER = (build_generator(source), seed, fmt, index)
+
+
+# glibc's mallopt() parameters (malloc.h): the heap is not handed back to the OS while
+# less than M_TRIM_THRESHOLD bytes are free at its top, and grows by M_TOP_PAD extra bytes.
+_M_TRIM_THRESHOLD, _M_TOP_PAD = -1, -2
+
+
+def _keep_heap() -> None:
+    """In a worker process: keep freed heap memory for the next chunk.
+
+    Each chunk allocates and frees a few megabytes (records, their encoding, the pickled
+    result). With glibc's defaults a worker returns that memory to the OS after every
+    chunk and page-faults it back for the next one: measured at 300,000 ``json`` records
+    with 2 workers, 306,000 page faults and a fifth of the workers' CPU time in the kernel,
+    against 13,000 faults with a 64 MiB pad. Best effort: only glibc has ``mallopt``, and
+    only worker processes (ours, short-lived) are tuned, never the caller's process.
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None)
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return
+    mallopt.argtypes, mallopt.restype = (ctypes.c_int, ctypes.c_int), ctypes.c_int
+    mallopt(_M_TOP_PAD, 64 << 20)
+    mallopt(_M_TRIM_THRESHOLD, 128 << 20)
 
 
 def _work(lo: int, hi: int) -> bytes:
