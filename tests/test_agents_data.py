@@ -213,3 +213,23 @@ def test_native_fast_path_equals_models_then_export():
             synth.stream(conversations(template).map(conversation_exporter("native")), 100, seed=3)
         )
         assert fast == slow
+
+
+def test_sentence_bank_is_a_power_of_two_of_distinct_sentences_from_every_pattern():
+    from synth.agents._data import load_data
+    from synth.agents.text import BANK_SIZE
+
+    bank = sentence_bank()
+    assert len(bank) == BANK_SIZE == 1 << 14 and len(set(bank)) == BANK_SIZE
+    # Every pattern contributes: its literal start appears in the bank.
+    for pattern in load_data("sentences")["patterns"]:
+        head = pattern.split("{")[0]
+        assert any(s.startswith(head) for s in bank), pattern
+
+
+def test_sentence_count_draw_is_uniform_over_the_range():
+    counts = Counter()
+    for rec in payloads("text", 3000, constraints={"min_sentences": 2, "max_sentences": 4}):
+        counts[len(SENTENCE_SPLIT.split(rec["text"]))] += 1
+    assert set(counts) == {2, 3, 4}
+    assert all(850 < c < 1150 for c in counts.values()), counts

@@ -246,6 +246,34 @@ class _Pattern(Gen[str]):
         return call_repr("pattern", (self.pattern,))
 
 
+def _choice_fn(values: Sequence[Any]) -> DrawFn:
+    """A compiled ``rng -> one of values``, uniform, usually with a single ``getrandbits``.
+
+    For a size that is not a power of two, draws ``k + 4`` bits (``k`` bits would do) and
+    looks the value up in a table repeating ``values`` up to the largest multiple of their
+    count: still exactly uniform, and a redraw is needed less than once in 16 draws.
+    """
+    n = len(values)
+    if n == 1:
+        only = values[0]
+        return lambda rng: only
+    k = (n - 1).bit_length()
+    if n == 1 << k:
+        exact = tuple(values)
+        return lambda rng: exact[rng.getrandbits(k)]
+    m = k + 4 if n <= 4096 else k
+    limit = (1 << m) // n * n
+    table = tuple(values) * (limit // n)
+
+    def pick(rng: random.Random) -> Any:
+        r = rng.getrandbits(m)
+        while r >= limit:
+            r = rng.getrandbits(m)
+        return table[r]
+
+    return pick
+
+
 def _digits(below: DrawFn, low: int, width: int) -> DrawFn:
     fmt = f"%0{width}d"
     return lambda rng: fmt % (low + below(rng))
