@@ -38,8 +38,7 @@ from synth.agents.models import Conversation, Message
 from synth.compilers.template import (
     DEFAULT_REFERENCE_TIME,
     Registry,
-    Renderer,
-    compile_texts,
+    compile_together,
     default_registry,
 )
 from synth.core.combinators import _weighted_index, sampled_from
@@ -47,6 +46,7 @@ from synth.core.errors import InvalidArgument, TemplateError
 from synth.core.gen import DrawFn, Gen
 from synth.core.pretty import call_repr
 from synth.core.primitives import _below_fn
+from synth.core.seeding import block_rng
 
 __all__ = [
     "ConversationTemplate",
@@ -280,12 +280,46 @@ def agent_registry(
         compiled = compiled_providers(locale)
     except ImportError:
         compiled = frozenset()
-    extra = {
+    extra: dict[str, Any] = {
         name: sampled_from(values)
         for name, values in people.items()
         if name not in compiled and (locale == "en_US" or registry.lookup(name) is None)
     }
+    for name in people:
+        if name in compiled:
+            extra[name] = _name_bank_provider(name, locale)
     return registry.with_providers(extra) if extra else registry
+
+
+#: How many names a name bank holds (a power of two: one ``getrandbits`` a name).
+NAME_BANK_SIZE = 4096
+
+
+@functools.cache
+def _name_bank(name: str, locale: str) -> tuple[str, ...]:
+    """``NAME_BANK_SIZE`` draws of the Faker provider ``name`` with a fixed seed.
+
+    The names then follow Faker's frequencies (common names come up more often) and cost
+    one table pick instead of a weighted draw through the compiled provider.
+    """
+    from synth.providers import fake
+
+    draw = fake(name, locale=locale)._fn
+    rng = block_rng(f"synth-name-bank-v1:{locale}:{name}", 0)
+    return tuple([str(draw(rng)) for _ in range(NAME_BANK_SIZE)])
+
+
+def _name_bank_provider(name: str, locale: str) -> Callable[[str | None], Gen[Any]]:
+    """``{first_name}`` from a bank of names (built on first use); with arguments, Faker's."""
+
+    def make(args: str | None) -> Gen[Any]:
+        if args is not None:
+            from synth.providers import fake
+
+            return fake(name, args, locale=locale)
+        return sampled_from(_name_bank(name, locale))
+
+    return make
 
 
 # -- generating ----------------------------------------------------------------------------
@@ -293,8 +327,11 @@ def agent_registry(
 
 def _compile_scenarios(
     tpl: ConversationTemplate, registry: Registry
-) -> tuple[Callable[[random.Random], int], list[list[tuple[str, Renderer]]]]:
-    """Each scenario's (role, renderer) pairs, and a function picking a scenario."""
+) -> tuple[
+    Callable[[random.Random], int],
+    list[tuple[tuple[str, ...], Callable[[random.Random], tuple[str, ...]]]],
+]:
+    """Each scenario's roles and ``rng -> contents`` renderer, and a function picking one."""
     compiled = []
     for i, sc in enumerate(tpl.scenarios):
         texts = {f"turns[{j}].content": t.content for j, t in enumerate(sc.turns)}
@@ -303,9 +340,10 @@ def _compile_scenarios(
             if len(tpl.scenarios) == 1
             else f"templates.{tpl.name}.scenarios[{i}]"
         )
-        fns = compile_texts(texts, registry=registry, vocab={**tpl.vocab, **sc.vocab}, where=where)
-        roles = [t.role for t in sc.turns]
-        compiled.append(list(zip(roles, fns.values(), strict=True)))
+        render = compile_together(
+            texts, registry=registry, vocab={**tpl.vocab, **sc.vocab}, where=where
+        )
+        compiled.append((tuple(t.role for t in sc.turns), render))
     weights = tuple(sc.weight for sc in tpl.scenarios)
     if len(set(weights)) == 1:
         return _below_fn(len(compiled)), compiled
@@ -321,9 +359,10 @@ class _Conversations(Gen[Conversation]):
         pick, compiled = _compile_scenarios(self.template, self.registry)
 
         def draw(rng: random.Random) -> Conversation:
-            turns = compiled[pick(rng)]
-            env: dict[str, str] = {}
-            return Conversation(tuple([Message(role, fn(rng, env)) for role, fn in turns]))
+            roles, render = compiled[pick(rng)]
+            return Conversation(
+                tuple([Message(r, c) for r, c in zip(roles, render(rng), strict=True)])
+            )
 
         return draw
 
@@ -346,12 +385,11 @@ class _NativeConversations(Gen[dict[str, Any]]):
         pick, compiled = _compile_scenarios(self.template, self.registry)
 
         def draw(rng: random.Random) -> dict[str, Any]:
-            turns = compiled[pick(rng)]
-            env: dict[str, str] = {}
+            roles, render = compiled[pick(rng)]
             return {
                 "turns": [
-                    {"role": role, "content": fn(rng, env), "tool_calls": None}
-                    for role, fn in turns
+                    {"role": r, "content": c, "tool_calls": None}
+                    for r, c in zip(roles, render(rng))  # noqa: B905 (same length)
                 ]
             }
 
