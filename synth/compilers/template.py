@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import itertools
 import math
 import random
 import re
@@ -799,15 +800,23 @@ def _filters_fn(filters: tuple[str, ...]) -> Callable[[str], str]:
     return show
 
 
+#: Lists of values whose product has at most this many combinations are drawn together:
+#: one pick from a table of their combinations (uniform over the product, so each value
+#: is still uniform and independent of the others).
+_GROUP_LIMIT = 1024
+
+
 class _Together:
     """Builds the renderer of :func:`compile_together` from a checked compiler.
 
-    The sample's values are nodes: *leaves* (``rng -> str``: bound names drawn from a
-    list or a provider, and one per fresh ``{name:args}`` occurrence) and *phrasings*
-    (pick one format and fill it from earlier values) or *filtered* values. A render
-    draws every leaf into a list, then appends each other node in dependency order; a
-    text is then one ``%`` format of values already in the list. Ids are renumbered at
-    the end so that leaves come first.
+    The sample's values are nodes: *lists* (a uniform pick from texts: word lists, literal
+    phrasings, small integer ranges), *leaves* (``rng -> str``: other providers, and one
+    per fresh ``{name:args}`` occurrence), *phrasings* (pick one text and fill it from
+    earlier values) and *filtered* values. A render lays out one list of values: the
+    literal pieces of the texts, then the lists (drawn in groups: one pick from a table
+    of combinations per group, which also holds the phrasing choice of each phrasings
+    node), then the leaves, then each other node in dependency order; a text is then
+    ``"".join`` of an ``itemgetter`` of that list.
     """
 
     def __init__(self, compiler: _Compiler):
@@ -820,10 +829,14 @@ class _Together:
         self.nodes.append((kind, payload))
         return len(self.nodes) - 1
 
-    def draw_fn(self, slot: _Slot) -> DrawFn:
+    def gen(self, slot: _Slot) -> Gen[Any]:
         entry = self.c.registry.lookup(slot.name)
-        gen = entry if isinstance(entry, Gen) else entry(slot.args)  # type: ignore[misc]
-        return _str_fn(gen)  # type: ignore[arg-type]
+        return entry if isinstance(entry, Gen) else entry(slot.args)  # type: ignore[misc,return-value]
+
+    def value_node(self, gen: Gen[Any]) -> int:
+        if isinstance(gen, _SampledFrom) and all(e.__class__ is str for e in gen.elements):
+            return self.add("list", tuple(gen.elements))
+        return self.add("leaf", _str_fn(gen))
 
     def bind(self, key: str, slot: _Slot) -> int:
         index = self.bound.get(key)
@@ -831,7 +844,7 @@ class _Together:
             if slot.name in self.c.vocab and slot.args is None:
                 index = self.phrasings(self.c.vocab[slot.name])
             else:
-                index = self.add("leaf", self.draw_fn(slot))
+                index = self.value_node(self.gen(slot))
             self.bound[key] = index
         return index
 
@@ -845,13 +858,13 @@ class _Together:
         elif slot.args is None:
             index = self.bind(slot.name, slot)
         elif lazy:
-            fresh = self.draw_fn(slot)
+            fresh = _str_fn(self.gen(slot))
             if not slot.filters:
                 return fresh
             show = _filters_fn(slot.filters)
             return lambda rng: show(fresh(rng))
-        else:  # a fresh draw at each occurrence: a leaf of its own
-            index = self.add("leaf", self.draw_fn(slot))
+        else:  # a fresh draw at each occurrence: a node of its own
+            index = self.value_node(self.gen(slot))
         if slot.filters:
             key = (index, slot.filters)
             shown = self.filtered.get(key)
@@ -876,38 +889,62 @@ class _Together:
                 return pieces[0]  # the text is one placeholder: it is that value
             choices.append(pieces)
         if all(isinstance(p, str) for pieces in choices for p in pieces):
-            return self.add("leaf", _choice_fn(["".join(pieces) for pieces in choices]))  # type: ignore[arg-type]
+            return self.add("list", tuple("".join(pieces) for pieces in choices))  # type: ignore[arg-type]
         return self.add("phr", choices)
 
     def build(self, texts: list[Phrasings]) -> Callable[[random.Random], tuple[str, ...]]:
         outputs = [self.phrasings(value) for value in texts]
-        # The list of a sample's values starts with the literal pieces of the texts, so
-        # that a text is one str.join of an itemgetter of the list (no % parsing of long
-        # literals, no call per piece); then come the leaves, then the other nodes.
+        nodes = self.nodes
         consts: dict[str, int] = {"": 0}
-        for kind, payload in self.nodes:
+        for kind, payload in nodes:
             if kind == "phr":
                 for pieces in payload:
-                    if any(callable(p) for p in pieces):
-                        continue
-                    for p in pieces:
-                        if isinstance(p, str):
-                            consts.setdefault(p, len(consts))
-        order = [i for i, (kind, _) in enumerate(self.nodes) if kind == "leaf"]
-        order += [i for i, (kind, _) in enumerate(self.nodes) if kind != "leaf"]
-        final = {old: len(consts) + new for new, old in enumerate(order)}
-        leaves = tuple(self.nodes[i][1] for i in order if self.nodes[i][0] == "leaf")
-        ops = tuple(_op(self.nodes[i], final, consts) for i in order if self.nodes[i][0] != "leaf")
+                    if not any(callable(p) for p in pieces):
+                        for p in pieces:
+                            if isinstance(p, str):
+                                consts.setdefault(p, len(consts))
+        # What is drawn from a list: list nodes (their value) and the choice of each
+        # phrasings node with several phrasings (its index, an int in the values list).
+        drawn: list[tuple[tuple[Any, ...], Any]] = [
+            (payload, i) for i, (kind, payload) in enumerate(nodes) if kind == "list"
+        ]
+        drawn += [
+            (tuple(range(len(payload))), ("choice", i))
+            for i, (kind, payload) in enumerate(nodes)
+            if kind == "phr" and len(payload) > 1
+        ]
+        groups = _groups(drawn)
+        final: dict[Any, int] = {}
+        position = len(consts)
+        for group in groups:
+            for _, key in group:
+                final[key] = position
+                position += 1
+        singles = [i for i, (kind, _) in enumerate(nodes) if kind == "leaf"]
+        for i in singles:
+            final[i] = position
+            position += 1
+        rest = [i for i, (kind, _) in enumerate(nodes) if kind in ("phr", "filt")]
+        for i in rest:
+            final[i] = position
+            position += 1
+        group_fns = tuple(
+            _choice_fn(list(itertools.product(*[values for values, _ in group])))
+            for group in groups
+        )
+        leaves = tuple(nodes[i][1] for i in singles)
+        ops = tuple(_op(i, nodes[i], final, consts) for i in rest)
         picks = [final[i] for i in outputs]
         get = itemgetter(*picks) if len(picks) > 1 else (lambda v, i=picks[0]: (v[i],))
         start = list(consts)
 
-        if not ops:
-            return lambda rng: get(start + [f(rng) for f in leaves])  # type: ignore[no-any-return]
-
         def render(rng: random.Random) -> tuple[str, ...]:
-            v = start + [f(rng) for f in leaves]
+            v = start.copy()
+            for g in group_fns:
+                v += g(rng)
             append = v.append
+            for f in leaves:
+                append(f(rng))
             for op in ops:
                 append(op(rng, v))
             return get(v)  # type: ignore[no-any-return]
@@ -915,9 +952,27 @@ class _Together:
         return render
 
 
+def _groups(drawn: list[tuple[tuple[Any, ...], Any]]) -> list[list[tuple[tuple[Any, ...], Any]]]:
+    """Pack the lists into groups whose product of sizes stays within _GROUP_LIMIT
+    (first fit, largest first; a list larger than the limit is a group of its own)."""
+    groups: list[list[tuple[tuple[Any, ...], Any]]] = []
+    sizes: list[int] = []
+    for item in sorted(drawn, key=lambda d: -len(d[0])):
+        n = len(item[0])
+        for g, size in enumerate(sizes):
+            if size * n <= _GROUP_LIMIT:
+                groups[g].append(item)
+                sizes[g] = size * n
+                break
+        else:
+            groups.append([item])
+            sizes.append(n)
+    return groups
+
+
 def _op(
-    node: tuple[str, Any], final: dict[int, int], consts: dict[str, int]
-) -> Callable[[random.Random, list[str]], str]:
+    node_id: int, node: tuple[str, Any], final: dict[Any, int], consts: dict[str, int]
+) -> Callable[[random.Random, list[Any]], str]:
     """``(rng, values) -> value`` of a phrasings or filtered node."""
     kind, payload = node
     if kind == "filt":
@@ -936,17 +991,16 @@ def _op(
         getters.append(itemgetter(*ids))
     if len(getters) == 1:
         (get,) = getters
-        return lambda rng, v: join(get(v))
-    n = len(getters)
-    m = (n - 1).bit_length() + 4
-    limit = (1 << m) // n * n
-    wide = tuple(getters) * (limit // n)  # exactly uniform, as in _choice_fn
+        if get.__class__ is itemgetter:
+            return lambda rng, v: join(get(v))
+        return get  # type: ignore[no-any-return]
+    c = final[("choice", node_id)]  # the drawn phrasing index
+    table = tuple(getters)
+    if all(g.__class__ is itemgetter for g in table):
+        return lambda rng, v: join(table[v[c]](v))
 
-    def pick(rng: random.Random, v: list[str]) -> str:
-        r = rng.getrandbits(m)
-        while r >= limit:
-            r = rng.getrandbits(m)
-        get = wide[r]
+    def pick(rng: random.Random, v: list[Any]) -> str:
+        get = table[v[c]]
         if get.__class__ is itemgetter:
             return join(get(v))
         return get(rng, v)  # type: ignore[no-any-return]
@@ -954,7 +1008,7 @@ def _op(
     return pick
 
 
-def _lazy_render(pieces: list[Any], final: dict[int, int]) -> Callable[..., str]:
+def _lazy_render(pieces: list[Any], final: dict[Any, int]) -> Callable[..., str]:
     """``(rng, values) -> text`` of a phrasing with fresh draws (made only when picked)."""
     spec = tuple(
         (0, p) if isinstance(p, str) else (1, final[p]) if isinstance(p, int) else (2, p)
