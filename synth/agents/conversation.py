@@ -270,25 +270,49 @@ def _builtin_templates() -> dict[str, ConversationTemplate]:
 def agent_registry(
     locale: str = "en_US", reference_time: dt.datetime = DEFAULT_REFERENCE_TIME
 ) -> Registry:
-    """The default registry, plus synth's own name lists for ``en_US`` names that have no
-    compiled Faker provider (calling Faker itself would be correct but slow)."""
+    """The default registry, with ``first_name`` and ``last_name`` drawn fast: from a bank
+    of draws of the compiled Faker provider when there is one, else from synth's own name
+    lists for ``en_US`` (calling Faker itself would be correct but slow)."""
     registry = default_registry(locale, reference_time)
     people = load_data("people")
+    extra = {
+        name: _people_provider(name, values, locale, registry) for name, values in people.items()
+    }
+    return registry.with_providers(extra)
+
+
+@functools.cache
+def _compiled_names(locale: str) -> frozenset[str]:
     try:
         from synth.providers import compiled_providers
 
-        compiled = compiled_providers(locale)
+        return frozenset(compiled_providers(locale))
     except ImportError:
-        compiled = frozenset()
-    extra: dict[str, Any] = {
-        name: sampled_from(values)
-        for name, values in people.items()
-        if name not in compiled and (locale == "en_US" or registry.lookup(name) is None)
-    }
-    for name in people:
-        if name in compiled:
-            extra[name] = _name_bank_provider(name, locale)
-    return registry.with_providers(extra) if extra else registry
+        return frozenset()
+
+
+def _people_provider(
+    name: str, values: list[str], locale: str, registry: Registry
+) -> Callable[[str | None], Gen[Any]]:
+    """``{first_name}``: a bank of the compiled Faker provider's names when there is one,
+    else synth's own list (``en_US``) or Faker's provider. Decided on first use, so that
+    templates without names never load the providers."""
+
+    def make(args: str | None) -> Gen[Any]:
+        if name in _compiled_names(locale):
+            if args is None:
+                return sampled_from(_name_bank(name, locale))
+            from synth.providers import fake
+
+            return fake(name, args, locale=locale)
+        fallback = registry.lookup(name)
+        if locale == "en_US" or fallback is None:
+            if args is not None:
+                raise InvalidArgument(f"{{{name}}} takes no arguments, got {{{name}:{args}}}")
+            return sampled_from(values)
+        return fallback if isinstance(fallback, Gen) else fallback(args)
+
+    return make
 
 
 #: How many names a name bank holds (a power of two: one ``getrandbits`` a name).
