@@ -301,7 +301,7 @@ def _people_provider(
     def make(args: str | None) -> Gen[Any]:
         if name in _compiled_names(locale):
             if args is None:
-                return sampled_from(_name_bank(name, locale))
+                return _name_gen(name, locale)
             from synth.providers import fake
 
             return fake(name, args, locale=locale)
@@ -320,6 +320,12 @@ NAME_BANK_SIZE = 4096
 
 
 @functools.cache
+def _name_gen(name: str, locale: str) -> Gen[str]:
+    # One node per bank: building a sampled_from walks its 4096 elements.
+    return sampled_from(_name_bank(name, locale))
+
+
+@functools.cache
 def _name_bank(name: str, locale: str) -> tuple[str, ...]:
     """``NAME_BANK_SIZE`` draws of the Faker provider ``name`` with a fixed seed.
 
@@ -331,19 +337,6 @@ def _name_bank(name: str, locale: str) -> tuple[str, ...]:
     draw = fake(name, locale=locale)._fn
     rng = block_rng(f"synth-name-bank-v1:{locale}:{name}", 0)
     return tuple([str(draw(rng)) for _ in range(NAME_BANK_SIZE)])
-
-
-def _name_bank_provider(name: str, locale: str) -> Callable[[str | None], Gen[Any]]:
-    """``{first_name}`` from a bank of names (built on first use); with arguments, Faker's."""
-
-    def make(args: str | None) -> Gen[Any]:
-        if args is not None:
-            from synth.providers import fake
-
-            return fake(name, args, locale=locale)
-        return sampled_from(_name_bank(name, locale))
-
-    return make
 
 
 # -- generating ----------------------------------------------------------------------------

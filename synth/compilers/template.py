@@ -770,7 +770,7 @@ def compile_together(
 
 def _str_fn(gen: Gen[Any]) -> DrawFn:
     """``rng -> str`` of a provider: a plain table pick when it is a list of texts."""
-    if isinstance(gen, _SampledFrom) and all(e.__class__ is str for e in gen.elements):
+    if isinstance(gen, _SampledFrom) and _all_text(gen.elements):
         return _choice_fn(gen.elements)
     if isinstance(gen, (_Pattern, _Units)):
         return gen._fn  # already text
@@ -781,6 +781,10 @@ def _str_fn(gen: Gen[Any]) -> DrawFn:
         return value if value.__class__ is str else str(value)
 
     return provide
+
+
+def _all_text(values: tuple[Any, ...]) -> bool:
+    return set(map(type, values)) == {str}  # one C pass (name banks have 4096 values)
 
 
 def _filters_fn(filters: tuple[str, ...]) -> Callable[[str], str]:
@@ -834,7 +838,7 @@ class _Together:
         return entry if isinstance(entry, Gen) else entry(slot.args)  # type: ignore[misc,return-value]
 
     def value_node(self, gen: Gen[Any]) -> int:
-        if isinstance(gen, _SampledFrom) and all(e.__class__ is str for e in gen.elements):
+        if isinstance(gen, _SampledFrom) and _all_text(gen.elements):
             return self.add("list", tuple(gen.elements))
         return self.add("leaf", _str_fn(gen))
 
@@ -905,6 +909,9 @@ class _Together:
                                 consts.setdefault(p, len(consts))
         # What is drawn from a list: list nodes (their value) and the choice of each
         # phrasings node with several phrasings (its index, an int in the values list).
+        for i, (kind, payload) in enumerate(nodes):
+            if kind == "list" and len(payload) > _GROUP_LIMIT:  # e.g. a name bank
+                nodes[i] = ("leaf", _choice_fn(payload))
         drawn: list[tuple[tuple[Any, ...], Any]] = [
             (payload, i) for i, (kind, payload) in enumerate(nodes) if kind == "list"
         ]
