@@ -861,14 +861,17 @@ class _Together:
             index = self.bind(slot.name, self.c.labels[slot.name][0])
         elif slot.args is None:
             index = self.bind(slot.name, slot)
-        elif lazy:
-            fresh = _str_fn(self.gen(slot))
-            if not slot.filters:
-                return fresh
-            show = _filters_fn(slot.filters)
-            return lambda rng: show(fresh(rng))
-        else:  # a fresh draw at each occurrence: a node of its own
-            index = self.value_node(self.gen(slot))
+        else:  # a fresh draw at each occurrence
+            gen = self.gen(slot)
+            if lazy and not (isinstance(gen, _SampledFrom) and _all_text(gen.elements)):
+                # Made only if its phrasing is picked (a pick from a list is cheaper to
+                # draw with the others, in a group).
+                fresh = _str_fn(gen)
+                if not slot.filters:
+                    return fresh
+                show = _filters_fn(slot.filters)
+                return lambda rng: show(fresh(rng))
+            index = self.value_node(gen)
         if slot.filters:
             key = (index, slot.filters)
             shown = self.filtered.get(key)
@@ -940,7 +943,8 @@ class _Together:
             for group in groups
         )
         leaves = tuple(nodes[i][1] for i in singles)
-        ops = tuple(_op(i, nodes[i], final, consts) for i in rest)
+        few = _few_values(nodes)
+        ops = tuple(_op(i, nodes[i], final, consts, i in few) for i in rest)
         picks = [final[i] for i in outputs]
         get = itemgetter(*picks) if len(picks) > 1 else (lambda v, i=picks[0]: (v[i],))
         start = list(consts)
@@ -977,10 +981,46 @@ def _groups(drawn: list[tuple[tuple[Any, ...], Any]]) -> list[list[tuple[tuple[A
     return groups
 
 
+#: A text that can take at most this many values (by what it is made of) is remembered:
+#: equal texts are then one string object (a 1 KB code answer is joined once, not per
+#: sample, and a dataset holds it once).
+_MEMO_LIMIT = 4096
+
+
+def _few_values(nodes: list[tuple[str, Any]]) -> set[int]:
+    """The phrasings nodes that can take at most ``_MEMO_LIMIT`` different values."""
+    many = float("inf")
+    count: dict[int, float] = {}
+    for i, (kind, payload) in enumerate(nodes):  # a node's parts have smaller ids
+        if kind == "list":
+            count[i] = len(payload)
+        elif kind == "leaf":
+            count[i] = many
+        elif kind == "filt":
+            count[i] = count[payload[0]]
+        else:
+            total = 0.0
+            for pieces in payload:
+                product = 1.0
+                for p in pieces:
+                    if isinstance(p, int):
+                        product *= count[p]
+                    elif not isinstance(p, str):  # a fresh draw made on the spot
+                        product = many
+                total += product
+            count[i] = total
+    return {i for i, (kind, _) in enumerate(nodes) if kind == "phr" and count[i] <= _MEMO_LIMIT}
+
+
 def _op(
-    node_id: int, node: tuple[str, Any], final: dict[Any, int], consts: dict[str, int]
+    node_id: int,
+    node: tuple[str, Any],
+    final: dict[Any, int],
+    consts: dict[str, int],
+    remember: bool = False,
 ) -> Callable[[random.Random, list[Any]], str]:
-    """``(rng, values) -> value`` of a phrasings or filtered node."""
+    """``(rng, values) -> value`` of a phrasings or filtered node (``remember``: keep each
+    text by the pieces it joins, up to ``_MEMO_LIMIT`` of them)."""
     kind, payload = node
     if kind == "filt":
         index, show = payload
@@ -996,6 +1036,8 @@ def _op(
         if len(ids) < 2:
             ids.append(0)  # the empty literal: itemgetter of 2+ indices gives a tuple
         getters.append(itemgetter(*ids))
+    if remember and all(g.__class__ is itemgetter for g in getters):
+        return _remembered(getters, final[("choice", node_id)] if len(getters) > 1 else -1)
     if len(getters) == 1:
         (get,) = getters
         if get.__class__ is itemgetter:
@@ -1011,6 +1053,38 @@ def _op(
         if get.__class__ is itemgetter:
             return join(get(v))
         return get(rng, v)  # type: ignore[no-any-return]
+
+    return pick
+
+
+def _remembered(getters: list[Any], c: int) -> Callable[[random.Random, list[Any]], str]:
+    """A phrasings op that keeps its texts by the tuple of pieces they join."""
+    join = "".join
+    memo: dict[tuple[str, ...], str] = {}
+    limit = _MEMO_LIMIT
+    if c < 0:
+        (get,) = getters
+
+        def one(rng: random.Random, v: list[Any]) -> str:
+            pieces = get(v)
+            text = memo.get(pieces)
+            if text is None:
+                text = join(pieces)
+                if len(memo) < limit:
+                    memo[pieces] = text
+            return text
+
+        return one
+    table = tuple(getters)
+
+    def pick(rng: random.Random, v: list[Any]) -> str:
+        pieces = table[v[c]](v)
+        text = memo.get(pieces)
+        if text is None:
+            text = join(pieces)
+            if len(memo) < limit:
+                memo[pieces] = text
+        return text
 
     return pick
 
