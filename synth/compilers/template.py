@@ -938,21 +938,28 @@ class _Together:
         for i in rest:
             final[i] = position
             position += 1
-        group_fns = tuple(
-            _choice_fn(list(itertools.product(*[values for values, _ in group])))
-            for group in groups
-        )
+        tables = [tuple(itertools.product(*[values for values, _ in g])) for g in groups]
         leaves = tuple(nodes[i][1] for i in singles)
         few = _few_values(nodes)
         ops = tuple(_op(i, nodes[i], final, consts, i in few) for i in rest)
         picks = [final[i] for i in outputs]
         get = itemgetter(*picks) if len(picks) > 1 else (lambda v, i=picks[0]: (v[i],))
         start = list(consts)
+        # All groups from one draw: r uniform in [0, limit), a multiple of the product of
+        # the group sizes, so its mixed-radix digits are independent uniform indices.
+        radix = tuple((len(t), t) for t in tables)
+        total = math.prod(len(t) for t in tables)
+        m = (total - 1).bit_length() + 4
+        limit = (1 << m) // total * total
 
         def render(rng: random.Random) -> tuple[str, ...]:
+            r = rng.getrandbits(m)
+            while r >= limit:
+                r = rng.getrandbits(m)
             v = start.copy()
-            for g in group_fns:
-                v += g(rng)
+            for n, table in radix:
+                r, i = divmod(r, n)
+                v += table[i]
             append = v.append
             for f in leaves:
                 append(f(rng))
