@@ -949,7 +949,7 @@ class _Together:
         # the group sizes, so its mixed-radix digits are independent uniform indices.
         radix = tuple((len(t), t) for t in tables)
         total = math.prod(len(t) for t in tables)
-        m = (total - 1).bit_length() + 4
+        m = (total - 1).bit_length() + 4 if total > 1 else 0  # getrandbits(0) is 0
         limit = (1 << m) // total * total
 
         def render(rng: random.Random) -> tuple[str, ...]:
