@@ -133,13 +133,13 @@ def sentence_bank() -> tuple[str, ...]:
         for (fmt, choices, refs), size, share in zip(
             spaces, sizes, _shares(sizes, target), strict=True
         ):
-            radices = [len(values) for values in choices]
-            for index in _distinct_indices(rng, size, share):
-                picked = []
-                for n in radices:
-                    index, c = divmod(index, n)
-                    picked.append(c)
-                seen[fmt % tuple([choices[r][picked[r]] for r in refs])] = None
+            # Choice r of index i is i // (product of the sizes before r) % size of r.
+            below = [1]
+            for values in choices:
+                below.append(below[-1] * len(values))
+            dims = [(below[r], len(choices[r]), choices[r]) for r in refs]
+            for i in _distinct_indices(rng, size, share):
+                seen[fmt % tuple([values[i // d % n] for d, n, values in dims])] = None
         if len(seen) >= BANK_SIZE or target >= sum(sizes):
             break
         target += BANK_SIZE - len(seen)
