@@ -298,3 +298,7 @@ def test_fresh_draws_in_phrasings_and_bound_values_across_texts():
         assert rec["r"] == n and kind in "AB"
         seen.add(n != fresh)
     assert seen == {True}
+
+
+def test_a_template_of_no_texts_gives_empty_records():
+    assert draws(from_template({}), 2) == [{}, {}]

@@ -943,7 +943,12 @@ class _Together:
         few = _few_values(nodes)
         ops = tuple(_op(i, nodes[i], final, consts, i in few) for i in rest)
         picks = [final[i] for i in outputs]
-        get = itemgetter(*picks) if len(picks) > 1 else (lambda v, i=picks[0]: (v[i],))
+        if len(picks) > 1:
+            get: Callable[[list[Any]], tuple[str, ...]] = itemgetter(*picks)
+        elif picks:
+            get = lambda v, i=picks[0]: (v[i],)  # noqa: E731
+        else:
+            get = lambda v: ()  # noqa: E731 (no texts)
         start = list(consts)
         # All groups from one draw: r uniform in [0, limit), a multiple of the product of
         # the group sizes, so its mixed-radix digits are independent uniform indices.
