@@ -302,3 +302,26 @@ def test_fresh_draws_in_phrasings_and_bound_values_across_texts():
 
 def test_a_template_of_no_texts_gives_empty_records():
     assert draws(from_template({}), 2) == [{}, {}]
+
+
+def test_unrolled_renders_draw_like_the_loop(monkeypatch):
+    from synth.compilers import template
+
+    def records():
+        templates = {"t": {"turns": TURNS, "vocab": VOCAB}}
+        gen = synth.payload_generator(
+            "conversation", templates=templates, constraints={"template": "t"}
+        )
+        return draws(gen, 50, seed=4)
+
+    unrolled = records()
+    monkeypatch.setattr(template, "_UNROLL_LIMIT", -1)
+    assert records() == unrolled
+
+
+TURNS = [
+    {"role": "system", "content": ["You help {first_name}.", "Hello {first_name!upper}."]},
+    {"role": "user", "content": "Order {o=numerify:####} for {int:1-9} {item}, {tracking}."},
+    {"role": "assistant", "content": ["Order {o} noted, {first_name}.", "Got {o}."]},
+]
+VOCAB = {"item": ["mugs", "caps", "pens"], "tracking": ["1Z{bothify:??###}", "{numerify:####}"]}

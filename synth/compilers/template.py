@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import itertools
 import math
 import random
@@ -957,6 +958,10 @@ class _Together:
         m = (total - 1).bit_length() + 4 if total > 1 else 0  # getrandbits(0) is 0
         limit = (1 << m) // total * total
 
+        if len(radix) + len(leaves) + len(ops) <= _UNROLL_LIMIT:
+            make = _render_maker(len(radix), len(leaves), len(ops))
+            return make(start, m, limit, radix, leaves, ops, get)  # type: ignore[no-any-return]
+
         def render(rng: random.Random) -> tuple[str, ...]:
             r = rng.getrandbits(m)
             while r >= limit:
@@ -973,6 +978,45 @@ class _Together:
             return get(v)  # type: ignore[no-any-return]
 
         return render
+
+
+#: Renders with at most this many groups + leaves + ops run as one generated function.
+_UNROLL_LIMIT = 200
+
+
+@functools.cache
+def _render_maker(groups: int, leaves: int, ops: int) -> Callable[..., Any]:
+    """``make(start, m, limit, radix, leaves, ops, get) -> render``: the loop of a render
+    written out for these counts (no loop overhead per part). The generated code depends
+    only on the three counts, never on a template's text: values and functions are
+    passed in and unpacked into locals."""
+    lines = ["def make(start, m, limit, radix, leaves, ops, get):"]
+    if groups:
+        lines.append(f"    ({', '.join(f'(n{k}, t{k})' for k in range(groups))},) = radix")
+    if leaves:
+        lines.append(f"    ({', '.join(f'f{k}' for k in range(leaves))},) = leaves")
+    if ops:
+        lines.append(f"    ({', '.join(f'o{k}' for k in range(ops))},) = ops")
+    lines.append("    def render(rng):")
+    if groups:
+        lines += [
+            "        r = rng.getrandbits(m)",
+            "        while r >= limit:",
+            "            r = rng.getrandbits(m)",
+        ]
+    lines.append("        v = start.copy()")
+    for k in range(groups):
+        lines.append(f"        r, i = divmod(r, n{k})")
+        lines.append(f"        v += t{k}[i]")
+    if leaves or ops:
+        lines.append("        append = v.append")
+    lines += [f"        append(f{k}(rng))" for k in range(leaves)]
+    lines += [f"        append(o{k}(rng, v))" for k in range(ops)]
+    lines += ["        return get(v)", "    return render"]
+    namespace: dict[str, Any] = {}
+    name = f"<synth template render: {groups} groups, {leaves} leaves, {ops} ops>"
+    exec(compile("\n".join(lines) + "\n", name, "exec"), namespace)
+    return namespace["make"]  # type: ignore[no-any-return]
 
 
 def _groups(drawn: list[tuple[tuple[Any, ...], Any]]) -> list[list[tuple[tuple[Any, ...], Any]]]:
