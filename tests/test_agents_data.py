@@ -213,3 +213,55 @@ def test_native_fast_path_equals_models_then_export():
             synth.stream(conversations(template).map(conversation_exporter("native")), 100, seed=3)
         )
         assert fast == slow
+
+
+def test_sentence_bank_is_a_power_of_two_of_distinct_sentences_from_every_pattern():
+    from synth.agents._data import load_data
+    from synth.agents.text import BANK_SIZE
+
+    bank = sentence_bank()
+    assert len(bank) == BANK_SIZE == 1 << 14 and len(set(bank)) == BANK_SIZE
+    # Every pattern contributes: its literal start appears in the bank.
+    for pattern in load_data("sentences")["patterns"]:
+        head = pattern.split("{")[0]
+        assert any(s.startswith(head) for s in bank), pattern
+
+
+def test_sentence_count_draw_is_uniform_over_the_range():
+    counts = Counter()
+    for rec in payloads("text", 3000, constraints={"min_sentences": 2, "max_sentences": 4}):
+        counts[len(SENTENCE_SPLIT.split(rec["text"]))] += 1
+    assert set(counts) == {2, 3, 4}
+    assert all(850 < c < 1150 for c in counts.values()), counts
+
+
+@pytest.mark.parametrize(
+    "ref",
+    [
+        dt.datetime(2025, 1, 1, 12, tzinfo=dt.UTC),
+        dt.datetime(2024, 3, 1),
+        dt.datetime(2024, 2, 29, 23, 59, 59, tzinfo=dt.timezone(dt.timedelta(0))),
+        dt.datetime(2024, 2, 29, 23, 59, 59, 5, tzinfo=dt.UTC),
+        dt.datetime(2024, 6, 1, 8, tzinfo=dt.timezone(dt.timedelta(hours=2))),
+    ],
+)
+def test_created_at_tables_agree_with_datetime(ref):
+    import random
+
+    from synth.agents.records import CREATED_WINDOW_DAYS, _stamp_fn
+
+    stamp = _stamp_fn(ref)
+    rng = random.Random(1)
+    window = CREATED_WINDOW_DAYS * 86400
+    for s in [0, 1, 86399, 86400, window, *(rng.randrange(window + 1) for _ in range(3000))]:
+        created = ref - dt.timedelta(seconds=s)
+        expected = (
+            created.isoformat() if ref.tzinfo is None else created.strftime("%Y-%m-%dT%H:%M:%SZ")
+        )
+        assert stamp(s) == expected
+
+
+def test_free_form_ids_are_version_4_uuids():
+    for r in payloads("json", 200):
+        u = uuid.UUID(r["id"])
+        assert u.version == 4 and u.variant == uuid.RFC_4122 and str(u) == r["id"]

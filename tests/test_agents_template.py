@@ -254,3 +254,74 @@ def test_unknown_placeholder_in_a_loaded_template_names_turn_and_phrasing():
     message = str(info.value)
     assert r"templates.refund.turns[1].content[1]" in message
     assert "line 1, column 8" in message and "product" in message
+
+
+def test_compile_together_reports_the_same_errors_as_compile_texts():
+    from synth.compilers.template import compile_together
+
+    for texts, vocab in [
+        ({"a": "Hi {frist_name}"}, None),
+        ({"a": "{x}"}, {"x": ["{y}"], "y": ["{x}"]}),
+        ({"a": "{int:9-1}"}, None),
+        ({"a": "oops {"}, None),
+    ]:
+        errors = []
+        for compile_ in (compile_texts, compile_together):
+            with pytest.raises(synth.TemplateError) as info:
+                compile_(texts, registry=agent_registry(), vocab=vocab)
+            errors.append(str(info.value))
+        assert errors[0] == errors[1]
+
+
+def test_lists_drawn_together_stay_uniform_and_independent():
+    from collections import Counter
+
+    g = from_template(
+        "{a} {b} {c}",
+        vocab={"a": ["a0", "a1", "a2"], "b": ["b0", "b1", "b2", "b3", "b4"], "c": ["x", "y"]},
+    )
+    pairs = Counter(tuple(t.split()[:2]) for t in draws(g, 15000))
+    assert len(pairs) == 15
+    assert all(800 < n < 1200 for n in pairs.values()), pairs
+
+
+def test_fresh_draws_in_phrasings_and_bound_values_across_texts():
+    g = from_template(
+        {
+            "q": ["A {n=int:1-1000000} {int:1-1000000}", "B {n} {int:1-1000000}"],
+            "r": "{n}",
+        }
+    )
+    seen = set()
+    for rec in draws(g, 300):
+        kind, n, fresh = rec["q"].split()
+        assert rec["r"] == n and kind in "AB"
+        seen.add(n != fresh)
+    assert seen == {True}
+
+
+def test_a_template_of_no_texts_gives_empty_records():
+    assert draws(from_template({}), 2) == [{}, {}]
+
+
+def test_unrolled_renders_draw_like_the_loop(monkeypatch):
+    from synth.compilers import template
+
+    def records():
+        templates = {"t": {"turns": TURNS, "vocab": VOCAB}}
+        gen = synth.payload_generator(
+            "conversation", templates=templates, constraints={"template": "t"}
+        )
+        return draws(gen, 50, seed=4)
+
+    unrolled = records()
+    monkeypatch.setattr(template, "_UNROLL_LIMIT", -1)
+    assert records() == unrolled
+
+
+TURNS = [
+    {"role": "system", "content": ["You help {first_name}.", "Hello {first_name!upper}."]},
+    {"role": "user", "content": "Order {o=numerify:####} for {int:1-9} {item}, {tracking}."},
+    {"role": "assistant", "content": ["Order {o} noted, {first_name}.", "Got {o}."]},
+]
+VOCAB = {"item": ["mugs", "caps", "pens"], "tracking": ["1Z{bothify:??###}", "{numerify:####}"]}

@@ -366,7 +366,10 @@ def _build(
             f"schema applies to data_type 'json', not {kind!r}; remove it or use --type json"
         )
     reference = opts.get("reference_time") or DEFAULT_REFERENCE_TIME
-    registry = agent_registry(opts["locale"], reference)
+    # Only templates (conversations, free-form JSON) use the registry: text, tool calls,
+    # traces and schema-driven JSON skip building it.
+    needs_registry = kind == "conversation" or (kind == "json" and schema is None)
+    registry = agent_registry(opts["locale"], reference) if needs_registry else None
     build = _BUILDERS[kind]
     return build(opts, schema=schema, tools=tools, templates=templates, registry=registry)
 

@@ -25,15 +25,18 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
+import itertools
 import math
 import random
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 import attrs
 
-from synth.core.combinators import sampled_from
+from synth.core.combinators import _SampledFrom, sampled_from
 from synth.core.errors import InvalidArgument, TemplateError
 from synth.core.gen import DrawFn, Gen
 from synth.core.pretty import call_repr
@@ -47,6 +50,7 @@ __all__ = [
     "Renderer",
     "Template",
     "compile_texts",
+    "compile_together",
     "default_registry",
     "from_template",
 ]
@@ -177,26 +181,34 @@ def _float_provider(args: str | None) -> Gen[Any]:
     first, last = math.ceil(lo * scale - 1e-9), math.floor(hi * scale + 1e-9)
     if first > last:
         raise InvalidArgument(f"{{float:{text}}} has no value with {places} decimals")
-    below = _below_fn(last - first + 1)
-
-    def units_to_text(units: int) -> str:
-        sign = "-" if units < 0 else ""
-        whole, frac = divmod(abs(units), scale)
-        return f"{sign}{whole}.{frac:0{places}d}" if places else f"{sign}{whole}"
-
-    return _Units(first, below, units_to_text, text)
+    return _Units(first, last - first + 1, places, text)
 
 
 @attrs.frozen(repr=False)
 class _Units(Gen[str]):
+    """``first + randbelow(count)`` units of ``10**-places``, as text (one call a draw)."""
+
     first: int
-    below: DrawFn = attrs.field(eq=False)
-    render: Callable[[int], str] = attrs.field(eq=False)
+    count: int
+    places: int
     source: str = ""
 
     def _compile(self) -> DrawFn:
-        first, below, render = self.first, self.below, self.render
-        return lambda rng: render(first + below(rng))
+        first, n, places = self.first, self.count, self.places
+        scale = 10**places
+        k = (n - 1).bit_length()
+        fmt = f"%s%d.%0{places}d" if places else "%s%d"
+
+        def draw(rng: random.Random) -> str:
+            r = rng.getrandbits(k)
+            while r >= n:
+                r = rng.getrandbits(k)
+            units = first + r
+            sign = "-" if units < 0 else ""
+            whole, frac = divmod(abs(units), scale)
+            return fmt % (sign, whole, frac) if places else fmt % (sign, whole)
+
+        return draw
 
     def _default_repr(self) -> str:
         return f"template_provider('float', {self.source!r})"
@@ -244,6 +256,34 @@ class _Pattern(Gen[str]):
 
     def _default_repr(self) -> str:
         return call_repr("pattern", (self.pattern,))
+
+
+def _choice_fn(values: Sequence[Any]) -> DrawFn:
+    """A compiled ``rng -> one of values``, uniform, usually with a single ``getrandbits``.
+
+    For a size that is not a power of two, draws ``k + 4`` bits (``k`` bits would do) and
+    looks the value up in a table repeating ``values`` up to the largest multiple of their
+    count: still exactly uniform, and a redraw is needed less than once in 16 draws.
+    """
+    n = len(values)
+    if n == 1:
+        only = values[0]
+        return lambda rng: only
+    k = (n - 1).bit_length()
+    if n == 1 << k:
+        exact = tuple(values)
+        return lambda rng: exact[rng.getrandbits(k)]
+    m = k + 4 if n <= 4096 else k
+    limit = (1 << m) // n * n
+    table = tuple(values) * (limit // n)
+
+    def pick(rng: random.Random) -> Any:
+        r = rng.getrandbits(m)
+        while r >= limit:
+            r = rng.getrandbits(m)
+        return table[r]
+
+    return pick
 
 
 def _digits(below: DrawFn, low: int, width: int) -> DrawFn:
@@ -702,6 +742,419 @@ def compile_texts(
     return {k: compiler.phrasings_fn(v, f"{where}.{k}") for k, v in texts.items()}
 
 
+def compile_together(
+    texts: Mapping[str, Phrasings],
+    *,
+    registry: Registry | None = None,
+    vocab: Mapping[str, Phrasings] | None = None,
+    where: str = "template",
+) -> Callable[[random.Random], tuple[str, ...]]:
+    """Compile texts rendered together; returns ``rng -> (text, ...)`` in ``texts`` order.
+
+    The same language and the same errors as :func:`compile_texts` (one sample's bound
+    names agree across all the texts), drawn faster: every bound name the texts can
+    reach is drawn first, into a list, then each text picks a phrasing and fills it with
+    one ``%`` format. A bound name is therefore drawn even when the phrasings picked for
+    this sample do not show it (the draws differ from :func:`compile_texts`'s).
+    """
+    compiler = _Compiler(registry or default_registry(), vocab or {}, f"{where}.vocab")
+    for key, value in texts.items():  # the same checks (and messages) as compile_texts
+        _scan_all(compiler, value, f"{where}.{key}")
+    for name, value in (vocab or {}).items():
+        if not re.fullmatch(_NAME, name):
+            raise TemplateError(f"{where}.vocab: bad name {name!r}; use letters, digits, _ and -")
+        _scan_all(compiler, value, f"{where}.vocab.{name}")
+    for k, v in texts.items():
+        compiler.phrasings_fn(v, f"{where}.{k}")
+    return _Together(compiler).build(list(texts.values()))
+
+
+def _str_fn(gen: Gen[Any]) -> DrawFn:
+    """``rng -> str`` of a provider: a plain table pick when it is a list of texts."""
+    if isinstance(gen, _SampledFrom) and _all_text(gen.elements):
+        return _choice_fn(gen.elements)
+    if isinstance(gen, (_Pattern, _Units)):
+        return gen._fn  # already text
+    draw = gen._fn
+
+    def provide(rng: random.Random) -> str:
+        value = draw(rng)
+        return value if value.__class__ is str else str(value)
+
+    return provide
+
+
+def _all_text(values: tuple[Any, ...]) -> bool:
+    return set(map(type, values)) == {str}  # one C pass (name banks have 4096 values)
+
+
+def _filters_fn(filters: tuple[str, ...]) -> Callable[[str], str]:
+    fns = [FILTERS[f] for f in filters]
+    memo: dict[str, str] = {}  # filters are pure string functions: remember (bounded)
+
+    def show(value: str) -> str:
+        shown = memo.get(value)
+        if shown is None:
+            shown = value
+            for f in fns:
+                shown = f(shown)
+            if len(memo) < 4096:
+                memo[value] = shown
+        return shown
+
+    return show
+
+
+#: Lists of values whose product has at most this many combinations are drawn together:
+#: one pick from a table of their combinations (uniform over the product, so each value
+#: is still uniform and independent of the others).
+_GROUP_LIMIT = 1024
+
+
+class _Together:
+    """Builds the renderer of :func:`compile_together` from a checked compiler.
+
+    The sample's values are nodes: *lists* (a uniform pick from texts: word lists, literal
+    phrasings, small integer ranges), *leaves* (``rng -> str``: other providers, and one
+    per fresh ``{name:args}`` occurrence), *phrasings* (pick one text and fill it from
+    earlier values) and *filtered* values. A render lays out one list of values: the
+    literal pieces of the texts, then the lists (drawn in groups: one pick from a table
+    of combinations per group, which also holds the phrasing choice of each phrasings
+    node), then the leaves, then each other node in dependency order; a text is then
+    ``"".join`` of an ``itemgetter`` of that list.
+    """
+
+    def __init__(self, compiler: _Compiler):
+        self.c = compiler
+        self.nodes: list[tuple[str, Any]] = []
+        self.bound: dict[str, int] = {}
+        self.filtered: dict[tuple[int, tuple[str, ...]], int] = {}
+
+    def add(self, kind: str, payload: Any) -> int:
+        self.nodes.append((kind, payload))
+        return len(self.nodes) - 1
+
+    def gen(self, slot: _Slot) -> Gen[Any]:
+        entry = self.c.registry.lookup(slot.name)
+        return entry if isinstance(entry, Gen) else entry(slot.args)  # type: ignore[misc,return-value]
+
+    def value_node(self, gen: Gen[Any]) -> int:
+        if isinstance(gen, _SampledFrom) and _all_text(gen.elements):
+            return self.add("list", tuple(gen.elements))
+        return self.add("leaf", _str_fn(gen))
+
+    def bind(self, key: str, slot: _Slot) -> int:
+        index = self.bound.get(key)
+        if index is None:
+            if slot.name in self.c.vocab and slot.args is None:
+                index = self.phrasings(self.c.vocab[slot.name])
+            else:
+                index = self.value_node(self.gen(slot))
+            self.bound[key] = index
+        return index
+
+    def slot(self, slot: _Slot, lazy: bool = False) -> int | DrawFn:
+        """The node id of a placeholder's value; with ``lazy``, a fresh draw is returned
+        as its ``rng -> str`` instead (drawn only when its phrasing is picked)."""
+        if slot.label is not None:
+            index = self.bind(slot.label, slot)
+        elif slot.args is None and slot.name in self.c.labels:
+            index = self.bind(slot.name, self.c.labels[slot.name][0])
+        elif slot.args is None:
+            index = self.bind(slot.name, slot)
+        else:  # a fresh draw at each occurrence
+            gen = self.gen(slot)
+            if lazy and not (isinstance(gen, _SampledFrom) and _all_text(gen.elements)):
+                # Made only if its phrasing is picked (a pick from a list is cheaper to
+                # draw with the others, in a group).
+                fresh = _str_fn(gen)
+                if not slot.filters:
+                    return fresh
+                show = _filters_fn(slot.filters)
+                return lambda rng: show(fresh(rng))
+            index = self.value_node(gen)
+        if slot.filters:
+            key = (index, slot.filters)
+            shown = self.filtered.get(key)
+            if shown is None:
+                shown = self.filtered[key] = self.add("filt", (index, _filters_fn(slot.filters)))
+            index = shown
+        return index
+
+    def phrasings(self, value: Phrasings) -> int:
+        texts = [value] if isinstance(value, str) else list(value)
+        choices: list[list[str | int | DrawFn]] = []
+        lazy = len(texts) > 1  # fresh draws of a phrasing happen only when it is picked
+        for text in texts:
+            pieces: list[str | int | DrawFn] = []
+            for part in _parse(text, ""):
+                if isinstance(part, str):
+                    if part:
+                        pieces.append(part)
+                else:
+                    pieces.append(self.slot(part, lazy))
+            if len(texts) == 1 and len(pieces) == 1 and isinstance(pieces[0], int):
+                return pieces[0]  # the text is one placeholder: it is that value
+            choices.append(pieces)
+        if all(isinstance(p, str) for pieces in choices for p in pieces):
+            return self.add("list", tuple("".join(pieces) for pieces in choices))  # type: ignore[arg-type]
+        return self.add("phr", choices)
+
+    def build(self, texts: list[Phrasings]) -> Callable[[random.Random], tuple[str, ...]]:
+        outputs = [self.phrasings(value) for value in texts]
+        nodes = self.nodes
+        consts: dict[str, int] = {"": 0}
+        for kind, payload in nodes:
+            if kind == "phr":
+                for pieces in payload:
+                    if not any(callable(p) for p in pieces):
+                        for p in pieces:
+                            if isinstance(p, str):
+                                consts.setdefault(p, len(consts))
+        # What is drawn from a list: list nodes (their value) and the choice of each
+        # phrasings node with several phrasings (its index, an int in the values list).
+        for i, (kind, payload) in enumerate(nodes):
+            if kind == "list" and len(payload) > _GROUP_LIMIT:  # e.g. a name bank
+                nodes[i] = ("leaf", _choice_fn(payload))
+        drawn: list[tuple[tuple[Any, ...], Any]] = [
+            (payload, i) for i, (kind, payload) in enumerate(nodes) if kind == "list"
+        ]
+        drawn += [
+            (tuple(range(len(payload))), ("choice", i))
+            for i, (kind, payload) in enumerate(nodes)
+            if kind == "phr" and len(payload) > 1
+        ]
+        groups = _groups(drawn)
+        final: dict[Any, int] = {}
+        position = len(consts)
+        for group in groups:
+            for _, key in group:
+                final[key] = position
+                position += 1
+        singles = [i for i, (kind, _) in enumerate(nodes) if kind == "leaf"]
+        for i in singles:
+            final[i] = position
+            position += 1
+        rest = [i for i, (kind, _) in enumerate(nodes) if kind in ("phr", "filt")]
+        for i in rest:
+            final[i] = position
+            position += 1
+        tables = [tuple(itertools.product(*[values for values, _ in g])) for g in groups]
+        leaves = tuple(nodes[i][1] for i in singles)
+        few = _few_values(nodes)
+        ops = tuple(_op(i, nodes[i], final, consts, i in few) for i in rest)
+        picks = [final[i] for i in outputs]
+        if len(picks) > 1:
+            get: Callable[[list[Any]], tuple[str, ...]] = itemgetter(*picks)
+        elif picks:
+            get = lambda v, i=picks[0]: (v[i],)  # noqa: E731
+        else:
+            get = lambda v: ()  # noqa: E731 (no texts)
+        start = list(consts)
+        # All groups from one draw: r uniform in [0, limit), a multiple of the product of
+        # the group sizes, so its mixed-radix digits are independent uniform indices.
+        radix = tuple((len(t), t) for t in tables)
+        total = math.prod(len(t) for t in tables)
+        m = (total - 1).bit_length() + 4 if total > 1 else 0  # getrandbits(0) is 0
+        limit = (1 << m) // total * total
+
+        if len(radix) + len(leaves) + len(ops) <= _UNROLL_LIMIT:
+            make = _render_maker(len(radix), len(leaves), len(ops))
+            return make(start, m, limit, radix, leaves, ops, get)  # type: ignore[no-any-return]
+
+        def render(rng: random.Random) -> tuple[str, ...]:
+            r = rng.getrandbits(m)
+            while r >= limit:
+                r = rng.getrandbits(m)
+            v = start.copy()
+            for n, table in radix:
+                r, i = divmod(r, n)
+                v += table[i]
+            append = v.append
+            for f in leaves:
+                append(f(rng))
+            for op in ops:
+                append(op(rng, v))
+            return get(v)  # type: ignore[no-any-return]
+
+        return render
+
+
+#: Renders with at most this many groups + leaves + ops run as one generated function.
+_UNROLL_LIMIT = 200
+
+
+@functools.cache
+def _render_maker(groups: int, leaves: int, ops: int) -> Callable[..., Any]:
+    """``make(start, m, limit, radix, leaves, ops, get) -> render``: the loop of a render
+    written out for these counts (no loop overhead per part). The generated code depends
+    only on the three counts, never on a template's text: values and functions are
+    passed in and unpacked into locals."""
+    lines = ["def make(start, m, limit, radix, leaves, ops, get):"]
+    if groups:
+        lines.append(f"    ({', '.join(f'(n{k}, t{k})' for k in range(groups))},) = radix")
+    if leaves:
+        lines.append(f"    ({', '.join(f'f{k}' for k in range(leaves))},) = leaves")
+    if ops:
+        lines.append(f"    ({', '.join(f'o{k}' for k in range(ops))},) = ops")
+    lines.append("    def render(rng):")
+    if groups:
+        lines += [
+            "        r = rng.getrandbits(m)",
+            "        while r >= limit:",
+            "            r = rng.getrandbits(m)",
+        ]
+    lines.append("        v = start.copy()")
+    for k in range(groups):
+        lines.append(f"        r, i = divmod(r, n{k})")
+        lines.append(f"        v += t{k}[i]")
+    if leaves or ops:
+        lines.append("        append = v.append")
+    lines += [f"        append(f{k}(rng))" for k in range(leaves)]
+    lines += [f"        append(o{k}(rng, v))" for k in range(ops)]
+    lines += ["        return get(v)", "    return render"]
+    namespace: dict[str, Any] = {}
+    name = f"<synth template render: {groups} groups, {leaves} leaves, {ops} ops>"
+    exec(compile("\n".join(lines) + "\n", name, "exec"), namespace)
+    return namespace["make"]  # type: ignore[no-any-return]
+
+
+def _groups(drawn: list[tuple[tuple[Any, ...], Any]]) -> list[list[tuple[tuple[Any, ...], Any]]]:
+    """Pack the lists into groups whose product of sizes stays within _GROUP_LIMIT
+    (first fit, largest first; a list larger than the limit is a group of its own)."""
+    groups: list[list[tuple[tuple[Any, ...], Any]]] = []
+    sizes: list[int] = []
+    for item in sorted(drawn, key=lambda d: -len(d[0])):
+        n = len(item[0])
+        for g, size in enumerate(sizes):
+            if size * n <= _GROUP_LIMIT:
+                groups[g].append(item)
+                sizes[g] = size * n
+                break
+        else:
+            groups.append([item])
+            sizes.append(n)
+    return groups
+
+
+#: A text that can take at most this many values (by what it is made of) is remembered:
+#: equal texts are then one string object (a 1 KB code answer is joined once, not per
+#: sample, and a dataset holds it once).
+_MEMO_LIMIT = 4096
+
+
+def _few_values(nodes: list[tuple[str, Any]]) -> set[int]:
+    """The phrasings nodes that can take at most ``_MEMO_LIMIT`` different values."""
+    many = float("inf")
+    count: dict[int, float] = {}
+    for i, (kind, payload) in enumerate(nodes):  # a node's parts have smaller ids
+        if kind == "list":
+            count[i] = len(payload)
+        elif kind == "leaf":
+            count[i] = many
+        elif kind == "filt":
+            count[i] = count[payload[0]]
+        else:
+            total = 0.0
+            for pieces in payload:
+                product = 1.0
+                for p in pieces:
+                    if isinstance(p, int):
+                        product *= count[p]
+                    elif not isinstance(p, str):  # a fresh draw made on the spot
+                        product = many
+                total += product
+            count[i] = total
+    return {i for i, (kind, _) in enumerate(nodes) if kind == "phr" and count[i] <= _MEMO_LIMIT}
+
+
+def _op(
+    node_id: int,
+    node: tuple[str, Any],
+    final: dict[Any, int],
+    consts: dict[str, int],
+    remember: bool = False,
+) -> Callable[[random.Random, list[Any]], str]:
+    """``(rng, values) -> value`` of a phrasings or filtered node (``remember``: keep each
+    text by the pieces it joins, up to ``_MEMO_LIMIT`` of them)."""
+    kind, payload = node
+    if kind == "filt":
+        index, show = payload
+        i = final[index]
+        return lambda rng, v: show(v[i])
+    join = "".join
+    getters: list[Any] = []
+    for pieces in payload:
+        if any(callable(p) for p in pieces):  # fresh draws: render piece by piece
+            getters.append(_lazy_render(pieces, final))
+            continue
+        ids = [consts[p] if isinstance(p, str) else final[p] for p in pieces]
+        if len(ids) < 2:
+            ids.append(0)  # the empty literal: itemgetter of 2+ indices gives a tuple
+        getters.append(itemgetter(*ids))
+    if remember and all(g.__class__ is itemgetter for g in getters):
+        return _remembered(getters, final[("choice", node_id)] if len(getters) > 1 else -1)
+    if len(getters) == 1:
+        (get,) = getters
+        if get.__class__ is itemgetter:
+            return lambda rng, v: join(get(v))
+        return get  # type: ignore[no-any-return]
+    c = final[("choice", node_id)]  # the drawn phrasing index
+    table = tuple(getters)
+    if all(g.__class__ is itemgetter for g in table):
+        return lambda rng, v: join(table[v[c]](v))
+
+    def pick(rng: random.Random, v: list[Any]) -> str:
+        get = table[v[c]]
+        if get.__class__ is itemgetter:
+            return join(get(v))
+        return get(rng, v)  # type: ignore[no-any-return]
+
+    return pick
+
+
+def _remembered(getters: list[Any], c: int) -> Callable[[random.Random, list[Any]], str]:
+    """A phrasings op that keeps its texts by the tuple of pieces they join."""
+    join = "".join
+    memo: dict[tuple[str, ...], str] = {}
+    limit = _MEMO_LIMIT
+    if c < 0:
+        (get,) = getters
+
+        def one(rng: random.Random, v: list[Any]) -> str:
+            pieces = get(v)
+            text = memo.get(pieces)
+            if text is None:
+                text = join(pieces)
+                if len(memo) < limit:
+                    memo[pieces] = text
+            return text
+
+        return one
+    table = tuple(getters)
+
+    def pick(rng: random.Random, v: list[Any]) -> str:
+        pieces = table[v[c]](v)
+        text = memo.get(pieces)
+        if text is None:
+            text = join(pieces)
+            if len(memo) < limit:
+                memo[pieces] = text
+        return text
+
+    return pick
+
+
+def _lazy_render(pieces: list[Any], final: dict[Any, int]) -> Callable[..., str]:
+    """``(rng, values) -> text`` of a phrasing with fresh draws (made only when picked)."""
+    spec = tuple(
+        (0, p) if isinstance(p, str) else (1, final[p]) if isinstance(p, int) else (2, p)
+        for p in pieces
+    )
+    join = "".join
+    return lambda rng, v: join([x if k == 0 else v[x] if k == 1 else x(rng) for k, x in spec])
+
+
 def _scan_all(compiler: _Compiler, value: Phrasings, where: str) -> None:
     if isinstance(value, str):
         compiler.scan(value, where)
@@ -726,11 +1179,11 @@ class Template(Gen[Any]):
     def _compile(self) -> DrawFn:
         source = self.source
         if isinstance(source, Mapping):
-            fns = compile_texts(source, registry=self.registry, vocab=self.vocab)
-            items = list(fns.items())
-            return lambda rng: (lambda env: {k: f(rng, env) for k, f in items})({})
-        fn = compile_texts({"text": source}, registry=self.registry, vocab=self.vocab)["text"]
-        return lambda rng: fn(rng, {})
+            render = compile_together(source, registry=self.registry, vocab=self.vocab)
+            keys = tuple(source)
+            return lambda rng: dict(zip(keys, render(rng)))  # noqa: B905 (same length)
+        one = compile_together({"text": source}, registry=self.registry, vocab=self.vocab)
+        return lambda rng: one(rng)[0]
 
     def _default_repr(self) -> str:
         kwargs: dict[str, Any] = {}
