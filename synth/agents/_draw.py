@@ -7,9 +7,9 @@ precomputed) and returns a plain ``rng -> value`` function for the hot paths.
 
 from __future__ import annotations
 
-import base64
 import json
 import random
+from binascii import b2a_base64 as _b2a_base64
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from functools import cache
@@ -29,7 +29,7 @@ _B64_TO_ALNUM = bytes.maketrans(b"+/", b"Xq")
 def call_id(rng: random.Random) -> str:
     """An OpenAI-style tool call id, ``call_`` + 24 alphanumerics, from ``rng``."""
     raw = rng.getrandbits(144).to_bytes(18, "big")
-    return "call_" + base64.b64encode(raw).translate(_B64_TO_ALNUM).decode("ascii")
+    return "call_" + _b2a_base64(raw, newline=False).translate(_B64_TO_ALNUM).decode("ascii")
 
 
 _UUID4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))

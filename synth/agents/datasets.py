@@ -464,7 +464,7 @@ def tool_use_conversations(options: Mapping[str, Any]) -> Gen[Any]:
 
 
 def _tool_call(opts: dict[str, Any], *, tools: Any, **_: Any) -> Gen[dict[str, Any]]:
-    from synth.agents.tools import tool_calls
+    from synth.agents.tools import tool_call_records, tool_calls
 
     table = _tool_table(tools)
     if opts["tool"] is not None:
@@ -473,6 +473,10 @@ def _tool_call(opts: dict[str, Any], *, tools: Any, **_: Any) -> Gen[dict[str, A
         specs = load_user_tools(tools)
     else:
         specs = (table["search"],)
+    if opts["export"] == "native":
+        # The seed's record shape, drawn directly (the same records as exporting
+        # tool_calls(), without the intermediate ToolCall).
+        return tool_call_records(list(specs))
     return tool_calls(list(specs)).map(tool_call_exporter(opts["export"], specs))
 
 
