@@ -12,9 +12,7 @@ import collections
 import gc
 import hashlib
 import itertools
-import multiprocessing
 import os
-import pickle
 import signal
 import sys
 import time
@@ -335,6 +333,8 @@ def _work(lo: int, hi: int) -> bytes:
 
 
 def _context() -> Any:
+    import multiprocessing  # only with workers > 1
+
     if "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
@@ -345,6 +345,8 @@ def _shippable(source: Gen[Any] | Recipe, ctx: Any) -> Any:
     if ctx.get_start_method() == "fork":
         return source  # inherited by the forked workers, never pickled
     try:
+        import pickle
+
         pickle.dumps(source)
     except Exception as exc:
         raise InvalidArgument(

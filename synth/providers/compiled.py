@@ -625,20 +625,44 @@ def _user_name(c: _Compiler, args: dict[str, Any]) -> Fn:
 
     formats = p.user_name_formats
     keys = tuple(formats.keys() if isinstance(formats, dict) else formats)
-    return _dispatch(formats, tuple(_user_name_format(c, f, post) for f in keys))
+    tables: dict[str, Any] = {}  # token name -> (post()-ed names, index fn), or None
+    return _dispatch(formats, tuple(_user_name_format(c, f, post, tables) for f in keys))
+
+
+def _user_name_table(
+    c: _Compiler, name: str, post: Callable[[str], str]
+) -> tuple[tuple[str, ...], Fn] | None:
+    """The names of a person token after ``post``, and the index Faker picks; None when a
+    name is not clean (then the format takes the slow path)."""
+    data = getattr(c.provider(name), _SIMPLE["person"][name])
+    keys = tuple(data.keys() if isinstance(data, dict) else data)
+    posted = []
+    for k in keys:
+        after = post(k)
+        if not _clean_after(k, after, False):
+            return None
+        posted.append(after)
+    return tuple(posted), _index(data)
 
 
 def _clean(piece: str, post: Callable[[str], str], allow_placeholders: bool) -> bool:
+    return _clean_after(piece, post(piece), allow_placeholders)
+
+
+def _clean_after(piece: str, after: str, allow_placeholders: bool) -> bool:
+    """Whether ``piece`` is clean, given ``after = post(piece)``."""
     if not allow_placeholders and any(ch in piece for ch in "#%$!@?"):
         return False
     return (
         piece.isascii()
-        and bool(_CLEAN_PIECE.match(post(piece)))
+        and bool(_CLEAN_PIECE.match(after))
         and not any(ch in piece for ch in " \t\n-")
     )
 
 
-def _user_name_format(c: _Compiler, fmt: str, post: Callable[[str], str]) -> Fn:
+def _user_name_format(
+    c: _Compiler, fmt: str, post: Callable[[str], str], cache: dict[str, Any]
+) -> Fn:
     parts = _split_format(fmt)
     letters = string.ascii_letters
     exact = c.format(fmt)
@@ -654,11 +678,11 @@ def _user_name_format(c: _Compiler, fmt: str, post: Callable[[str], str]) -> Fn:
     for name in tokens:
         if name not in _SIMPLE["person"] or c.compiled(name) is None:
             return slow
-        data = getattr(c.provider(name), _SIMPLE["person"][name])
-        keys = tuple(data.keys() if isinstance(data, dict) else data)
-        if not all(_clean(k, post, False) for k in keys):
+        if name not in cache:  # the formats share their tokens: each table is made once
+            cache[name] = _user_name_table(c, name, post)
+        if cache[name] is None:
             return slow
-        tables.append((tuple(post(k) for k in keys), _index(data)))
+        tables.append(cache[name])
     if not all(_clean(lit, post, True) for lit in literals):
         return slow
     # What post() does to a clean literal: slugify drops everything but [A-Za-z0-9_]
