@@ -55,7 +55,10 @@ def best(command: list[str], repeat: int) -> tuple[float, int, float]:
     )
 
 
-def synth_command() -> list[str]:
+def synth_command(given: str | None = None) -> list[str]:
+    """The synth CLI to measure: ``--synth PATH``, else the one beside this Python."""
+    if given:
+        return [given]
     found = shutil.which("synth", path=os.path.dirname(sys.executable))
     return [found] if found else [sys.executable, "-m", "synth"]
 
@@ -63,6 +66,12 @@ def synth_command() -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--peer", required=True, help="path of the aumai-datasynthesizer CLI")
+    parser.add_argument(
+        "--synth",
+        help="path of the synth CLI (default: the one installed beside this Python). "
+        "Measure a user's install: `pip install .` into a fresh virtualenv, without the dev "
+        "extra, whose jsonschema[format-nongpl] costs ~1.5 s of CPU on import",
+    )
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--memory-type", default="text")
@@ -77,13 +86,15 @@ def main() -> None:
     )
     args = parser.parse_args()
     sections = set(args.sections.split(","))
-    synth = synth_command()
+    synth = synth_command(args.synth)
     peer = [args.peer]
     out_dir = tempfile.mkdtemp(prefix="synth-bench-")
     out = os.path.join(out_dir, "out.jsonl")
     lines = [
         f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
-        f"{platform.python_version()}; best of {args.repeat} runs per figure.",
+        f"{platform.python_version()}; best of {args.repeat} runs per figure; "
+        f"load average {os.getloadavg()[0]:.2f} at the start.",
+        f"synth: `{' '.join(synth)}`; peer: `{args.peer}`.",
     ]
     if "types" in sections:
         lines += _types(args, synth, peer, out)
@@ -125,6 +136,12 @@ def _startup(synth: list[str], peer: list[str]) -> list[str]:
     version_s, _, version_cpu = best([*peer, "--version"], 5)
     one = [*synth, "generate", "--type", "text", "--count", "1", "--seed", "1"]
     one_s, _, one_cpu = best(one, 5)
+    # The floor under any Python CLI: the interpreter alone, then importing synth's CLI.
+    python = os.path.join(os.path.dirname(synth[0]), "python")
+    if not os.path.exists(python):
+        python = sys.executable
+    bare_s, _, bare_cpu = best([python, "-c", "pass"], 5)
+    import_s, _, import_cpu = best([python, "-c", "import synth.cli"], 5)
     lines = [
         "",
         "### Start-up",
@@ -134,6 +151,8 @@ def _startup(synth: list[str], peer: list[str]) -> list[str]:
         f"| `synth --help` | {help_s:.3f} | {help_cpu:.3f} |",
         f"| `aumai-datasynthesizer --version` | {version_s:.3f} | {version_cpu:.3f} |",
         f"| `synth generate --type text --count 1` | {one_s:.3f} | {one_cpu:.3f} |",
+        f"| `python -c pass` (synth's interpreter) | {bare_s:.3f} | {bare_cpu:.3f} |",
+        f"| `python -c 'import synth.cli'` | {import_s:.3f} | {import_cpu:.3f} |",
     ]
     print("\n".join(lines), file=sys.stderr)
     return lines

@@ -33,6 +33,7 @@ from typing import Any
 import attrs
 
 from synth.core.gen import DrawFn, Gen
+from synth.providers import snapshot
 from synth.providers.faker import call_with_rng, faker_generator, faker_slugify
 
 __all__ = ["COMPILED_LOCALES", "compiled_for", "compiled_providers"]
@@ -1170,5 +1171,65 @@ def compiled_providers(locale: str = "en_US") -> frozenset[str]:
     """
     if locale not in COMPILED_LOCALES:
         return frozenset()
+    known = snapshot.load(locale)
+    if known is not None:  # the same set, from the snapshot of Faker's data
+        return known["compiled"]
     c = _compiler(locale)
-    return frozenset(name for name in _BUILDERS if c.compiled(name) is not None)
+    names = frozenset(name for name in _BUILDERS if c.compiled(name) is not None)
+    _store_snapshot(c, names)
+    return names
+
+
+def _store_snapshot(c: _Compiler, compiled: frozenset[str]) -> None:
+    """Write what later runs need from Faker (see :mod:`synth.providers.snapshot`): the
+    tables of the compiled plain ``random_element(<table>)`` providers that take no
+    required argument."""
+    from synth.providers.faker import _check_arguments, _check_provider, provider_names
+
+    tables: dict[str, Any] = {}
+    for home in _SIMPLE.values():
+        for name, attr in home.items():
+            if name not in compiled:
+                continue
+            try:
+                _check_provider(name, c.locale)
+                _check_arguments(name, getattr(c.gen, name), (), {})
+            except Exception:
+                continue
+            data = getattr(c.provider(name), attr)
+            if isinstance(data, dict):
+                if not all(isinstance(k, str) for k in data) or not all(
+                    type(v) in (int, float) for v in data.values()
+                ):
+                    continue
+            elif not all(isinstance(k, str) for k in data):
+                continue
+            tables[name] = data
+    from synth.providers.faker import available_locales
+
+    snapshot.store(
+        c.locale,
+        available_locales=available_locales(),
+        provider_names=provider_names(c.locale),
+        compiled=compiled,
+        tables=tables,
+    )
+
+
+_from_snapshot: dict[tuple[str, str], Fn] = {}
+
+
+def compiled_from_snapshot(provider: str, locale: str) -> Gen[Any] | None:
+    """``fake(provider)`` (no arguments) compiled from the snapshot of Faker's data, or
+    None when the snapshot is absent, stale, or does not hold that provider's table."""
+    if locale not in COMPILED_LOCALES:
+        return None
+    known = snapshot.load(locale)
+    if known is None or provider not in known["tables"]:
+        return None
+    key = (locale, provider)
+    fn = _from_snapshot.get(key)
+    if fn is None:
+        # What the _SIMPLE builder makes from Faker's own table (_elements_of).
+        fn = _from_snapshot.setdefault(key, _element(known["tables"][provider]))
+    return _CompiledProvider(provider, (), (), locale, fn)
