@@ -63,6 +63,41 @@ def test_index_needs_dict_records(tmp_path):
     assert not os.path.exists(tmp_path / "x.jsonl")
 
 
+class DictSubclass(dict):
+    pass
+
+
+@pytest.mark.parametrize(
+    "records",
+    [
+        [{"a": 1, "b": [1, 2]}, {}, {"text": 'é\n"x"'}, {"nested": {"index": 3}}],
+        [{"a": 1}, {"index": "own", "z": 2}, {"b": 2}],  # its own "index": the general path
+        [{1: "int key", "s": None}, {"u": synth.sample(synth.uuids(), seed=1)}],
+        [{"big": 2**70}, {"a": 1}],  # beyond 64 bits: orjson refuses, stdlib json writes it
+        [{"a": 1}, DictSubclass(b=2)],  # a dict subclass: the general path
+    ],
+)
+def test_jsonl_writes_index_records_exactly_as_the_dicts_would_encode(records):
+    # The JSONL writer splices '{"index":i,' before each record's own encoding instead of
+    # building {"index": i, **record}: the bytes must be the same in every case.
+    from synth.dataset.formats import format_for, with_index
+
+    fmt = format_for("jsonl")
+    expected = fmt.encode(with_index(records, 40))
+    assert fmt.encode_chunk(records, 40, True) == expected
+    assert fmt.encode_chunk_bytes(records, 40, True) == expected
+    assert fmt.encode_chunk(records, 40, False) == fmt.encode(records)
+
+
+def test_index_needs_dict_records_in_every_format(tmp_path):
+    records = [{"a": 1}, 7]
+    for name in ("jsonl", "json"):
+        from synth.dataset.formats import format_for
+
+        with pytest.raises(InvalidArgument, match="got int for record 41"):
+            format_for(name).encode_chunk(records, 40, True)
+
+
 def test_json_array_is_valid_json_and_streams_the_same_records(tmp_path):
     path = tmp_path / "out.json"
     write_dataset(GEN, path, COUNT, seed=5)

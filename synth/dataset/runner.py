@@ -25,7 +25,7 @@ from synth.core.errors import InvalidArgument
 from synth.core.gen import Gen
 from synth.core.seeding import Seed, seed_bytes, stream
 from synth.dataset.atomic import atomic_output, check_output_dir
-from synth.dataset.formats import Format, format_for, infer_format
+from synth.dataset.formats import Format, format_for, infer_format, with_index
 from synth.dataset.recipe import Recipe, build_generator
 
 __all__ = ["DatasetResult", "chunk_ranges", "make_chunk", "write_dataset"]
@@ -60,18 +60,12 @@ def chunk_ranges(start: int, count: int, size: int) -> Iterator[tuple[int, int]]
 def make_chunk(gen: Gen[Any], seed: Seed, lo: int, hi: int, index: bool) -> list[Any]:
     """Records ``lo … hi-1``; with ``index`` each dict record becomes ``{"index": i, **record}``."""
     records = list(stream(gen, hi - lo, seed=seed, start=lo))
-    if index:
-        return [_indexed(i, r) for i, r in zip(range(lo, hi), records, strict=True)]
-    return records
+    return with_index(records, lo) if index else records
 
 
-def _indexed(i: int, record: Any) -> dict[str, Any]:
-    if not isinstance(record, dict):
-        raise InvalidArgument(
-            f"index=True needs dict records, got {type(record).__name__} for record {i}; "
-            "use index=False"
-        )
-    return {"index": i, **record}
+def _encoded_chunk(gen: Gen[Any], seed: Seed, fmt: Format, lo: int, hi: int, index: bool) -> Any:
+    """Records ``lo … hi-1`` encoded (``fmt.encode(make_chunk(...))``, maybe faster)."""
+    return fmt.encode_chunk(list(stream(gen, hi - lo, seed=seed, start=lo)), lo, index)
 
 
 def _check_count(name: str, value: Any) -> int:
@@ -276,7 +270,7 @@ def _encoded_chunks(
         del records
     if workers == 1:
         rest: Iterator[tuple[int, Any]] = (
-            (hi - lo, fmt.encode(make_chunk(gen, seed, lo, hi, index))) for lo, hi in ranges
+            (hi - lo, _encoded_chunk(gen, seed, fmt, lo, hi, index)) for lo, hi in ranges
         )
     else:
         rest = _in_workers(source, gen, seed, fmt, index, ranges, workers)
@@ -329,7 +323,7 @@ def _keep_heap() -> None:
 def _work(lo: int, hi: int) -> bytes:
     assert _WORKER is not None
     gen, seed, fmt, index = _WORKER
-    return fmt.encode_bytes(make_chunk(gen, seed, lo, hi, index))
+    return fmt.encode_chunk_bytes(list(stream(gen, hi - lo, seed=seed, start=lo)), lo, index)
 
 
 def _context() -> Any:
