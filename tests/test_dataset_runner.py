@@ -48,6 +48,19 @@ def test_jsonl_is_the_stream_one_record_per_line(tmp_path):
     assert result.bytes == os.path.getsize(path)
 
 
+def test_checksum_false_skips_the_hash_but_not_the_manifest(tmp_path):
+    path = tmp_path / "out.jsonl"
+    result = write_dataset(GEN, path, 500, seed=3, checksum=False)
+    assert result.sha256 is None
+    assert result.bytes == os.path.getsize(path)
+    assert _read(path) == _read(write_dataset(GEN, tmp_path / "b.jsonl", 500, seed=3).path)
+    other = tmp_path / "m.jsonl"
+    result = write_dataset(GEN, other, 500, seed=3, checksum=False, manifest=True)
+    assert result.sha256 == hashlib.sha256(_read(other)).hexdigest()
+    doc = json.loads(_read(result.manifest))
+    assert doc["output"]["sha256"] == result.sha256
+
+
 def test_index_puts_the_record_number_first(tmp_path):
     path = tmp_path / "out.jsonl"
     write_dataset(GEN, path, 130, seed=3, start=70, index=True)

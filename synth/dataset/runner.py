@@ -35,14 +35,15 @@ Progress = Callable[[int, int], None]
 
 @attrs.frozen
 class DatasetResult:
-    """What ``write_dataset`` wrote: where, how many records, the bytes' SHA-256."""
+    """What ``write_dataset`` wrote: where, how many records, the bytes' SHA-256 (None when
+    written with ``checksum=False``)."""
 
     path: str
     count: int
     seed: Seed
     format: str
     bytes: int
-    sha256: str
+    sha256: str | None
     seconds: float
     manifest: str | None = None
 
@@ -89,6 +90,7 @@ def write_dataset(
     arguments: Mapping[str, Any] | None = None,
     reference_time: Any = None,
     parquet_options: Mapping[str, Any] | None = None,
+    checksum: bool = True,
 ) -> DatasetResult:
     """Write records ``start … start+count-1`` of ``(source, seed)`` to ``path``.
 
@@ -105,7 +107,8 @@ def write_dataset(
     ``index=True`` writes ``{"index": i, **record}`` (the seed CLI's shape). ``manifest``
     writes ``PATH.manifest.json`` (see :mod:`synth.dataset.manifest`); ``arguments`` and
     ``reference_time`` are recorded in it. ``progress(done, total)`` is called after each
-    chunk.
+    chunk. ``checksum=False`` skips the SHA-256 of the bytes (about 1.4 ms per MB; the
+    result's ``sha256`` is then None); a manifest always records it.
     """
     began = time.perf_counter()
     _check_count("count", count)
@@ -122,7 +125,7 @@ def write_dataset(
     if to_file:
         check_output_dir(path)  # before generating anything: fail fast
     chunks = _encoded_chunks(source, gen, seed, start, count, fmt, workers, index)
-    hasher = _Hasher()
+    hasher = _Hasher(checksum or manifest)
 
     def write_to(handle: IO[bytes]) -> None:
         out = hasher.wrap(handle)
@@ -178,7 +181,7 @@ def write_dataset(
         seed=seed,
         format=name,
         bytes=hasher.size,
-        sha256=hasher.hexdigest(),
+        sha256=hasher.maybe_hexdigest(),
         seconds=time.perf_counter() - began,
         manifest=manifest_path,
     )
@@ -187,12 +190,16 @@ def write_dataset(
 class _Hasher:
     """SHA-256 and size of everything written through the wrapped file."""
 
-    def __init__(self) -> None:
-        self._sha = hashlib.sha256()
+    def __init__(self, enabled: bool = True) -> None:
+        self._sha = hashlib.sha256() if enabled else None
         self.size = 0
 
     def hexdigest(self) -> str:
+        assert self._sha is not None, "hexdigest() of a hasher made with enabled=False"
         return self._sha.hexdigest()
+
+    def maybe_hexdigest(self) -> str | None:
+        return None if self._sha is None else self._sha.hexdigest()
 
     def wrap(self, handle: IO[bytes]) -> _HashingFile:
         return _HashingFile(handle, self)
@@ -212,7 +219,9 @@ class _HashingFile:
 
     def write(self, data: Any) -> int:
         view = memoryview(data)
-        self._hasher._sha.update(view)
+        sha = self._hasher._sha
+        if sha is not None:
+            sha.update(view)
         self._hasher.size += view.nbytes
         self._handle.write(view)
         return view.nbytes
