@@ -11,6 +11,11 @@ Measures, each as a fresh process (start-up included), best of ``--repeat`` runs
    (default 10 million) records to a file (``wait4`` resource usage of the process);
 4. workers: ``--workers 2`` against ``--workers 1`` for ``--workers-count`` records.
 
+synth's first run that needs Faker (json, conversation) writes the snapshot of Faker's
+data (``synth.providers.snapshot``) and later runs read it, as they do for a user: a
+best-of figure is the warm one. ``SYNTH_CACHE_DIR=`` (empty) in the environment measures
+every run without it.
+
 Prints a Markdown report (paste it into benchmarks/RESULTS.md). The peer is not on PyPI:
 install it from its source into a scratch virtualenv outside the project.
 """
@@ -94,7 +99,9 @@ def main() -> None:
         f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
         f"{platform.python_version()}; best of {args.repeat} runs per figure; "
         f"load average {os.getloadavg()[0]:.2f} at the start.",
-        f"synth: `{' '.join(synth)}`; peer: `{args.peer}`.",
+        f"synth: `{' '.join(synth)}`; peer: `{args.peer}`; Faker snapshot: "
+        + ("off" if os.environ.get("SYNTH_CACHE_DIR") == "" else "on (warm after the first run)")
+        + ".",
     ]
     if "types" in sections:
         lines += _types(args, synth, peer, out)
