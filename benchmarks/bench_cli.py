@@ -11,6 +11,11 @@ Measures, each as a fresh process (start-up included), best of ``--repeat`` runs
    (default 10 million) records to a file (``wait4`` resource usage of the process);
 4. workers: ``--workers 2`` against ``--workers 1`` for ``--workers-count`` records.
 
+synth's first run that needs Faker (json, conversation) writes the snapshot of Faker's
+data (``synth.providers.snapshot``) and later runs read it, as they do for a user: a
+best-of figure is the warm one. ``SYNTH_CACHE_DIR=`` (empty) in the environment measures
+every run without it.
+
 Prints a Markdown report (paste it into benchmarks/RESULTS.md). The peer is not on PyPI:
 install it from its source into a scratch virtualenv outside the project.
 """
@@ -55,7 +60,10 @@ def best(command: list[str], repeat: int) -> tuple[float, int, float]:
     )
 
 
-def synth_command() -> list[str]:
+def synth_command(given: str | None = None) -> list[str]:
+    """The synth CLI to measure: ``--synth PATH``, else the one beside this Python."""
+    if given:
+        return [given]
     found = shutil.which("synth", path=os.path.dirname(sys.executable))
     return [found] if found else [sys.executable, "-m", "synth"]
 
@@ -63,6 +71,12 @@ def synth_command() -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--peer", required=True, help="path of the aumai-datasynthesizer CLI")
+    parser.add_argument(
+        "--synth",
+        help="path of the synth CLI (default: the one installed beside this Python). "
+        "Measure a user's install: `pip install .` into a fresh virtualenv, without the dev "
+        "extra, whose jsonschema[format-nongpl] costs ~1.5 s of CPU on import",
+    )
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--memory-type", default="text")
@@ -77,13 +91,17 @@ def main() -> None:
     )
     args = parser.parse_args()
     sections = set(args.sections.split(","))
-    synth = synth_command()
+    synth = synth_command(args.synth)
     peer = [args.peer]
     out_dir = tempfile.mkdtemp(prefix="synth-bench-")
     out = os.path.join(out_dir, "out.jsonl")
     lines = [
         f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
-        f"{platform.python_version()}; best of {args.repeat} runs per figure.",
+        f"{platform.python_version()}; best of {args.repeat} runs per figure; "
+        f"load average {os.getloadavg()[0]:.2f} at the start.",
+        f"synth: `{' '.join(synth)}`; peer: `{args.peer}`; Faker snapshot: "
+        + ("off" if os.environ.get("SYNTH_CACHE_DIR") == "" else "on (warm after the first run)")
+        + ".",
     ]
     if "types" in sections:
         lines += _types(args, synth, peer, out)
@@ -125,6 +143,12 @@ def _startup(synth: list[str], peer: list[str]) -> list[str]:
     version_s, _, version_cpu = best([*peer, "--version"], 5)
     one = [*synth, "generate", "--type", "text", "--count", "1", "--seed", "1"]
     one_s, _, one_cpu = best(one, 5)
+    # The floor under any Python CLI: the interpreter alone, then importing synth's CLI.
+    python = os.path.join(os.path.dirname(synth[0]), "python")
+    if not os.path.exists(python):
+        python = sys.executable
+    bare_s, _, bare_cpu = best([python, "-c", "pass"], 5)
+    import_s, _, import_cpu = best([python, "-c", "import synth.cli"], 5)
     lines = [
         "",
         "### Start-up",
@@ -134,6 +158,8 @@ def _startup(synth: list[str], peer: list[str]) -> list[str]:
         f"| `synth --help` | {help_s:.3f} | {help_cpu:.3f} |",
         f"| `aumai-datasynthesizer --version` | {version_s:.3f} | {version_cpu:.3f} |",
         f"| `synth generate --type text --count 1` | {one_s:.3f} | {one_cpu:.3f} |",
+        f"| `python -c pass` (synth's interpreter) | {bare_s:.3f} | {bare_cpu:.3f} |",
+        f"| `python -c 'import synth.cli'` | {import_s:.3f} | {import_cpu:.3f} |",
     ]
     print("\n".join(lines), file=sys.stderr)
     return lines

@@ -86,25 +86,15 @@ __all__ = [
     "weighted",
 ]
 
-# -- providers (Faker, compiled and fallback) --------------------------------------------
-from synth.providers import available_locales, compiled_providers, fake
-
-__all__ += ["available_locales", "compiled_providers", "fake"]
-
-# -- text compilers (templates, regular expressions) -------------------------------------
-from synth.compilers.regex import from_regex
-from synth.compilers.template import Registry, Template, default_registry, from_template
-
-__all__ += ["Registry", "Template", "default_registry", "from_regex", "from_template"]
-
 from synth.core.errors import CallFailed, DatasetError, MissingExtra, OutputInvalid
 
 __all__ += ["CallFailed", "DatasetError", "MissingExtra", "OutputInvalid"]
 
 # -- lazily imported areas ---------------------------------------------------------------
-# The JSON Schema compiler (jsonschema, referencing), agent data, datasets and the LLM layer
-# load on first use of one of their names, so ``import synth`` (and ``synth --help``) stays
-# fast. Each entry: public name -> module that defines it.
+# The providers (Faker, compiled and fallback), the text compilers, the JSON Schema
+# compiler (jsonschema, referencing), agent data, datasets and the LLM layer load on first
+# use of one of their names, so ``import synth`` (and ``synth --help``, and a command that
+# needs none of them) stays fast. Each entry: public name -> module that defines it.
 
 _LAZY: dict[str, str] = {}
 
@@ -113,6 +103,13 @@ def _lazy(module: str, *names: str) -> None:
     for name in names:
         _LAZY[name] = module
 
+
+# -- providers (Faker, compiled and fallback) --------------------------------------------
+_lazy("synth.providers", "available_locales", "compiled_providers", "fake")
+
+# -- text compilers (templates, regular expressions) -------------------------------------
+_lazy("synth.compilers.regex", "from_regex")
+_lazy("synth.compilers.template", "Registry", "Template", "default_registry", "from_template")
 
 # -- JSON Schema -------------------------------------------------------------------------
 _lazy("synth.schema", "SchemaBasedGenerator", "from_schema")
@@ -208,6 +205,8 @@ if TYPE_CHECKING:  # the real imports, for type checkers and IDEs
         GeneratorConfig,
         SyntheticDataset,
     )
+    from synth.compilers.regex import from_regex
+    from synth.compilers.template import Registry, Template, default_registry, from_template
     from synth.dataset import DatasetResult, Recipe, write_dataset
     from synth.llm import (
         AiCallParameters,
@@ -227,4 +226,5 @@ if TYPE_CHECKING:  # the real imports, for type checkers and IDEs
         llm_value,
         run_dataset,
     )
+    from synth.providers import available_locales, compiled_providers, fake
     from synth.schema import SchemaBasedGenerator, from_schema

@@ -405,6 +405,7 @@ def _write(
             progress=_progress_or_stop(bar),
             arguments=arguments,
             reference_time=_reference_time(settings),
+            checksum=manifest,  # the command shows no checksum unless it writes a manifest
         )
     except KeyboardInterrupt:
         raise Failure(_left_unchanged("Interrupted", output), INTERRUPTED) from None

@@ -21,11 +21,10 @@ import enum
 import secrets
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from synth.agents.conversation import builtin_templates, load_templates
 from synth.agents.datasets import (
     check_template_name,
     check_tool_names,
@@ -266,6 +265,8 @@ class DataGenerator:
 def _conversation_templates() -> dict[str, list[dict[str, Any]]]:
     """Built-in templates as the seed exposes them: name -> list of {role, content}."""
     out = {}
+    from synth.agents.conversation import builtin_templates
+
     for name, template in builtin_templates().items():
         first = template.scenarios[0]
         out[name] = [{"role": t.role, "content": t.content[0]} for t in first.turns]
@@ -283,8 +284,32 @@ def _tool_call_templates() -> dict[str, dict[str, Any]]:
     }
 
 
-#: Built-in conversation templates, name -> turns (``{"role", "content"}``, first scenario).
-CONVERSATION_TEMPLATES: dict[str, list[dict[str, Any]]] = _conversation_templates()
+# CONVERSATION_TEMPLATES (built-in conversation templates, name -> turns ``{"role",
+# "content"}`` of the first scenario) and TOOL_CALL_TEMPLATES (built-in tools, key ->
+# ``{"name", "description", "parameters"}``, the seed's schemas) are built on first use:
+# they parse the template and tool data, which ``synth generate`` of another type never
+# needs. ``load_templates`` is imported on first use for the same reason.
+_LAZY = {
+    "CONVERSATION_TEMPLATES": _conversation_templates,
+    "TOOL_CALL_TEMPLATES": _tool_call_templates,
+}
 
-#: Built-in tools, key -> ``{"name", "description", "parameters"}`` (the seed's schemas).
-TOOL_CALL_TEMPLATES: dict[str, dict[str, Any]] = _tool_call_templates()
+
+def __getattr__(name: str) -> Any:
+    if name == "load_templates":
+        from synth.agents.conversation import load_templates
+
+        value: Any = load_templates
+    elif name in _LAZY:
+        value = _LAZY[name]()
+    else:
+        raise AttributeError(f"module 'synth.compat' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+if TYPE_CHECKING:
+    from synth.agents.conversation import load_templates
+
+    CONVERSATION_TEMPLATES: dict[str, list[dict[str, Any]]]
+    TOOL_CALL_TEMPLATES: dict[str, dict[str, Any]]

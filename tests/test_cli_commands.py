@@ -49,6 +49,42 @@ def test_help_does_not_import_the_heavy_libraries():
     assert proc.stdout.strip().splitlines()[-1] == "[]"
 
 
+_LOADED_BY_GENERATE = (
+    "import sys\n"
+    "from synth.cli import main\n"
+    "code = main(sys.argv[1:])\n"
+    "assert code == 0, code\n"
+    "print(' '.join(sorted(sys.modules)))\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("data_type", "unused"),
+    [
+        # Text needs the sentence grammar only: no Faker, no agent models (cattrs), no
+        # conversation templates, no tools.
+        ("text", ["faker", "cattrs", "synth.agents.conversation", "synth.agents.tools"]),
+        # Tool calls and traces draw from synth's own tables, never from Faker.
+        ("tool_call", ["faker", "synth.agents.conversation"]),
+        ("agent_trace", ["faker", "synth.agents.conversation"]),
+    ],
+)
+def test_generate_loads_only_what_the_type_needs(tmp_path, data_type, unused):
+    # Start-up is most of a 10,000-record run: what a type does not use stays unloaded,
+    # and so do worker processes, the manifest's package metadata and the shard planner
+    # when the command does not ask for them.
+    unused = [*unused, "multiprocessing", "importlib.metadata", "synth.dataset.shards"]
+    out = str(tmp_path / "out.jsonl")
+    proc = synth_cli(
+        "generate", "--type", data_type, "--count", "3", "--seed", "1", "--output", out,
+        python=[sys.executable, "-c", _LOADED_BY_GENERATE],
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    loaded = set(proc.stdout.split())
+    assert "synth.agents.datasets" in loaded
+    assert [m for m in unused if m in loaded] == []
+
+
 def test_templates_needs_a_flag_like_the_seed():
     assert_fails(synth_cli("templates"), 2, "Specify --list or --category <category>.")
 

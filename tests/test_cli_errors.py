@@ -210,6 +210,14 @@ def test_unknown_tool_suggests_names(target):
     assert_fails(proc, 2, "unknown tool 'serch'", "did you mean 'search'")
 
 
+@pytest.mark.parametrize("data_type", ["text", "conversation", "tool_call"])
+def test_unknown_locale_is_a_usage_error_for_every_type(target, data_type):
+    # Regression: an unknown --locale ended in a Faker traceback (AttributeError) for the
+    # types that build name lists, and was silently ignored by the others.
+    proc = gen("--type", data_type, "--locale", "en-US", target=target)
+    assert_fails(proc, 2, "unknown locale 'en-US'", "did you mean 'en_US'")
+
+
 # -- tools and template files --------------------------------------------------------------
 
 

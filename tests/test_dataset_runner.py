@@ -48,6 +48,19 @@ def test_jsonl_is_the_stream_one_record_per_line(tmp_path):
     assert result.bytes == os.path.getsize(path)
 
 
+def test_checksum_false_skips_the_hash_but_not_the_manifest(tmp_path):
+    path = tmp_path / "out.jsonl"
+    result = write_dataset(GEN, path, 500, seed=3, checksum=False)
+    assert result.sha256 is None
+    assert result.bytes == os.path.getsize(path)
+    assert _read(path) == _read(write_dataset(GEN, tmp_path / "b.jsonl", 500, seed=3).path)
+    other = tmp_path / "m.jsonl"
+    result = write_dataset(GEN, other, 500, seed=3, checksum=False, manifest=True)
+    assert result.sha256 == hashlib.sha256(_read(other)).hexdigest()
+    doc = json.loads(_read(result.manifest))
+    assert doc["output"]["sha256"] == result.sha256
+
+
 def test_index_puts_the_record_number_first(tmp_path):
     path = tmp_path / "out.jsonl"
     write_dataset(GEN, path, 130, seed=3, start=70, index=True)
@@ -61,6 +74,41 @@ def test_index_needs_dict_records(tmp_path):
     with pytest.raises(InvalidArgument, match="index=True needs dict records"):
         write_dataset(synth.integers(0, 9), tmp_path / "x.jsonl", 5, seed=1, index=True)
     assert not os.path.exists(tmp_path / "x.jsonl")
+
+
+class DictSubclass(dict):
+    pass
+
+
+@pytest.mark.parametrize(
+    "records",
+    [
+        [{"a": 1, "b": [1, 2]}, {}, {"text": 'é\n"x"'}, {"nested": {"index": 3}}],
+        [{"a": 1}, {"index": "own", "z": 2}, {"b": 2}],  # its own "index": the general path
+        [{1: "int key", "s": None}, {"u": synth.sample(synth.uuids(), seed=1)}],
+        [{"big": 2**70}, {"a": 1}],  # beyond 64 bits: orjson refuses, stdlib json writes it
+        [{"a": 1}, DictSubclass(b=2)],  # a dict subclass: the general path
+    ],
+)
+def test_jsonl_writes_index_records_exactly_as_the_dicts_would_encode(records):
+    # The JSONL writer splices '{"index":i,' before each record's own encoding instead of
+    # building {"index": i, **record}: the bytes must be the same in every case.
+    from synth.dataset.formats import format_for, with_index
+
+    fmt = format_for("jsonl")
+    expected = fmt.encode(with_index(records, 40))
+    assert fmt.encode_chunk(records, 40, True) == expected
+    assert fmt.encode_chunk_bytes(records, 40, True) == expected
+    assert fmt.encode_chunk(records, 40, False) == fmt.encode(records)
+
+
+def test_index_needs_dict_records_in_every_format(tmp_path):
+    records = [{"a": 1}, 7]
+    for name in ("jsonl", "json"):
+        from synth.dataset.formats import format_for
+
+        with pytest.raises(InvalidArgument, match="got int for record 41"):
+            format_for(name).encode_chunk(records, 40, True)
 
 
 def test_json_array_is_valid_json_and_streams_the_same_records(tmp_path):

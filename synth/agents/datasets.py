@@ -12,30 +12,21 @@ import datetime as dt
 import difflib
 import os
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import orjson
 
-from synth.agents.conversation import (
-    ConversationTemplate,
-    agent_registry,
-    builtin_templates,
-    conversations,
-    load_templates,
-    native_conversations,
-)
-from synth.agents.export import (
-    check_export,
-    conversation_exporter,
-    tool_call_exporter,
-    trace_exporter,
-)
-from synth.agents.records import free_records
-from synth.agents.text import text_records
 from synth.compilers.template import DEFAULT_REFERENCE_TIME
 from synth.core.errors import InvalidArgument
 from synth.core.gen import Gen
+
+if TYPE_CHECKING:
+    from synth.agents.conversation import ConversationTemplate
+
+# The modules of each data type (templates, exporters, the sentence bank, cattrs models,
+# Faker) are imported by the builders that use them, so that a command making one type
+# (``synth generate --type text``) loads only what that type needs.
 
 __all__ = [
     "CONSTRAINTS",
@@ -200,7 +191,11 @@ def parse_constraints(data_type: Any, constraints: Mapping[str, Any] | None) -> 
             raise InvalidArgument(
                 f"constraint {lo}={out[lo]} is greater than {hi}={out[hi]}; {lo} must be <= {hi}"
             )
-    check_export(out["export"])
+    _check_locale(out["locale"])
+    if out["export"] != "native":  # "native" is always valid: skip loading the exporters
+        from synth.agents.export import check_export
+
+        check_export(out["export"])
     if kind in ("text", "json") and out["export"] != "native":
         raise InvalidArgument(
             f"export={out['export']!r} applies to conversation, tool_call and agent_trace; "
@@ -209,12 +204,29 @@ def parse_constraints(data_type: Any, constraints: Mapping[str, Any] | None) -> 
     return out
 
 
+def _check_locale(locale: str) -> None:
+    """Reject a locale Faker does not have, whatever the data type (en_US, the default, is
+    known without loading Faker)."""
+    if locale == "en_US":
+        return
+    from synth.providers.faker import available_locales
+
+    locales = available_locales()
+    if locale not in locales:
+        raise InvalidArgument(
+            f"unknown locale {locale!r}{_did_you_mean(locale, locales)} (valid: the Faker "
+            "locales, e.g. en_US, de_DE, fr_FR; see synth.available_locales())"
+        )
+
+
 # -- templates and tools ----------------------------------------------------------------------
 
 TemplatesArg = str | os.PathLike[str] | Mapping[str, Any] | None
 
 
 def _template_table(templates: TemplatesArg) -> dict[str, ConversationTemplate]:
+    from synth.agents.conversation import ConversationTemplate, builtin_templates, load_templates
+
     table = builtin_templates()
     if templates is None:
         return table
@@ -366,22 +378,30 @@ def _build(
             f"schema applies to data_type 'json', not {kind!r}; remove it or use --type json"
         )
     reference = opts.get("reference_time") or DEFAULT_REFERENCE_TIME
-    # Only templates (conversations, free-form JSON) use the registry: text, tool calls,
-    # traces and schema-driven JSON skip building it.
-    needs_registry = kind == "conversation" or (kind == "json" and schema is None)
-    registry = agent_registry(opts["locale"], reference) if needs_registry else None
+
+    def registry() -> Any:
+        # Built only when a template looks names up (conversations, free-form JSON): text,
+        # tool calls, traces and schema-driven JSON skip building it.
+        from synth.agents.conversation import agent_registry
+
+        return agent_registry(opts["locale"], reference)
+
     build = _BUILDERS[kind]
     return build(opts, schema=schema, tools=tools, templates=templates, registry=registry)
 
 
 def _text(opts: dict[str, Any], **_: Any) -> Gen[dict[str, Any]]:
+    from synth.agents.text import text_records
+
     return text_records(opts["min_sentences"], opts["max_sentences"])
 
 
 def _json(opts: dict[str, Any], *, schema: Any, registry: Any, **_: Any) -> Gen[dict[str, Any]]:
     if schema is None:
+        from synth.agents.records import free_records
+
         reference = opts.get("reference_time") or DEFAULT_REFERENCE_TIME
-        return free_records(registry=registry, reference_time=reference)
+        return free_records(registry=registry(), reference_time=reference)
     if not isinstance(schema, Mapping):
         raise InvalidArgument(f"schema must be a JSON object (a dict), got {type(schema).__name__}")
     try:
@@ -395,6 +415,9 @@ def _json(opts: dict[str, Any], *, schema: Any, registry: Any, **_: Any) -> Gen[
 def _conversation(
     opts: dict[str, Any], *, templates: TemplatesArg, registry: Any, tools: Any, **_: Any
 ) -> Gen[dict[str, Any]]:
+    from synth.agents.conversation import conversations, native_conversations
+    from synth.agents.export import conversation_exporter
+
     exporter = conversation_exporter(opts["export"])
     name = opts["template"]
     if name == TOOL_USE or opts["tools"] is not None:
@@ -409,8 +432,8 @@ def _conversation(
     template = check_template_name(name, templates)
     assert template is not None
     if opts["export"] == "native":
-        return native_conversations(template, registry=registry)
-    return conversations(template, registry=registry).map(exporter)
+        return native_conversations(template, registry=registry())
+    return conversations(template, registry=registry()).map(exporter)
 
 
 #: The template name of conversations in which the assistant calls tools.
@@ -464,6 +487,7 @@ def tool_use_conversations(options: Mapping[str, Any]) -> Gen[Any]:
 
 
 def _tool_call(opts: dict[str, Any], *, tools: Any, **_: Any) -> Gen[dict[str, Any]]:
+    from synth.agents.export import tool_call_exporter
     from synth.agents.tools import tool_call_records, tool_calls
 
     table = _tool_table(tools)
@@ -483,6 +507,7 @@ def _tool_call(opts: dict[str, Any], *, tools: Any, **_: Any) -> Gen[dict[str, A
 def _agent_trace(
     opts: dict[str, Any], *, tools: Any, registry: Any, **_: Any
 ) -> Gen[dict[str, Any]]:
+    from synth.agents.export import trace_exporter
     from synth.agents.trace import traces
 
     options = _trace_options(opts, tools, registry)

@@ -7,13 +7,16 @@ in worker processes or on a Dask cluster, with the same bytes every time.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from synth.dataset.formats import FORMATS, infer_format
 from synth.dataset.manifest import manifest_path
 from synth.dataset.recipe import Recipe, build_generator
 from synth.dataset.runner import DatasetResult, chunk_ranges, write_dataset
-from synth.dataset.shards import Shard, ShardPlan, ShardResult, plan_shards
+
+if TYPE_CHECKING:
+    from synth.dataset.distributed import write_dask
+    from synth.dataset.shards import Shard, ShardPlan, ShardResult, plan_shards
 
 __all__ = [
     "FORMATS",
@@ -32,10 +35,20 @@ __all__ = [
 ]
 
 
+_SHARDS = ("Shard", "ShardPlan", "ShardResult", "plan_shards")
+
+
 def __getattr__(name: str) -> Any:
-    # Dask is an optional extra, imported only when its runner is asked for.
+    # Dask is an optional extra, imported only when its runner is asked for; the shard
+    # plans only by the runners that cut shards (not by ``synth generate`` to one file).
     if name == "write_dask":
         from synth.dataset.distributed import write_dask
 
         return write_dask
+    if name in _SHARDS:
+        from synth.dataset import shards
+
+        value = getattr(shards, name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'synth.dataset' has no attribute {name!r}")

@@ -49,6 +49,19 @@ def dumps(record: Any) -> bytes:
         return text.encode("utf-8")
 
 
+def with_index(records: list[Any], start: int) -> list[dict[str, Any]]:
+    """``{"index": i, **record}`` for the records numbered from ``start``."""
+    out = []
+    for i, record in enumerate(records, start):
+        if not isinstance(record, dict):
+            raise InvalidArgument(
+                f"index=True needs dict records, got {type(record).__name__} for record {i}; "
+                "use index=False"
+            )
+        out.append({"index": i, **record})
+    return out
+
+
 class Format:
     """Base class of output formats (see the module docstring)."""
 
@@ -65,6 +78,15 @@ class Format:
     def encode_bytes(self, records: list[Any]) -> bytes:
         """``encode`` as bytes, to ship from a worker process."""
         return self.encode(records)
+
+    def encode_chunk(self, records: list[Any], start: int, index: bool) -> Any:
+        """``encode`` of records numbered from ``start``; with ``index`` of
+        ``{"index": i, **record}`` (a format may write that without building the dicts)."""
+        return self.encode(with_index(records, start) if index else records)
+
+    def encode_chunk_bytes(self, records: list[Any], start: int, index: bool) -> bytes:
+        """``encode_chunk`` as bytes, to ship from a worker process."""
+        return self.encode_bytes(with_index(records, start) if index else records)
 
     def open(self, handle: IO[bytes]) -> Sink:
         return Sink(handle)
@@ -96,6 +118,28 @@ class JsonlFormat(Format):
             return b"".join([_line(r, default=_fallback, option=_LINE) for r in records])
         except orjson.JSONEncodeError:  # an integer beyond 64 bits: the slow path
             return b"".join([dumps(r) + b"\n" for r in records])
+
+    def encode_chunk(self, records: list[Any], start: int, index: bool) -> bytes:
+        if not index:
+            return self.encode(records)
+        # `{"index": i, **record}` encodes as '{"index":i,' followed by the record's own
+        # encoding after its '{' (orjson writes keys in order, compactly): splice the bytes
+        # instead of building a second dict per record. Records that are not plain dicts,
+        # or that have their own "index" key, take the general path.
+        lines = []
+        append = lines.append
+        try:
+            for i, record in enumerate(records, start):
+                if type(record) is not dict or "index" in record:
+                    return super().encode_chunk(records, start, index)
+                body = _line(record, default=_fallback, option=_LINE)
+                append(b'{"index":%d,' % i + body[1:] if record else b'{"index":%d}\n' % i)
+        except orjson.JSONEncodeError:  # an integer beyond 64 bits: the slow path
+            return super().encode_chunk(records, start, index)
+        return b"".join(lines)
+
+    def encode_chunk_bytes(self, records: list[Any], start: int, index: bool) -> bytes:
+        return self.encode_chunk(records, start, index)
 
 
 class JsonArrayFormat(Format):

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import platform
 from collections.abc import Mapping
-from importlib import metadata
 from typing import Any
 
 from synth.core.gen import Gen
@@ -30,10 +28,18 @@ def manifest_path(path: str | os.PathLike[str]) -> str:
 
 
 def _version(package: str) -> str | None:
+    from importlib import metadata  # ~20 ms to import: only when a manifest is written
+
     try:
         return metadata.version(package)
     except metadata.PackageNotFoundError:
         return None
+
+
+def _python_version() -> str:
+    import platform
+
+    return platform.python_version()
 
 
 def _seed_value(seed: Seed) -> Any:
@@ -71,7 +77,7 @@ def manifest_document(
         "manifest_version": MANIFEST_VERSION,
         "synth_version": synth.__version__,
         "faker_version": _version("faker"),
-        "python_version": platform.python_version(),
+        "python_version": _python_version(),
         "seed": _seed_value(seed),
         "seeding_scheme": SCHEME_VERSION,
         "block_size": BLOCK_SIZE,

@@ -24,7 +24,7 @@ from synth.core.seeding import Seed, seed_bytes
 from synth.dataset.atomic import atomic_output
 from synth.dataset.formats import Format, format_for
 from synth.dataset.recipe import Recipe, build_generator
-from synth.dataset.runner import _Hasher, chunk_ranges, make_chunk
+from synth.dataset.runner import _encoded_chunk, _Hasher, chunk_ranges, make_chunk
 
 __all__ = ["Shard", "ShardPlan", "ShardResult", "plan_shards"]
 
@@ -72,7 +72,7 @@ class ShardPlan:
             sink = fmt.open(out)
             try:
                 for lo, hi in chunk_ranges(shard.lo, shard.hi - shard.lo, fmt.chunk_records):
-                    sink.write(fmt.encode(make_chunk(gen, self.seed, lo, hi, self.index)))
+                    sink.write(_encoded_chunk(gen, self.seed, fmt, lo, hi, self.index))
                 sink.close()
             except BaseException:
                 out.discard()

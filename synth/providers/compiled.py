@@ -33,6 +33,7 @@ from typing import Any
 import attrs
 
 from synth.core.gen import DrawFn, Gen
+from synth.providers import snapshot
 from synth.providers.faker import call_with_rng, faker_generator, faker_slugify
 
 __all__ = ["COMPILED_LOCALES", "compiled_for", "compiled_providers"]
@@ -625,20 +626,44 @@ def _user_name(c: _Compiler, args: dict[str, Any]) -> Fn:
 
     formats = p.user_name_formats
     keys = tuple(formats.keys() if isinstance(formats, dict) else formats)
-    return _dispatch(formats, tuple(_user_name_format(c, f, post) for f in keys))
+    tables: dict[str, Any] = {}  # token name -> (post()-ed names, index fn), or None
+    return _dispatch(formats, tuple(_user_name_format(c, f, post, tables) for f in keys))
+
+
+def _user_name_table(
+    c: _Compiler, name: str, post: Callable[[str], str]
+) -> tuple[tuple[str, ...], Fn] | None:
+    """The names of a person token after ``post``, and the index Faker picks; None when a
+    name is not clean (then the format takes the slow path)."""
+    data = getattr(c.provider(name), _SIMPLE["person"][name])
+    keys = tuple(data.keys() if isinstance(data, dict) else data)
+    posted = []
+    for k in keys:
+        after = post(k)
+        if not _clean_after(k, after, False):
+            return None
+        posted.append(after)
+    return tuple(posted), _index(data)
 
 
 def _clean(piece: str, post: Callable[[str], str], allow_placeholders: bool) -> bool:
+    return _clean_after(piece, post(piece), allow_placeholders)
+
+
+def _clean_after(piece: str, after: str, allow_placeholders: bool) -> bool:
+    """Whether ``piece`` is clean, given ``after = post(piece)``."""
     if not allow_placeholders and any(ch in piece for ch in "#%$!@?"):
         return False
     return (
         piece.isascii()
-        and bool(_CLEAN_PIECE.match(post(piece)))
+        and bool(_CLEAN_PIECE.match(after))
         and not any(ch in piece for ch in " \t\n-")
     )
 
 
-def _user_name_format(c: _Compiler, fmt: str, post: Callable[[str], str]) -> Fn:
+def _user_name_format(
+    c: _Compiler, fmt: str, post: Callable[[str], str], cache: dict[str, Any]
+) -> Fn:
     parts = _split_format(fmt)
     letters = string.ascii_letters
     exact = c.format(fmt)
@@ -654,11 +679,11 @@ def _user_name_format(c: _Compiler, fmt: str, post: Callable[[str], str]) -> Fn:
     for name in tokens:
         if name not in _SIMPLE["person"] or c.compiled(name) is None:
             return slow
-        data = getattr(c.provider(name), _SIMPLE["person"][name])
-        keys = tuple(data.keys() if isinstance(data, dict) else data)
-        if not all(_clean(k, post, False) for k in keys):
+        if name not in cache:  # the formats share their tokens: each table is made once
+            cache[name] = _user_name_table(c, name, post)
+        if cache[name] is None:
             return slow
-        tables.append((tuple(post(k) for k in keys), _index(data)))
+        tables.append(cache[name])
     if not all(_clean(lit, post, True) for lit in literals):
         return slow
     # What post() does to a clean literal: slugify drops everything but [A-Za-z0-9_]
@@ -1146,5 +1171,65 @@ def compiled_providers(locale: str = "en_US") -> frozenset[str]:
     """
     if locale not in COMPILED_LOCALES:
         return frozenset()
+    known = snapshot.load(locale)
+    if known is not None:  # the same set, from the snapshot of Faker's data
+        return known["compiled"]
     c = _compiler(locale)
-    return frozenset(name for name in _BUILDERS if c.compiled(name) is not None)
+    names = frozenset(name for name in _BUILDERS if c.compiled(name) is not None)
+    _store_snapshot(c, names)
+    return names
+
+
+def _store_snapshot(c: _Compiler, compiled: frozenset[str]) -> None:
+    """Write what later runs need from Faker (see :mod:`synth.providers.snapshot`): the
+    tables of the compiled plain ``random_element(<table>)`` providers that take no
+    required argument."""
+    from synth.providers.faker import _check_arguments, _check_provider, provider_names
+
+    tables: dict[str, Any] = {}
+    for home in _SIMPLE.values():
+        for name, attr in home.items():
+            if name not in compiled:
+                continue
+            try:
+                _check_provider(name, c.locale)
+                _check_arguments(name, getattr(c.gen, name), (), {})
+            except Exception:
+                continue
+            data = getattr(c.provider(name), attr)
+            if isinstance(data, dict):
+                if not all(isinstance(k, str) for k in data) or not all(
+                    type(v) in (int, float) for v in data.values()
+                ):
+                    continue
+            elif not all(isinstance(k, str) for k in data):
+                continue
+            tables[name] = data
+    from synth.providers.faker import available_locales
+
+    snapshot.store(
+        c.locale,
+        available_locales=available_locales(),
+        provider_names=provider_names(c.locale),
+        compiled=compiled,
+        tables=tables,
+    )
+
+
+_from_snapshot: dict[tuple[str, str], Fn] = {}
+
+
+def compiled_from_snapshot(provider: str, locale: str) -> Gen[Any] | None:
+    """``fake(provider)`` (no arguments) compiled from the snapshot of Faker's data, or
+    None when the snapshot is absent, stale, or does not hold that provider's table."""
+    if locale not in COMPILED_LOCALES:
+        return None
+    known = snapshot.load(locale)
+    if known is None or provider not in known["tables"]:
+        return None
+    key = (locale, provider)
+    fn = _from_snapshot.get(key)
+    if fn is None:
+        # What the _SIMPLE builder makes from Faker's own table (_elements_of).
+        fn = _from_snapshot.setdefault(key, _element(known["tables"][provider]))
+    return _CompiledProvider(provider, (), (), locale, fn)

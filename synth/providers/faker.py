@@ -97,6 +97,11 @@ _names: dict[str, frozenset[str]] = {}
 @functools.cache
 def available_locales() -> tuple[str, ...]:
     """The locales the installed Faker supports, sorted."""
+    from synth.providers import snapshot
+
+    known = snapshot.load(DEFAULT_LOCALE)
+    if known is not None:  # read from the snapshot of Faker's data, without importing Faker
+        return known["available_locales"]
     from faker.config import AVAILABLE_LOCALES
 
     return tuple(sorted(AVAILABLE_LOCALES))
@@ -128,6 +133,12 @@ def provider_names(locale: str = DEFAULT_LOCALE) -> frozenset[str]:
     """Every provider name Faker offers for ``locale`` (refused ones included)."""
     names = _names.get(locale)
     if names is None:
+        from synth.providers import snapshot
+
+        known = snapshot.load(locale)
+        if known is not None:
+            _names[locale] = known["provider_names"]
+            return known["provider_names"]
         gen = faker_generator(locale)
         names = frozenset(
             name
@@ -276,6 +287,14 @@ def fake(provider: str, /, *args: Any, locale: str = DEFAULT_LOCALE, **kwargs: A
     """
     locale = _check_locale(locale)
     _check_provider(provider, locale)
+    if not args and not kwargs:
+        from synth.providers.compiled import compiled_from_snapshot
+
+        # A plain table provider (first_name, ...) compiled from the snapshot of Faker's
+        # data: the same node, without importing Faker (see synth.providers.snapshot).
+        snapped = compiled_from_snapshot(provider, locale)
+        if snapped is not None:
+            return _bless(snapped, ("fake", (provider,), {}))
     method = getattr(faker_generator(locale), provider)
     _check_arguments(provider, method, args, kwargs)
     call_kwargs = dict(kwargs)
