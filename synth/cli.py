@@ -171,6 +171,15 @@ def cli() -> None:
 # -- generate -----------------------------------------------------------------------------
 
 
+def _keep_faker_snapshot() -> None:
+    """This process is ours: let it keep the snapshot of Faker's data (see
+    synth.providers.snapshot) in the user's cache directory, unless $SYNTH_CACHE_DIR says
+    otherwise. Library use writes no such file unless $SYNTH_CACHE_DIR asks for it."""
+    if "SYNTH_CACHE_DIR" not in os.environ:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        os.environ["SYNTH_CACHE_DIR"] = os.path.join(base, "synth")
+
+
 @cli.command(
     cls=_Command,
     epilog="""Examples:
@@ -288,6 +297,7 @@ def generate(
     if manifest and output == "-":
         _usage("--manifest needs an output file; add --output PATH")
     _check_index_collision(settings, index)
+    _keep_faker_snapshot()
     recipe = _build(settings)  # fail on bad settings before touching the output
     if dask_scheduler:
         _generate_on_dask(

@@ -128,3 +128,32 @@ def test_later_runs_skip_faker_and_write_the_same_bytes(tmp_path, data_type):
     assert without[0] == "True" and first[0] == "True"  # Faker imported, snapshot written
     assert second[0] == "False"  # read from the snapshot: Faker not imported
     assert without[1] == first[1] == second[1]
+
+
+def test_library_use_writes_no_snapshot_unless_asked(tmp_path, monkeypatch):
+    # Embedded in another program, synth must not write files of its own accord: without
+    # $SYNTH_CACHE_DIR nothing is written, even where the user's cache directory would be.
+    monkeypatch.delenv("SYNTH_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setattr(snapshot, "_loaded", {})
+    assert snapshot.cache_dir() is None
+    _store_snapshot(_compiler("en_US"), compiled_providers("en_US"))
+    assert snapshot.load("en_US") is None
+    assert os.listdir(tmp_path) == []
+
+
+def test_the_command_keeps_its_snapshot_in_the_user_cache_directory(tmp_path):
+    environment = env(XDG_CACHE_HOME=str(tmp_path / "xdg"))
+    environment.pop("SYNTH_CACHE_DIR", None)
+    args = ["generate", "--type", "json", "--count", "5", "--seed", "1", "--output"]
+    proc = subprocess.run(
+        [sys.executable, "-c", _RUN, *args, str(tmp_path / "out.jsonl")],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    [name] = os.listdir(tmp_path / "xdg" / "synth")
+    assert name.startswith("faker-en_US-") and name.endswith(".json")

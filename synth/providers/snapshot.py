@@ -14,9 +14,11 @@ of either makes it stale and it is rewritten. A compiled provider built from it 
 same closure over the same table, hence draws exactly as Faker does; the golden tests
 check it (``tests/test_providers_snapshot.py``).
 
-Location: ``$SYNTH_CACHE_DIR`` if set (an empty value turns the file off), else
-``$XDG_CACHE_HOME/synth`` or ``~/.cache/synth``. A directory that cannot be written only
-means that every run imports Faker.
+Off unless asked for: a library embedded in someone else's program must not write files
+on its own. ``$SYNTH_CACHE_DIR`` names the directory (unset or empty: no file). The
+``synth`` command sets it, when it is not set, to ``$XDG_CACHE_HOME/synth`` or
+``~/.cache/synth`` for its own process. A directory that cannot be written only means that
+every run imports Faker.
 """
 
 from __future__ import annotations
@@ -34,12 +36,9 @@ _loaded: dict[str, Any] = {}  # locale -> snapshot dict, or None when absent or 
 
 
 def cache_dir() -> str | None:
-    """The directory of the snapshot files, or None when they are turned off."""
-    given = os.environ.get("SYNTH_CACHE_DIR")
-    if given is not None:
-        return given or None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "synth")
+    """The directory of the snapshot files (``$SYNTH_CACHE_DIR``), or None when unset or
+    empty."""
+    return os.environ.get("SYNTH_CACHE_DIR") or None
 
 
 def _path(locale: str, current: str | None) -> str | None:
