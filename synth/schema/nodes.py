@@ -21,7 +21,7 @@ from synth.core.combinators import _Deferred
 from synth.core.errors import Unsatisfiable
 from synth.core.gen import DrawFn, Gen, depth_table, exhausted
 from synth.core.pretty import call_repr
-from synth.core.primitives import randbelow
+from synth.core.primitives import _below_fn, randbelow
 from synth.schema.canonical import json_key
 
 __all__ = [
@@ -75,6 +75,18 @@ class ObjectNode(Gen[dict[str, Any]]):
     extra_accept: Callable[[str], bool] | None = None
     pattern_extras: tuple[tuple[Gen[str], Gen[Any], Callable[[str], bool]], ...] = ()
 
+    def children(self) -> tuple[Gen[Any], ...]:
+        """The declared values, and the extra-property generators only when a draw can
+        reach them: an object that never adds undeclared keys is not recursive because
+        its "any value" generator for them would be."""
+        out: list[Gen[Any]] = [g for _, g in self.required] + [g for _, g in self.optional]
+        declared = len(self.required) + len(self.optional)
+        if self.extra_max or self.min_properties > declared:
+            out += [g for g in (self.extra_names, self.extra_value) if g is not None]
+        for n, v, _ in self.pattern_extras:
+            out += [n, v]
+        return tuple(out)
+
     def _compile(self) -> DrawFn:
         required = [(k, g._fn) for k, g in self.required]
         optional = [(k, g._fn, g._deferreds) for k, g in self.optional]
@@ -102,6 +114,12 @@ class ObjectNode(Gen[dict[str, Any]]):
                         out.append(d)
                 i += 1
             return out
+
+        if not (deps or lo or recursive or self.max_properties is not None) and not (
+            extra_max and names is not None
+        ):
+            # Nothing to count or add: no draw beyond the keys themselves.
+            return _plain_object(required, [(k, f) for k, f, _ in optional], p)
 
         def draw_object(rng: random.Random) -> dict[str, Any]:
             out: dict[str, Any] = {}
@@ -171,6 +189,36 @@ class ObjectNode(Gen[dict[str, Any]]):
         return call_repr("object_of", (), kwargs)
 
 
+def _plain_object(
+    required: list[tuple[str, DrawFn]], optional: list[tuple[str, DrawFn]], p: float
+) -> DrawFn:
+    """``draw_object`` for objects with no dependencies, extra keys or property counts:
+    the same draws, without the bookkeeping."""
+    seen = {k for k, _ in required}
+    optional = [(k, f) for k, f in optional if k not in seen]
+    if not optional:
+
+        def draw_required(rng: random.Random) -> dict[str, Any]:
+            out = {}
+            for k, f in required:
+                out[k] = f(rng)
+            return out
+
+        return draw_required
+
+    def draw_plain(rng: random.Random) -> dict[str, Any]:
+        out = {}
+        for k, f in required:
+            out[k] = f(rng)
+        random_ = rng.random
+        for k, f in optional:
+            if random_() < p:
+                out[k] = f(rng)
+        return out
+
+    return draw_plain
+
+
 # -- arrays ----------------------------------------------------------------------------
 
 
@@ -210,6 +258,16 @@ class ArrayNode(Gen[list[Any]]):
         min_c, max_c = self.min_contains, self.max_contains
         n_prefix = len(plain)
         lo = sizes[0]
+
+        if not (unique or has_contains or mine or n_prefix) and rest is not None:
+            # Items all alike: the same draws as ``draw_once``, without per-item lookups.
+            item = rest
+            if n_sizes == 1:
+                return lambda rng: [item(rng) for _ in range(lo)]
+            below = _below_fn(n_sizes)
+            if sizes == tuple(range(lo, lo + n_sizes)):
+                return lambda rng: [item(rng) for _ in range(lo + below(rng))]
+            return lambda rng: [item(rng) for _ in range(sizes[below(rng)])]
 
         def at(i: int, table: list[Any], tail: Any) -> Any:
             return table[i] if i < n_prefix else tail
