@@ -46,3 +46,67 @@ def test_objects_with_extra_properties_still_get_them():
     )
     values = list(synth.stream(gen, 200, seed=5))
     assert any(set(v) - {"a"} for v in values)
+
+
+def _reference_stamp(rng, with_date):
+    # The draws the date-time and time formats made with datetime objects.
+    import datetime as dt
+
+    from synth.core.primitives import DEFAULT_MAX_DATETIME, DEFAULT_MIN_DATETIME, randbelow
+
+    span = int((DEFAULT_MAX_DATETIME - DEFAULT_MIN_DATETIME).total_seconds()) + 1
+    moment = DEFAULT_MIN_DATETIME + dt.timedelta(seconds=randbelow(rng, span))
+    millis = f".{randbelow(rng, 1000):03d}" if randbelow(rng, 4) == 0 else ""
+    offsets = ("+00:00", "+01:00", "+02:00", "-05:00", "-08:00", "+05:30", "+09:00", "-03:00")
+    zone = "Z" if rng.random() < 0.5 else offsets[randbelow(rng, len(offsets))]
+    return (moment.isoformat() if with_date else moment.time().isoformat()) + millis + zone
+
+
+def test_table_formats_make_the_values_of_the_datetime_objects():
+    import datetime as dt
+    import random
+
+    from synth.schema.formats import DEFAULT_FORMATS
+
+    references = {
+        "uuid": synth.uuids().map(str)._fn,
+        "date": synth.dates().map(dt.date.isoformat)._fn,
+        "date-time": lambda rng: _reference_stamp(rng, True),
+        "time": lambda rng: _reference_stamp(rng, False),
+    }
+    for name, reference in references.items():
+        fast = DEFAULT_FORMATS[name]._fn
+        a, b = random.Random(11), random.Random(11)
+        assert [fast(a) for _ in range(3000)] == [reference(b) for _ in range(3000)], name
+        assert a.random() == b.random()
+
+
+def test_date_tables_reach_both_ends_of_the_range():
+    import random
+
+    from synth.schema.formats import DEFAULT_FORMATS
+
+    days = DEFAULT_FORMATS["date"]._fn
+    values = {days(random.Random(i)) for i in range(20000)}
+    assert min(values).startswith("2000-01-0") and max(values).startswith("2030-12-")
+
+
+def test_realistic_skus():
+    import random
+    import re
+
+    from synth.schema.realistic import realistic_for
+
+    gen = realistic_for("sku", min_length=6, max_length=12)
+    rng = random.Random(2)
+    values = [gen._fn(rng) for _ in range(5000)]
+    assert all(re.fullmatch(r"[A-Z]{3}-[0-9]{5}", v) for v in values)
+    assert len(set(values)) > 4990
+    assert {v[0] for v in values} == set("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    assert {v[-1] for v in values} == set("0123456789")
+    # Bounds that exclude the natural length still hold, by construction.
+    for lo, hi in ((None, 8), (10, None), (3, 4)):
+        short = realistic_for("sku", min_length=lo, max_length=hi)
+        for v in (short._fn(rng) for _ in range(200)):
+            assert (lo or 0) <= len(v) <= (hi or 99)
+    assert realistic_for("sku", max_length=0) is None
