@@ -110,3 +110,34 @@ def test_realistic_skus():
         for v in (short._fn(rng) for _ in range(200)):
             assert (lo or 0) <= len(v) <= (hi or 99)
     assert realistic_for("sku", max_length=0) is None
+
+
+def test_weighted_pair_draws_like_one_of():
+    import random
+    from fractions import Fraction
+
+    from synth.schema.nodes import FloatRange, WeightedPair
+
+    pair = (synth.integers(1, 500), FloatRange(Fraction(1, 2), Fraction(500), places=2))
+    fast = WeightedPair(pair, (1.0, 9.0))
+    slow = synth.one_of(*pair, weights=[1.0, 9.0])
+    assert repr(fast) == repr(slow)
+    a, b = random.Random(3), random.Random(3)
+    assert [fast._fn(a) for _ in range(5000)] == [slow._fn(b) for _ in range(5000)]
+
+
+def test_float_range_draws():
+    import random
+    from fractions import Fraction
+
+    from synth.schema.nodes import FloatRange
+
+    for lo, hi, places in ((Fraction(1, 2), Fraction(500), 2), (Fraction(-1), Fraction(3), None)):
+        gen = FloatRange(lo, hi, places=places)
+        a, b = random.Random(4), random.Random(4)
+        for _ in range(2000):
+            r = b.random()
+            x = float(lo) * (1.0 - r) + float(hi) * r
+            assert gen._fn(a) == (x if places is None else round(x, places))
+    tight = FloatRange(Fraction(0), Fraction(1, 10**300), exclude_lower=True)
+    assert all(0 < tight._fn(random.Random(i)) <= 1e-300 for i in range(50))

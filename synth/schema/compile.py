@@ -49,6 +49,7 @@ from synth.schema.nodes import (
     Named,
     ObjectNode,
     SharedDeferred,
+    WeightedPair,
 )
 from synth.schema.validation import Resolver, Validators
 
@@ -541,6 +542,8 @@ class Compiler:
             return gens[0]
         if all(w == 1.0 for w in weights):
             return one_of(*gens)
+        if len(gens) == 2 and not any(g._deferreds for g in gens):
+            return WeightedPair(tuple(gens), tuple(weights))
         return one_of(*gens, weights=weights)
 
     def _build(

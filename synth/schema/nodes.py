@@ -13,11 +13,12 @@ import math
 import random
 from collections.abc import Callable
 from fractions import Fraction
+from itertools import accumulate
 from typing import Any
 
 import attrs
 
-from synth.core.combinators import _Deferred
+from synth.core.combinators import _Deferred, _OneOf
 from synth.core.errors import Unsatisfiable
 from synth.core.gen import DrawFn, Gen, depth_table, exhausted
 from synth.core.pretty import call_repr
@@ -32,6 +33,7 @@ __all__ = [
     "MultipleNode",
     "ObjectNode",
     "SharedDeferred",
+    "WeightedPair",
 ]
 
 
@@ -377,6 +379,26 @@ class FloatRange(Gen[float]):
 
         fallback = _float_fallback(self.lower, self.upper, ok)
 
+        if integral_ok:
+            # The same draws as below, with the check inlined.
+            def draw_float_fast(rng: random.Random) -> float:
+                r = rng.random()
+                x = lo * (1.0 - r) + hi * r
+                if places is not None:
+                    x = round(x, places)
+                if low <= x <= high:
+                    return x
+                for _ in range(7):
+                    r = rng.random()
+                    x = lo * (1.0 - r) + hi * r
+                    if places is not None:
+                        x = round(x, places)
+                    if low <= x <= high:
+                        return x
+                return fallback
+
+            return draw_float_fast
+
         def draw_float(rng: random.Random) -> float:
             for _ in range(8):
                 r = rng.random()
@@ -398,6 +420,20 @@ class FloatRange(Gen[float]):
         if self.places is not None:
             kwargs["places"] = self.places
         return call_repr("floats", (_num(self.lower), _num(self.upper)), kwargs)
+
+
+@attrs.frozen(repr=False)
+class WeightedPair(_OneOf):
+    """``one_of(a, b, weights=[wa, wb])`` with the same draws, without the pick call (the
+    compiler's integer-or-float numbers)."""
+
+    def _compile(self) -> DrawFn:
+        assert self.weights is not None and len(self.gens) == 2 and not self._deferreds
+        a, b = self.gens[0]._fn, self.gens[1]._fn
+        cum = list(accumulate(self.weights))
+        first, total = cum[0], cum[-1]
+        # _OneOf picks bisect_right(cum, random() * total): the first branch iff below cum[0].
+        return lambda rng: a(rng) if rng.random() * total < first else b(rng)
 
 
 def _float_inside(bound: Fraction, exclusive: bool, toward: float) -> float:
