@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import re
 import subprocess
 import sys
 import time
@@ -175,12 +176,18 @@ def main() -> None:
 
 
 def write_section(path: Path, heading: str, body: str) -> None:
-    text = path.read_text()
+    """Replace the text under ``## heading`` up to the next ``##`` or ``###`` heading.
+
+    Subsections written by other scripts (``### Regular expressions and formats``, from
+    bench_regex.py) stay as they are.
+    """
+    text = path.read_text(encoding="utf-8")
     marker = f"## {heading}\n"
     start = text.index(marker) + len(marker)
-    nxt = text.find("\n## ", start)
-    end = len(text) if nxt < 0 else nxt + 1
-    path.write_text(text[:start] + "\n" + body.rstrip() + "\n\n" + text[end:].lstrip("\n"))
+    nxt = re.search(r"^#{2,3} ", text[start:], re.M)
+    end = len(text) if nxt is None else start + nxt.start()
+    new = text[:start] + "\n" + body.rstrip() + "\n\n" + text[end:].lstrip("\n")
+    path.write_text(new, encoding="utf-8")
 
 
 if __name__ == "__main__":
