@@ -141,3 +141,23 @@ def test_float_range_draws():
             assert gen._fn(a) == (x if places is None else round(x, places))
     tight = FloatRange(Fraction(0), Fraction(1, 10**300), exclude_lower=True)
     assert all(0 < tight._fn(random.Random(i)) <= 1e-300 for i in range(50))
+
+
+def test_repeated_classes_draw_one_randbelow_per_character():
+    import random
+
+    from synth.core.primitives import randbelow
+
+    cases = {
+        r"[0-9]{5}": ("0123456789", 5, 5),
+        r"[0-7]{2,6}": ("01234567", 2, 6),
+        r"x{3}": ("x", 3, 3),
+        r"[A-Za-z]{1,9}": ("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", 1, 9),
+    }
+    for pattern, (alphabet, lo, hi) in cases.items():
+        gen = synth.from_regex(pattern, fullmatch=True)
+        a, b = random.Random(8), random.Random(8)
+        for _ in range(500):
+            n = lo + randbelow(b, hi - lo + 1)
+            expected = "".join(alphabet[randbelow(b, len(alphabet))] for _ in range(n))
+            assert gen._fn(a) == expected, pattern
