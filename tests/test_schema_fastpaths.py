@@ -161,3 +161,27 @@ def test_repeated_classes_draw_one_randbelow_per_character():
             n = lo + randbelow(b, hi - lo + 1)
             expected = "".join(alphabet[randbelow(b, len(alphabet))] for _ in range(n))
             assert gen._fn(a) == expected, pattern
+
+
+def test_plain_objects_with_awkward_keys_and_many_keys():
+    keys = ["a'b", 'q"uote', "back\\slash", "new\nline", "\ud800", "ключ", "{x}", "", "rng", "p"]
+    schema = {
+        "type": "object",
+        "properties": {
+            k: {"type": "integer", "minimum": i, "maximum": i} for i, k in enumerate(keys)
+        },
+        "required": keys[:5],
+    }
+    values = list(synth.stream(synth.from_schema(schema), 200, seed=1))
+    for v in values:
+        assert all(v[k] == keys.index(k) for k in v)
+        assert set(keys[:5]) <= set(v)
+    assert {k for v in values for k in v} == set(keys)
+    many = {
+        "type": "object",
+        "properties": {f"k{i}": {"const": i} for i in range(100)},
+        "required": [f"k{i}" for i in range(50)],
+    }
+    for v in synth.stream(synth.from_schema(many), 20, seed=2):
+        assert all(v[f"k{i}"] == i for i in range(50))
+        assert all(v[k] == int(k[1:]) for k in v)

@@ -191,22 +191,38 @@ class ObjectNode(Gen[dict[str, Any]]):
         return call_repr("object_of", (), kwargs)
 
 
+#: Objects with more declared keys than this use a loop rather than generated code.
+_GENERATED_KEYS = 64
+
+
 def _plain_object(
     required: list[tuple[str, DrawFn]], optional: list[tuple[str, DrawFn]], p: float
 ) -> DrawFn:
     """``draw_object`` for objects with no dependencies, extra keys or property counts:
-    the same draws, without the bookkeeping."""
+    the same draws, without the bookkeeping.
+
+    Small objects get a function generated for their keys (a dict display, then one
+    ``if`` per optional key), like ``attrs`` and ``dataclasses`` generate ``__init__``:
+    keys go in as ``repr`` literals, draw functions as names, nothing else is spliced.
+    """
     seen = {k for k, _ in required}
     optional = [(k, f) for k, f in optional if k not in seen]
-    if not optional:
-
-        def draw_required(rng: random.Random) -> dict[str, Any]:
-            out = {}
-            for k, f in required:
-                out[k] = f(rng)
-            return out
-
-        return draw_required
+    if len(required) + len(optional) <= _GENERATED_KEYS:
+        names: dict[str, Any] = {}
+        items = []
+        for i, (k, f) in enumerate(required):
+            names[f"r{i}"] = f
+            items.append(f"{k!r}: r{i}(rng)")
+        lines = ["def draw_plain(rng):", f"    out = {{{', '.join(items)}}}"]
+        if optional:
+            names["p"] = p
+            lines.append("    random = rng.random")
+        for i, (k, f) in enumerate(optional):
+            names[f"o{i}"] = f
+            lines += ["    if random() < p:", f"        out[{k!r}] = o{i}(rng)"]
+        lines.append("    return out")
+        exec(compile("\n".join(lines), "<synth plain object>", "exec"), names)
+        return names["draw_plain"]  # type: ignore[no-any-return]
 
     def draw_plain(rng: random.Random) -> dict[str, Any]:
         out = {}
