@@ -28,7 +28,7 @@ import attrs
 from synth.core.errors import InvalidArgument, UnsatisfiableSchema
 from synth.core.gen import DrawFn, Gen
 from synth.core.pretty import call_repr
-from synth.core.primitives import _below_fn, randbelow
+from synth.core.primitives import randbelow
 from synth.providers import fake
 from synth.schema.formats import (
     PickFitting,
@@ -146,10 +146,14 @@ class _Skus(Gen[str]):
     def _compile(self) -> DrawFn:
         pairs = tuple(a + b for a in string.ascii_uppercase for b in string.ascii_uppercase)
         letters = string.ascii_uppercase
-        below = _below_fn(len(pairs) * len(letters) * 100_000)
+        n = len(pairs) * len(letters) * 100_000
+        k = (n - 1).bit_length()
 
         def sku(rng: random.Random) -> str:
-            code, number = divmod(below(rng), 100_000)
+            r = rng.getrandbits(k)  # randbelow(rng, n), inlined
+            while r >= n:
+                r = rng.getrandbits(k)
+            code, number = divmod(r, 100_000)
             pair, last = divmod(code, 26)
             return f"{pairs[pair]}{letters[last]}-{number:05d}"
 
