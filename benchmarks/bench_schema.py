@@ -5,8 +5,11 @@
 
 Four schemas (benchmarks/schemas/*.json): a flat user record, an order with nested line
 items, a tool call, and a schema with ``$defs``/``$ref``/``anyOf``. For each, every tool
-makes ``--count`` instances; records/s excludes compiling and validating. The peers run in
-their own interpreter (install them outside the project, e.g.
+makes ``--count`` instances; records/s excludes compiling and validating, and every timed
+run starts from a collected heap (``gc.collect()``: importing jsonschema with its format
+libraries leaves ~140,000 objects whose first full collection would otherwise land, at
+random, in one tool's timed run). The peers run in their own interpreter (install them
+outside the project, e.g.
 ``python -m venv /tmp/peer-schema-venv && /tmp/peer-schema-venv/bin/pip install jsf
 hypothesis==6.170.9 hypothesis-jsonschema==0.23.1 'jsonschema[format-nongpl]'``), in
 subprocesses of this same run. Every instance of every tool is validated afterwards with
@@ -17,6 +20,7 @@ subprocesses of this same run. Every instance of every tool is validated afterwa
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import platform
 import re
@@ -33,7 +37,7 @@ HERE = Path(__file__).resolve().parent
 SCHEMAS = ["user", "order", "tool_call", "refs_anyof"]
 
 PEER_CODE = r"""
-import json, sys, time, warnings
+import gc, json, sys, time, warnings
 warnings.simplefilter("ignore")
 import jsonschema
 job = json.loads(sys.stdin.read())
@@ -42,6 +46,7 @@ out = []
 if tool == "jsf":
     from jsf import JSF
     faker_gen = JSF(schema)
+    gc.collect()
     start = time.perf_counter()
     for _ in range(count):
         out.append(faker_gen.generate())
@@ -57,6 +62,7 @@ else:
     def collect(value):
         out.append(value)
 
+    gc.collect()
     start = time.perf_counter()
     collect()
     seconds = time.perf_counter() - start
@@ -75,6 +81,7 @@ def run_synth(schema: dict, count: int) -> dict:
     start = time.perf_counter()
     gen = synth.from_schema(schema)
     compiled = time.perf_counter() - start
+    gc.collect()
     start = time.perf_counter()
     out = list(synth.stream(gen, count, seed=42))
     seconds = time.perf_counter() - start
@@ -166,7 +173,8 @@ def main() -> None:
         f"Machine: {platform.machine()}, {platform.system()}, Python "
         f"{platform.python_version()}, synth {synth.__version__}; peers: {peer_versions}. "
         f"{args.count} instances per schema and tool (schemas in `benchmarks/schemas/`); "
-        "rec/s excludes compiling and validating; validity is checked afterwards with "
+        "rec/s excludes compiling and validating; each timed run starts after gc.collect(); "
+        "validity is checked afterwards with "
         "jsonschema and its format checker. hypothesis-jsonschema runs through `@given` "
         "(generate phase only, no database).\n\n" + table
     )
