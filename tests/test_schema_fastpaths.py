@@ -185,3 +185,19 @@ def test_plain_objects_with_awkward_keys_and_many_keys():
     for v in synth.stream(synth.from_schema(many), 20, seed=2):
         assert all(v[f"k{i}"] == i for i in range(50))
         assert all(v[k] == int(k[1:]) for k in v)
+
+
+def test_plain_text_draws_like_text():
+    import random
+
+    from synth.core.primitives import DEFAULT_ALPHABET
+    from synth.schema.nodes import PlainText
+
+    for lo, hi in ((1, 60), (0, 0), (5, 5), (0, 200)):
+        reference = synth.text(min_size=lo, max_size=hi)
+        fast = PlainText(reference, DEFAULT_ALPHABET, lo, hi)
+        assert repr(fast) == repr(reference)
+        a, b = random.Random(lo), random.Random(lo)
+        assert [fast._fn(a) for _ in range(500)] == [reference._fn(b) for _ in range(500)]
+    gen = synth.from_schema({"type": "string", "minLength": 2, "maxLength": 7})
+    assert isinstance(gen, PlainText)

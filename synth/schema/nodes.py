@@ -18,6 +18,7 @@ from typing import Any
 
 import attrs
 
+from synth.compilers.regex import _repeat_class
 from synth.core.combinators import _Deferred, _OneOf
 from synth.core.errors import Unsatisfiable
 from synth.core.gen import DrawFn, Gen, depth_table, exhausted
@@ -32,6 +33,7 @@ __all__ = [
     "FloatRange",
     "MultipleNode",
     "ObjectNode",
+    "PlainText",
     "SharedDeferred",
     "WeightedPair",
 ]
@@ -367,6 +369,28 @@ class ArrayNode(Gen[list[Any]]):
             if self.max_contains is not None:
                 kwargs["max_contains"] = self.max_contains
         return call_repr("array_of", (), kwargs)
+
+
+# -- strings ---------------------------------------------------------------------------
+
+
+@attrs.frozen(repr=False)
+class PlainText(Gen[str]):
+    """``text(alphabet, min_size=, max_size=)`` (the same draws and values), with the
+    per-character ``randbelow`` inlined: the compiler's strings without format, pattern
+    or realistic name."""
+
+    text: Gen[str]
+    alphabet: str
+    min_size: int
+    max_size: int
+
+    def _compile(self) -> DrawFn:
+        lo = self.min_size
+        return _repeat_class(self.alphabet, lo, _below_fn(self.max_size - lo + 1))
+
+    def _default_repr(self) -> str:
+        return repr(self.text)
 
 
 # -- numbers ---------------------------------------------------------------------------
