@@ -5,8 +5,11 @@
 
 Four schemas (benchmarks/schemas/*.json): a flat user record, an order with nested line
 items, a tool call, and a schema with ``$defs``/``$ref``/``anyOf``. For each, every tool
-makes ``--count`` instances; records/s excludes compiling and validating. The peers run in
-their own interpreter (install them outside the project, e.g.
+makes ``--count`` instances; records/s excludes compiling and validating, and every timed
+run starts from a collected heap (``gc.collect()``: importing jsonschema with its format
+libraries leaves ~140,000 objects whose first full collection would otherwise land, at
+random, in one tool's timed run). The peers run in their own interpreter (install them
+outside the project, e.g.
 ``python -m venv /tmp/peer-schema-venv && /tmp/peer-schema-venv/bin/pip install jsf
 hypothesis==6.170.9 hypothesis-jsonschema==0.23.1 'jsonschema[format-nongpl]'``), in
 subprocesses of this same run. Every instance of every tool is validated afterwards with
@@ -17,8 +20,10 @@ subprocesses of this same run. Every instance of every tool is validated afterwa
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import platform
+import re
 import subprocess
 import sys
 import time
@@ -32,7 +37,7 @@ HERE = Path(__file__).resolve().parent
 SCHEMAS = ["user", "order", "tool_call", "refs_anyof"]
 
 PEER_CODE = r"""
-import json, sys, time, warnings
+import gc, json, sys, time, warnings
 warnings.simplefilter("ignore")
 import jsonschema
 job = json.loads(sys.stdin.read())
@@ -41,6 +46,7 @@ out = []
 if tool == "jsf":
     from jsf import JSF
     faker_gen = JSF(schema)
+    gc.collect()
     start = time.perf_counter()
     for _ in range(count):
         out.append(faker_gen.generate())
@@ -56,6 +62,7 @@ else:
     def collect(value):
         out.append(value)
 
+    gc.collect()
     start = time.perf_counter()
     collect()
     seconds = time.perf_counter() - start
@@ -74,6 +81,7 @@ def run_synth(schema: dict, count: int) -> dict:
     start = time.perf_counter()
     gen = synth.from_schema(schema)
     compiled = time.perf_counter() - start
+    gc.collect()
     start = time.perf_counter()
     out = list(synth.stream(gen, count, seed=42))
     seconds = time.perf_counter() - start
@@ -165,7 +173,8 @@ def main() -> None:
         f"Machine: {platform.machine()}, {platform.system()}, Python "
         f"{platform.python_version()}, synth {synth.__version__}; peers: {peer_versions}. "
         f"{args.count} instances per schema and tool (schemas in `benchmarks/schemas/`); "
-        "rec/s excludes compiling and validating; validity is checked afterwards with "
+        "rec/s excludes compiling and validating; each timed run starts after gc.collect(); "
+        "validity is checked afterwards with "
         "jsonschema and its format checker. hypothesis-jsonschema runs through `@given` "
         "(generate phase only, no database).\n\n" + table
     )
@@ -175,12 +184,18 @@ def main() -> None:
 
 
 def write_section(path: Path, heading: str, body: str) -> None:
-    text = path.read_text()
+    """Replace the text under ``## heading`` up to the next ``##`` or ``###`` heading.
+
+    Subsections written by other scripts (``### Regular expressions and formats``, from
+    bench_regex.py) stay as they are.
+    """
+    text = path.read_text(encoding="utf-8")
     marker = f"## {heading}\n"
     start = text.index(marker) + len(marker)
-    nxt = text.find("\n## ", start)
-    end = len(text) if nxt < 0 else nxt + 1
-    path.write_text(text[:start] + "\n" + body.rstrip() + "\n\n" + text[end:].lstrip("\n"))
+    nxt = re.search(r"^#{2,3} ", text[start:], re.M)
+    end = len(text) if nxt is None else start + nxt.start()
+    new = text[:start] + "\n" + body.rstrip() + "\n\n" + text[end:].lstrip("\n")
+    path.write_text(new, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -538,12 +538,34 @@ class _Repeat(Gen[str]):
             # The same draws as the class node (one randbelow over the expanded class, in
             # range order), without a function call per character.
             alphabet = "".join(chr(c) for a, b in chars.ranges for c in range(a, b + 1))
-            below = _below_fn(len(alphabet))
-            return lambda rng: "".join([alphabet[below(rng)] for _ in range(lo + extra(rng))])
+            return _repeat_class(alphabet, lo, extra)
         return lambda rng: "".join([item(rng) for _ in range(lo + extra(rng))])
 
     def _default_repr(self) -> str:
         return f"repeat({self.item!r}, {self.min_count}, {self.max_count})"
+
+
+def _repeat_class(alphabet: str, lo: int, extra: DrawFn) -> DrawFn:
+    """``lo + extra(rng)`` characters of ``alphabet``, each ``randbelow(rng, len(alphabet))``
+    with the rejection loop inlined (the same draws as one call per character)."""
+    n = len(alphabet)
+    k = (n - 1).bit_length()
+    if n == 1:
+        return lambda rng: alphabet * (lo + extra(rng))
+    if n == 1 << k:
+        return lambda rng: "".join([alphabet[rng.getrandbits(k)] for _ in range(lo + extra(rng))])
+
+    def repeat_class(rng: random.Random) -> str:
+        bits = rng.getrandbits
+        out = []
+        for _ in range(lo + extra(rng)):
+            r = bits(k)
+            while r >= n:
+                r = bits(k)
+            out.append(alphabet[r])
+        return "".join(out)
+
+    return repeat_class
 
 
 @attrs.frozen(repr=False)

@@ -30,7 +30,7 @@ from synth.core.errors import (
     UnsupportedSchema,
 )
 from synth.core.gen import Gen
-from synth.core.primitives import booleans, integers, text
+from synth.core.primitives import DEFAULT_ALPHABET, booleans, integers, text
 from synth.schema import strings
 from synth.schema.canonical import (
     ALL_TYPES,
@@ -48,7 +48,9 @@ from synth.schema.nodes import (
     MultipleNode,
     Named,
     ObjectNode,
+    PlainText,
     SharedDeferred,
+    WeightedPair,
 )
 from synth.schema.validation import Resolver, Validators
 
@@ -541,6 +543,8 @@ class Compiler:
             return gens[0]
         if all(w == 1.0 for w in weights):
             return one_of(*gens)
+        if len(gens) == 2 and not any(g._deferreds for g in gens):
+            return WeightedPair(tuple(gens), tuple(weights))
         return one_of(*gens, weights=weights)
 
     def _build(
@@ -741,7 +745,7 @@ class Compiler:
             if realistic is not None:  # lengths hold by construction
                 return realistic
             top = hi if hi is not None else lo + self.options.max_length
-            return text(min_size=lo, max_size=top)
+            return PlainText(text(min_size=lo, max_size=top), DEFAULT_ALPHABET, lo, top)
         for label, check, p, kw in checks:
             base = self.filtered(base, Named(label, check), p, kw)
         return base

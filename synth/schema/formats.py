@@ -30,12 +30,12 @@ from synth.core.errors import InvalidArgument, UnsatisfiableSchema
 from synth.core.gen import DrawFn, Gen, check_gen
 from synth.core.pretty import call_repr
 from synth.core.primitives import (
+    DEFAULT_MAX_DATE,
     DEFAULT_MAX_DATETIME,
+    DEFAULT_MIN_DATE,
     DEFAULT_MIN_DATETIME,
     _below_fn,
-    dates,
     randbelow,
-    uuids,
 )
 from synth.providers import fake
 
@@ -222,17 +222,71 @@ def _time_exact(rng: random.Random, n: int) -> str:
 
 
 def _uuid_exact(rng: random.Random, n: int) -> str:
-    return UUIDS._fn(rng)
+    return _spec_table()["uuid"].gen._fn(rng)
 
 
 def _date_exact(rng: random.Random, n: int) -> str:
-    return DATES._fn(rng)
+    return _spec_table()["date"].gen._fn(rng)
 
 
 # -- realistic values ----------------------------------------------------------------------
 
-UUIDS: Gen[str] = uuids().map(str)
-DATES: Gen[str] = dates().map(dt.date.isoformat)
+
+def _uuid4_fn() -> Callable[[random.Random], str]:
+    """``str(uuid)`` of ``uuids()`` values (the same draw), formatted without a UUID object."""
+    clear = ~(0xC000 << 48) & ~(0xF000 << 64)
+    stamp = (0x8000 << 48) | (4 << 76)
+
+    def uuid4(rng: random.Random) -> str:
+        h = "%032x" % ((rng.getrandbits(128) & clear) | stamp)
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+    return uuid4
+
+
+class _Clock:
+    """ISO 8601 pieces of the default date range, as tables: a draw of a date or a time
+    of day is an index, not a ``datetime`` object (the same draws as ``dates()`` and as
+    ``DEFAULT_MIN_DATETIME + timedelta(seconds=...)``)."""
+
+    def __init__(self) -> None:
+        first, last = DEFAULT_MIN_DATE.toordinal(), DEFAULT_MAX_DATE.toordinal()
+        if (
+            DEFAULT_MIN_DATETIME != dt.datetime.combine(DEFAULT_MIN_DATE, dt.time())
+            or (_SECONDS - 1) // 86400 > last - first
+        ):
+            raise AssertionError("the default date and datetime ranges disagree")
+        fromordinal = dt.date.fromordinal
+        self.days = tuple(fromordinal(o).isoformat() for o in range(first, last + 1))
+        self.minutes = tuple(f"{h:02d}:{m:02d}:" for h in range(24) for m in range(60))
+        self.t_minutes = tuple("T" + m for m in self.minutes)
+        self.seconds = tuple(f"{s:02d}" for s in range(60))
+        self.millis = tuple(f".{i:03d}" for i in range(1000))
+
+    def date_fn(self) -> Callable[[random.Random], str]:
+        days, below = self.days, _below_fn(len(self.days))
+        return lambda rng: days[below(rng)]
+
+    def stamp_fn(self, with_date: bool) -> Callable[[random.Random], str]:
+        """Realistic date-times (``with_date``) or times: a second of the default range,
+        milliseconds one time in four, then ``Z`` or an offset."""
+        days, seconds, millis, offsets = self.days, self.seconds, self.millis, _OFFSETS
+        minutes = self.t_minutes if with_date else self.minutes
+        below_seconds, below_millis = _below_fn(_SECONDS), _below_fn(1000)
+        below_offsets = _below_fn(len(offsets))
+
+        def stamp(rng: random.Random) -> str:
+            day, second = divmod(below_seconds(rng), 86400)
+            minute, second = divmod(second, 60)
+            text = minutes[minute] + seconds[second]
+            if with_date:
+                text = days[day] + text
+            if not rng.getrandbits(2):  # randbelow(rng, 4) == 0
+                text += millis[below_millis(rng)]
+            return text + ("Z" if rng.random() < 0.5 else offsets[below_offsets(rng)])
+
+        return stamp
+
 
 _SUBDOMAINS = ("www", "api", "mail", "app", "cdn", "static", "dev", "shop", "docs")
 _IDN_LABELS = ("münchen", "bücher", "café", "straße", "köln", "zürich", "東京", "例え", "пример")
@@ -271,6 +325,11 @@ class _Realistic:
     def __init__(self) -> None:
         self.domain = fake("domain_name")._fn
         self.word = fake("word")._fn
+        clock = _Clock()
+        self.date = clock.date_fn()
+        self.date_time = clock.stamp_fn(with_date=True)
+        self.time = clock.stamp_fn(with_date=False)
+        self.uuid = _uuid4_fn()
 
     def hostname(self, rng: random.Random) -> str:
         domain = self.domain(rng)
@@ -357,21 +416,6 @@ class _Realistic:
         return f"P{n % 30}DT{n % 24}H"
 
     @staticmethod
-    def _stamp(rng: random.Random) -> tuple[dt.datetime, str]:
-        moment = DEFAULT_MIN_DATETIME + dt.timedelta(seconds=randbelow(rng, _SECONDS))
-        millis = f".{randbelow(rng, 1000):03d}" if randbelow(rng, 4) == 0 else ""
-        zone = "Z" if rng.random() < 0.5 else _pick(rng, _OFFSETS)
-        return moment, millis + zone
-
-    def date_time(self, rng: random.Random) -> str:
-        moment, tail = self._stamp(rng)
-        return moment.isoformat() + tail
-
-    def time(self, rng: random.Random) -> str:
-        moment, tail = self._stamp(rng)
-        return moment.time().isoformat() + tail
-
-    @staticmethod
     def ipv4(rng: random.Random) -> str:
         return ".".join(str(rng.getrandbits(8)) for _ in range(4))
 
@@ -444,8 +488,9 @@ def _specs() -> dict[str, _Spec]:
         "iri": _Spec(drawn("iri"), _uri_exact, 2),
         "iri-reference": _Spec(drawn("iri-reference"), _uri_reference_exact, 0),
         "uri-template": _Spec(drawn("uri-template"), _uri_reference_exact, 0),
-        "uuid": _Spec(UUIDS, _uuid_exact, 36, 36),
-        "date": _Spec(DATES, _date_exact, 10, 10),
+        # The same values as uuids().map(str) and dates().map(date.isoformat).
+        "uuid": _Spec(_Drawn("uuids().map(str)", r.uuid), _uuid_exact, 36, 36),
+        "date": _Spec(_Drawn("dates().map(date.isoformat)", r.date), _date_exact, 10, 10),
         "date-time": _Spec(drawn("date-time"), _datetime_exact, 20, None, frozenset({21})),
         "time": _Spec(drawn("time"), _time_exact, 9, None, frozenset({10})),
         "duration": _Spec(drawn("duration"), _duration_exact, 3),

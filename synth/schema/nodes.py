@@ -13,15 +13,17 @@ import math
 import random
 from collections.abc import Callable
 from fractions import Fraction
+from itertools import accumulate
 from typing import Any
 
 import attrs
 
-from synth.core.combinators import _Deferred
+from synth.compilers.regex import _repeat_class
+from synth.core.combinators import _Deferred, _OneOf
 from synth.core.errors import Unsatisfiable
 from synth.core.gen import DrawFn, Gen, depth_table, exhausted
 from synth.core.pretty import call_repr
-from synth.core.primitives import randbelow
+from synth.core.primitives import _below_fn, randbelow
 from synth.schema.canonical import json_key
 
 __all__ = [
@@ -31,7 +33,9 @@ __all__ = [
     "FloatRange",
     "MultipleNode",
     "ObjectNode",
+    "PlainText",
     "SharedDeferred",
+    "WeightedPair",
 ]
 
 
@@ -75,6 +79,18 @@ class ObjectNode(Gen[dict[str, Any]]):
     extra_accept: Callable[[str], bool] | None = None
     pattern_extras: tuple[tuple[Gen[str], Gen[Any], Callable[[str], bool]], ...] = ()
 
+    def children(self) -> tuple[Gen[Any], ...]:
+        """The declared values, and the extra-property generators only when a draw can
+        reach them: an object that never adds undeclared keys is not recursive because
+        its "any value" generator for them would be."""
+        out: list[Gen[Any]] = [g for _, g in self.required] + [g for _, g in self.optional]
+        declared = len(self.required) + len(self.optional)
+        if self.extra_max or self.min_properties > declared:
+            out += [g for g in (self.extra_names, self.extra_value) if g is not None]
+        for n, v, _ in self.pattern_extras:
+            out += [n, v]
+        return tuple(out)
+
     def _compile(self) -> DrawFn:
         required = [(k, g._fn) for k, g in self.required]
         optional = [(k, g._fn, g._deferreds) for k, g in self.optional]
@@ -102,6 +118,12 @@ class ObjectNode(Gen[dict[str, Any]]):
                         out.append(d)
                 i += 1
             return out
+
+        if not (deps or lo or recursive or self.max_properties is not None) and not (
+            extra_max and names is not None
+        ):
+            # Nothing to count or add: no draw beyond the keys themselves.
+            return _plain_object(required, [(k, f) for k, f, _ in optional], p)
 
         def draw_object(rng: random.Random) -> dict[str, Any]:
             out: dict[str, Any] = {}
@@ -171,6 +193,52 @@ class ObjectNode(Gen[dict[str, Any]]):
         return call_repr("object_of", (), kwargs)
 
 
+#: Objects with more declared keys than this use a loop rather than generated code.
+_GENERATED_KEYS = 64
+
+
+def _plain_object(
+    required: list[tuple[str, DrawFn]], optional: list[tuple[str, DrawFn]], p: float
+) -> DrawFn:
+    """``draw_object`` for objects with no dependencies, extra keys or property counts:
+    the same draws, without the bookkeeping.
+
+    Small objects get a function generated for their keys (a dict display, then one
+    ``if`` per optional key), like ``attrs`` and ``dataclasses`` generate ``__init__``:
+    keys go in as ``repr`` literals, draw functions as names, nothing else is spliced.
+    """
+    seen = {k for k, _ in required}
+    optional = [(k, f) for k, f in optional if k not in seen]
+    if len(required) + len(optional) <= _GENERATED_KEYS:
+        names: dict[str, Any] = {}
+        items = []
+        for i, (k, f) in enumerate(required):
+            names[f"r{i}"] = f
+            items.append(f"{k!r}: r{i}(rng)")
+        lines = ["def draw_plain(rng):", f"    out = {{{', '.join(items)}}}"]
+        if optional:
+            names["p"] = p
+            lines.append("    random = rng.random")
+        for i, (k, f) in enumerate(optional):
+            names[f"o{i}"] = f
+            lines += ["    if random() < p:", f"        out[{k!r}] = o{i}(rng)"]
+        lines.append("    return out")
+        exec(compile("\n".join(lines), "<synth plain object>", "exec"), names)
+        return names["draw_plain"]  # type: ignore[no-any-return]
+
+    def draw_plain(rng: random.Random) -> dict[str, Any]:
+        out = {}
+        for k, f in required:
+            out[k] = f(rng)
+        random_ = rng.random
+        for k, f in optional:
+            if random_() < p:
+                out[k] = f(rng)
+        return out
+
+    return draw_plain
+
+
 # -- arrays ----------------------------------------------------------------------------
 
 
@@ -210,6 +278,16 @@ class ArrayNode(Gen[list[Any]]):
         min_c, max_c = self.min_contains, self.max_contains
         n_prefix = len(plain)
         lo = sizes[0]
+
+        if not (unique or has_contains or mine or n_prefix) and rest is not None:
+            # Items all alike: the same draws as ``draw_once``, without per-item lookups.
+            item = rest
+            if n_sizes == 1:
+                return lambda rng: [item(rng) for _ in range(lo)]
+            below = _below_fn(n_sizes)
+            if sizes == tuple(range(lo, lo + n_sizes)):
+                return lambda rng: [item(rng) for _ in range(lo + below(rng))]
+            return lambda rng: [item(rng) for _ in range(sizes[below(rng)])]
 
         def at(i: int, table: list[Any], tail: Any) -> Any:
             return table[i] if i < n_prefix else tail
@@ -293,6 +371,28 @@ class ArrayNode(Gen[list[Any]]):
         return call_repr("array_of", (), kwargs)
 
 
+# -- strings ---------------------------------------------------------------------------
+
+
+@attrs.frozen(repr=False)
+class PlainText(Gen[str]):
+    """``text(alphabet, min_size=, max_size=)`` (the same draws and values), with the
+    per-character ``randbelow`` inlined: the compiler's strings without format, pattern
+    or realistic name."""
+
+    text: Gen[str]
+    alphabet: str
+    min_size: int
+    max_size: int
+
+    def _compile(self) -> DrawFn:
+        lo = self.min_size
+        return _repeat_class(self.alphabet, lo, _below_fn(self.max_size - lo + 1))
+
+    def _default_repr(self) -> str:
+        return repr(self.text)
+
+
 # -- numbers ---------------------------------------------------------------------------
 
 
@@ -319,6 +419,26 @@ class FloatRange(Gen[float]):
 
         fallback = _float_fallback(self.lower, self.upper, ok)
 
+        if integral_ok:
+            # The same draws as below, with the check inlined.
+            def draw_float_fast(rng: random.Random) -> float:
+                r = rng.random()
+                x = lo * (1.0 - r) + hi * r
+                if places is not None:
+                    x = round(x, places)
+                if low <= x <= high:
+                    return x
+                for _ in range(7):
+                    r = rng.random()
+                    x = lo * (1.0 - r) + hi * r
+                    if places is not None:
+                        x = round(x, places)
+                    if low <= x <= high:
+                        return x
+                return fallback
+
+            return draw_float_fast
+
         def draw_float(rng: random.Random) -> float:
             for _ in range(8):
                 r = rng.random()
@@ -340,6 +460,20 @@ class FloatRange(Gen[float]):
         if self.places is not None:
             kwargs["places"] = self.places
         return call_repr("floats", (_num(self.lower), _num(self.upper)), kwargs)
+
+
+@attrs.frozen(repr=False)
+class WeightedPair(_OneOf):
+    """``one_of(a, b, weights=[wa, wb])`` with the same draws, without the pick call (the
+    compiler's integer-or-float numbers)."""
+
+    def _compile(self) -> DrawFn:
+        assert self.weights is not None and len(self.gens) == 2 and not self._deferreds
+        a, b = self.gens[0]._fn, self.gens[1]._fn
+        cum = list(accumulate(self.weights))
+        first, total = cum[0], cum[-1]
+        # _OneOf picks bisect_right(cum, random() * total): the first branch iff below cum[0].
+        return lambda rng: a(rng) if rng.random() * total < first else b(rng)
 
 
 def _float_inside(bound: Fraction, exclusive: bool, toward: float) -> float:
