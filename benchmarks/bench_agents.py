@@ -5,8 +5,8 @@
 For each case, both libraries generate the same number of samples (default 10,000)
 in-process through their seed API (``DataGenerator().generate(GeneratorConfig(...))``),
 after one small warm-up call; the best of ``--repeats`` runs is reported as samples/s.
-The peer runs in its own interpreter (``--peer-python``) in a subprocess, in the same run;
-the two are measured alternately (peer, synth, peer, synth, ...) so that both see the same
+Each timed run is a fresh interpreter (the peer's ``--peer-python``, synth's this one), so
+neither inherits the heap of earlier cases; the two are measured alternately (peer, synth, peer, synth, ...) so that both see the same
 machine load.
 The peer is not part of synth: install it outside the project, e.g.
 ``pip install <its source>`` into /tmp/peer-venv.
@@ -18,6 +18,7 @@ import argparse
 import json
 import platform
 import subprocess
+import sys
 import time
 from typing import Any
 
@@ -56,34 +57,29 @@ print(json.dumps(elapsed))
 """
 
 
-def time_peer(python: str, data_type: str, constraints: dict[str, Any], count: int) -> float:
-    """One timed run of the peer (after a warm-up call), in its own interpreter."""
-    script = RUNNER.format(module="aumai_datasynthesizer")
+def time_in(
+    python: str, module: str, data_type: str, constraints: dict[str, Any], count: int
+) -> float:
+    """One timed run (after a warm-up call) in a fresh interpreter: ``python`` with
+    ``module``'s seed API. Both libraries are timed this way, so neither inherits the
+    other's heap or garbage-collector state (in one long process the later cases were
+    measured up to 2x slower than alone)."""
+    script = RUNNER.format(module=module)
     cmd = [python, "-W", "ignore", "-c", script, data_type, json.dumps(constraints), str(count)]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise SystemExit(f"peer run failed:\n{done.stderr}")
+        raise SystemExit(f"{module} run failed:\n{done.stderr}")
     return float(done.stdout.strip().splitlines()[-1])
 
 
+def time_peer(python: str, data_type: str, constraints: dict[str, Any], count: int) -> float:
+    """The peer, in its own virtualenv's interpreter."""
+    return time_in(python, "aumai_datasynthesizer", data_type, constraints, count)
+
+
 def time_synth(data_type: str, constraints: dict[str, Any], count: int) -> float:
-    """One timed run of synth in this process (after a warm-up call)."""
-    from synth import DataGenerator, DataType, GeneratorConfig
-
-    gen = DataGenerator()
-
-    def run(n: int) -> Any:
-        config = GeneratorConfig(
-            data_type=DataType(data_type), count=n, seed=1, constraints=constraints
-        )
-        return gen.generate(config)
-
-    run(10)
-    t = time.perf_counter()
-    ds = run(count)
-    elapsed = time.perf_counter() - t
-    assert len(ds.samples) == count
-    return elapsed
+    """synth, in a fresh interpreter of this virtualenv."""
+    return time_in(sys.executable, "synth", data_type, constraints, count)
 
 
 def time_trace_floor(count: int) -> float:
