@@ -580,15 +580,19 @@ def length_bounded(
 
 
 @attrs.frozen(repr=False)
-class _Format(Gen[str]):
-    """Values of a named format, optionally of a length in ``[min_length, max_length]``."""
+class LengthBounded(Gen[str]):
+    """Strings of ``gen`` for ``label``, optionally of a length in ``[min_length,
+    max_length]`` (drawn by :func:`length_bounded`). Subclasses name the factory that
+    builds them, for their repr: ``factory(label, min_length=..., max_length=...)``."""
 
-    name: str
+    label: str
     gen: Gen[str]
     exact: Exact | None = attrs.field(default=None, eq=False)
     lengths: tuple[int, ...] = ()
     min_length: int | None = None
     max_length: int | None = None
+
+    factory_name = ""
 
     def _compile(self) -> DrawFn:
         return length_bounded(
@@ -604,7 +608,14 @@ class _Format(Gen[str]):
             for k, v in (("min_length", self.min_length), ("max_length", self.max_length))
             if v is not None
         }
-        return call_repr("format_gen", (self.name,), kwargs)
+        return call_repr(self.factory_name, (self.label,), kwargs)
+
+
+@attrs.frozen(repr=False)
+class _Format(LengthBounded):
+    """Values of a named format, optionally of a length in ``[min_length, max_length]``."""
+
+    factory_name = "format_gen"
 
 
 #: Read-only mapping of format name to its default generator (no length bounds).

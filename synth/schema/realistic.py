@@ -27,14 +27,13 @@ import attrs
 
 from synth.core.errors import InvalidArgument, UnsatisfiableSchema
 from synth.core.gen import DrawFn, Gen
-from synth.core.pretty import call_repr
 from synth.core.primitives import randbelow
 from synth.providers import fake
 from synth.schema.formats import (
+    LengthBounded,
     PickFitting,
     format_gen,
     format_lengths,
-    length_bounded,
     realistic_pool,
 )
 
@@ -387,31 +386,10 @@ def _lookup(property_name: str) -> _Kind | _FormatKind | None:
 
 
 @attrs.frozen(repr=False)
-class _Realistic(Gen[str]):
+class _Realistic(LengthBounded):
     """Realistic values for a property name, optionally of a length within bounds."""
 
-    property_name: str
-    gen: Gen[str]
-    exact: Exact | None = attrs.field(default=None, eq=False)
-    lengths: tuple[int, ...] = ()
-    min_length: int | None = None
-    max_length: int | None = None
-
-    def _compile(self) -> DrawFn:
-        return length_bounded(
-            self.gen._fn, self.exact, self.lengths, self.min_length, self.max_length
-        )
-
-    def children(self) -> tuple[Gen[Any], ...]:
-        return (self.gen,)
-
-    def _default_repr(self) -> str:
-        kwargs = {
-            k: v
-            for k, v in (("min_length", self.min_length), ("max_length", self.max_length))
-            if v is not None
-        }
-        return call_repr("realistic_for", (self.property_name,), kwargs)
+    factory_name = "realistic_for"
 
 
 def realistic_lengths(property_name: str) -> tuple[int, int | None] | None:
