@@ -621,22 +621,8 @@ class _Compiler:
             fn = self.provider_fn(slot, where, source)
         if not slot.filters:
             return fn
-        filters = [FILTERS[f] for f in slot.filters]
-        # Filters are pure string functions: remember recent results (bounded).
-        memo: dict[str, str] = {}
-
-        def filtered(rng: random.Random, env: dict[str, str]) -> str:
-            value = fn(rng, env)
-            shown = memo.get(value)
-            if shown is None:
-                shown = value
-                for f in filters:
-                    shown = f(shown)
-                if len(memo) < 4096:
-                    memo[value] = shown
-            return shown
-
-        return filtered
+        show = _filters_fn(slot.filters)
+        return lambda rng, env: show(fn(rng, env))
 
     def bound_fn(self, key: str, make: Callable[[], Renderer]) -> Renderer:
         fn = self.bound.get(key)
