@@ -6,8 +6,8 @@ For each case, both libraries generate the same number of samples (default 10,00
 in-process through their seed API (``DataGenerator().generate(GeneratorConfig(...))``),
 after one small warm-up call; the best of ``--repeats`` runs is reported as samples/s.
 Each timed run is a fresh interpreter (the peer's ``--peer-python``, synth's this one), so
-neither inherits the heap of earlier cases; the two are measured alternately (peer, synth, peer, synth, ...) so that both see the same
-machine load.
+neither inherits the heap of earlier cases; the two are measured alternately (peer, synth,
+peer, synth, ...) so that both see the same machine load.
 The peer is not part of synth: install it outside the project, e.g.
 ``pip install <its source>`` into /tmp/peer-venv.
 """

@@ -124,15 +124,22 @@ def main() -> None:
         "--peer-python", required=True, help="interpreter with jsf and hypothesis-jsonschema"
     )
     parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument(
+        "--hypothesis-count",
+        type=int,
+        default=None,
+        help="instances for hypothesis-jsonschema (default: --count; it makes ~25/s)",
+    )
     parser.add_argument("--write", action="store_true", help="write benchmarks/RESULTS.md")
     args = parser.parse_args()
+    hyp_count = args.hypothesis_count or args.count
 
     rows = []
     for name in SCHEMAS:
         schema = load(name)
         s = run_synth(schema, args.count)
         j = run_peer(args.peer_python, "jsf", schema, args.count)
-        h = run_peer(args.peer_python, "hypothesis", schema, args.count)
+        h = run_peer(args.peer_python, "hypothesis", schema, hyp_count)
         rs, rj, rh = rate(s), rate(j), rate(h)
         rows.append(
             (
@@ -169,10 +176,13 @@ def main() -> None:
     ).stdout.strip()
     section = (
         "Command: `python benchmarks/bench_schema.py --peer-python "
-        f"/tmp/peer-schema-venv/bin/python --count {args.count} --write`\n\n"
+        f"/tmp/peer-schema-venv/bin/python --count {args.count}"
+        + (f" --hypothesis-count {hyp_count}" if hyp_count != args.count else "")
+        + " --write`\n\n"
         f"Machine: {platform.machine()}, {platform.system()}, Python "
         f"{platform.python_version()}, synth {synth.__version__}; peers: {peer_versions}. "
-        f"{args.count} instances per schema and tool (schemas in `benchmarks/schemas/`); "
+        f"{args.count} instances per schema for synth and jsf, {hyp_count} for "
+        "hypothesis-jsonschema (schemas in `benchmarks/schemas/`); "
         "rec/s excludes compiling and validating; each timed run starts after gc.collect(); "
         "validity is checked afterwards with "
         "jsonschema and its format checker. hypothesis-jsonschema runs through `@given` "
