@@ -24,6 +24,7 @@ from synth.agents._draw import (
     below,
     cap,
     chooser,
+    compile_format,
     distinct,
     load_data,
     weighted_chooser,
@@ -35,6 +36,16 @@ __all__ = ["BUILTIN_BEHAVIOURS", "REFERENCE_DATE", "People"]
 #: Dates in arguments and results fall in the year before this day (fixed, never "today").
 REFERENCE_DATE = dt.date(2026, 1, 1)
 _YEAR_START = REFERENCE_DATE.toordinal() - 365
+
+
+def _many(items: Any) -> tuple[Any, ...]:
+    """``items`` as a tuple, checked to hold at least two: compiled draws pick from it
+    with ``items[int(rng.random() * len(items))]``, the draw ``chooser`` makes when it has
+    more than one item (with one, ``chooser`` draws nothing)."""
+    table = tuple(items)
+    if len(table) < 2:
+        raise ValueError(f"a compiled pick needs at least two items, got {table!r:.80}")
+    return table
 
 
 def _ascii_lower(name: str) -> str:
@@ -89,7 +100,8 @@ class People:
                     table.extend([entry] * weight)
         self.table = tuple(table)
         self.first = chooser(firsts)
-        self.domain = chooser(data["domains"])
+        self.domains = tuple(data["domains"])
+        self.domain = chooser(self.domains)
         self.project = chooser(data["projects"])
 
     def person(self, rng: random.Random, domain: str | None = None) -> tuple[str, str, str]:
@@ -173,7 +185,11 @@ class _Category:
                 (q.format(topic=t.name), i.format(topic=t.name)) for q, i in data["queries"]
             )
         self.size = len(topics)
-        self.entries = chooser([(q, i, t) for t in topics for q, i in t.queries])
+        self.table = tuple((q, i, t) for t in topics for q, i in t.queries)
+        self.entries = chooser(self.table)
+
+
+_NUM_RESULTS = ((5, 50), (3, 12), (10, 18), (8, 6), (4, 5), (6, 5), (1, 4))
 
 
 class WebSearch(Behaviour):
@@ -186,11 +202,10 @@ class WebSearch(Behaviour):
         for data in load_data("search.json")["categories"].values():
             categories.append(_Category(data, first))
             first += categories[-1].size
+        self.categories = tuple(categories)
         self.category = chooser(categories)
         # num_results stays near the schema's default of 5.
-        self.num_results = weighted_chooser(
-            [(5, 50), (3, 12), (10, 18), (8, 6), (4, 5), (6, 5), (1, 4)]
-        )
+        self.num_results = weighted_chooser(_NUM_RESULTS)
         self.failure = chooser(
             [
                 ("UpstreamError", "search provider returned HTTP 503 Service Unavailable"),
@@ -209,6 +224,34 @@ class WebSearch(Behaviour):
         if rng.random() < 0.35:
             args["safe_search"] = rng.random() < 0.85
         return args, (cat, intent, topic)
+
+    def compile_call_json(self) -> Callable[[random.Random], str]:
+        # The JSON text is one query's '{"query":"..."' (formatted once) plus one of the
+        # 24 endings (no num_results or one of 7 values, x no safe_search, true or false).
+        tables = tuple(
+            tuple(dumps({"query": q})[:-1] for q, _, _ in c.table) for c in self.categories
+        )
+        n_cat = len(tables)
+        # The weights are integers, so a table holding each value as often as its weight,
+        # indexed with int(u * total), picks what weighted_chooser's bisection picks.
+        counts = tuple(v for v, w in _NUM_RESULTS for _ in range(w))
+        n_num = len(counts)
+        safe = ("}", ',"safe_search":true}', ',"safe_search":false}')
+        plain = safe
+        with_count = {v: tuple(f',"num_results":{v}{e}' for e in safe) for v in set(counts)}
+        by_draw = tuple(with_count[v] for v in counts)
+
+        def draw(rng: random.Random) -> str:
+            r = rng.random
+            table = tables[int(r() * n_cat)] if n_cat > 1 else tables[0]
+            n = len(table)
+            text = table[int(r() * n)] if n > 1 else table[0]
+            ends = by_draw[int(r() * n_num)] if r() < 0.55 else plain
+            if r() < 0.35:
+                return text + ends[1 if r() < 0.85 else 2]
+            return text + ends[0]
+
+        return draw
 
     def follow_up(
         self, rng: random.Random, args: dict[str, Any], ctx: Any
@@ -259,6 +302,25 @@ def _fields(purpose: dict[str, Any]) -> frozenset[str]:
     return frozenset(f for t in texts for _, f, _, _ in string.Formatter().parse(t) if f)
 
 
+#: The slots of email texts, in the order their compiled formats take them.
+_EMAIL_SLOTS = (
+    "to_name",
+    "to_first",
+    "project",
+    "Project",
+    "team",
+    "Team",
+    "team2",
+    "weekday",
+    "time",
+    "count",
+    "week",
+    "invoice",
+    "amount",
+    "order",
+)
+
+
 class SendEmail(Behaviour):
     latency_ms = (180, 1400)
     digs = False
@@ -268,16 +330,16 @@ class SendEmail(Behaviour):
         data = load_data("email.json")
         self.people_ = people
         # Each purpose with the slots its texts use: only those are drawn.
-        self.purpose = chooser(
-            [
-                (p["intent"], tuple(p["subjects"]), tuple(p["bodies"]), _fields(p))
-                for p in data["purposes"]
-            ]
+        self.purpose_table = tuple(
+            (p["intent"], tuple(p["subjects"]), tuple(p["bodies"]), _fields(p))
+            for p in data["purposes"]
         )
-        self.greeting = chooser(data["greetings"])
-        self.closing = chooser(data["closings"])
-        self.weekday = chooser(data["weekdays"])
-        self.time = chooser(data["times"])
+        self.greetings = tuple(data["greetings"])
+        self.greeting = chooser(self.greetings)
+        self.closings = tuple(data["closings"])
+        self.closing = chooser(self.closings)
+        self.weekdays = tuple(data["weekdays"])
+        self.times = tuple(data["times"])
         people_data = load_data("workplace.json")
         self.teams = tuple((t, cap(t)) for t in people_data["teams"])
         self.projects = tuple((p, cap(p)) for p in people_data["projects"])
@@ -298,53 +360,99 @@ class SendEmail(Behaviour):
             ]
         )
 
+        self._draw = self._compile_draw()
+
+    def _compile_draw(self) -> Callable[[random.Random], tuple[dict[str, Any], Any, Any, Any]]:
+        """A compiled draw of a call: its arguments, the purpose's intent and the slots
+        that fill it, and the sender. One flat function, every table precomputed."""
+        people = self.people_
+        table, n_people = people.table, len(people.table)
+        domains = _many(people.domains)
+        n_domains = len(domains)
+        teams, projects = _many(self.teams), _many(self.projects)
+        n_teams, n_projects = len(teams), len(projects)
+        slot_names = ("weekday", "time", "count", "week", "invoice", "amount", "order")
+        # Subjects, bodies and intents are compiled f-strings of all the slots (in
+        # _EMAIL_SLOTS order), many times faster than format_map on these long texts.
+        purposes = _many(
+            [
+                (
+                    compile_format(intent, _EMAIL_SLOTS),
+                    _many([compile_format(t, _EMAIL_SLOTS) for t in subjects]),
+                    _many([compile_format(t, _EMAIL_SLOTS) for t in bodies]),
+                    *(n in used for n in slot_names),
+                )
+                for intent, subjects, bodies, used in self.purpose_table
+            ]
+        )
+        n_purposes = len(purposes)
+        # Greetings only name the reader: "Hi {to_first}," is ("Hi ", ",").
+        greetings = _many([tuple(g.split("{to_first}")) for g in self.greetings])
+        assert all(len(g) == 2 and "{" not in g[0] + g[1] for g in greetings)
+        n_greetings = len(greetings)
+        closings = _many(self.closings)
+        n_closings = len(closings)
+        weekdays, times = _many(self.weekdays), _many(self.times)
+        n_weekdays, n_times = len(weekdays), len(times)
+        year = REFERENCE_DATE.year - 1
+
+        def draw(rng: random.Random) -> tuple[dict[str, Any], Any, Any, Any]:
+            r = rng.random
+            (intent, subjects, bodies, w_weekday, w_time, w_count, w_week, w_invoice, w_amount,
+             w_order) = purposes[int(r() * n_purposes)]  # fmt: skip
+            sender_domain = domains[int(r() * n_domains)]
+            domain = sender_domain if r() < 0.6 else None
+            u = r()
+            n_to = 1 if u < 0.7 else 2 if u < 0.92 else 3
+            n_cc = (1 + int(r() * 2)) if r() < 0.3 else 0
+            # n_to + n_cc + 1 people with distinct addresses (People.people, inlined)
+            k = n_to + n_cc + 1
+            crowd: list[tuple[str, str, str]] = []
+            seen: set[str] = set()
+            while len(crowd) < k:
+                first, full, local = table[int(r() * n_people)]
+                address = f"{local}@{domain or domains[int(r() * n_domains)]}"
+                if address not in seen:
+                    seen.add(address)
+                    crowd.append((first, full, address))
+            i, j = int(r() * n_teams), int(r() * (n_teams - 1))
+            j += j >= i
+            project, project_cap = projects[int(r() * n_projects)]
+            reader = crowd[1]
+            team, team_cap = teams[i]
+            weekday = weekdays[int(r() * n_weekdays)] if w_weekday else None
+            time = times[int(r() * n_times)] if w_time else None
+            count = 5 + int(r() * 60) if w_count else None
+            week = 1 + int(r() * 52) if w_week else None
+            invoice = f"INV-{year}-{1000 + int(r() * 9000)}" if w_invoice else None
+            amount = f"{120 + int(r() * 9000):,}.{int(r() * 100):02d}" if w_amount else None
+            order = f"#{100000 + int(r() * 900000)}" if w_order else None
+            slots = (reader[1], reader[0], project, project_cap, team, team_cap, teams[j][0],
+                     weekday, time, count, week, invoice, amount, order)  # fmt: skip
+            subject = subjects[int(r() * len(subjects))](*slots)
+            before, after = greetings[int(r() * n_greetings)]
+            text = bodies[int(r() * len(bodies))](*slots)
+            closing = closings[int(r() * n_closings)]
+            sender = crowd[0]
+            body = f"{before}{reader[0]}{after}\n\n{text}\n\n{closing}\n{sender[0]}"
+            args: dict[str, Any] = {
+                "to": [p[2] for p in crowd[1 : 1 + n_to]],
+                "subject": subject,
+                "body": body,
+            }
+            if n_cc:
+                args["cc"] = [p[2] for p in crowd[1 + n_to :]]
+            return args, intent, slots, sender
+
+        return draw
+
     def call(self, rng: random.Random) -> tuple[dict[str, Any], Any]:
-        # One flat function: every slot is drawn inline (cheaper than drawing lazily).
-        r = rng.random
-        people, teams, projects = self.people_, self.teams, self.projects
-        intent, subjects, bodies, used = self.purpose(rng)
-        sender_domain = people.domain(rng)
-        internal = r() < 0.6
-        u = r()
-        n_to = 1 if u < 0.7 else 2 if u < 0.92 else 3
-        n_cc = (1 + int(r() * 2)) if r() < 0.3 else 0
-        crowd = people.people(rng, n_to + n_cc + 1, sender_domain if internal else None)
-        sender, to, cc = crowd[0], crowd[1 : 1 + n_to], crowd[1 + n_to :]
-        nt = len(teams)
-        i, j = int(r() * nt), int(r() * (nt - 1))
-        j += j >= i
-        project, project_cap = projects[int(r() * len(projects))]
-        slots = {
-            "to_name": to[0][1],
-            "to_first": to[0][0],
-            "project": project,
-            "Project": project_cap,
-            "team": teams[i][0],
-            "Team": teams[i][1],
-            "team2": teams[j][0],
-        }
-        if "weekday" in used:
-            slots["weekday"] = self.weekday(rng)
-        if "time" in used:
-            slots["time"] = self.time(rng)
-        if "count" in used:
-            slots["count"] = 5 + int(r() * 60)
-        if "week" in used:
-            slots["week"] = 1 + int(r() * 52)
-        if "invoice" in used:
-            slots["invoice"] = f"INV-{REFERENCE_DATE.year - 1}-{1000 + int(r() * 9000)}"
-        if "amount" in used:
-            slots["amount"] = f"{120 + int(r() * 9000):,}.{int(r() * 100):02d}"
-        if "order" in used:
-            slots["order"] = f"#{100000 + int(r() * 900000)}"
-        subject = subjects[int(r() * len(subjects))].format_map(slots)
-        greeting = self.greeting(rng).format_map(slots)
-        text = bodies[int(r() * len(bodies))].format_map(slots)
-        body = f"{greeting}\n\n{text}\n\n{self.closing(rng)}\n{sender[0]}"
-        args: dict[str, Any] = {"to": [p[2] for p in to], "subject": subject, "body": body}
-        if cc:
-            args["cc"] = [p[2] for p in cc]
-        return args, (intent.format_map(slots), sender)
+        args, intent, slots, sender = self._draw(rng)
+        return args, (intent(*slots), sender)
+
+    def compile_call_json(self) -> Callable[[random.Random], str]:
+        draw = self._draw
+        return lambda rng: dumps(draw(rng)[0])
 
     def report(
         self, rng: random.Random, findings: list[str]

@@ -461,7 +461,7 @@ def tool_use_conversations(options: Mapping[str, Any]) -> Gen[Any]:
 
 
 def _tool_call(opts: dict[str, Any], *, tools: Any, **_: Any) -> Gen[dict[str, Any]]:
-    from synth.agents.tools import tool_calls
+    from synth.agents.tools import tool_call_records, tool_calls
 
     table = _tool_table(tools)
     if opts["tool"] is not None:
@@ -470,6 +470,8 @@ def _tool_call(opts: dict[str, Any], *, tools: Any, **_: Any) -> Gen[dict[str, A
         specs = load_user_tools(tools)
     else:
         specs = (table["search"],)
+    if opts["export"] == "native":
+        return tool_call_records(list(specs))  # the same records, drawn directly
     return tool_calls(list(specs)).map(tool_call_exporter(opts["export"], specs))
 
 
