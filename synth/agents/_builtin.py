@@ -11,6 +11,7 @@ operation. Every argument set validates against the tool's schema in
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 import re
 import string
@@ -554,23 +555,277 @@ def _value_fn(spec: dict[str, Any], people: People) -> Callable[[random.Random],
     raise ValueError(f"database.json: unknown column kind {kind!r}")
 
 
+_NO_COLUMNS: list[str] = []
+_NO_FIXED: dict[str, Any] = {}
+#: The read patterns (the first _READS of _PATTERNS) by weight, as pattern numbers.
+_READ_OF: tuple[int, ...] = ()
+
+
 class _Query:
     """A drawn SQL statement and what its answer must look like."""
 
     __slots__ = ("columns", "fixed", "intent", "limit", "params", "shape", "sql", "table", "window")
 
-    def __init__(self, table: _Table, shape: str, sql: str, params: list[Any], intent: str) -> None:
-        self.table, self.shape, self.sql, self.params, self.intent = (
-            table,
-            shape,
-            sql,
-            params,
-            intent,
+    def __init__(
+        self,
+        table: _Table,
+        shape: str,
+        sql: str,
+        params: list[Any],
+        intent: str,
+        columns: list[str] = _NO_COLUMNS,
+        fixed: dict[str, Any] = _NO_FIXED,
+        window: tuple[str, str, str] | None = None,
+        limit: int = 10,
+    ) -> None:
+        self.table = table
+        self.shape = shape
+        self.sql = sql
+        self.params = params
+        self.intent = intent
+        self.columns = columns
+        self.fixed = fixed
+        self.window = window
+        self.limit = limit
+
+
+#: The statement patterns and their weights; follow-ups use only the first six (reads).
+_PATTERNS = (
+    ("by_id", 14),
+    ("recent", 20),
+    ("window", 12),
+    ("count_by", 14),
+    ("total", 10),
+    ("join", 10),
+    ("update", 8),
+    ("insert", 6),
+    ("delete", 6),
+)
+_READS = 6
+_READ_OF = tuple(i for i, (_, w) in enumerate(_PATTERNS[:_READS]) for _ in range(w))
+_LIMITS = (5, 10, 10, 20, 25, 50)
+_WINDOW_DAYS = (7, 14, 30, 90)
+
+#: (table, shape, sql, params, intent, columns, fixed, window, limit), as _Query takes them
+QueryParts = tuple[Any, str, str, list[Any], str, list[str], dict[str, Any], Any, int]
+QueryFn = Callable[[random.Random], QueryParts]
+
+
+def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
+    """The statement patterns over table ``t`` as compiled draws, in ``_PATTERNS`` order;
+    None where the table lacks the columns a pattern needs (such a pattern draws
+    nothing, and the caller draws another). A draw returns the fields of a ``_Query`` as
+    a tuple: building the object is left to the callers that need it."""
+    name, singular, plural = t.name, t.singular, t.plural
+    columns, fields = t.columns, tuple(t.fields)
+    n_fields = len(fields)
+    all_columns = list(columns)
+    star = ("*", all_columns)
+    draw_value = t.draw
+    draw_id = draw_value["id"]
+    enums, n_enums = tuple(t.enums), len(t.enums)
+    enum_draws = tuple(draw_value[c] for c in enums)
+    n_limits = len(_LIMITS)
+    # The select list "id, <2-4 distinct fields in table order>" is drawn as ``distinct``
+    # draws it (a partial Fisher-Yates shuffle: j_i = i + int(u * (n - i))); every
+    # sequence of the j_i is resolved once, here, into its text and columns.
+    sizes = tuple(min(k, n_fields) for k in (2, 3, 4))
+    chosen_lists: list[tuple[tuple[str, list[str]], ...]] = []
+    for k in sizes:
+        table = []
+        for js in itertools.product(*(range(i, n_fields) for i in range(k))):
+            pool = list(range(n_fields))
+            for i, j in enumerate(js):
+                pool[i], pool[j] = pool[j], pool[i]
+            chosen = sorted(pool[:k])
+            cols = ["id", *(fields[c] for c in chosen)]
+            table.append((", ".join(cols), cols))
+        chosen_lists.append(tuple(table))
+    # index of js in the product above: mixed radix with digits (n - i)
+    by_size = tuple(zip(sizes, chosen_lists, strict=True))
+
+    def select(r: Callable[[], float]) -> tuple[str, list[str]]:
+        if r() < 0.2:
+            return star
+        k, table = by_size[int(r() * 3)]
+        key = int(r() * n_fields)
+        for i in range(1, k):
+            key = key * (n_fields - i) + int(r() * (n_fields - i))
+        return table[key]
+
+    def by_id(rng: random.Random) -> QueryParts:
+        sel, cols = select(rng.random)
+        ident = draw_id(rng)
+        return (
+            t,
+            "rows",
+            f"SELECT {sel} FROM {name} WHERE id = ?",
+            [ident],
+            f"look up {singular} {ident}",
+            cols,
+            {"id": ident},
+            None,
+            1,
         )
-        self.columns: list[str] = []
-        self.fixed: dict[str, Any] = {}
-        self.window: tuple[str, str, str] | None = None
-        self.limit = 10
+
+    out: dict[str, QueryFn | None] = dict.fromkeys(p for p, _ in _PATTERNS)
+    out["by_id"] = by_id
+    if enums:
+        order_by = t.dates[0] if t.dates else "id"
+
+        def recent(rng: random.Random) -> QueryParts:
+            r = rng.random
+            sel, cols = select(r)
+            e = int(r() * n_enums)
+            col, value = enums[e], enum_draws[e](rng)
+            n = _LIMITS[int(r() * n_limits)]
+            return (
+                t,
+                "rows",
+                f"SELECT {sel} FROM {name} WHERE {col} = ? ORDER BY {order_by} DESC LIMIT {n}",
+                [value],
+                f"list the {n} most recent {plural} with {col} '{value}'",
+                cols,
+                {col: value},
+                None,
+                n,
+            )
+
+        def count_by(rng: random.Random) -> QueryParts:
+            col = enums[int(rng.random() * n_enums)]
+            return (
+                t,
+                "counts",
+                f"SELECT {col}, COUNT(*) AS count FROM {name} GROUP BY {col} ORDER BY count DESC",
+                [],
+                f"count the {plural} by {col}",
+                [col, "count"],
+                _NO_FIXED,
+                None,
+                10,
+            )
+
+        def update(rng: random.Random) -> QueryParts:
+            e = int(rng.random() * n_enums)
+            col, value, ident = enums[e], enum_draws[e](rng), draw_id(rng)
+            return (
+                t,
+                "affected",
+                f"UPDATE {name} SET {col} = ? WHERE id = ?",
+                [value, ident],
+                f"set the {col} of {singular} {ident} to '{value}'",
+                _NO_COLUMNS,
+                _NO_FIXED,
+                None,
+                10,
+            )
+
+        out["recent"], out["count_by"], out["update"] = recent, count_by, update
+    if t.dates:
+        when = t.dates[0]
+
+        def window(rng: random.Random) -> QueryParts:
+            r = rng.random
+            sel, cols = select(r)
+            day = _YEAR_START + int(r() * 365)
+            lo = dt.date.fromordinal(day).isoformat()
+            hi = dt.date.fromordinal(day + _WINDOW_DAYS[int(r() * 4)]).isoformat()
+            n = _LIMITS[int(r() * n_limits)]
+            return (
+                t,
+                "rows",
+                f"SELECT {sel} FROM {name} WHERE {when} >= ? AND {when} < ? ORDER BY {when} "
+                f"LIMIT {n}",
+                [lo, hi],
+                f"find the {plural} from {lo} to {hi}",
+                cols,
+                _NO_FIXED,
+                (when, lo, hi),
+                n,
+            )
+
+        out["window"] = window
+    if t.amounts and enums:
+        amount = t.amounts[0]
+
+        def total(rng: random.Random) -> QueryParts:
+            e = int(rng.random() * n_enums)
+            col, value = enums[e], enum_draws[e](rng)
+            return (
+                t,
+                "total",
+                f"SELECT SUM({amount}) AS total FROM {name} WHERE {col} = ?",
+                [value],
+                f"add up the {amount} of all {plural} with {col} '{value}'",
+                ["total"],
+                _NO_FIXED,
+                None,
+                10,
+            )
+
+        out["total"] = total
+    if t.fks and enums:
+        fk = t.fks[0]
+        shown_by_enum = tuple(tuple(c for c in fields if c not in (fk, col)) for col in enums)
+
+        def join(rng: random.Random) -> QueryParts:
+            r = rng.random
+            e = int(r() * n_enums)
+            col, value = enums[e], enum_draws[e](rng)
+            other = shown_by_enum[e]
+            shown = other[int(r() * len(other))] if other else col
+            n = _LIMITS[int(r() * n_limits)]
+            return (
+                t,
+                "join",
+                f"SELECT x.id, c.name, c.email, x.{shown} FROM {name} AS x "
+                f"JOIN customers AS c ON c.id = x.{fk} WHERE x.{col} = ? LIMIT {n}",
+                [value],
+                f"list the {plural} with {col} '{value}' together with each customer's name",
+                ["id", "name", "email", shown],
+                {col: value},
+                None,
+                n,
+            )
+
+        out["join"] = join
+    insert_sql = f"INSERT INTO {name} ({', '.join(fields)}) VALUES ({', '.join('?' * n_fields)})"
+    insert_intent = f"add a new {singular} to the {name} table"
+    field_draws = tuple(draw_value[c] for c in fields)
+    person_at = (
+        (fields.index("name"), fields.index("email")) if {"name", "email"} <= set(fields) else None
+    )
+    person = people.person
+
+    def insert(rng: random.Random) -> QueryParts:
+        params = [d(rng) for d in field_draws]
+        if person_at is not None:  # one person's name and address
+            _, full, email = person(rng)
+            params[person_at[0]], params[person_at[1]] = full, email
+        return (t, "inserted", insert_sql, params, insert_intent, _NO_COLUMNS, _NO_FIXED, None, 10)
+
+    out["insert"] = insert
+    if t.dates and enums:
+        when = t.dates[0]
+
+        def delete(rng: random.Random) -> QueryParts:
+            e = int(rng.random() * n_enums)
+            col, value = enums[e], enum_draws[e](rng)
+            cutoff = dt.date.fromordinal(_YEAR_START + int(rng.random() * 365)).isoformat()
+            return (
+                t,
+                "affected",
+                f"DELETE FROM {name} WHERE {when} < ? AND {col} = ?",
+                [cutoff, value],
+                f"delete the {plural} with {col} '{value}' from before {cutoff}",
+                _NO_COLUMNS,
+                _NO_FIXED,
+                None,
+                10,
+            )
+
+        out["delete"] = delete
+    return tuple(out[p] for p, _ in _PATTERNS)
 
 
 class ExecuteQuery(Behaviour):
@@ -585,32 +840,6 @@ class ExecuteQuery(Behaviour):
         self.row_count = weighted_chooser(
             [(0, 8), (1, 22), (2, 16), (3, 14), (4, 10), (5, 9), (6, 6), (8, 6), (10, 5), (12, 4)]
         )
-        self.table = chooser(list(self.tables.values()))
-        self.limit = chooser([5, 10, 10, 20, 25, 50])
-        self.pattern = weighted_chooser(
-            [
-                (self._by_id, 14),
-                (self._recent, 20),
-                (self._window, 12),
-                (self._count_by, 14),
-                (self._total, 10),
-                (self._join, 10),
-                (self._update, 8),
-                (self._insert, 6),
-                (self._delete, 6),
-            ]
-        )
-        # Follow-ups only read: an agent double-checks, it does not delete more.
-        self.read_pattern = weighted_chooser(
-            [
-                (self._by_id, 14),
-                (self._recent, 20),
-                (self._window, 12),
-                (self._count_by, 14),
-                (self._total, 10),
-                (self._join, 10),
-            ]
-        )
         self.failure = chooser(
             [
                 ("OperationalError", "database is locked"),
@@ -619,25 +848,66 @@ class ExecuteQuery(Behaviour):
                 ("OperationalError", "disk I/O error"),
             ]
         )
+        self._patterns = {t.name: _compile_patterns(t, people) for t in self.tables.values()}
+        self._query = self._compile_query()
 
-    # A pattern returns None when the table lacks the columns it needs; call() then
-    # tries another pattern (every table supports _by_id, so this ends).
+    def _compile_query(self) -> Callable[[random.Random], QueryParts]:
+        """A compiled draw of a statement: a pattern (by weight), then a table; a pattern
+        the table does not support draws nothing, and another pattern is drawn."""
+        by_table = _many(self._patterns[name] for name in self.tables)
+        n_tables = len(by_table)
+        # integer weights: a table of pattern numbers, as weighted_chooser picks them
+        pattern_of = tuple(i for i, (_, w) in enumerate(_PATTERNS) for _ in range(w))
+        n_weights = len(pattern_of)
+
+        def query(rng: random.Random) -> QueryParts:
+            r = rng.random
+            while True:
+                p = pattern_of[int(r() * n_weights)]
+                fn = by_table[int(r() * n_tables)][p]
+                if fn is not None:
+                    return fn(rng)
+
+        return query
+
+    # Reads for follow-ups: an agent double-checks, it does not delete more.
+    def _read_query(self, rng: random.Random, t: _Table) -> _Query | None:
+        patterns = self._patterns[t.name]
+        fn = patterns[_READ_OF[int(rng.random() * len(_READ_OF))]]
+        return None if fn is None else _Query(*fn(rng))
+
     def call(self, rng: random.Random) -> tuple[dict[str, Any], Any]:
-        q = None
-        while q is None:
-            q = self.pattern(rng)(rng, self.table(rng))
+        q = _Query(*self._query(rng))
         args: dict[str, Any] = {"query": q.sql}
         if q.params or rng.random() < 0.3:
             args["params"] = q.params
         if rng.random() < 0.6:
-            args["database"] = q.table.databases[below(rng, len(q.table.databases))]
+            databases = q.table.databases
+            args["database"] = databases[int(rng.random() * len(databases))]
         return args, q
+
+    def compile_call_json(self) -> Callable[[random.Random], str]:
+        query = self._query
+
+        def draw(rng: random.Random) -> str:
+            r = rng.random
+            q = query(rng)
+            params = q[3]
+            args: dict[str, Any] = {"query": q[2]}
+            if params or r() < 0.3:
+                args["params"] = params
+            if r() < 0.6:
+                databases = q[0].databases
+                args["database"] = databases[int(r() * len(databases))]
+            return dumps(args)
+
+        return draw
 
     def follow_up(
         self, rng: random.Random, args: dict[str, Any], ctx: Any
     ) -> tuple[dict[str, Any], Any]:
         for _ in range(20):
-            q = self.read_pattern(rng)(rng, ctx.table)
+            q = self._read_query(rng, ctx.table)
             if q is not None and q.sql != ctx.sql:
                 new: dict[str, Any] = {"query": q.sql}
                 if q.params or "params" in args:
@@ -671,161 +941,6 @@ class ExecuteQuery(Behaviour):
     def timeout(self, args: dict[str, Any]) -> str:
         return error_content(
             "QueryCanceled", f"canceling statement due to statement timeout ({self.timeout_s} s)"
-        )
-
-    # -- statement patterns ------------------------------------------------------------
-    def _select_list(self, rng: random.Random, t: _Table) -> tuple[str, list[str]]:
-        if rng.random() < 0.2:
-            return "*", list(t.columns)
-        extra = distinct(rng, t.fields, 2 + below(rng, 3))
-        cols = ["id", *[c for c in t.columns if c in extra]]
-        return ", ".join(cols), cols
-
-    def _v(self, rng: random.Random, t: _Table, col: str) -> Any:
-        return t.draw[col](rng)
-
-    def _by_id(self, rng: random.Random, t: _Table) -> _Query:
-        sel, cols = self._select_list(rng, t)
-        ident = self._v(rng, t, "id")
-        q = _Query(
-            t,
-            "rows",
-            f"SELECT {sel} FROM {t.name} WHERE id = ?",
-            [ident],
-            f"look up {t.singular} {ident}",
-        )
-        q.columns, q.fixed, q.limit = cols, {"id": ident}, 1
-        return q
-
-    def _recent(self, rng: random.Random, t: _Table) -> _Query | None:
-        if not t.enums:
-            return None
-        sel, cols = self._select_list(rng, t)
-        col = t.enums[below(rng, len(t.enums))]
-        value = self._v(rng, t, col)
-        order = t.dates[0] if t.dates else "id"
-        n = self.limit(rng)
-        q = _Query(
-            t,
-            "rows",
-            f"SELECT {sel} FROM {t.name} WHERE {col} = ? ORDER BY {order} DESC LIMIT {n}",
-            [value],
-            f"list the {n} most recent {t.plural} with {col} '{value}'",
-        )
-        q.columns, q.fixed, q.limit = cols, {col: value}, n
-        return q
-
-    def _window(self, rng: random.Random, t: _Table) -> _Query | None:
-        if not t.dates:
-            return None
-        sel, cols = self._select_list(rng, t)
-        col = t.dates[0]
-        start = _date(rng)
-        end = start + dt.timedelta(days=(7, 14, 30, 90)[below(rng, 4)])
-        lo, hi = start.isoformat(), end.isoformat()
-        n = self.limit(rng)
-        q = _Query(
-            t,
-            "rows",
-            f"SELECT {sel} FROM {t.name} WHERE {col} >= ? AND {col} < ? ORDER BY {col} LIMIT {n}",
-            [lo, hi],
-            f"find the {t.plural} from {lo} to {hi}",
-        )
-        q.columns, q.window, q.limit = cols, (col, lo, hi), n
-        return q
-
-    def _count_by(self, rng: random.Random, t: _Table) -> _Query | None:
-        if not t.enums:
-            return None
-        col = t.enums[below(rng, len(t.enums))]
-        q = _Query(
-            t,
-            "counts",
-            f"SELECT {col}, COUNT(*) AS count FROM {t.name} GROUP BY {col} ORDER BY count DESC",
-            [],
-            f"count the {t.plural} by {col}",
-        )
-        q.columns = [col, "count"]
-        return q
-
-    def _total(self, rng: random.Random, t: _Table) -> _Query | None:
-        if not t.amounts or not t.enums:
-            return None
-        amount = t.amounts[0]
-        col = t.enums[below(rng, len(t.enums))]
-        value = self._v(rng, t, col)
-        q = _Query(
-            t,
-            "total",
-            f"SELECT SUM({amount}) AS total FROM {t.name} WHERE {col} = ?",
-            [value],
-            f"add up the {amount} of all {t.plural} with {col} '{value}'",
-        )
-        q.columns = ["total"]
-        return q
-
-    def _join(self, rng: random.Random, t: _Table) -> _Query | None:
-        if not t.fks or not t.enums:
-            return None
-        fk = t.fks[0]
-        col = t.enums[below(rng, len(t.enums))]
-        value = self._v(rng, t, col)
-        other = [c for c in t.fields if c not in (fk, col)]
-        shown = other[below(rng, len(other))] if other else col
-        n = self.limit(rng)
-        sql = (
-            f"SELECT x.id, c.name, c.email, x.{shown} FROM {t.name} AS x "
-            f"JOIN customers AS c ON c.id = x.{fk} WHERE x.{col} = ? LIMIT {n}"
-        )
-        q = _Query(
-            t,
-            "join",
-            sql,
-            [value],
-            f"list the {t.plural} with {col} '{value}' together with each customer's name",
-        )
-        q.columns, q.limit, q.fixed = ["id", "name", "email", shown], n, {col: value}
-        return q
-
-    def _update(self, rng: random.Random, t: _Table) -> _Query | None:
-        if not t.enums:
-            return None
-        col = t.enums[below(rng, len(t.enums))]
-        value, ident = self._v(rng, t, col), self._v(rng, t, "id")
-        return _Query(
-            t,
-            "affected",
-            f"UPDATE {t.name} SET {col} = ? WHERE id = ?",
-            [value, ident],
-            f"set the {col} of {t.singular} {ident} to '{value}'",
-        )
-
-    def _insert(self, rng: random.Random, t: _Table) -> _Query:
-        cols = t.fields
-        marks = ", ".join("?" for _ in cols)
-        params = [self._v(rng, t, c) for c in cols]
-        if "name" in cols and "email" in cols:  # one person's name and address
-            _, full, email = self.people_.person(rng)
-            params[cols.index("name")], params[cols.index("email")] = full, email
-        return _Query(
-            t,
-            "inserted",
-            f"INSERT INTO {t.name} ({', '.join(cols)}) VALUES ({marks})",
-            params,
-            f"add a new {t.singular} to the {t.name} table",
-        )
-
-    def _delete(self, rng: random.Random, t: _Table) -> _Query | None:
-        if not t.dates or not t.enums:
-            return None
-        col, when = t.enums[below(rng, len(t.enums))], t.dates[0]
-        value, cutoff = self._v(rng, t, col), _date(rng).isoformat()
-        return _Query(
-            t,
-            "affected",
-            f"DELETE FROM {t.name} WHERE {when} < ? AND {col} = ?",
-            [cutoff, value],
-            f"delete the {t.plural} with {col} '{value}' from before {cutoff}",
         )
 
     # -- answers -----------------------------------------------------------------------
