@@ -100,10 +100,12 @@ class People:
                     entry = (first, full, locals_[style])
                     table.extend([entry] * weight)
         self.table = tuple(table)
-        self.first = chooser(firsts)
+        self.firsts = tuple(firsts)
+        self.first = chooser(self.firsts)
         self.domains = tuple(data["domains"])
         self.domain = chooser(self.domains)
-        self.project = chooser(data["projects"])
+        self.projects = tuple(data["projects"])
+        self.project = chooser(self.projects)
 
     def person(self, rng: random.Random, domain: str | None = None) -> tuple[str, str, str]:
         """(first name, full name, email address)."""
@@ -1034,6 +1036,9 @@ def _within(rng: random.Random, lo: str, hi: str, kind: str) -> str:
 # -- file_operation ----------------------------------------------------------------------
 
 
+_FILE_OPERATIONS = (("read", 40), ("list", 20), ("write", 25), ("delete", 15))
+
+
 class FileOperation(Behaviour):
     latency_ms = (1, 120)
     timeout_s = 10
@@ -1052,9 +1057,7 @@ class FileOperation(Behaviour):
         self.write_file = chooser([tuple(x) for x in data["write_files"]])
         self.delete_file = chooser([tuple(x) for x in data["delete_files"]])
         self.encoding = weighted_chooser([tuple(x) for x in data["encodings"]])
-        self.operation = weighted_chooser(
-            [("read", 40), ("list", 20), ("write", 25), ("delete", 15)]
-        )
+        self.operation = weighted_chooser(_FILE_OPERATIONS)
         self.level = weighted_chooser([tuple(x) for x in data["log_levels"]])
         self.log_message = chooser(data["log_messages"])
         self.py = chooser(data["py_snippets"])
@@ -1074,26 +1077,60 @@ class FileOperation(Behaviour):
             if "." in n[1:] and n.rsplit(".", 1)[1] in kinds
         }
 
+        self._target = self._compile_target()
+
     def _dir(self, rng: random.Random, place: str) -> tuple[str, str]:
         """A directory for files of kind ``place``, and the project it belongs to."""
         _, user = self.people_.first(rng)
         project = self.people_.project(rng)
         return self.places[place](rng).format(user=user, project=project), project
 
+    def _compile_target(self) -> Callable[[random.Random], tuple[str, str, str, str, str, str]]:
+        """A compiled draw of what a call works on: ``(operation, file name ("" for a
+        listing), kind of content, kind of place, folder, project)``, drawn as ``call``
+        has always drawn them (operation, file, then ``_dir``)."""
+        data = self.data
+        people = self.people_
+        users = _many(u for _, u in people.firsts)
+        projects = _many(people.projects)
+        n_users, n_projects = len(users), len(projects)
+        # each kind of place: its folder templates, compiled
+        folders = {
+            place: _many(compile_format(t, ("user", "project")) for t in templates)
+            for place, templates in data["places"].items()
+        }
+        ops = tuple(op for op, w in _FILE_OPERATIONS for _ in range(w))
+        n_ops = len(ops)
+        reads = _many((name, ext, place, folders[place]) for name, ext, place in data["read_files"])
+        writes = _many(
+            (name, ext, place, folders[place]) for name, ext, place in data["write_files"]
+        )
+        deletes = _many((name, "", place, folders[place]) for name, place in data["delete_files"])
+        lists = _many(("", "", place, f) for place, f in folders.items())
+        files = {"read": reads, "write": writes, "delete": deletes, "list": lists}
+
+        def target(rng: random.Random) -> tuple[str, str, str, str, str, str]:
+            r = rng.random
+            op = ops[int(r() * n_ops)]
+            table = files[op]
+            name, ext, place, templates = table[int(r() * len(table))]
+            user = users[int(r() * n_users)]
+            project = projects[int(r() * n_projects)]
+            return (
+                op,
+                name,
+                ext,
+                place,
+                templates[int(r() * len(templates))](user, project),
+                project,
+            )
+
+        return target
+
     # The context of a call is a dict: the file's kind ("ext"), its project, whether the
     # call reports findings, and (after a listing) the names listed.
     def call(self, rng: random.Random) -> tuple[dict[str, Any], Any]:
-        op = self.operation(rng)
-        ext = ""
-        if op == "read":
-            name, ext, place = self.read_file(rng)
-        elif op == "write":
-            name, ext, place = self.write_file(rng)
-        elif op == "delete":
-            name, place = self.delete_file(rng)
-        else:
-            name, place = "", self.any_place(rng)
-        folder, project = self._dir(rng, place)
+        op, name, ext, place, folder, project = self._target(rng)
         path = f"{folder}/{name}" if name else folder
         args: dict[str, Any] = {"operation": op, "path": path}
         if op == "write":
@@ -1101,6 +1138,34 @@ class FileOperation(Behaviour):
         if rng.random() < 0.25:
             args["encoding"] = self.encoding(rng)
         return args, self._ctx(ext, project, place)
+
+    def compile_call_json(self) -> Callable[[random.Random], str]:
+        target, content = self._target, self._content
+        # Paths are made of names, lowercase user names and project slugs: nothing in
+        # them needs escaping in JSON (checked here), so they are pasted in as they are.
+        parts = [*self.data["places"].values(), self.people_.projects]
+        parts += [[u for _, u in self.people_.firsts]]
+        parts += [
+            [f[0] for f in self.data[k]] for k in ("read_files", "write_files", "delete_files")
+        ]
+        if not all(dumps(t)[1:-1] == t for group in parts for t in group):
+            return super().compile_call_json()
+        opening = {op: f'{{"operation":"{op}","path":"' for op, _ in _FILE_OPERATIONS}
+        endings = tuple(
+            f',"encoding":{dumps(e)}}}' for e, w in self.data["encodings"] for _ in range(w)
+        )
+        n_endings = len(endings)
+
+        def draw(rng: random.Random) -> str:
+            op, name, ext, _, folder, project = target(rng)
+            text = f'{opening[op]}{folder}/{name}"' if name else f'{opening[op]}{folder}"'
+            if op == "write":
+                text += ',"content":' + dumps(content(rng, ext, project))
+            if rng.random() < 0.25:
+                return text + endings[int(rng.random() * n_endings)]
+            return text + "}"
+
+        return draw
 
     def report(
         self, rng: random.Random, findings: list[str]
