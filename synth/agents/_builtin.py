@@ -207,6 +207,8 @@ class WebSearch(Behaviour):
             first += categories[-1].size
         self.categories = tuple(categories)
         self.category = chooser(categories)
+        # every query as a JSON string, formatted once
+        self._quoted = {q: dumps(q) for c in categories for q, _, _ in c.table}
         # num_results stays near the schema's default of 5.
         self.num_results = weighted_chooser(_NUM_RESULTS)
         self.failure = chooser(
@@ -277,13 +279,22 @@ class WebSearch(Behaviour):
     def result(self, rng: random.Random, args: dict[str, Any], ctx: Any) -> tuple[str, Outcome]:
         topic = ctx[2]
         table = topic.results
+        r = rng.random
+        # num_results distinct titles (``distinct``'s partial shuffle), then a site each
+        n = len(table)
+        k = min(args.get("num_results", 5), n)
+        pool = list(range(n))
+        for i in range(k):
+            j = i + int(r() * (n - i))
+            pool[i], pool[j] = pool[j], pool[i]
         sites = len(table[0])
-        picked = [
-            table[t][int(rng.random() * sites)]
-            for t in distinct(rng, range(len(table)), args.get("num_results", 5))
-        ]
-        items = ",".join(p[0] for p in picked)
-        content = f'{{"query":{dumps(args["query"])},"results":[{items}]}}'
+        picked = [table[t][int(r() * sites)] for t in pool[:k]]
+        items = ",".join([p[0] for p in picked])
+        query = args["query"]
+        quoted = self._quoted.get(query)
+        if quoted is None:
+            quoted = dumps(query)
+        content = f'{{"query":{quoted},"results":[{items}]}}'
         _, title, url, snippet = picked[0]
         outcome = Outcome(
             note=f'The search returned {len(picked)} results; the most relevant is "{title}".',
@@ -951,7 +962,11 @@ class ExecuteQuery(Behaviour):
         t = q.table
         if q.shape in ("rows", "join"):
             k = min(self.row_count(rng), q.limit) if q.limit > 1 else int(rng.random() < 0.9)
-            rows = [self._row(rng, q) for _ in range(k)]
+            if k:
+                fns = self._row_fns(q)
+                rows = [[f(rng) for f in fns] for _ in range(k)]
+            else:
+                rows = []
             body = {"columns": q.columns, "rows": rows, "row_count": k}
             noun = t.singular if k == 1 else t.plural
             first = (
@@ -1005,22 +1020,37 @@ class ExecuteQuery(Behaviour):
             )
         return dumps(body), outcome
 
-    def _row(self, rng: random.Random, q: _Query) -> list[Any]:
+    def _row_fns(self, q: _Query) -> list[Callable[[random.Random], Any]]:
+        """One draw per column of ``q``'s rows, drawing what ``_row`` draws: fixed values
+        as they are, the window's column within it, a name and an email of one person."""
         t, fixed, window = q.table, q.fixed, q.window
-        row = []
-        person = None  # a row's name and email belong to one person
+        fns: list[Callable[[random.Random], Any]] = []
+        cell: list[Any] = [None]  # the person of the row being drawn
+        person = self.people_.person
+        drew_person = False
         for col in q.columns:
             if col in fixed:
-                row.append(fixed[col])
+                value = fixed[col]
+                fns.append(lambda rng, value=value: value)
             elif window is not None and col == window[0]:
-                row.append(_within(rng, window[1], window[2], t.columns[col]["kind"]))
+                _, lo, hi = window
+                kind = t.columns[col]["kind"]
+                fns.append(lambda rng, lo=lo, hi=hi, kind=kind: _within(rng, lo, hi, kind))
             elif col in ("name", "email") and (q.shape == "join" or t.columns[col]["kind"] == col):
-                if person is None:
-                    person = self.people_.person(rng)
-                row.append(person[1] if col == "name" else person[2])
+                at = 1 if col == "name" else 2
+                if not drew_person:
+                    drew_person = True
+
+                    def draw_person(rng: random.Random, at: int = at) -> Any:
+                        cell[0] = who = person(rng)
+                        return who[at]
+
+                    fns.append(draw_person)
+                else:
+                    fns.append(lambda rng, at=at: cell[0][at])
             else:
-                row.append(t.draw[col](rng))
-        return row
+                fns.append(t.draw[col])
+        return fns
 
 
 def _within(rng: random.Random, lo: str, hi: str, kind: str) -> str:

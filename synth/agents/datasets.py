@@ -478,11 +478,13 @@ def _tool_call(opts: dict[str, Any], *, tools: Any, **_: Any) -> Gen[dict[str, A
 def _agent_trace(
     opts: dict[str, Any], *, tools: Any, registry: Any, **_: Any
 ) -> Gen[dict[str, Any]]:
-    from synth.agents.trace import traces
+    from synth.agents.trace import trace_records, traces
 
     options = _trace_options(opts, tools, registry)
     if options["tools"] is None:
         del options["tools"]
+    if opts["export"] == "native":
+        return trace_records(**options)  # the same records, drawn directly
     return traces(**options).map(trace_exporter(opts["export"]))
 
 
