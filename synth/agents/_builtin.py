@@ -63,10 +63,20 @@ def _date(rng: random.Random) -> dt.date:
     return dt.date.fromordinal(_YEAR_START + below(rng, 365))
 
 
+# Formatted once: the ISO dates of the year before REFERENCE_DATE and every "MM:SS".
+_DAYS = tuple(dt.date.fromordinal(_YEAR_START + d).isoformat() for d in range(365))
+_MINUTES_SECONDS = tuple(f"{s // 60:02d}:{s % 60:02d}" for s in range(3600))
+
+
+def _date_text(rng: random.Random) -> str:
+    """``_date(rng).isoformat()``, from the table."""
+    return _DAYS[int(rng.random() * 365)]
+
+
 def _datetime_text(rng: random.Random) -> str:
-    seconds = below(rng, 86400)
-    day = dt.date.fromordinal(_YEAR_START + below(rng, 365)).isoformat()
-    return f"{day}T{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}Z"
+    seconds = int(rng.random() * 86400)
+    day = _DAYS[int(rng.random() * 365)]
+    return f"{day}T{seconds // 3600:02d}:{_MINUTES_SECONDS[seconds % 3600]}Z"
 
 
 # -- people ------------------------------------------------------------------------------
@@ -556,7 +566,7 @@ def _value_fn(spec: dict[str, Any], people: People) -> Callable[[random.Random],
     if kind == "bool":
         return lambda rng: rng.random() < 0.8
     if kind == "date":
-        return lambda rng: _date(rng).isoformat()
+        return _date_text
     if kind == "datetime":
         return _datetime_text
     if kind == "version":
@@ -1034,8 +1044,8 @@ class ExecuteQuery(Behaviour):
                 fns.append(lambda rng, value=value: value)
             elif window is not None and col == window[0]:
                 _, lo, hi = window
-                kind = t.columns[col]["kind"]
-                fns.append(lambda rng, lo=lo, hi=hi, kind=kind: _within(rng, lo, hi, kind))
+                a, b = dt.date.fromisoformat(lo).toordinal(), dt.date.fromisoformat(hi).toordinal()
+                fns.append(_within_fn(a, b, t.columns[col]["kind"]))
             elif col in ("name", "email") and (q.shape == "join" or t.columns[col]["kind"] == col):
                 at = 1 if col == "name" else 2
                 if not drew_person:
@@ -1053,14 +1063,19 @@ class ExecuteQuery(Behaviour):
         return fns
 
 
-def _within(rng: random.Random, lo: str, hi: str, kind: str) -> str:
-    """A date (or datetime) ``d`` with ``lo <= d < hi`` (ISO dates)."""
-    a, b = dt.date.fromisoformat(lo).toordinal(), dt.date.fromisoformat(hi).toordinal()
-    day = dt.date.fromordinal(a + below(rng, b - a)).isoformat()
+def _within_fn(a: int, b: int, kind: str) -> Callable[[random.Random], str]:
+    """A compiled draw of a date (or datetime) on a day ``a <= day < b`` (ordinals)."""
+    span = b - a
+    fromordinal = dt.date.fromordinal
     if kind == "date":
-        return day
-    s = below(rng, 86400)
-    return f"{day}T{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}Z"
+        return lambda rng: fromordinal(a + int(rng.random() * span)).isoformat()
+
+    def draw(rng: random.Random) -> str:
+        day = fromordinal(a + int(rng.random() * span)).isoformat()
+        s = int(rng.random() * 86400)
+        return f"{day}T{s // 3600:02d}:{_MINUTES_SECONDS[s % 3600]}Z"
+
+    return draw
 
 
 # -- file_operation ----------------------------------------------------------------------
@@ -1279,7 +1294,7 @@ class FileOperation(Behaviour):
                     "project": project,
                     "count": below(rng, 500),
                     "ok": rng.random() < 0.8,
-                    "updated": _date(rng).isoformat(),
+                    "updated": _date_text(rng),
                 }
             )
         if ext == "csv":
