@@ -872,6 +872,7 @@ class ExecuteQuery(Behaviour):
             ]
         )
         self._patterns = {t.name: _compile_patterns(t, people) for t in self.tables.values()}
+        self._rows_cache: dict[Any, Callable[..., list[list[Any]]]] = {}
         self._query = self._compile_query()
 
     def _compile_query(self) -> Callable[[random.Random], QueryParts]:
@@ -972,11 +973,7 @@ class ExecuteQuery(Behaviour):
         t = q.table
         if q.shape in ("rows", "join"):
             k = min(self.row_count(rng), q.limit) if q.limit > 1 else int(rng.random() < 0.9)
-            if k:
-                fns = self._row_fns(q)
-                rows = [[f(rng) for f in fns] for _ in range(k)]
-            else:
-                rows = []
+            rows = self._rows_fn(q)(rng, k, q.fixed, q.window) if k else []
             body = {"columns": q.columns, "rows": rows, "row_count": k}
             noun = t.singular if k == 1 else t.plural
             first = (
@@ -1030,52 +1027,93 @@ class ExecuteQuery(Behaviour):
             )
         return dumps(body), outcome
 
-    def _row_fns(self, q: _Query) -> list[Callable[[random.Random], Any]]:
-        """One draw per column of ``q``'s rows, drawing what ``_row`` draws: fixed values
-        as they are, the window's column within it, a name and an email of one person."""
-        t, fixed, window = q.table, q.fixed, q.window
-        fns: list[Callable[[random.Random], Any]] = []
-        cell: list[Any] = [None]  # the person of the row being drawn
-        person = self.people_.person
-        drew_person = False
-        for col in q.columns:
-            if col in fixed:
-                value = fixed[col]
-                fns.append(lambda rng, value=value: value)
+    def _rows_fn(self, q: _Query) -> Callable[..., list[list[Any]]]:
+        """A compiled draw of ``k`` rows of ``q``'s columns: ``fn(rng, k, fixed, window)``.
+
+        Generated code, one expression per column, cached per shape of query. A row draws
+        its columns in order: fixed values as they are, the window's column within it,
+        the name and email of one person (drawn at the first of the two), else the
+        column's own kind of value (what ``_value_fn`` draws, inlined).
+        """
+        t, window = q.table, q.window
+        key = (t.name, q.shape, tuple(q.columns), tuple(q.fixed), window and window[0])
+        fn = self._rows_cache.get(key)
+        if fn is not None:
+            return fn
+        env: dict[str, Any] = {
+            "person": self.people_.person,
+            "DAYS": _DAYS,
+            "datetime_text": _datetime_text,
+            "hms": _hms,
+            "fromordinal": dt.date.fromordinal,
+            "fromisoformat": dt.date.fromisoformat,
+        }
+        setup = []
+        exprs = []
+        person_drawn = False
+        for i, col in enumerate(q.columns):
+            if col in q.fixed:
+                setup.append(f"F{i} = fixed[{col!r}]")
+                exprs.append(f"F{i}")
             elif window is not None and col == window[0]:
-                _, lo, hi = window
-                a, b = dt.date.fromisoformat(lo).toordinal(), dt.date.fromisoformat(hi).toordinal()
-                fns.append(_within_fn(a, b, t.columns[col]["kind"]))
+                setup.append("a = fromisoformat(window[1]).toordinal()")
+                setup.append("span = fromisoformat(window[2]).toordinal() - a")
+                day = "fromordinal(a + int(r() * span)).isoformat()"
+                if t.columns[col]["kind"] == "date":
+                    exprs.append(day)
+                else:  # the day, then the time of day
+                    exprs.append(f'f"{{{day}}}T{{hms(int(r() * 86400))}}Z"')
             elif col in ("name", "email") and (q.shape == "join" or t.columns[col]["kind"] == col):
                 at = 1 if col == "name" else 2
-                if not drew_person:
-                    drew_person = True
-
-                    def draw_person(rng: random.Random, at: int = at) -> Any:
-                        cell[0] = who = person(rng)
-                        return who[at]
-
-                    fns.append(draw_person)
-                else:
-                    fns.append(lambda rng, at=at: cell[0][at])
+                exprs.append(f"p[{at}]" if person_drawn else f"(p := person(rng))[{at}]")
+                person_drawn = True
             else:
-                fns.append(t.draw[col])
-        return fns
+                exprs.append(_value_expr(t.columns[col], f"C{i}", env))
+        body = "\n    ".join(["r = rng.random", *setup])
+        source = (
+            f"def rows(rng, k, fixed, window):\n    {body}\n"
+            f"    return [[{', '.join(exprs)}] for _ in range(k)]\n"
+        )
+        exec(source, env)
+        fn = self._rows_cache[key] = env["rows"]
+        return fn
 
 
-def _within_fn(a: int, b: int, kind: str) -> Callable[[random.Random], str]:
-    """A compiled draw of a date (or datetime) on a day ``a <= day < b`` (ordinals)."""
-    span = b - a
-    fromordinal = dt.date.fromordinal
+def _value_expr(spec: dict[str, Any], name: str, env: dict[str, Any]) -> str:
+    """A Python expression (over ``r = rng.random`` and ``rng``) drawing what
+    ``_value_fn(spec)`` draws; constants it needs are put in ``env`` under ``name``."""
+    kind = spec["kind"]
+    if kind == "id":
+        return "1 + int(r() * 50000)"
+    if kind == "fk":
+        return "1 + int(r() * 20000)"
+    if kind in ("enum", "label"):
+        env[name] = values = tuple(spec["values"])
+        return f"{name}[int(r() * {len(values)})]" if len(values) > 1 else f"{name}[0]"
+    if kind == "money":
+        return "round(5 + int(r() * 200000) / 100, 2)"
+    if kind == "salary":
+        return "40000 + 500 * int(r() * 280)"
+    if kind == "count":
+        return "int(r() * 500)"
+    if kind == "bool":
+        return "r() < 0.8"
     if kind == "date":
-        return lambda rng: fromordinal(a + int(rng.random() * span)).isoformat()
+        return "DAYS[int(r() * 365)]"
+    if kind == "datetime":
+        return "datetime_text(rng)"
+    if kind == "version":
+        return 'f"v{1 + int(r() * 3)}.{int(r() * 21)}.{int(r() * 10)}"'
+    if kind == "name":
+        return "person(rng)[1]"
+    if kind == "email":
+        return "person(rng)[2]"
+    raise ValueError(f"database.json: unknown column kind {kind!r}")
 
-    def draw(rng: random.Random) -> str:
-        day = fromordinal(a + int(rng.random() * span)).isoformat()
-        s = int(rng.random() * 86400)
-        return f"{day}T{s // 3600:02d}:{_MINUTES_SECONDS[s % 3600]}Z"
 
-    return draw
+def _hms(seconds: int) -> str:
+    """``HH:MM:SS`` of a number of seconds into a day."""
+    return f"{seconds // 3600:02d}:{_MINUTES_SECONDS[seconds % 3600]}"
 
 
 # -- file_operation ----------------------------------------------------------------------
