@@ -153,3 +153,21 @@ def test_seed_api_records_are_pinned(
         h.update(orjson.dumps(sample))
         h.update(b"\n")
     assert h.hexdigest()[:32] == expected
+
+
+def test_compiled_rows_are_the_rows_drawn_column_by_column() -> None:
+    b = behaviour_for(BUILTIN_TOOLS["database"])
+    rng = random.Random(8)
+    shapes = 0
+    for _ in range(3000):
+        _, q = b.call(rng)
+        if q.shape not in ("rows", "join"):
+            continue
+        shapes += 1
+        seed = rng.getrandbits(32)
+        slow_rng, fast_rng = random.Random(seed), random.Random(seed)
+        slow = [b._row(slow_rng, q) for _ in range(4)]
+        fast = b._compile_rows(q)(fast_rng, 4, q.fixed, q.window)
+        assert fast == slow
+        assert fast_rng.random() == slow_rng.random()
+    assert shapes > 1000

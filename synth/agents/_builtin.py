@@ -873,6 +873,7 @@ class ExecuteQuery(Behaviour):
         )
         self._patterns = {t.name: _compile_patterns(t, people) for t in self.tables.values()}
         self._rows_cache: dict[Any, Callable[..., list[list[Any]]]] = {}
+        self._rows_seen: dict[Any, int] = {}
         self._query = self._compile_query()
 
     def _compile_query(self) -> Callable[[random.Random], QueryParts]:
@@ -973,7 +974,7 @@ class ExecuteQuery(Behaviour):
         t = q.table
         if q.shape in ("rows", "join"):
             k = min(self.row_count(rng), q.limit) if q.limit > 1 else int(rng.random() < 0.9)
-            rows = self._rows_fn(q)(rng, k, q.fixed, q.window) if k else []
+            rows = self._rows(rng, q, k) if k else []
             body = {"columns": q.columns, "rows": rows, "row_count": k}
             noun = t.singular if k == 1 else t.plural
             first = (
@@ -1027,19 +1028,46 @@ class ExecuteQuery(Behaviour):
             )
         return dumps(body), outcome
 
-    def _rows_fn(self, q: _Query) -> Callable[..., list[list[Any]]]:
-        """A compiled draw of ``k`` rows of ``q``'s columns: ``fn(rng, k, fixed, window)``.
+    def _rows(self, rng: random.Random, q: _Query, k: int) -> list[list[Any]]:
+        """``k`` rows of ``q``'s columns. A row draws its columns in order: fixed values
+        as they are, the window's column within it, the name and email of one person
+        (drawn at the first of the two), else the column's own kind of value.
 
-        Generated code, one expression per column, cached per shape of query. A row draws
-        its columns in order: fixed values as they are, the window's column within it,
-        the name and email of one person (drawn at the first of the two), else the
-        column's own kind of value (what ``_value_fn`` draws, inlined).
+        Queries of a shape seen a few times (the same table, columns, fixed columns and
+        window) get their rows from generated code (``_compile_rows``); compiling costs
+        about as much as fifty rows, so rare shapes are drawn column by column.
         """
-        t, window = q.table, q.window
-        key = (t.name, q.shape, tuple(q.columns), tuple(q.fixed), window and window[0])
+        window = q.window
+        key = (q.table.name, q.shape, tuple(q.columns), tuple(q.fixed), window and window[0])
         fn = self._rows_cache.get(key)
-        if fn is not None:
-            return fn
+        if fn is None:
+            seen = self._rows_seen[key] = self._rows_seen.get(key, 0) + 1
+            if seen < _COMPILE_AFTER:
+                return [self._row(rng, q) for _ in range(k)]
+            fn = self._rows_cache[key] = self._compile_rows(q)
+        return fn(rng, k, q.fixed, window)
+
+    def _row(self, rng: random.Random, q: _Query) -> list[Any]:
+        t, fixed, window = q.table, q.fixed, q.window
+        row = []
+        person = None  # a row's name and email belong to one person
+        for col in q.columns:
+            if col in fixed:
+                row.append(fixed[col])
+            elif window is not None and col == window[0]:
+                row.append(_within(rng, window[1], window[2], t.columns[col]["kind"]))
+            elif col in ("name", "email") and (q.shape == "join" or t.columns[col]["kind"] == col):
+                if person is None:
+                    person = self.people_.person(rng)
+                row.append(person[1] if col == "name" else person[2])
+            else:
+                row.append(t.draw[col](rng))
+        return row
+
+    def _compile_rows(self, q: _Query) -> Callable[..., list[list[Any]]]:
+        """A compiled draw of ``k`` rows of queries shaped like ``q``: ``fn(rng, k, fixed,
+        window)`` draws what ``k`` calls of ``_row`` draw, one expression per column."""
+        t, window = q.table, q.window
         env: dict[str, Any] = {
             "person": self.people_.person,
             "DAYS": _DAYS,
@@ -1075,8 +1103,22 @@ class ExecuteQuery(Behaviour):
             f"    return [[{', '.join(exprs)}] for _ in range(k)]\n"
         )
         exec(source, env)
-        fn = self._rows_cache[key] = env["rows"]
+        fn: Callable[..., list[list[Any]]] = env["rows"]
         return fn
+
+
+#: Rows of a shape of query are drawn by generated code once the shape has been seen this
+#: many times.
+_COMPILE_AFTER = 4
+
+
+def _within(rng: random.Random, lo: str, hi: str, kind: str) -> str:
+    """A date (or datetime) ``d`` with ``lo <= d < hi`` (ISO dates)."""
+    a, b = dt.date.fromisoformat(lo).toordinal(), dt.date.fromisoformat(hi).toordinal()
+    day = dt.date.fromordinal(a + int(rng.random() * (b - a))).isoformat()
+    if kind == "date":
+        return day
+    return f"{day}T{_hms(int(rng.random() * 86400))}Z"
 
 
 def _value_expr(spec: dict[str, Any], name: str, env: dict[str, Any]) -> str:
