@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 import attrs
 
-from synth.agents._behaviour import Outcome, error_content
+from synth.agents._behaviour import Behaviour, Outcome, error_content
 from synth.agents._draw import (
     _B64_TO_ALNUM,
     below,
@@ -217,6 +217,12 @@ def _compile_core(node: _Traces) -> Any:
     to_alnum = _B64_TO_ALNUM
     first, next_, follow_up, retry = p.first, p.next, p.follow_up, p.retry
     success_opener, failure_opener, partial = p.success, p.failure, p.partial
+    # (low, high - low) of the behaviours that keep Behaviour.latency
+    spans = {
+        b: (b.latency_ms[0], b.latency_ms[1] - b.latency_ms[0])
+        for b in behaviours
+        if type(b).latency is Behaviour.latency
+    }
 
     def draw_trace(rng: random.Random) -> tuple[dict[str, Any], str]:
         r = rng.random
@@ -308,7 +314,15 @@ def _compile_core(node: _Traces) -> Any:
                     "latency_ms": latency,
                 }
             )
-            latency = b.timeout_s * 1000 if step_failure == "timeout" else b.latency(rng)
+            if step_failure == "timeout":
+                latency = b.timeout_s * 1000
+            else:
+                span = spans.get(b)
+                if span is None:
+                    latency = b.latency(rng)
+                else:  # Behaviour.latency, inlined
+                    u = r()
+                    latency = span[0] + int(span[1] * u * u)
             now += latency
             append(
                 {
