@@ -125,7 +125,15 @@ _lazy(
     "tool_calls",
     "tool_exchanges",
 )
-_lazy("synth.agents.trace", "Step", "Trace", "trace_record", "trace_to_messages", "traces")
+_lazy(
+    "synth.agents.trace",
+    "Step",
+    "Trace",
+    "trace_record",
+    "trace_records",
+    "trace_to_messages",
+    "traces",
+)
 _lazy("synth.agents.conversation", "ConversationTemplate", "conversations", "load_templates")
 _lazy("synth.agents.datasets", "list_templates", "list_tools", "payload_generator")
 _lazy("synth.agents.records", "free_records")
@@ -195,7 +203,14 @@ if TYPE_CHECKING:  # the real imports, for type checkers and IDEs
         tool_calls,
         tool_exchanges,
     )
-    from synth.agents.trace import Step, Trace, trace_record, trace_to_messages, traces
+    from synth.agents.trace import (
+        Step,
+        Trace,
+        trace_record,
+        trace_records,
+        trace_to_messages,
+        traces,
+    )
     from synth.compat import (
         CONVERSATION_TEMPLATES,
         TOOL_CALL_TEMPLATES,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -91,6 +92,12 @@ class Behaviour:
     def intent(self, args: dict[str, Any], ctx: Any) -> str:
         """What the call is for, as a lowercase verb phrase ("find best practices for X")."""
         raise NotImplementedError
+
+    def compile_call_json(self) -> Callable[[random.Random], str]:
+        """A compiled draw of a call's arguments as JSON text: the same draws and the same
+        text as ``dumps(self.call(rng)[0])``; tools override it with a faster one."""
+        call = self.call
+        return lambda rng: dumps(call(rng)[0])
 
     # -- answers ---------------------------------------------------------------------
     def result(self, rng: random.Random, args: dict[str, Any], ctx: Any) -> tuple[str, Outcome]:

@@ -11,6 +11,7 @@ operation. Every argument set validates against the tool's schema in
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 import re
 import string
@@ -24,6 +25,7 @@ from synth.agents._draw import (
     below,
     cap,
     chooser,
+    compile_format,
     distinct,
     load_data,
     weighted_chooser,
@@ -35,6 +37,16 @@ __all__ = ["BUILTIN_BEHAVIOURS", "REFERENCE_DATE", "People"]
 #: Dates in arguments and results fall in the year before this day (fixed, never "today").
 REFERENCE_DATE = dt.date(2026, 1, 1)
 _YEAR_START = REFERENCE_DATE.toordinal() - 365
+
+
+def _many(items: Any) -> tuple[Any, ...]:
+    """``items`` as a tuple, checked to hold at least two: compiled draws pick from it
+    with ``items[int(rng.random() * len(items))]``, the draw ``chooser`` makes when it has
+    more than one item (with one, ``chooser`` draws nothing)."""
+    table = tuple(items)
+    if len(table) < 2:
+        raise ValueError(f"a compiled pick needs at least two items, got {table!r:.80}")
+    return table
 
 
 def _ascii_lower(name: str) -> str:
@@ -51,10 +63,20 @@ def _date(rng: random.Random) -> dt.date:
     return dt.date.fromordinal(_YEAR_START + below(rng, 365))
 
 
+# Formatted once: the ISO dates of the year before REFERENCE_DATE and every "MM:SS".
+_DAYS = tuple(dt.date.fromordinal(_YEAR_START + d).isoformat() for d in range(365))
+_MINUTES_SECONDS = tuple(f"{s // 60:02d}:{s % 60:02d}" for s in range(3600))
+
+
+def _date_text(rng: random.Random) -> str:
+    """``_date(rng).isoformat()``, from the table."""
+    return _DAYS[int(rng.random() * 365)]
+
+
 def _datetime_text(rng: random.Random) -> str:
-    seconds = below(rng, 86400)
-    day = dt.date.fromordinal(_YEAR_START + below(rng, 365)).isoformat()
-    return f"{day}T{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}Z"
+    seconds = int(rng.random() * 86400)
+    day = _DAYS[int(rng.random() * 365)]
+    return f"{day}T{seconds // 3600:02d}:{_MINUTES_SECONDS[seconds % 3600]}Z"
 
 
 # -- people ------------------------------------------------------------------------------
@@ -88,9 +110,12 @@ class People:
                     entry = (first, full, locals_[style])
                     table.extend([entry] * weight)
         self.table = tuple(table)
-        self.first = chooser(firsts)
-        self.domain = chooser(data["domains"])
-        self.project = chooser(data["projects"])
+        self.firsts = tuple(firsts)
+        self.first = chooser(self.firsts)
+        self.domains = tuple(data["domains"])
+        self.domain = chooser(self.domains)
+        self.projects = tuple(data["projects"])
+        self.project = chooser(self.projects)
 
     def person(self, rng: random.Random, domain: str | None = None) -> tuple[str, str, str]:
         """(first name, full name, email address)."""
@@ -173,7 +198,11 @@ class _Category:
                 (q.format(topic=t.name), i.format(topic=t.name)) for q, i in data["queries"]
             )
         self.size = len(topics)
-        self.entries = chooser([(q, i, t) for t in topics for q, i in t.queries])
+        self.table = tuple((q, i, t) for t in topics for q, i in t.queries)
+        self.entries = chooser(self.table)
+
+
+_NUM_RESULTS = ((5, 50), (3, 12), (10, 18), (8, 6), (4, 5), (6, 5), (1, 4))
 
 
 class WebSearch(Behaviour):
@@ -186,11 +215,12 @@ class WebSearch(Behaviour):
         for data in load_data("search.json")["categories"].values():
             categories.append(_Category(data, first))
             first += categories[-1].size
+        self.categories = tuple(categories)
         self.category = chooser(categories)
+        # every query as a JSON string, formatted once
+        self._quoted = {q: dumps(q) for c in categories for q, _, _ in c.table}
         # num_results stays near the schema's default of 5.
-        self.num_results = weighted_chooser(
-            [(5, 50), (3, 12), (10, 18), (8, 6), (4, 5), (6, 5), (1, 4)]
-        )
+        self.num_results = weighted_chooser(_NUM_RESULTS)
         self.failure = chooser(
             [
                 ("UpstreamError", "search provider returned HTTP 503 Service Unavailable"),
@@ -209,6 +239,34 @@ class WebSearch(Behaviour):
         if rng.random() < 0.35:
             args["safe_search"] = rng.random() < 0.85
         return args, (cat, intent, topic)
+
+    def compile_call_json(self) -> Callable[[random.Random], str]:
+        # The JSON text is one query's '{"query":"..."' (formatted once) plus one of the
+        # 24 endings (no num_results or one of 7 values, x no safe_search, true or false).
+        tables = tuple(
+            tuple(dumps({"query": q})[:-1] for q, _, _ in c.table) for c in self.categories
+        )
+        n_cat = len(tables)
+        # The weights are integers, so a table holding each value as often as its weight,
+        # indexed with int(u * total), picks what weighted_chooser's bisection picks.
+        counts = tuple(v for v, w in _NUM_RESULTS for _ in range(w))
+        n_num = len(counts)
+        safe = ("}", ',"safe_search":true}', ',"safe_search":false}')
+        plain = safe
+        with_count = {v: tuple(f',"num_results":{v}{e}' for e in safe) for v in set(counts)}
+        by_draw = tuple(with_count[v] for v in counts)
+
+        def draw(rng: random.Random) -> str:
+            r = rng.random
+            table = tables[int(r() * n_cat)] if n_cat > 1 else tables[0]
+            n = len(table)
+            text = table[int(r() * n)] if n > 1 else table[0]
+            ends = by_draw[int(r() * n_num)] if r() < 0.55 else plain
+            if r() < 0.35:
+                return text + ends[1 if r() < 0.85 else 2]
+            return text + ends[0]
+
+        return draw
 
     def follow_up(
         self, rng: random.Random, args: dict[str, Any], ctx: Any
@@ -231,13 +289,22 @@ class WebSearch(Behaviour):
     def result(self, rng: random.Random, args: dict[str, Any], ctx: Any) -> tuple[str, Outcome]:
         topic = ctx[2]
         table = topic.results
+        r = rng.random
+        # num_results distinct titles (``distinct``'s partial shuffle), then a site each
+        n = len(table)
+        k = min(args.get("num_results", 5), n)
+        pool = list(range(n))
+        for i in range(k):
+            j = i + int(r() * (n - i))
+            pool[i], pool[j] = pool[j], pool[i]
         sites = len(table[0])
-        picked = [
-            table[t][int(rng.random() * sites)]
-            for t in distinct(rng, range(len(table)), args.get("num_results", 5))
-        ]
-        items = ",".join(p[0] for p in picked)
-        content = f'{{"query":{dumps(args["query"])},"results":[{items}]}}'
+        picked = [table[t][int(r() * sites)] for t in pool[:k]]
+        items = ",".join([p[0] for p in picked])
+        query = args["query"]
+        quoted = self._quoted.get(query)
+        if quoted is None:
+            quoted = dumps(query)
+        content = f'{{"query":{quoted},"results":[{items}]}}'
         _, title, url, snippet = picked[0]
         outcome = Outcome(
             note=f'The search returned {len(picked)} results; the most relevant is "{title}".',
@@ -259,6 +326,25 @@ def _fields(purpose: dict[str, Any]) -> frozenset[str]:
     return frozenset(f for t in texts for _, f, _, _ in string.Formatter().parse(t) if f)
 
 
+#: The slots of email texts, in the order their compiled formats take them.
+_EMAIL_SLOTS = (
+    "to_name",
+    "to_first",
+    "project",
+    "Project",
+    "team",
+    "Team",
+    "team2",
+    "weekday",
+    "time",
+    "count",
+    "week",
+    "invoice",
+    "amount",
+    "order",
+)
+
+
 class SendEmail(Behaviour):
     latency_ms = (180, 1400)
     digs = False
@@ -268,16 +354,16 @@ class SendEmail(Behaviour):
         data = load_data("email.json")
         self.people_ = people
         # Each purpose with the slots its texts use: only those are drawn.
-        self.purpose = chooser(
-            [
-                (p["intent"], tuple(p["subjects"]), tuple(p["bodies"]), _fields(p))
-                for p in data["purposes"]
-            ]
+        self.purpose_table = tuple(
+            (p["intent"], tuple(p["subjects"]), tuple(p["bodies"]), _fields(p))
+            for p in data["purposes"]
         )
-        self.greeting = chooser(data["greetings"])
-        self.closing = chooser(data["closings"])
-        self.weekday = chooser(data["weekdays"])
-        self.time = chooser(data["times"])
+        self.greetings = tuple(data["greetings"])
+        self.greeting = chooser(self.greetings)
+        self.closings = tuple(data["closings"])
+        self.closing = chooser(self.closings)
+        self.weekdays = tuple(data["weekdays"])
+        self.times = tuple(data["times"])
         people_data = load_data("workplace.json")
         self.teams = tuple((t, cap(t)) for t in people_data["teams"])
         self.projects = tuple((p, cap(p)) for p in people_data["projects"])
@@ -298,53 +384,99 @@ class SendEmail(Behaviour):
             ]
         )
 
+        self._draw = self._compile_draw()
+
+    def _compile_draw(self) -> Callable[[random.Random], tuple[dict[str, Any], Any, Any, Any]]:
+        """A compiled draw of a call: its arguments, the purpose's intent and the slots
+        that fill it, and the sender. One flat function, every table precomputed."""
+        people = self.people_
+        table, n_people = people.table, len(people.table)
+        domains = _many(people.domains)
+        n_domains = len(domains)
+        teams, projects = _many(self.teams), _many(self.projects)
+        n_teams, n_projects = len(teams), len(projects)
+        slot_names = ("weekday", "time", "count", "week", "invoice", "amount", "order")
+        # Subjects, bodies and intents are compiled f-strings of all the slots (in
+        # _EMAIL_SLOTS order), many times faster than format_map on these long texts.
+        purposes = _many(
+            [
+                (
+                    compile_format(intent, _EMAIL_SLOTS),
+                    _many([compile_format(t, _EMAIL_SLOTS) for t in subjects]),
+                    _many([compile_format(t, _EMAIL_SLOTS) for t in bodies]),
+                    *(n in used for n in slot_names),
+                )
+                for intent, subjects, bodies, used in self.purpose_table
+            ]
+        )
+        n_purposes = len(purposes)
+        # Greetings only name the reader: "Hi {to_first}," is ("Hi ", ",").
+        greetings = _many([tuple(g.split("{to_first}")) for g in self.greetings])
+        assert all(len(g) == 2 and "{" not in g[0] + g[1] for g in greetings)
+        n_greetings = len(greetings)
+        closings = _many(self.closings)
+        n_closings = len(closings)
+        weekdays, times = _many(self.weekdays), _many(self.times)
+        n_weekdays, n_times = len(weekdays), len(times)
+        year = REFERENCE_DATE.year - 1
+
+        def draw(rng: random.Random) -> tuple[dict[str, Any], Any, Any, Any]:
+            r = rng.random
+            (intent, subjects, bodies, w_weekday, w_time, w_count, w_week, w_invoice, w_amount,
+             w_order) = purposes[int(r() * n_purposes)]  # fmt: skip
+            sender_domain = domains[int(r() * n_domains)]
+            domain = sender_domain if r() < 0.6 else None
+            u = r()
+            n_to = 1 if u < 0.7 else 2 if u < 0.92 else 3
+            n_cc = (1 + int(r() * 2)) if r() < 0.3 else 0
+            # n_to + n_cc + 1 people with distinct addresses (People.people, inlined)
+            k = n_to + n_cc + 1
+            crowd: list[tuple[str, str, str]] = []
+            seen: set[str] = set()
+            while len(crowd) < k:
+                first, full, local = table[int(r() * n_people)]
+                address = f"{local}@{domain or domains[int(r() * n_domains)]}"
+                if address not in seen:
+                    seen.add(address)
+                    crowd.append((first, full, address))
+            i, j = int(r() * n_teams), int(r() * (n_teams - 1))
+            j += j >= i
+            project, project_cap = projects[int(r() * n_projects)]
+            reader = crowd[1]
+            team, team_cap = teams[i]
+            weekday = weekdays[int(r() * n_weekdays)] if w_weekday else None
+            time = times[int(r() * n_times)] if w_time else None
+            count = 5 + int(r() * 60) if w_count else None
+            week = 1 + int(r() * 52) if w_week else None
+            invoice = f"INV-{year}-{1000 + int(r() * 9000)}" if w_invoice else None
+            amount = f"{120 + int(r() * 9000):,}.{int(r() * 100):02d}" if w_amount else None
+            order = f"#{100000 + int(r() * 900000)}" if w_order else None
+            slots = (reader[1], reader[0], project, project_cap, team, team_cap, teams[j][0],
+                     weekday, time, count, week, invoice, amount, order)  # fmt: skip
+            subject = subjects[int(r() * len(subjects))](*slots)
+            before, after = greetings[int(r() * n_greetings)]
+            text = bodies[int(r() * len(bodies))](*slots)
+            closing = closings[int(r() * n_closings)]
+            sender = crowd[0]
+            body = f"{before}{reader[0]}{after}\n\n{text}\n\n{closing}\n{sender[0]}"
+            args: dict[str, Any] = {
+                "to": [p[2] for p in crowd[1 : 1 + n_to]],
+                "subject": subject,
+                "body": body,
+            }
+            if n_cc:
+                args["cc"] = [p[2] for p in crowd[1 + n_to :]]
+            return args, intent, slots, sender
+
+        return draw
+
     def call(self, rng: random.Random) -> tuple[dict[str, Any], Any]:
-        # One flat function: every slot is drawn inline (cheaper than drawing lazily).
-        r = rng.random
-        people, teams, projects = self.people_, self.teams, self.projects
-        intent, subjects, bodies, used = self.purpose(rng)
-        sender_domain = people.domain(rng)
-        internal = r() < 0.6
-        u = r()
-        n_to = 1 if u < 0.7 else 2 if u < 0.92 else 3
-        n_cc = (1 + int(r() * 2)) if r() < 0.3 else 0
-        crowd = people.people(rng, n_to + n_cc + 1, sender_domain if internal else None)
-        sender, to, cc = crowd[0], crowd[1 : 1 + n_to], crowd[1 + n_to :]
-        nt = len(teams)
-        i, j = int(r() * nt), int(r() * (nt - 1))
-        j += j >= i
-        project, project_cap = projects[int(r() * len(projects))]
-        slots = {
-            "to_name": to[0][1],
-            "to_first": to[0][0],
-            "project": project,
-            "Project": project_cap,
-            "team": teams[i][0],
-            "Team": teams[i][1],
-            "team2": teams[j][0],
-        }
-        if "weekday" in used:
-            slots["weekday"] = self.weekday(rng)
-        if "time" in used:
-            slots["time"] = self.time(rng)
-        if "count" in used:
-            slots["count"] = 5 + int(r() * 60)
-        if "week" in used:
-            slots["week"] = 1 + int(r() * 52)
-        if "invoice" in used:
-            slots["invoice"] = f"INV-{REFERENCE_DATE.year - 1}-{1000 + int(r() * 9000)}"
-        if "amount" in used:
-            slots["amount"] = f"{120 + int(r() * 9000):,}.{int(r() * 100):02d}"
-        if "order" in used:
-            slots["order"] = f"#{100000 + int(r() * 900000)}"
-        subject = subjects[int(r() * len(subjects))].format_map(slots)
-        greeting = self.greeting(rng).format_map(slots)
-        text = bodies[int(r() * len(bodies))].format_map(slots)
-        body = f"{greeting}\n\n{text}\n\n{self.closing(rng)}\n{sender[0]}"
-        args: dict[str, Any] = {"to": [p[2] for p in to], "subject": subject, "body": body}
-        if cc:
-            args["cc"] = [p[2] for p in cc]
-        return args, (intent.format_map(slots), sender)
+        args, intent, slots, sender = self._draw(rng)
+        return args, (intent(*slots), sender)
+
+    def compile_call_json(self) -> Callable[[random.Random], str]:
+        draw = self._draw
+        return lambda rng: dumps(draw(rng)[0])
 
     def report(
         self, rng: random.Random, findings: list[str]
@@ -434,7 +566,7 @@ def _value_fn(spec: dict[str, Any], people: People) -> Callable[[random.Random],
     if kind == "bool":
         return lambda rng: rng.random() < 0.8
     if kind == "date":
-        return lambda rng: _date(rng).isoformat()
+        return _date_text
     if kind == "datetime":
         return _datetime_text
     if kind == "version":
@@ -446,23 +578,277 @@ def _value_fn(spec: dict[str, Any], people: People) -> Callable[[random.Random],
     raise ValueError(f"database.json: unknown column kind {kind!r}")
 
 
+_NO_COLUMNS: list[str] = []
+_NO_FIXED: dict[str, Any] = {}
+#: The read patterns (the first _READS of _PATTERNS) by weight, as pattern numbers.
+_READ_OF: tuple[int, ...] = ()
+
+
 class _Query:
     """A drawn SQL statement and what its answer must look like."""
 
     __slots__ = ("columns", "fixed", "intent", "limit", "params", "shape", "sql", "table", "window")
 
-    def __init__(self, table: _Table, shape: str, sql: str, params: list[Any], intent: str) -> None:
-        self.table, self.shape, self.sql, self.params, self.intent = (
-            table,
-            shape,
-            sql,
-            params,
-            intent,
+    def __init__(
+        self,
+        table: _Table,
+        shape: str,
+        sql: str,
+        params: list[Any],
+        intent: str,
+        columns: list[str] = _NO_COLUMNS,
+        fixed: dict[str, Any] = _NO_FIXED,
+        window: tuple[str, str, str] | None = None,
+        limit: int = 10,
+    ) -> None:
+        self.table = table
+        self.shape = shape
+        self.sql = sql
+        self.params = params
+        self.intent = intent
+        self.columns = columns
+        self.fixed = fixed
+        self.window = window
+        self.limit = limit
+
+
+#: The statement patterns and their weights; follow-ups use only the first six (reads).
+_PATTERNS = (
+    ("by_id", 14),
+    ("recent", 20),
+    ("window", 12),
+    ("count_by", 14),
+    ("total", 10),
+    ("join", 10),
+    ("update", 8),
+    ("insert", 6),
+    ("delete", 6),
+)
+_READS = 6
+_READ_OF = tuple(i for i, (_, w) in enumerate(_PATTERNS[:_READS]) for _ in range(w))
+_LIMITS = (5, 10, 10, 20, 25, 50)
+_WINDOW_DAYS = (7, 14, 30, 90)
+
+#: (table, shape, sql, params, intent, columns, fixed, window, limit), as _Query takes them
+QueryParts = tuple[Any, str, str, list[Any], str, list[str], dict[str, Any], Any, int]
+QueryFn = Callable[[random.Random], QueryParts]
+
+
+def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
+    """The statement patterns over table ``t`` as compiled draws, in ``_PATTERNS`` order;
+    None where the table lacks the columns a pattern needs (such a pattern draws
+    nothing, and the caller draws another). A draw returns the fields of a ``_Query`` as
+    a tuple: building the object is left to the callers that need it."""
+    name, singular, plural = t.name, t.singular, t.plural
+    columns, fields = t.columns, tuple(t.fields)
+    n_fields = len(fields)
+    all_columns = list(columns)
+    star = ("*", all_columns)
+    draw_value = t.draw
+    draw_id = draw_value["id"]
+    enums, n_enums = tuple(t.enums), len(t.enums)
+    enum_draws = tuple(draw_value[c] for c in enums)
+    n_limits = len(_LIMITS)
+    # The select list "id, <2-4 distinct fields in table order>" is drawn as ``distinct``
+    # draws it (a partial Fisher-Yates shuffle: j_i = i + int(u * (n - i))); every
+    # sequence of the j_i is resolved once, here, into its text and columns.
+    sizes = tuple(min(k, n_fields) for k in (2, 3, 4))
+    chosen_lists: list[tuple[tuple[str, list[str]], ...]] = []
+    for k in sizes:
+        table = []
+        for js in itertools.product(*(range(i, n_fields) for i in range(k))):
+            pool = list(range(n_fields))
+            for i, j in enumerate(js):
+                pool[i], pool[j] = pool[j], pool[i]
+            chosen = sorted(pool[:k])
+            cols = ["id", *(fields[c] for c in chosen)]
+            table.append((", ".join(cols), cols))
+        chosen_lists.append(tuple(table))
+    # index of js in the product above: mixed radix with digits (n - i)
+    by_size = tuple(zip(sizes, chosen_lists, strict=True))
+
+    def select(r: Callable[[], float]) -> tuple[str, list[str]]:
+        if r() < 0.2:
+            return star
+        k, table = by_size[int(r() * 3)]
+        key = int(r() * n_fields)
+        for i in range(1, k):
+            key = key * (n_fields - i) + int(r() * (n_fields - i))
+        return table[key]
+
+    def by_id(rng: random.Random) -> QueryParts:
+        sel, cols = select(rng.random)
+        ident = draw_id(rng)
+        return (
+            t,
+            "rows",
+            f"SELECT {sel} FROM {name} WHERE id = ?",
+            [ident],
+            f"look up {singular} {ident}",
+            cols,
+            {"id": ident},
+            None,
+            1,
         )
-        self.columns: list[str] = []
-        self.fixed: dict[str, Any] = {}
-        self.window: tuple[str, str, str] | None = None
-        self.limit = 10
+
+    out: dict[str, QueryFn | None] = dict.fromkeys(p for p, _ in _PATTERNS)
+    out["by_id"] = by_id
+    if enums:
+        order_by = t.dates[0] if t.dates else "id"
+
+        def recent(rng: random.Random) -> QueryParts:
+            r = rng.random
+            sel, cols = select(r)
+            e = int(r() * n_enums)
+            col, value = enums[e], enum_draws[e](rng)
+            n = _LIMITS[int(r() * n_limits)]
+            return (
+                t,
+                "rows",
+                f"SELECT {sel} FROM {name} WHERE {col} = ? ORDER BY {order_by} DESC LIMIT {n}",
+                [value],
+                f"list the {n} most recent {plural} with {col} '{value}'",
+                cols,
+                {col: value},
+                None,
+                n,
+            )
+
+        def count_by(rng: random.Random) -> QueryParts:
+            col = enums[int(rng.random() * n_enums)]
+            return (
+                t,
+                "counts",
+                f"SELECT {col}, COUNT(*) AS count FROM {name} GROUP BY {col} ORDER BY count DESC",
+                [],
+                f"count the {plural} by {col}",
+                [col, "count"],
+                _NO_FIXED,
+                None,
+                10,
+            )
+
+        def update(rng: random.Random) -> QueryParts:
+            e = int(rng.random() * n_enums)
+            col, value, ident = enums[e], enum_draws[e](rng), draw_id(rng)
+            return (
+                t,
+                "affected",
+                f"UPDATE {name} SET {col} = ? WHERE id = ?",
+                [value, ident],
+                f"set the {col} of {singular} {ident} to '{value}'",
+                _NO_COLUMNS,
+                _NO_FIXED,
+                None,
+                10,
+            )
+
+        out["recent"], out["count_by"], out["update"] = recent, count_by, update
+    if t.dates:
+        when = t.dates[0]
+
+        def window(rng: random.Random) -> QueryParts:
+            r = rng.random
+            sel, cols = select(r)
+            day = _YEAR_START + int(r() * 365)
+            lo = dt.date.fromordinal(day).isoformat()
+            hi = dt.date.fromordinal(day + _WINDOW_DAYS[int(r() * 4)]).isoformat()
+            n = _LIMITS[int(r() * n_limits)]
+            return (
+                t,
+                "rows",
+                f"SELECT {sel} FROM {name} WHERE {when} >= ? AND {when} < ? ORDER BY {when} "
+                f"LIMIT {n}",
+                [lo, hi],
+                f"find the {plural} from {lo} to {hi}",
+                cols,
+                _NO_FIXED,
+                (when, lo, hi),
+                n,
+            )
+
+        out["window"] = window
+    if t.amounts and enums:
+        amount = t.amounts[0]
+
+        def total(rng: random.Random) -> QueryParts:
+            e = int(rng.random() * n_enums)
+            col, value = enums[e], enum_draws[e](rng)
+            return (
+                t,
+                "total",
+                f"SELECT SUM({amount}) AS total FROM {name} WHERE {col} = ?",
+                [value],
+                f"add up the {amount} of all {plural} with {col} '{value}'",
+                ["total"],
+                _NO_FIXED,
+                None,
+                10,
+            )
+
+        out["total"] = total
+    if t.fks and enums:
+        fk = t.fks[0]
+        shown_by_enum = tuple(tuple(c for c in fields if c not in (fk, col)) for col in enums)
+
+        def join(rng: random.Random) -> QueryParts:
+            r = rng.random
+            e = int(r() * n_enums)
+            col, value = enums[e], enum_draws[e](rng)
+            other = shown_by_enum[e]
+            shown = other[int(r() * len(other))] if other else col
+            n = _LIMITS[int(r() * n_limits)]
+            return (
+                t,
+                "join",
+                f"SELECT x.id, c.name, c.email, x.{shown} FROM {name} AS x "
+                f"JOIN customers AS c ON c.id = x.{fk} WHERE x.{col} = ? LIMIT {n}",
+                [value],
+                f"list the {plural} with {col} '{value}' together with each customer's name",
+                ["id", "name", "email", shown],
+                {col: value},
+                None,
+                n,
+            )
+
+        out["join"] = join
+    insert_sql = f"INSERT INTO {name} ({', '.join(fields)}) VALUES ({', '.join('?' * n_fields)})"
+    insert_intent = f"add a new {singular} to the {name} table"
+    field_draws = tuple(draw_value[c] for c in fields)
+    person_at = (
+        (fields.index("name"), fields.index("email")) if {"name", "email"} <= set(fields) else None
+    )
+    person = people.person
+
+    def insert(rng: random.Random) -> QueryParts:
+        params = [d(rng) for d in field_draws]
+        if person_at is not None:  # one person's name and address
+            _, full, email = person(rng)
+            params[person_at[0]], params[person_at[1]] = full, email
+        return (t, "inserted", insert_sql, params, insert_intent, _NO_COLUMNS, _NO_FIXED, None, 10)
+
+    out["insert"] = insert
+    if t.dates and enums:
+        when = t.dates[0]
+
+        def delete(rng: random.Random) -> QueryParts:
+            e = int(rng.random() * n_enums)
+            col, value = enums[e], enum_draws[e](rng)
+            cutoff = dt.date.fromordinal(_YEAR_START + int(rng.random() * 365)).isoformat()
+            return (
+                t,
+                "affected",
+                f"DELETE FROM {name} WHERE {when} < ? AND {col} = ?",
+                [cutoff, value],
+                f"delete the {plural} with {col} '{value}' from before {cutoff}",
+                _NO_COLUMNS,
+                _NO_FIXED,
+                None,
+                10,
+            )
+
+        out["delete"] = delete
+    return tuple(out[p] for p, _ in _PATTERNS)
 
 
 class ExecuteQuery(Behaviour):
@@ -477,32 +863,6 @@ class ExecuteQuery(Behaviour):
         self.row_count = weighted_chooser(
             [(0, 8), (1, 22), (2, 16), (3, 14), (4, 10), (5, 9), (6, 6), (8, 6), (10, 5), (12, 4)]
         )
-        self.table = chooser(list(self.tables.values()))
-        self.limit = chooser([5, 10, 10, 20, 25, 50])
-        self.pattern = weighted_chooser(
-            [
-                (self._by_id, 14),
-                (self._recent, 20),
-                (self._window, 12),
-                (self._count_by, 14),
-                (self._total, 10),
-                (self._join, 10),
-                (self._update, 8),
-                (self._insert, 6),
-                (self._delete, 6),
-            ]
-        )
-        # Follow-ups only read: an agent double-checks, it does not delete more.
-        self.read_pattern = weighted_chooser(
-            [
-                (self._by_id, 14),
-                (self._recent, 20),
-                (self._window, 12),
-                (self._count_by, 14),
-                (self._total, 10),
-                (self._join, 10),
-            ]
-        )
         self.failure = chooser(
             [
                 ("OperationalError", "database is locked"),
@@ -511,25 +871,68 @@ class ExecuteQuery(Behaviour):
                 ("OperationalError", "disk I/O error"),
             ]
         )
+        self._patterns = {t.name: _compile_patterns(t, people) for t in self.tables.values()}
+        self._rows_cache: dict[Any, Callable[..., list[list[Any]]]] = {}
+        self._rows_seen: dict[Any, int] = {}
+        self._query = self._compile_query()
 
-    # A pattern returns None when the table lacks the columns it needs; call() then
-    # tries another pattern (every table supports _by_id, so this ends).
+    def _compile_query(self) -> Callable[[random.Random], QueryParts]:
+        """A compiled draw of a statement: a pattern (by weight), then a table; a pattern
+        the table does not support draws nothing, and another pattern is drawn."""
+        by_table = _many(self._patterns[name] for name in self.tables)
+        n_tables = len(by_table)
+        # integer weights: a table of pattern numbers, as weighted_chooser picks them
+        pattern_of = tuple(i for i, (_, w) in enumerate(_PATTERNS) for _ in range(w))
+        n_weights = len(pattern_of)
+
+        def query(rng: random.Random) -> QueryParts:
+            r = rng.random
+            while True:
+                p = pattern_of[int(r() * n_weights)]
+                fn = by_table[int(r() * n_tables)][p]
+                if fn is not None:
+                    return fn(rng)
+
+        return query
+
+    # Reads for follow-ups: an agent double-checks, it does not delete more.
+    def _read_query(self, rng: random.Random, t: _Table) -> _Query | None:
+        patterns = self._patterns[t.name]
+        fn = patterns[_READ_OF[int(rng.random() * len(_READ_OF))]]
+        return None if fn is None else _Query(*fn(rng))
+
     def call(self, rng: random.Random) -> tuple[dict[str, Any], Any]:
-        q = None
-        while q is None:
-            q = self.pattern(rng)(rng, self.table(rng))
+        q = _Query(*self._query(rng))
         args: dict[str, Any] = {"query": q.sql}
         if q.params or rng.random() < 0.3:
             args["params"] = q.params
         if rng.random() < 0.6:
-            args["database"] = q.table.databases[below(rng, len(q.table.databases))]
+            databases = q.table.databases
+            args["database"] = databases[int(rng.random() * len(databases))]
         return args, q
+
+    def compile_call_json(self) -> Callable[[random.Random], str]:
+        query = self._query
+
+        def draw(rng: random.Random) -> str:
+            r = rng.random
+            q = query(rng)
+            params = q[3]
+            args: dict[str, Any] = {"query": q[2]}
+            if params or r() < 0.3:
+                args["params"] = params
+            if r() < 0.6:
+                databases = q[0].databases
+                args["database"] = databases[int(r() * len(databases))]
+            return dumps(args)
+
+        return draw
 
     def follow_up(
         self, rng: random.Random, args: dict[str, Any], ctx: Any
     ) -> tuple[dict[str, Any], Any]:
         for _ in range(20):
-            q = self.read_pattern(rng)(rng, ctx.table)
+            q = self._read_query(rng, ctx.table)
             if q is not None and q.sql != ctx.sql:
                 new: dict[str, Any] = {"query": q.sql}
                 if q.params or "params" in args:
@@ -565,168 +968,13 @@ class ExecuteQuery(Behaviour):
             "QueryCanceled", f"canceling statement due to statement timeout ({self.timeout_s} s)"
         )
 
-    # -- statement patterns ------------------------------------------------------------
-    def _select_list(self, rng: random.Random, t: _Table) -> tuple[str, list[str]]:
-        if rng.random() < 0.2:
-            return "*", list(t.columns)
-        extra = distinct(rng, t.fields, 2 + below(rng, 3))
-        cols = ["id", *[c for c in t.columns if c in extra]]
-        return ", ".join(cols), cols
-
-    def _v(self, rng: random.Random, t: _Table, col: str) -> Any:
-        return t.draw[col](rng)
-
-    def _by_id(self, rng: random.Random, t: _Table) -> _Query:
-        sel, cols = self._select_list(rng, t)
-        ident = self._v(rng, t, "id")
-        q = _Query(
-            t,
-            "rows",
-            f"SELECT {sel} FROM {t.name} WHERE id = ?",
-            [ident],
-            f"look up {t.singular} {ident}",
-        )
-        q.columns, q.fixed, q.limit = cols, {"id": ident}, 1
-        return q
-
-    def _recent(self, rng: random.Random, t: _Table) -> _Query | None:
-        if not t.enums:
-            return None
-        sel, cols = self._select_list(rng, t)
-        col = t.enums[below(rng, len(t.enums))]
-        value = self._v(rng, t, col)
-        order = t.dates[0] if t.dates else "id"
-        n = self.limit(rng)
-        q = _Query(
-            t,
-            "rows",
-            f"SELECT {sel} FROM {t.name} WHERE {col} = ? ORDER BY {order} DESC LIMIT {n}",
-            [value],
-            f"list the {n} most recent {t.plural} with {col} '{value}'",
-        )
-        q.columns, q.fixed, q.limit = cols, {col: value}, n
-        return q
-
-    def _window(self, rng: random.Random, t: _Table) -> _Query | None:
-        if not t.dates:
-            return None
-        sel, cols = self._select_list(rng, t)
-        col = t.dates[0]
-        start = _date(rng)
-        end = start + dt.timedelta(days=(7, 14, 30, 90)[below(rng, 4)])
-        lo, hi = start.isoformat(), end.isoformat()
-        n = self.limit(rng)
-        q = _Query(
-            t,
-            "rows",
-            f"SELECT {sel} FROM {t.name} WHERE {col} >= ? AND {col} < ? ORDER BY {col} LIMIT {n}",
-            [lo, hi],
-            f"find the {t.plural} from {lo} to {hi}",
-        )
-        q.columns, q.window, q.limit = cols, (col, lo, hi), n
-        return q
-
-    def _count_by(self, rng: random.Random, t: _Table) -> _Query | None:
-        if not t.enums:
-            return None
-        col = t.enums[below(rng, len(t.enums))]
-        q = _Query(
-            t,
-            "counts",
-            f"SELECT {col}, COUNT(*) AS count FROM {t.name} GROUP BY {col} ORDER BY count DESC",
-            [],
-            f"count the {t.plural} by {col}",
-        )
-        q.columns = [col, "count"]
-        return q
-
-    def _total(self, rng: random.Random, t: _Table) -> _Query | None:
-        if not t.amounts or not t.enums:
-            return None
-        amount = t.amounts[0]
-        col = t.enums[below(rng, len(t.enums))]
-        value = self._v(rng, t, col)
-        q = _Query(
-            t,
-            "total",
-            f"SELECT SUM({amount}) AS total FROM {t.name} WHERE {col} = ?",
-            [value],
-            f"add up the {amount} of all {t.plural} with {col} '{value}'",
-        )
-        q.columns = ["total"]
-        return q
-
-    def _join(self, rng: random.Random, t: _Table) -> _Query | None:
-        if not t.fks or not t.enums:
-            return None
-        fk = t.fks[0]
-        col = t.enums[below(rng, len(t.enums))]
-        value = self._v(rng, t, col)
-        other = [c for c in t.fields if c not in (fk, col)]
-        shown = other[below(rng, len(other))] if other else col
-        n = self.limit(rng)
-        sql = (
-            f"SELECT x.id, c.name, c.email, x.{shown} FROM {t.name} AS x "
-            f"JOIN customers AS c ON c.id = x.{fk} WHERE x.{col} = ? LIMIT {n}"
-        )
-        q = _Query(
-            t,
-            "join",
-            sql,
-            [value],
-            f"list the {t.plural} with {col} '{value}' together with each customer's name",
-        )
-        q.columns, q.limit, q.fixed = ["id", "name", "email", shown], n, {col: value}
-        return q
-
-    def _update(self, rng: random.Random, t: _Table) -> _Query | None:
-        if not t.enums:
-            return None
-        col = t.enums[below(rng, len(t.enums))]
-        value, ident = self._v(rng, t, col), self._v(rng, t, "id")
-        return _Query(
-            t,
-            "affected",
-            f"UPDATE {t.name} SET {col} = ? WHERE id = ?",
-            [value, ident],
-            f"set the {col} of {t.singular} {ident} to '{value}'",
-        )
-
-    def _insert(self, rng: random.Random, t: _Table) -> _Query:
-        cols = t.fields
-        marks = ", ".join("?" for _ in cols)
-        params = [self._v(rng, t, c) for c in cols]
-        if "name" in cols and "email" in cols:  # one person's name and address
-            _, full, email = self.people_.person(rng)
-            params[cols.index("name")], params[cols.index("email")] = full, email
-        return _Query(
-            t,
-            "inserted",
-            f"INSERT INTO {t.name} ({', '.join(cols)}) VALUES ({marks})",
-            params,
-            f"add a new {t.singular} to the {t.name} table",
-        )
-
-    def _delete(self, rng: random.Random, t: _Table) -> _Query | None:
-        if not t.dates or not t.enums:
-            return None
-        col, when = t.enums[below(rng, len(t.enums))], t.dates[0]
-        value, cutoff = self._v(rng, t, col), _date(rng).isoformat()
-        return _Query(
-            t,
-            "affected",
-            f"DELETE FROM {t.name} WHERE {when} < ? AND {col} = ?",
-            [cutoff, value],
-            f"delete the {t.plural} with {col} '{value}' from before {cutoff}",
-        )
-
     # -- answers -----------------------------------------------------------------------
     def result(self, rng: random.Random, args: dict[str, Any], ctx: Any) -> tuple[str, Outcome]:
         q: _Query = ctx
         t = q.table
         if q.shape in ("rows", "join"):
             k = min(self.row_count(rng), q.limit) if q.limit > 1 else int(rng.random() < 0.9)
-            rows = [self._row(rng, q) for _ in range(k)]
+            rows = self._rows(rng, q, k) if k else []
             body = {"columns": q.columns, "rows": rows, "row_count": k}
             noun = t.singular if k == 1 else t.plural
             first = (
@@ -780,6 +1028,25 @@ class ExecuteQuery(Behaviour):
             )
         return dumps(body), outcome
 
+    def _rows(self, rng: random.Random, q: _Query, k: int) -> list[list[Any]]:
+        """``k`` rows of ``q``'s columns. A row draws its columns in order: fixed values
+        as they are, the window's column within it, the name and email of one person
+        (drawn at the first of the two), else the column's own kind of value.
+
+        Queries of a shape seen a few times (the same table, columns, fixed columns and
+        window) get their rows from generated code (``_compile_rows``); compiling costs
+        about as much as fifty rows, so rare shapes are drawn column by column.
+        """
+        window = q.window
+        key = (q.table.name, q.shape, tuple(q.columns), tuple(q.fixed), window and window[0])
+        fn = self._rows_cache.get(key)
+        if fn is None:
+            seen = self._rows_seen[key] = self._rows_seen.get(key, 0) + 1
+            if seen < _COMPILE_AFTER:
+                return [self._row(rng, q) for _ in range(k)]
+            fn = self._rows_cache[key] = self._compile_rows(q)
+        return fn(rng, k, q.fixed, window)
+
     def _row(self, rng: random.Random, q: _Query) -> list[Any]:
         t, fixed, window = q.table, q.fixed, q.window
         row = []
@@ -797,18 +1064,104 @@ class ExecuteQuery(Behaviour):
                 row.append(t.draw[col](rng))
         return row
 
+    def _compile_rows(self, q: _Query) -> Callable[..., list[list[Any]]]:
+        """A compiled draw of ``k`` rows of queries shaped like ``q``: ``fn(rng, k, fixed,
+        window)`` draws what ``k`` calls of ``_row`` draw, one expression per column."""
+        t, window = q.table, q.window
+        env: dict[str, Any] = {
+            "person": self.people_.person,
+            "DAYS": _DAYS,
+            "datetime_text": _datetime_text,
+            "hms": _hms,
+            "fromordinal": dt.date.fromordinal,
+            "fromisoformat": dt.date.fromisoformat,
+        }
+        setup = []
+        exprs = []
+        person_drawn = False
+        for i, col in enumerate(q.columns):
+            if col in q.fixed:
+                setup.append(f"F{i} = fixed[{col!r}]")
+                exprs.append(f"F{i}")
+            elif window is not None and col == window[0]:
+                setup.append("a = fromisoformat(window[1]).toordinal()")
+                setup.append("span = fromisoformat(window[2]).toordinal() - a")
+                day = "fromordinal(a + int(r() * span)).isoformat()"
+                if t.columns[col]["kind"] == "date":
+                    exprs.append(day)
+                else:  # the day, then the time of day
+                    exprs.append(f'f"{{{day}}}T{{hms(int(r() * 86400))}}Z"')
+            elif col in ("name", "email") and (q.shape == "join" or t.columns[col]["kind"] == col):
+                at = 1 if col == "name" else 2
+                exprs.append(f"p[{at}]" if person_drawn else f"(p := person(rng))[{at}]")
+                person_drawn = True
+            else:
+                exprs.append(_value_expr(t.columns[col], f"C{i}", env))
+        body = "\n    ".join(["r = rng.random", *setup])
+        source = (
+            f"def rows(rng, k, fixed, window):\n    {body}\n"
+            f"    return [[{', '.join(exprs)}] for _ in range(k)]\n"
+        )
+        exec(source, env)
+        fn: Callable[..., list[list[Any]]] = env["rows"]
+        return fn
+
+
+#: Rows of a shape of query are drawn by generated code once the shape has been seen this
+#: many times.
+_COMPILE_AFTER = 4
+
 
 def _within(rng: random.Random, lo: str, hi: str, kind: str) -> str:
     """A date (or datetime) ``d`` with ``lo <= d < hi`` (ISO dates)."""
     a, b = dt.date.fromisoformat(lo).toordinal(), dt.date.fromisoformat(hi).toordinal()
-    day = dt.date.fromordinal(a + below(rng, b - a)).isoformat()
+    day = dt.date.fromordinal(a + int(rng.random() * (b - a))).isoformat()
     if kind == "date":
         return day
-    s = below(rng, 86400)
-    return f"{day}T{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}Z"
+    return f"{day}T{_hms(int(rng.random() * 86400))}Z"
+
+
+def _value_expr(spec: dict[str, Any], name: str, env: dict[str, Any]) -> str:
+    """A Python expression (over ``r = rng.random`` and ``rng``) drawing what
+    ``_value_fn(spec)`` draws; constants it needs are put in ``env`` under ``name``."""
+    kind = spec["kind"]
+    if kind == "id":
+        return "1 + int(r() * 50000)"
+    if kind == "fk":
+        return "1 + int(r() * 20000)"
+    if kind in ("enum", "label"):
+        env[name] = values = tuple(spec["values"])
+        return f"{name}[int(r() * {len(values)})]" if len(values) > 1 else f"{name}[0]"
+    if kind == "money":
+        return "round(5 + int(r() * 200000) / 100, 2)"
+    if kind == "salary":
+        return "40000 + 500 * int(r() * 280)"
+    if kind == "count":
+        return "int(r() * 500)"
+    if kind == "bool":
+        return "r() < 0.8"
+    if kind == "date":
+        return "DAYS[int(r() * 365)]"
+    if kind == "datetime":
+        return "datetime_text(rng)"
+    if kind == "version":
+        return 'f"v{1 + int(r() * 3)}.{int(r() * 21)}.{int(r() * 10)}"'
+    if kind == "name":
+        return "person(rng)[1]"
+    if kind == "email":
+        return "person(rng)[2]"
+    raise ValueError(f"database.json: unknown column kind {kind!r}")
+
+
+def _hms(seconds: int) -> str:
+    """``HH:MM:SS`` of a number of seconds into a day."""
+    return f"{seconds // 3600:02d}:{_MINUTES_SECONDS[seconds % 3600]}"
 
 
 # -- file_operation ----------------------------------------------------------------------
+
+
+_FILE_OPERATIONS = (("read", 40), ("list", 20), ("write", 25), ("delete", 15))
 
 
 class FileOperation(Behaviour):
@@ -829,9 +1182,7 @@ class FileOperation(Behaviour):
         self.write_file = chooser([tuple(x) for x in data["write_files"]])
         self.delete_file = chooser([tuple(x) for x in data["delete_files"]])
         self.encoding = weighted_chooser([tuple(x) for x in data["encodings"]])
-        self.operation = weighted_chooser(
-            [("read", 40), ("list", 20), ("write", 25), ("delete", 15)]
-        )
+        self.operation = weighted_chooser(_FILE_OPERATIONS)
         self.level = weighted_chooser([tuple(x) for x in data["log_levels"]])
         self.log_message = chooser(data["log_messages"])
         self.py = chooser(data["py_snippets"])
@@ -851,26 +1202,60 @@ class FileOperation(Behaviour):
             if "." in n[1:] and n.rsplit(".", 1)[1] in kinds
         }
 
+        self._target = self._compile_target()
+
     def _dir(self, rng: random.Random, place: str) -> tuple[str, str]:
         """A directory for files of kind ``place``, and the project it belongs to."""
         _, user = self.people_.first(rng)
         project = self.people_.project(rng)
         return self.places[place](rng).format(user=user, project=project), project
 
+    def _compile_target(self) -> Callable[[random.Random], tuple[str, str, str, str, str, str]]:
+        """A compiled draw of what a call works on: ``(operation, file name ("" for a
+        listing), kind of content, kind of place, folder, project)``, drawn as ``call``
+        has always drawn them (operation, file, then ``_dir``)."""
+        data = self.data
+        people = self.people_
+        users = _many(u for _, u in people.firsts)
+        projects = _many(people.projects)
+        n_users, n_projects = len(users), len(projects)
+        # each kind of place: its folder templates, compiled
+        folders = {
+            place: _many(compile_format(t, ("user", "project")) for t in templates)
+            for place, templates in data["places"].items()
+        }
+        ops = tuple(op for op, w in _FILE_OPERATIONS for _ in range(w))
+        n_ops = len(ops)
+        reads = _many((name, ext, place, folders[place]) for name, ext, place in data["read_files"])
+        writes = _many(
+            (name, ext, place, folders[place]) for name, ext, place in data["write_files"]
+        )
+        deletes = _many((name, "", place, folders[place]) for name, place in data["delete_files"])
+        lists = _many(("", "", place, f) for place, f in folders.items())
+        files = {"read": reads, "write": writes, "delete": deletes, "list": lists}
+
+        def target(rng: random.Random) -> tuple[str, str, str, str, str, str]:
+            r = rng.random
+            op = ops[int(r() * n_ops)]
+            table = files[op]
+            name, ext, place, templates = table[int(r() * len(table))]
+            user = users[int(r() * n_users)]
+            project = projects[int(r() * n_projects)]
+            return (
+                op,
+                name,
+                ext,
+                place,
+                templates[int(r() * len(templates))](user, project),
+                project,
+            )
+
+        return target
+
     # The context of a call is a dict: the file's kind ("ext"), its project, whether the
     # call reports findings, and (after a listing) the names listed.
     def call(self, rng: random.Random) -> tuple[dict[str, Any], Any]:
-        op = self.operation(rng)
-        ext = ""
-        if op == "read":
-            name, ext, place = self.read_file(rng)
-        elif op == "write":
-            name, ext, place = self.write_file(rng)
-        elif op == "delete":
-            name, place = self.delete_file(rng)
-        else:
-            name, place = "", self.any_place(rng)
-        folder, project = self._dir(rng, place)
+        op, name, ext, place, folder, project = self._target(rng)
         path = f"{folder}/{name}" if name else folder
         args: dict[str, Any] = {"operation": op, "path": path}
         if op == "write":
@@ -878,6 +1263,34 @@ class FileOperation(Behaviour):
         if rng.random() < 0.25:
             args["encoding"] = self.encoding(rng)
         return args, self._ctx(ext, project, place)
+
+    def compile_call_json(self) -> Callable[[random.Random], str]:
+        target, content = self._target, self._content
+        # Paths are made of names, lowercase user names and project slugs: nothing in
+        # them needs escaping in JSON (checked here), so they are pasted in as they are.
+        parts = [*self.data["places"].values(), self.people_.projects]
+        parts += [[u for _, u in self.people_.firsts]]
+        parts += [
+            [f[0] for f in self.data[k]] for k in ("read_files", "write_files", "delete_files")
+        ]
+        if not all(dumps(t)[1:-1] == t for group in parts for t in group):
+            return super().compile_call_json()
+        opening = {op: f'{{"operation":"{op}","path":"' for op, _ in _FILE_OPERATIONS}
+        endings = tuple(
+            f',"encoding":{dumps(e)}}}' for e, w in self.data["encodings"] for _ in range(w)
+        )
+        n_endings = len(endings)
+
+        def draw(rng: random.Random) -> str:
+            op, name, ext, _, folder, project = target(rng)
+            text = f'{opening[op]}{folder}/{name}"' if name else f'{opening[op]}{folder}"'
+            if op == "write":
+                text += ',"content":' + dumps(content(rng, ext, project))
+            if rng.random() < 0.25:
+                return text + endings[int(rng.random() * n_endings)]
+            return text + "}"
+
+        return draw
 
     def report(
         self, rng: random.Random, findings: list[str]
@@ -961,7 +1374,7 @@ class FileOperation(Behaviour):
                     "project": project,
                     "count": below(rng, 500),
                     "ok": rng.random() < 0.8,
-                    "updated": _date(rng).isoformat(),
+                    "updated": _date_text(rng),
                 }
             )
         if ext == "csv":

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import random
-from binascii import b2a_base64 as _b2a_base64
+import string
+from binascii import b2a_base64
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from functools import cache
@@ -28,8 +29,9 @@ _B64_TO_ALNUM = bytes.maketrans(b"+/", b"Xq")
 
 def call_id(rng: random.Random) -> str:
     """An OpenAI-style tool call id, ``call_`` + 24 alphanumerics, from ``rng``."""
-    raw = rng.getrandbits(144).to_bytes(18, "big")
-    return "call_" + _b2a_base64(raw, newline=False).translate(_B64_TO_ALNUM).decode("ascii")
+    # b2a_base64 without the newline is what base64.b64encode calls, minus a Python frame.
+    raw = b2a_base64(rng.getrandbits(144).to_bytes(18, "big"), newline=False)
+    return "call_" + raw.translate(_B64_TO_ALNUM).decode()
 
 
 _UUID4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
@@ -69,6 +71,13 @@ def weighted_chooser(pairs: Sequence[tuple[T, float]]) -> Draw[T]:
     values = tuple(v for v, _ in pairs)
     cum = list(accumulate(float(w) for _, w in pairs))
     total, last = cum[-1], len(cum) - 1
+    if all(float(w).is_integer() and w >= 0 for _, w in pairs) and 0 < total <= 4096:
+        # Integer weights: a table holding each value as often as its weight, indexed
+        # with int(u * total), picks what the bisection below picks (the bounds of each
+        # value's interval are integers), with no search.
+        table = tuple(v for v, w in pairs for _ in range(int(w)))
+        size = len(table)
+        return lambda rng: table[int(rng.random() * size)]
 
     def pick(rng: random.Random) -> T:
         i = bisect_right(cum, rng.random() * total)
@@ -98,3 +107,40 @@ def load_data(name: str) -> Any:
     """A JSON data file shipped in ``synth/agents/data`` (parsed once, then cached)."""
     text = resources.files("synth.agents").joinpath("data", name).read_text("utf-8")
     return json.loads(text)
+
+
+_FORMAT_SPEC_OK = frozenset("<>=^+- #0123456789,._%bcdeEfFgGnosxX")
+
+
+def compile_format(template: str, params: Sequence[str]) -> Callable[..., str]:
+    """``template`` (a ``str.format`` template) as a function of ``params`` (positional,
+    in that order) that returns ``template.format(**dict(zip(params, args)))``.
+
+    The function is an f-string compiled once, several times faster than ``format_map``
+    on long templates (which parses the template on every call). Fields must be names in
+    ``params`` (attribute or index lookups are refused); a template whose conversion or
+    format spec the compiler does not handle is formatted with ``format_map`` instead.
+    """
+    if not all(p.isidentifier() for p in params) or len(set(params)) != len(params):
+        raise ValueError(f"compile_format() needs distinct identifiers, got {params!r}")
+    known = set(params)
+    pieces: list[str] = []
+    plain = True
+    for literal, field, spec, conversion in string.Formatter().parse(template):
+        pieces.append(literal.replace("{", "{{").replace("}", "}}"))
+        if field is None:
+            continue
+        if field not in known:
+            raise ValueError(f"compile_format(): unknown field {field!r} in {template!r}")
+        if not set(spec or "") <= _FORMAT_SPEC_OK or conversion not in (None, "r", "s", "a"):
+            plain = False
+            break
+        conv = f"!{conversion}" if conversion else ""
+        fmt = f":{spec}" if spec else ""
+        pieces.append(f"{{{field}{conv}{fmt}}}")
+    if not plain:
+        names = tuple(params)
+        return lambda *args: template.format_map(dict(zip(names, args, strict=True)))
+    source = f"lambda {', '.join(params)}: f{''.join(pieces)!r}"
+    fn: Callable[..., str] = eval(source, {"__builtins__": {}})
+    return fn

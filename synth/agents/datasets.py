@@ -498,9 +498,7 @@ def _tool_call(opts: dict[str, Any], *, tools: Any, **_: Any) -> Gen[dict[str, A
     else:
         specs = (table["search"],)
     if opts["export"] == "native":
-        # The seed's record shape, drawn directly (the same records as exporting
-        # tool_calls(), without the intermediate ToolCall).
-        return tool_call_records(list(specs))
+        return tool_call_records(list(specs))  # the same records, drawn directly
     return tool_calls(list(specs)).map(tool_call_exporter(opts["export"], specs))
 
 
@@ -508,11 +506,13 @@ def _agent_trace(
     opts: dict[str, Any], *, tools: Any, registry: Any, **_: Any
 ) -> Gen[dict[str, Any]]:
     from synth.agents.export import trace_exporter
-    from synth.agents.trace import traces
+    from synth.agents.trace import trace_records, traces
 
     options = _trace_options(opts, tools, registry)
     if options["tools"] is None:
         del options["tools"]
+    if opts["export"] == "native":
+        return trace_records(**options)  # the same records, drawn directly
     return traces(**options).map(trace_exporter(opts["export"]))
 
 

@@ -18,6 +18,7 @@ import json
 import os
 import random
 import re
+from binascii import b2a_base64
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from types import MappingProxyType
@@ -27,7 +28,7 @@ import attrs
 
 from synth.agents._behaviour import Behaviour, dumps, error_content
 from synth.agents._builtin import BUILTIN_BEHAVIOURS, People
-from synth.agents._draw import call_id, chooser, load_data, weighted_chooser
+from synth.agents._draw import _B64_TO_ALNUM, call_id, chooser, load_data, weighted_chooser
 from synth.agents._user_tools import UserTool, compile_parameters
 from synth.agents.models import ToolCall, ToolResult, ToolSpec
 from synth.core.errors import InvalidArgument, SchemaError, UnsatisfiableSchema, UnsupportedSchema
@@ -300,16 +301,31 @@ class _ToolCallRecords(Gen[dict[str, Any]]):
     specs: tuple[ToolSpec, ...]
 
     def _compile(self) -> DrawFn:
-        pick = chooser([behaviour_for(s) for s in self.specs])
+        # The call id is inlined (it is a good part of the cost of a record); it is the
+        # same text as ``call_id``.
+        tools = [(b.name, b.compile_call_json()) for b in map(behaviour_for, self.specs)]
+        to_alnum = _B64_TO_ALNUM
+        if len(tools) == 1:
+            ((name, arguments),) = tools
+
+            def draw_one(rng: random.Random) -> dict[str, Any]:
+                raw = b2a_base64(rng.getrandbits(144).to_bytes(18, "big"), newline=False)
+                return {
+                    "id": "call_" + raw.translate(to_alnum).decode(),
+                    "type": "function",
+                    "function": {"name": name, "arguments": arguments(rng)},
+                }
+
+            return draw_one
+        pick = chooser(tools)
 
         def draw_record(rng: random.Random) -> dict[str, Any]:
-            b = pick(rng)
-            ident = call_id(rng)
-            arguments = dumps(b.call(rng)[0])
+            name, arguments = pick(rng)
+            raw = b2a_base64(rng.getrandbits(144).to_bytes(18, "big"), newline=False)
             return {
-                "id": ident,
+                "id": "call_" + raw.translate(to_alnum).decode(),
                 "type": "function",
-                "function": {"name": b.name, "arguments": arguments},
+                "function": {"name": name, "arguments": arguments(rng)},
             }
 
         return draw_record

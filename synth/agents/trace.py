@@ -21,17 +21,28 @@ Failures are drawn with probability ``1 - success_rate`` and labelled:
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
+from binascii import b2a_base64
 from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any, Literal
 
 import attrs
 
-from synth.agents._behaviour import Outcome
-from synth.agents._draw import below, cap, chooser, load_data, uuid4_str, weighted_chooser
+from synth.agents._behaviour import Behaviour, Outcome, error_content
+from synth.agents._draw import (
+    _B64_TO_ALNUM,
+    below,
+    cap,
+    chooser,
+    compile_format,
+    load_data,
+    uuid4_str,
+    weighted_chooser,
+)
 from synth.agents.models import Message, ToolCall, ToolResult, ToolSpec
-from synth.agents.tools import BUILTIN_TOOLS, ToolsLike, behaviour_for, draw_exchange, resolve_tools
+from synth.agents.tools import BUILTIN_TOOLS, ToolsLike, behaviour_for, resolve_tools
 from synth.core.errors import InvalidArgument
 from synth.core.gen import DrawFn, Gen, _bless
 
@@ -41,6 +52,7 @@ __all__ = [
     "Step",
     "Trace",
     "trace_record",
+    "trace_records",
     "trace_to_messages",
     "traces",
 ]
@@ -108,19 +120,32 @@ class Trace:
 # -- phrasing ----------------------------------------------------------------------------
 
 
+_THOUGHT_FIELDS = ("intent", "tool", "note", "error")
+_TASK_FIELDS = ("intent1", "Intent1", "intent2", "Intent2", "intent3", "Intent3")
+
+
 class _Phrases:
+    """The phrasing of traces; every template is a compiled format (``compile_format``),
+    drawn with ``chooser``: a pick gives a function of the template's fields."""
+
     def __init__(self) -> None:
         d = load_data("trace.json")
+
+        def templates(texts: list[str], fields: tuple[str, ...]) -> Any:
+            return chooser([compile_format(t, fields) for t in texts])
+
         self.agents: dict[str, str] = d["agents"]
-        self.system = chooser(d["system"])
-        self.task = [chooser(d["task_1"]), chooser(d["task_2"]), chooser(d["task_3"])]
-        self.first = chooser(d["first_thought"])
-        self.next = chooser(d["next_thought"])
-        self.follow_up = chooser(d["follow_up_thought"])
-        self.retry = chooser(d["retry_thought"])
+        self.system = templates(d["system"], ("role",))
+        self.task = [templates(d[f"task_{k}"], _TASK_FIELDS) for k in (1, 2, 3)]
+        self.first = templates(d["first_thought"], _THOUGHT_FIELDS)
+        self.next = templates(d["next_thought"], _THOUGHT_FIELDS)
+        self.follow_up = templates(d["follow_up_thought"], _THOUGHT_FIELDS)
+        self.retry = templates(d["retry_thought"], _THOUGHT_FIELDS)
         self.success = chooser(d["success_openers"])
-        self.failure = {k: chooser(v) for k, v in d["failure_openers"].items()}
-        self.partial = chooser(d["partial"])
+        self.failure = {
+            k: templates(v, ("tool", "error", "max_steps")) for k, v in d["failure_openers"].items()
+        }
+        self.partial = templates(d["partial"], ("answers",))
 
 
 @cache
@@ -129,13 +154,14 @@ def _phrases() -> _Phrases:
 
 
 def _task(rng: random.Random, phrases: _Phrases, intents: list[str]) -> str:
-    if len(intents) > len(phrases.task):
+    n = len(intents)
+    if n > len(phrases.task):
         return f"{cap(', '.join(intents[:-1]))}, and then {intents[-1]}."
-    fill: dict[str, str] = {}
-    for i, intent in enumerate(intents, 1):
-        fill[f"intent{i}"] = intent
-        fill[f"Intent{i}"] = cap(intent)
-    return phrases.task[len(intents) - 1](rng).format(**fill)
+    fill: list[str | None] = [None] * len(_TASK_FIELDS)
+    for i, intent in enumerate(intents):
+        fill[2 * i] = intent
+        fill[2 * i + 1] = cap(intent)
+    return phrases.task[n - 1](rng)(*fill)
 
 
 # -- the generator -----------------------------------------------------------------------
@@ -152,120 +178,238 @@ class _Traces(Gen[Trace]):
     failures: tuple[tuple[str, float], ...] = tuple(FAILURES.items())
 
     def _compile(self) -> DrawFn:
-        p = _phrases()
-        behaviours = [behaviour_for(s) for s in self.specs]
-        pick_tool = chooser(behaviours)
-        diggers = [b for b in behaviours if b.digs]
-        pick_digger = chooser(diggers) if diggers else None
-        names = self.agent_names or tuple(p.agents)
-        pick_agent = chooser(names)
-        failure_kind = weighted_chooser(self.failures)
-        transient = weighted_chooser([("tool_error", 60), ("timeout", 40)])
-        rate, lo, hi = self.success_rate, self.min_steps, self.max_steps
-        specs = self.specs
-        start = self.start
-        start_ms = round(start.timestamp() * 1000)
+        draw = _compile_core(self)
+        start, specs = self.start, self.specs
 
         def draw_trace(rng: random.Random) -> Trace:
-            trace_id = uuid4_str(rng)
-            agent = pick_agent(rng)
-            role = p.agents.get(agent, "an AI agent that completes tasks with tools")
-            system = p.system(rng).format(role=role)
-            failure = None if rng.random() < rate else failure_kind(rng)
-            n = hi if failure == "step_limit" else lo + below(rng, hi - lo + 1)
-            plan = _plan(rng, n, failure, hi, pick_tool, pick_digger, transient)
-
-            steps: list[Step] = []
-            now = start_ms
-            intents: list[str] = []
-            outcomes: list[tuple[int, Outcome]] = []
-            calls: list[tuple[dict[str, Any], Any]] = []  # arguments and context, per iteration
-            note = ""
-            error = None
-            reported = False  # findings are passed on (emailed, saved) at most once
-            for i, (b, role, ref, step_failure) in enumerate(plan):
-                drawn = None
-                if step_failure == "invalid_arguments":
-                    pass
-                elif role == "retry":
-                    drawn = calls[ref]
-                elif role == "follow":
-                    drawn = b.follow_up(rng, *calls[ref])
-                elif outcomes and not reported and rng.random() < 0.75:
-                    # A tool that can pass findings on (email, file write) often does so.
-                    report = b.report(rng, [o.answer for _, o in outcomes])
-                    if report is not None:
-                        drawn, reported = report[:2], True
-                previous_error = error
-                call, result, outcome, error, ctx = draw_exchange(b, rng, step_failure, drawn)
-                calls.append((call.arguments, ctx))
-                goal = b.intent(call.arguments, ctx)
-                fill = {"intent": goal, "tool": b.name, "note": note, "error": previous_error}
-                if role == "retry":
-                    thought = p.retry(rng).format(**fill)
-                elif i == 0:
-                    thought = p.first(rng).format(**fill)
-                elif role == "goal":
-                    thought = p.next(rng).format(**fill)
-                else:
-                    thought = p.follow_up(rng).format(**fill)
-                if role == "goal":
-                    intents.append(goal)
-                latency = _thought_ms(rng)
-                now += latency
-                steps.append(Step(len(steps), "thought", now / 1000, latency, content=thought))
-                latency = 1 + below(rng, 15)
-                now += latency
-                steps.append(Step(len(steps), "tool_call", now / 1000, latency, call=call))
-                latency = b.timeout_s * 1000 if step_failure == "timeout" else b.latency(rng)
-                now += latency
-                steps.append(Step(len(steps), "observation", now / 1000, latency, result=result))
-                if outcome is not None:
-                    outcomes.append((len(steps) - 1, outcome))
-                    note = outcome.note
-
-            task = _task(rng, p, intents)
-            answers = [o.answer for _, o in outcomes]
-            detail = None
-            failure_step = None
-            if failure is None or failure == "wrong_answer":
-                if failure == "wrong_answer":
-                    k = below(rng, len(outcomes))
-                    failure_step, wrong = outcomes[k][0], outcomes[k][1].wrong
-                    answers[k] = wrong
-                    detail = (
-                        f"the final answer says {wrong!r}, but step {failure_step} showed: "
-                        f"{outcomes[k][1].note}"
-                    )
-                final = f"{p.success(rng)} {' '.join(answers)}"
-            else:
-                last_tool = plan[-1][0].name
-                opener = p.failure[failure](rng).format(tool=last_tool, error=error, max_steps=hi)
-                final = opener
-                if answers:
-                    final += " " + p.partial(rng).format(answers=" ".join(answers))
-                if failure == "step_limit":
-                    detail = f"used all {hi} steps without reaching an answer"
-                    failure_step = len(steps) - 1
-                else:
-                    detail = error
-                    failure_step = len(steps) - 1
-            return Trace(
-                trace_id=trace_id,
-                agent=agent,
-                task=task,
-                steps=tuple(steps),
-                final_answer=final,
-                success=failure is None,
-                started_at=start,
-                system_prompt=system,
-                tools=specs,
-                failure=failure,
-                failure_detail=detail,
-                failure_step=failure_step,
-            )
+            record, system = draw(rng)
+            return _trace_from_record(record, system, start, specs)
 
         return draw_trace
+
+
+@attrs.frozen(repr=False)
+class _TraceRecords(_Traces):
+    """``_Traces`` drawn directly in the record shape of ``trace_record``."""
+
+    def _compile(self) -> DrawFn:
+        draw = _compile_core(self)
+        return lambda rng: draw(rng)[0]
+
+
+def _compile_core(node: _Traces) -> Any:
+    """The draw of a trace shared by ``traces`` and ``trace_records``: ``rng ->
+    (record, system prompt)``, the record in ``trace_record``'s shape, built directly."""
+    p = _phrases()
+    behaviours = [behaviour_for(s) for s in node.specs]
+    pick_tool = chooser(behaviours)
+    diggers = [b for b in behaviours if b.digs]
+    pick_digger = chooser(diggers) if diggers else None
+    names = node.agent_names or tuple(p.agents)
+    pick_agent = chooser(names)
+    failure_kind = weighted_chooser(node.failures)
+    transient = weighted_chooser([("tool_error", 60), ("timeout", 40)])
+    rate, lo, hi = node.success_rate, node.min_steps, node.max_steps
+    start_ms = round(node.start.timestamp() * 1000)
+    started_at = node.start.isoformat().replace("+00:00", "Z")
+    default_role = "an AI agent that completes tasks with tools"
+    roles = p.agents
+    to_alnum = _B64_TO_ALNUM
+    first, next_, follow_up, retry = p.first, p.next, p.follow_up, p.retry
+    success_opener, failure_opener, partial = p.success, p.failure, p.partial
+    # (low, high - low) of the behaviours that keep Behaviour.latency
+    spans = {
+        b: (b.latency_ms[0], b.latency_ms[1] - b.latency_ms[0])
+        for b in behaviours
+        if type(b).latency is Behaviour.latency
+    }
+
+    def draw_trace(rng: random.Random) -> tuple[dict[str, Any], str]:
+        r = rng.random
+        trace_id = uuid4_str(rng)
+        agent = pick_agent(rng)
+        system = p.system(rng)(roles.get(agent, default_role))
+        failure = None if r() < rate else failure_kind(rng)
+        n = hi if failure == "step_limit" else lo + int(r() * (hi - lo + 1))
+        plan = _plan(rng, n, failure, hi, pick_tool, pick_digger, transient)
+
+        steps: list[dict[str, Any]] = []
+        append = steps.append
+        now = start_ms
+        intents: list[str] = []
+        outcomes: list[tuple[int, Outcome]] = []
+        calls: list[tuple[dict[str, Any], Any]] = []  # arguments and context, per iteration
+        note = ""
+        error = None
+        reported = False  # findings are passed on (emailed, saved) at most once
+        for i, (b, role, ref, step_failure) in enumerate(plan):
+            drawn = None
+            if step_failure == "invalid_arguments":
+                pass
+            elif role == "retry":
+                drawn = calls[ref]
+            elif role == "follow":
+                drawn = b.follow_up(rng, *calls[ref])
+            elif outcomes and not reported and r() < 0.75:
+                # A tool that can pass findings on (email, file write) often does so.
+                report = b.report(rng, [o.answer for _, o in outcomes])
+                if report is not None:
+                    drawn, reported = report[:2], True
+            previous_error = error
+            # The exchange (as tools.draw_exchange draws it): the call id, the call, and
+            # the answer or the failure.
+            raw = b2a_base64(rng.getrandbits(144).to_bytes(18, "big"), newline=False)
+            ident = "call_" + raw.translate(to_alnum).decode()
+            outcome = None
+            if step_failure is None:
+                args, ctx = b.call(rng) if drawn is None else drawn
+                content, outcome = b.result(rng, args, ctx)
+                error = None
+            elif step_failure == "invalid_arguments":
+                args, ctx, error = b.bad_call(rng)
+                content = error_content("InvalidArguments", error)
+            else:
+                args, ctx = b.call(rng) if drawn is None else drawn
+                if step_failure == "timeout":
+                    content = b.timeout(args)
+                else:
+                    content = b.error(rng, args, ctx)
+                error = json.loads(content)["error"]["message"]
+            calls.append((args, ctx))
+            goal = b.intent(args, ctx)
+            name = b.name
+            if role == "retry":
+                thought = retry(rng)(goal, name, note, previous_error)
+            elif i == 0:
+                thought = first(rng)(goal, name, note, previous_error)
+            elif role == "goal":
+                thought = next_(rng)(goal, name, note, previous_error)
+            else:
+                thought = follow_up(rng)(goal, name, note, previous_error)
+            if role == "goal":
+                intents.append(goal)
+            k = len(steps)
+            u = r()
+            latency = 350 + int(5650 * u * u * u)  # _thought_ms
+            now += latency
+            append(
+                {
+                    "step": k,
+                    "type": "thought",
+                    "timestamp": now / 1000,
+                    "content": thought,
+                    "latency_ms": latency,
+                }
+            )
+            latency = 1 + int(r() * 15)
+            now += latency
+            append(
+                {
+                    "step": k + 1,
+                    "type": "tool_call",
+                    "timestamp": now / 1000,
+                    "tool": name,
+                    "arguments": args,
+                    "tool_call_id": ident,
+                    "latency_ms": latency,
+                }
+            )
+            if step_failure == "timeout":
+                latency = b.timeout_s * 1000
+            else:
+                span = spans.get(b)
+                if span is None:
+                    latency = b.latency(rng)
+                else:  # Behaviour.latency, inlined
+                    u = r()
+                    latency = span[0] + int(span[1] * u * u)
+            now += latency
+            append(
+                {
+                    "step": k + 2,
+                    "type": "observation",
+                    "timestamp": now / 1000,
+                    "content": content,
+                    "tool": name,
+                    "tool_call_id": ident,
+                    "is_error": step_failure is not None,
+                    "latency_ms": latency,
+                }
+            )
+            if outcome is not None:
+                outcomes.append((k + 2, outcome))
+                note = outcome.note
+
+        task = _task(rng, p, intents)
+        answers = [o.answer for _, o in outcomes]
+        labelled = None
+        if failure is None or failure == "wrong_answer":
+            if failure == "wrong_answer":
+                j = int(r() * len(outcomes))
+                failure_step, wrong = outcomes[j][0], outcomes[j][1].wrong
+                answers[j] = wrong
+                detail = (
+                    f"the final answer says {wrong!r}, but step {failure_step} showed: "
+                    f"{outcomes[j][1].note}"
+                )
+                labelled = {"type": failure, "step": failure_step, "detail": detail}
+            final = f"{success_opener(rng)} {' '.join(answers)}"
+        else:
+            last_tool = plan[-1][0].name
+            final = failure_opener[failure](rng)(last_tool, error, hi)
+            if answers:
+                final += " " + partial(rng)(" ".join(answers))
+            if failure == "step_limit":
+                detail = f"used all {hi} steps without reaching an answer"
+            else:
+                detail = error
+            labelled = {"type": failure, "step": len(steps) - 1, "detail": detail}
+        record = {
+            "trace_id": trace_id,
+            "agent": agent,
+            "task": task,
+            "steps": steps,
+            "final_answer": final,
+            "success": failure is None,
+            "started_at": started_at,
+            "failure": labelled,
+        }
+        return record, system
+
+    return draw_trace
+
+
+def _trace_from_record(
+    record: dict[str, Any], system: str, start: dt.datetime, specs: tuple[ToolSpec, ...]
+) -> Trace:
+    """The ``Trace`` a record was drawn as (the inverse of ``trace_record``)."""
+    steps = []
+    for s in record["steps"]:
+        kind = s["type"]
+        if kind == "thought":
+            step = Step(s["step"], kind, s["timestamp"], s["latency_ms"], content=s["content"])
+        elif kind == "tool_call":
+            call = ToolCall(s["tool_call_id"], s["tool"], s["arguments"])
+            step = Step(s["step"], kind, s["timestamp"], s["latency_ms"], call=call)
+        else:
+            result = ToolResult(s["tool_call_id"], s["tool"], s["content"], s["is_error"])
+            step = Step(s["step"], kind, s["timestamp"], s["latency_ms"], result=result)
+        steps.append(step)
+    failure = record["failure"]
+    return Trace(
+        trace_id=record["trace_id"],
+        agent=record["agent"],
+        task=record["task"],
+        steps=tuple(steps),
+        final_answer=record["final_answer"],
+        success=record["success"],
+        started_at=start,
+        system_prompt=system,
+        tools=specs,
+        failure=None if failure is None else failure["type"],
+        failure_detail=None if failure is None else failure["detail"],
+        failure_step=None if failure is None else failure["step"],
+    )
 
 
 #: The share of traces in which one call fails transiently and the agent retries it.
@@ -359,6 +503,48 @@ def traces(
     start at ``start`` (a timezone-aware datetime; naive ones are taken as UTC) and never
     go back. ``agent_names`` replaces the built-in agent names.
     """
+    return _traces_node(
+        _Traces, "traces", tools, success_rate, min_steps, max_steps, start, agent_names, failures
+    )
+
+
+def trace_records(
+    *,
+    tools: ToolsLike | None = None,
+    success_rate: float = 0.8,
+    min_steps: int = 2,
+    max_steps: int = 6,
+    start: dt.datetime = DEFAULT_START,
+    agent_names: Sequence[str] | None = None,
+    failures: Mapping[str, float] | None = None,
+) -> Gen[dict[str, Any]]:
+    """``traces(...)`` already in the record shape of ``trace_record``, drawn directly:
+    the same records as ``traces(...).map(trace_record)``, faster (no ``Trace`` objects
+    are built)."""
+    return _traces_node(
+        _TraceRecords,
+        "trace_records",
+        tools,
+        success_rate,
+        min_steps,
+        max_steps,
+        start,
+        agent_names,
+        failures,
+    )
+
+
+def _traces_node(
+    cls: type[_Traces],
+    func: str,
+    tools: ToolsLike | None,
+    success_rate: float,
+    min_steps: int,
+    max_steps: int,
+    start: dt.datetime,
+    agent_names: Sequence[str] | None,
+    failures: Mapping[str, float] | None,
+) -> Any:
     specs = BUILTIN_TOOLS_TUPLE if tools is None else resolve_tools(tools, "traces")
     if (
         isinstance(success_rate, bool)
@@ -411,7 +597,7 @@ def traces(
         raise InvalidArgument(
             "traces() needs at least one failure label with a weight > 0 when success_rate < 1"
         )
-    node = _Traces(
+    node = cls(
         specs,
         float(success_rate),
         min_steps,
@@ -433,7 +619,7 @@ def traces(
     ):
         if value != default:
             kwargs[key] = value
-    return _bless(node, ("traces", (), kwargs))
+    return _bless(node, (func, (), kwargs))
 
 
 BUILTIN_TOOLS_TUPLE: tuple[ToolSpec, ...] = tuple(BUILTIN_TOOLS.values())

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Iterator
+from itertools import repeat
 from typing import Any, TypeVar
 
 from synth.core.errors import InvalidArgument
@@ -92,8 +93,9 @@ def _records(draw: Any, prefix: bytes, start: int, end: int) -> Iterator[Any]:
         for _ in range(offset):
             draw(rng)
         stop = min(end, (block + 1) * BLOCK_SIZE)
-        for _ in range(i, stop):
-            yield draw(rng)
+        # The same draws as ``for _ in range(i, stop): yield draw(rng)``, without a
+        # Python-level loop and call per record (a sixth of a small record's cost).
+        yield from map(draw, repeat(rng, stop - i))
         i = stop
 
 
