@@ -148,8 +148,9 @@ def sentence_bank() -> tuple[str, ...]:
     return tuple(seen)[:BANK_SIZE]
 
 
-def _paragraph_fn(lo: int, hi: int, record: bool) -> DrawFn:
-    """``rng -> paragraph`` (or ``{"text": paragraph}`` when ``record``), all inline.
+def _paragraph_fn(lo: int, hi: int, record: bool, indexed: bool = False) -> Any:
+    """``rng -> paragraph`` (or ``{"text": paragraph}`` when ``record``; with
+    ``indexed``, ``(rng, index) -> {"index": index, "text": paragraph}``), all inline.
 
     The sentence count is drawn from a table of counts repeated up to 2**m entries with
     m = bits(count range) + 4 (exactly uniform; a redraw in under 1 of 16 draws), each
@@ -181,6 +182,27 @@ def _paragraph_fn(lo: int, hi: int, record: bool) -> DrawFn:
     if not record:
         return paragraph
 
+    if indexed:  # the seed API's sample, built in one display (not copied)
+
+        def text_sample(rng: random.Random, index: int) -> dict[str, Any]:
+            gb = rng.getrandbits
+            r = gb(m)
+            while r >= limit:
+                r = gb(m)
+            c = counts[r]
+            if c == 1:
+                return {"index": index, "text": bank[gb(bits)]}
+            if c == 2:
+                return {"index": index, "text": f"{bank[gb(bits)]} {bank[gb(bits)]}"}
+            if c == 3:
+                return {
+                    "index": index,
+                    "text": f"{bank[gb(bits)]} {bank[gb(bits)]} {bank[gb(bits)]}",
+                }
+            return {"index": index, "text": join([bank[gb(bits)] for _ in range(c)])}
+
+        return text_sample
+
     def text_record(rng: random.Random) -> dict[str, str]:
         gb = rng.getrandbits
         r = gb(m)
@@ -204,7 +226,7 @@ class _Paragraphs(Gen[str]):
     max_sentences: int
 
     def _compile(self) -> DrawFn:
-        return _paragraph_fn(self.min_sentences, self.max_sentences, False)
+        return _paragraph_fn(self.min_sentences, self.max_sentences, False)  # type: ignore[no-any-return]
 
 
 @attrs.frozen(repr=False)
@@ -213,9 +235,14 @@ class _TextRecords(Gen[dict[str, str]]):
 
     min_sentences: int
     max_sentences: int
+    #: ``(rng, index) -> {"index": index, "text": ...}``: the seed API's sample, drawn as
+    #: the record is (set when compiled).
+    _indexed: Any = attrs.field(init=False, default=None, eq=False, hash=False, repr=False)
 
     def _compile(self) -> DrawFn:
-        return _paragraph_fn(self.min_sentences, self.max_sentences, True)
+        lo, hi = self.min_sentences, self.max_sentences
+        object.__setattr__(self, "_indexed", _paragraph_fn(lo, hi, True, indexed=True))
+        return _paragraph_fn(lo, hi, True)  # type: ignore[no-any-return]
 
     def _default_repr(self) -> str:
         # Shown as the equivalent tree (same records), which is what it is drawn as.

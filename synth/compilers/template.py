@@ -944,6 +944,10 @@ class _Together:
         m = (total - 1).bit_length() + 4 if total > 1 else 0  # getrandbits(0) is 0
         limit = (1 << m) // total * total
 
+        if not leaves and groups:
+            tabled = _tabled_render(nodes, outputs, groups, m, limit, start, radix, ops, get)
+            if tabled is not None:
+                return tabled
         if len(radix) + len(leaves) + len(ops) <= _UNROLL_LIMIT:
             make = _render_maker(len(radix), len(leaves), len(ops))
             return make(start, m, limit, radix, leaves, ops, get)  # type: ignore[no-any-return]
@@ -966,16 +970,157 @@ class _Together:
         return render
 
 
+#: Texts are looked up (see ``_tabled_render``) when each is a function of at most this
+#: many combinations of the lists it uses.
+_TABLE_LIMIT = 1 << 14
+
+
+def _node_deps(nodes: list[tuple[str, Any]]) -> list[frozenset[Any] | None]:
+    """For each node, the drawn keys (list node ids, ``("choice", id)``) its value is a
+    function of; ``None`` when it also depends on a fresh draw (a leaf or a lazy draw)."""
+    deps: list[frozenset[Any] | None] = []
+    for i, (kind, payload) in enumerate(nodes):  # a node's parts have smaller ids
+        if kind == "list":
+            deps.append(frozenset([i]))
+        elif kind == "leaf":
+            deps.append(None)
+        elif kind == "filt":
+            deps.append(deps[payload[0]])
+        else:
+            found: set[Any] | None = {("choice", i)} if len(payload) > 1 else set()
+            for pieces in payload:
+                for p in pieces:
+                    if isinstance(p, str) or found is None:
+                        continue
+                    if not isinstance(p, int) or deps[p] is None:
+                        found = None
+                    else:
+                        found |= deps[p]  # type: ignore[operator]
+            deps.append(None if found is None else frozenset(found))
+    return deps
+
+
+def _tabled_render(
+    nodes: list[tuple[str, Any]],
+    outputs: list[int],
+    groups: list[list[tuple[tuple[Any, ...], Any]]],
+    m: int,
+    limit: int,
+    start: list[Any],
+    radix: tuple[tuple[int, tuple[Any, ...]], ...],
+    ops: tuple[Any, ...],
+    get: Callable[[list[Any]], tuple[str, ...]],
+) -> Callable[[random.Random], tuple[str, ...]] | None:
+    """The render of texts made only of list picks (no fresh draws), or ``None``.
+
+    Such a text is a function of the few lists it uses (at most ``_TABLE_LIMIT``
+    combinations, else ``None``), so it is looked up instead of assembled: its key packs
+    the indices of those lists (one table of partial keys per group it touches, indexed
+    by the group's digit), and the texts are kept by key as they are drawn (the first
+    time, by the general render, whose memos make equal texts one string). The random
+    draws are the general render's (one ``getrandbits`` and its redraws), so the texts
+    are the same.
+    """
+    deps = _node_deps(nodes)
+    if any(deps[o] is None for o in outputs) or any(
+        kind == "phr" and any(callable(p) for pieces in payload for p in pieces)
+        for kind, payload in nodes
+    ):
+        return None
+    where: dict[Any, tuple[int, int, int]] = {}  # key -> (group, suffix, size)
+    for g, group in enumerate(groups):
+        suffix = 1
+        for values, key in reversed(group):
+            where[key] = (g, suffix, len(values))
+            suffix *= len(values)
+    sizes = [len(t) for _, t in radix]
+    parts: list[tuple[int, tuple[int, ...]]] = []  # (group, partial keys by digit)
+    shapes: list[tuple[int, ...]] = []  # per output: its parts
+    tables: list[list[str | None]] = []
+    for o in outputs:
+        keys = sorted(deps[o], key=repr)  # type: ignore[arg-type]
+        stride, per_group = 1, {}
+        for key in keys:
+            g, suffix, size = where[key]
+            per_group.setdefault(g, []).append((suffix, size, stride))
+            stride *= size
+        mine = []
+        for g, terms in sorted(per_group.items()):
+            partial = tuple(
+                sum((d // suffix) % size * st for suffix, size, st in terms)
+                for d in range(sizes[g])
+            )
+            mine.append(len(parts))
+            parts.append((g, partial))
+        if stride > _TABLE_LIMIT:
+            return None
+        shapes.append(tuple(mine))
+        tables.append([None] * stride)
+    part_groups = tuple(g for g, _ in parts)
+    make = _tabled_maker(len(radix), part_groups, tuple(shapes))
+    # The general render from the drawn number on (no random draws: no leaves, no lazy
+    # draws), for the texts not kept yet.
+    slow = _render_maker(len(radix), 0, len(ops), True)(start, m, limit, radix, (), ops, get)
+    return make(m, limit, tuple(sizes), tuple(p for _, p in parts), tuple(tables), slow)  # type: ignore[no-any-return]
+
+
+@functools.cache
+def _tabled_maker(
+    groups: int, part_groups: tuple[int, ...], shapes: tuple[tuple[int, ...], ...]
+) -> Callable[..., Any]:
+    """``make(m, limit, sizes, parts, tables, slow) -> render`` for a tabled render of
+    this shape (generated code that depends only on the counts and on which group each
+    partial key reads, never on a template's text)."""
+    lines = ["def make(m, limit, sizes, parts, tables, slow):"]
+    lines.append(f"    ({''.join(f'n{k}, ' for k in range(groups))}) = sizes")
+    if part_groups:
+        lines.append(f"    ({''.join(f'p{k}, ' for k in range(len(part_groups)))}) = parts")
+    lines.append(f"    ({''.join(f'T{k}, ' for k in range(len(shapes)))}) = tables")
+    lines += [
+        "    def render(rng):",
+        "        r = rng.getrandbits(m)",
+        "        while r >= limit:",
+        "            r = rng.getrandbits(m)",
+        "        drawn = r",
+    ]
+    for k in range(groups - 1):
+        lines.append(f"        r, i{k} = divmod(r, n{k})")
+    lines.append(f"        i{groups - 1} = r % n{groups - 1}")
+    for k, mine in enumerate(shapes):
+        key = " + ".join(f"p{j}[i{part_groups[j]}]" for j in mine) or "0"
+        lines.append(f"        k{k} = {key}")
+        lines.append(f"        t{k} = T{k}[k{k}]")
+    texts = "".join(f"t{k}, " for k in range(len(shapes)))
+    misses = " or ".join(f"t{k} is None" for k in range(len(shapes)))
+    lines += [
+        f"        if {misses}:",
+        f"            out = ({texts}) = slow(drawn)",
+    ]
+    lines += [f"            T{k}[k{k}] = t{k}" for k in range(len(shapes))]
+    lines += [
+        "            return out",
+        f"        return ({texts})",
+        "    return render",
+    ]
+    namespace: dict[str, Any] = {}
+    name = f"<synth template render: {groups} groups, {len(shapes)} tabled texts>"
+    exec(compile("\n".join(lines) + "\n", name, "exec"), namespace)
+    return namespace["make"]  # type: ignore[no-any-return]
+
+
 #: Renders with at most this many groups + leaves + ops run as one generated function.
 _UNROLL_LIMIT = 200
 
 
 @functools.cache
-def _render_maker(groups: int, leaves: int, ops: int) -> Callable[..., Any]:
+def _render_maker(
+    groups: int, leaves: int, ops: int, from_draw: bool = False
+) -> Callable[..., Any]:
     """``make(start, m, limit, radix, leaves, ops, get) -> render``: the loop of a render
     written out for these counts (no loop overhead per part). The generated code depends
     only on the three counts, never on a template's text: values and functions are
-    passed in and unpacked into locals."""
+    passed in and unpacked into locals. With ``from_draw`` (no leaves, no lazy draws),
+    the render takes the drawn number instead of the ``rng``."""
     lines = ["def make(start, m, limit, radix, leaves, ops, get):"]
     if groups:
         lines.append(f"    ({', '.join(f'(n{k}, t{k})' for k in range(groups))},) = radix")
@@ -983,8 +1128,8 @@ def _render_maker(groups: int, leaves: int, ops: int) -> Callable[..., Any]:
         lines.append(f"    ({', '.join(f'f{k}' for k in range(leaves))},) = leaves")
     if ops:
         lines.append(f"    ({', '.join(f'o{k}' for k in range(ops))},) = ops")
-    lines.append("    def render(rng):")
-    if groups:
+    lines.append("    def render(r):" if from_draw else "    def render(rng):")
+    if groups and not from_draw:
         lines += [
             "        r = rng.getrandbits(m)",
             "        while r >= limit:",
@@ -997,7 +1142,8 @@ def _render_maker(groups: int, leaves: int, ops: int) -> Callable[..., Any]:
     if leaves or ops:
         lines.append("        append = v.append")
     lines += [f"        append(f{k}(rng))" for k in range(leaves)]
-    lines += [f"        append(o{k}(rng, v))" for k in range(ops)]
+    arg = "None" if from_draw else "rng"
+    lines += [f"        append(o{k}({arg}, v))" for k in range(ops)]
     lines += ["        return get(v)", "    return render"]
     namespace: dict[str, Any] = {}
     name = f"<synth template render: {groups} groups, {leaves} leaves, {ops} ops>"
