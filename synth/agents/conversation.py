@@ -405,23 +405,51 @@ class _NativeConversations(Gen[dict[str, Any]]):
 
     def _compile(self) -> DrawFn:
         pick, compiled = _compile_scenarios(self.template, self.registry)
-
         records = [_native_fn(roles, render) for roles, render in compiled]
         samples = [_native_fn(roles, render, indexed=True) for roles, render in compiled]
-
-        def draw(rng: random.Random) -> dict[str, Any]:
-            return records[pick(rng)](rng)
-
-        def indexed(rng: random.Random, index: int) -> dict[str, Any]:
-            return samples[pick(rng)](rng, index)  # type: ignore[call-arg]
-
-        object.__setattr__(self, "_indexed", indexed)
-        return draw
+        weights = {sc.weight for sc in self.template.scenarios}
+        object.__setattr__(self, "_indexed", _dispatch(pick, samples, len(weights) == 1))
+        return _dispatch(pick, records, len(weights) == 1, indexed=False)
 
     def _default_repr(self) -> str:
         # The template's name and its storylines: what an explain of the tree should show.
         scenarios = [sc.name for sc in self.template.scenarios]
         return call_repr("native_conversations", (self.template.name,), {"scenarios": scenarios})
+
+
+def _dispatch(
+    pick: Callable[[random.Random], int],
+    fns: list[Callable[..., dict[str, Any]]],
+    uniform: bool,
+    indexed: bool = True,
+) -> Callable[..., dict[str, Any]]:
+    """``(rng[, index]) -> fns[pick(rng)](rng[, index])``, with a uniform pick written
+    out (the same ``getrandbits`` draws as ``pick``, one call less)."""
+    n = len(fns)
+    if n == 1:
+        return fns[0]
+    if not uniform:
+        if indexed:
+            return lambda rng, index: fns[pick(rng)](rng, index)
+        return lambda rng: fns[pick(rng)](rng)
+    k = (n - 1).bit_length()
+    if indexed:
+
+        def one(rng: random.Random, index: int) -> dict[str, Any]:
+            s = rng.getrandbits(k)
+            while s >= n:
+                s = rng.getrandbits(k)
+            return fns[s](rng, index)
+
+        return one
+
+    def record(rng: random.Random) -> dict[str, Any]:
+        s = rng.getrandbits(k)
+        while s >= n:
+            s = rng.getrandbits(k)
+        return fns[s](rng)
+
+    return record
 
 
 def _native_fn(
@@ -432,8 +460,23 @@ def _native_fn(
     """``rng -> {"turns": [...]}`` for one scenario, or with ``indexed``, ``(rng, index)
     -> {"index": index, "turns": [...]}`` (the seed API's sample, built in one display
     rather than copied). Generated code for the scenario's number of turns: a display
-    per turn, no loop (a comprehension costs about 70 ns more per turn)."""
+    per turn, no loop (a comprehension costs about 70 ns more per turn). When the texts
+    are lookups (see ``synth.compilers.template._tabled_render``), the record is built
+    in the render's own generated function."""
+    rebuild = getattr(render, "_rebuild", None)
+    if rebuild is not None:
+        return rebuild(_record_form(len(roles), indexed), roles)  # type: ignore[no-any-return]
     return _native_maker(len(roles), indexed)(roles, render)  # type: ignore[no-any-return]
+
+
+def _record_form(turns: int, indexed: bool) -> tuple[str, str]:
+    """The ``form`` of a record of ``turns`` turns (texts ``t0...``, roles ``x0...``)."""
+    shown = ", ".join(
+        f'{{"role": x{k}, "content": t{k}, "tool_calls": None}}' for k in range(turns)
+    )
+    if indexed:
+        return "rng, index", f'{{"index": index, "turns": [{shown}]}}'
+    return "rng", f'{{"turns": [{shown}]}}'
 
 
 @functools.cache

@@ -755,6 +755,28 @@ def compile_together(
     return _Together(compiler).build(list(texts.values()))
 
 
+def _compile_together_as(
+    texts: Mapping[str, Phrasings],
+    form: tuple[str, str],
+    extra: tuple[Any, ...],
+    *,
+    registry: Registry | None = None,
+    vocab: Mapping[str, Phrasings] | None = None,
+    where: str = "template",
+) -> Callable[..., Any] | None:
+    """:func:`compile_together`'s texts, made straight into a value of the caller's, or
+    ``None`` when the texts are not all lookups (see ``_tabled_render``).
+
+    ``form`` is ``(arguments, expression)``: the function returned takes ``rng`` and
+    the other ``arguments`` (e.g. ``"rng, index"``) and returns ``expression``, Python
+    code (synth's own, never a template's text) over the texts ``t0, t1, ...`` and the
+    values ``x0, x1, ...`` of ``extra``. It draws what the render draws.
+    """
+    render = compile_together(texts, registry=registry, vocab=vocab, where=where)
+    rebuild = getattr(render, "_rebuild", None)
+    return None if rebuild is None else rebuild(form, extra)  # type: ignore[no-any-return]
+
+
 def _str_fn(gen: Gen[Any]) -> DrawFn:
     """``rng -> str`` of a provider: a plain table pick when it is a list of texts."""
     if isinstance(gen, _SampledFrom) and _all_text(gen.elements):
@@ -945,7 +967,9 @@ class _Together:
         limit = (1 << m) // total * total
 
         if not leaves and groups:
-            tabled = _tabled_render(nodes, outputs, groups, m, limit, start, radix, ops, get)
+            tabled = _tabled_render(
+                nodes, outputs, groups, m, limit, start, radix, rest, ops, final
+            )
             if tabled is not None:
                 return tabled
         if len(radix) + len(leaves) + len(ops) <= _UNROLL_LIMIT:
@@ -1008,8 +1032,9 @@ def _tabled_render(
     limit: int,
     start: list[Any],
     radix: tuple[tuple[int, tuple[Any, ...]], ...],
+    rest: list[int],
     ops: tuple[Any, ...],
-    get: Callable[[list[Any]], tuple[str, ...]],
+    final: dict[Any, int],
 ) -> Callable[[random.Random], tuple[str, ...]] | None:
     """The render of texts made only of list picks (no fresh draws), or ``None``.
 
@@ -1017,9 +1042,9 @@ def _tabled_render(
     combinations, else ``None``), so it is looked up instead of assembled: its key packs
     the indices of those lists (one table of partial keys per group it touches, indexed
     by the group's digit), and the texts are kept by key as they are drawn (the first
-    time, by the general render, whose memos make equal texts one string). The random
-    draws are the general render's (one ``getrandbits`` and its redraws), so the texts
-    are the same.
+    time, by the general render's values and operations, only those the text needs;
+    their memos make equal texts one string). The random draws are the general render's
+    (one ``getrandbits`` and its redraws), so the texts are the same.
     """
     deps = _node_deps(nodes)
     if any(deps[o] is None for o in outputs) or any(
@@ -1057,51 +1082,99 @@ def _tabled_render(
         shapes.append(tuple(mine))
         tables.append([None] * stride)
     part_groups = tuple(g for g, _ in parts)
-    make = _tabled_maker(len(radix), part_groups, tuple(shapes))
-    # The general render from the drawn number on (no random draws: no leaves, no lazy
-    # draws), for the texts not kept yet.
-    slow = _render_maker(len(radix), 0, len(ops), True)(start, m, limit, radix, (), ops, get)
-    return make(m, limit, tuple(sizes), tuple(p for _, p in parts), tuple(tables), slow)  # type: ignore[no-any-return]
+    fills = tuple(_fill_fn(nodes, o, start, radix, rest, ops, final) for o in outputs)
+    args = (m, limit, tuple(sizes), tuple(p for _, p in parts), tuple(tables), fills)
+
+    def rebuild(form: tuple[str, str] | None, extra: tuple[Any, ...]) -> Callable[..., Any]:
+        # The same tables and fills: texts kept by one form are found by the other.
+        make = _tabled_maker(len(radix), part_groups, tuple(shapes), form, len(extra))
+        return make(*args, extra)  # type: ignore[no-any-return]
+
+    render = rebuild(None, ())
+    render._rebuild = rebuild
+    return render  # type: ignore[no-any-return]
+
+
+def _fill_fn(
+    nodes: list[tuple[str, Any]],
+    output: int,
+    start: list[Any],
+    radix: tuple[tuple[int, tuple[Any, ...]], ...],
+    rest: list[int],
+    ops: tuple[Any, ...],
+    final: dict[Any, int],
+) -> Callable[..., str]:
+    """``(digit, ...) -> text`` of one output, the way the general render makes it (its
+    values list, then only the operations this text needs, in order; ``None`` stands in
+    for the others, whose places are never read)."""
+    needed: set[int] = set()
+    todo = [output]
+    while todo:
+        i = todo.pop()
+        kind, payload = nodes[i]
+        if kind == "filt":
+            needed.add(i)
+            todo.append(payload[0])
+        elif kind == "phr":
+            needed.add(i)
+            todo += [p for pieces in payload for p in pieces if isinstance(p, int)]
+    chosen = [op if i in needed else None for i, op in zip(rest, ops, strict=True)]
+    while chosen and chosen[-1] is None:
+        chosen.pop()
+    position = final[output]
+
+    def fill(*digits: int) -> str:
+        v = start.copy()
+        for (_, table), d in zip(radix, digits, strict=True):
+            v += table[d]
+        append = v.append
+        for op in chosen:
+            append(None if op is None else op(None, v))
+        return v[position]  # type: ignore[no-any-return]
+
+    return fill
 
 
 @functools.cache
 def _tabled_maker(
-    groups: int, part_groups: tuple[int, ...], shapes: tuple[tuple[int, ...], ...]
+    groups: int,
+    part_groups: tuple[int, ...],
+    shapes: tuple[tuple[int, ...], ...],
+    form: tuple[str, str] | None = None,
+    extras: int = 0,
 ) -> Callable[..., Any]:
-    """``make(m, limit, sizes, parts, tables, slow) -> render`` for a tabled render of
-    this shape (generated code that depends only on the counts and on which group each
-    partial key reads, never on a template's text)."""
-    lines = ["def make(m, limit, sizes, parts, tables, slow):"]
+    """``make(m, limit, sizes, parts, tables, fills, extra) -> render`` for a tabled render
+    of this shape (generated code that depends only on the counts, on which group each
+    partial key reads and on ``form``, see ``_compile_together_as``; never on a
+    template's text)."""
+    lines = ["def make(m, limit, sizes, parts, tables, fills, extra):"]
+    if extras:
+        lines.append(f"    ({''.join(f'x{k}, ' for k in range(extras))}) = extra")
     lines.append(f"    ({''.join(f'n{k}, ' for k in range(groups))}) = sizes")
     if part_groups:
         lines.append(f"    ({''.join(f'p{k}, ' for k in range(len(part_groups)))}) = parts")
     lines.append(f"    ({''.join(f'T{k}, ' for k in range(len(shapes)))}) = tables")
+    lines.append(f"    ({''.join(f'F{k}, ' for k in range(len(shapes)))}) = fills")
+    args, result = form or ("rng", f"({''.join(f't{k}, ' for k in range(len(shapes)))})")
     lines += [
-        "    def render(rng):",
+        f"    def render({args}):",
         "        r = rng.getrandbits(m)",
         "        while r >= limit:",
         "            r = rng.getrandbits(m)",
-        "        drawn = r",
     ]
     for k in range(groups - 1):
         lines.append(f"        r, i{k} = divmod(r, n{k})")
     lines.append(f"        i{groups - 1} = r % n{groups - 1}")
+    digits = "".join(f"i{k}, " for k in range(groups))
     for k, mine in enumerate(shapes):
         key = " + ".join(f"p{j}[i{part_groups[j]}]" for j in mine) or "0"
-        lines.append(f"        k{k} = {key}")
-        lines.append(f"        t{k} = T{k}[k{k}]")
-    texts = "".join(f"t{k}, " for k in range(len(shapes)))
-    misses = " or ".join(f"t{k} is None" for k in range(len(shapes)))
-    lines += [
-        f"        if {misses}:",
-        f"            out = ({texts}) = slow(drawn)",
-    ]
-    lines += [f"            T{k}[k{k}] = t{k}" for k in range(len(shapes))]
-    lines += [
-        "            return out",
-        f"        return ({texts})",
-        "    return render",
-    ]
+        lines += [
+            f"        k{k} = {key}",
+            f"        t{k} = T{k}[k{k}]",
+            f"        if t{k} is None:",
+            f"            t{k} = T{k}[k{k}] = F{k}({digits})",
+        ]
+    lines += [f"        return {result}", "    return render"]
     namespace: dict[str, Any] = {}
     name = f"<synth template render: {groups} groups, {len(shapes)} tabled texts>"
     exec(compile("\n".join(lines) + "\n", name, "exec"), namespace)
