@@ -1082,8 +1082,8 @@ def _tabled_render(
         shapes.append(tuple(mine))
         tables.append([None] * stride)
     part_groups = tuple(g for g, _ in parts)
-    fills = tuple(_fill_fn(nodes, o, start, radix, rest, ops, final) for o in outputs)
-    args = (m, limit, tuple(sizes), tuple(p for _, p in parts), tuple(tables), fills)
+    values, fills = _fill_fns(nodes, outputs, start, radix, rest, ops, final)
+    args = (m, limit, tuple(sizes), tuple(p for _, p in parts), tuple(tables), values, fills)
 
     def rebuild(form: tuple[str, str] | None, extra: tuple[Any, ...]) -> Callable[..., Any]:
         # The same tables and fills: texts kept by one form are found by the other.
@@ -1095,41 +1095,54 @@ def _tabled_render(
     return render  # type: ignore[no-any-return]
 
 
-def _fill_fn(
+def _fill_fns(
     nodes: list[tuple[str, Any]],
-    output: int,
+    outputs: list[int],
     start: list[Any],
     radix: tuple[tuple[int, tuple[Any, ...]], ...],
     rest: list[int],
     ops: tuple[Any, ...],
     final: dict[Any, int],
-) -> Callable[..., str]:
-    """``(digit, ...) -> text`` of one output, the way the general render makes it (its
-    values list, then only the operations this text needs, in order; ``None`` stands in
-    for the others, whose places are never read)."""
-    needed: set[int] = set()
-    todo = [output]
-    while todo:
-        i = todo.pop()
-        kind, payload = nodes[i]
-        if kind == "filt":
-            needed.add(i)
-            todo.append(payload[0])
-        elif kind == "phr":
-            needed.add(i)
-            todo += [p for pieces in payload for p in pieces if isinstance(p, int)]
-    chosen = [op if i in needed else None for i, op in zip(rest, ops, strict=True)]
-    while chosen and chosen[-1] is None:
-        chosen.pop()
-    position = final[output]
+) -> tuple[Callable[..., list[Any]], tuple[Callable[[list[Any]], str], ...]]:
+    """``values(digit, ...)``: the general render's values list before its operations
+    (their places left empty), and for each output ``fill(values) -> text``: only the
+    operations this text needs, in order, each writing its place (a sample that misses
+    several texts builds the list once)."""
+    pad = [None] * len(ops)
 
-    def fill(*digits: int) -> str:
+    def values(*digits: int) -> list[Any]:
         v = start.copy()
         for (_, table), d in zip(radix, digits, strict=True):
             v += table[d]
-        append = v.append
-        for op in chosen:
-            append(None if op is None else op(None, v))
+        v += pad
+        return v
+
+    fills = []
+    for output in outputs:
+        needed: set[int] = set()
+        todo = [output]
+        while todo:
+            i = todo.pop()
+            kind, payload = nodes[i]
+            if kind == "filt":
+                needed.add(i)
+                todo.append(payload[0])
+            elif kind == "phr":
+                needed.add(i)
+                todo += [p for pieces in payload for p in pieces if isinstance(p, int)]
+        steps = tuple((final[i], op) for i, op in zip(rest, ops, strict=True) if i in needed)
+        fills.append(_fill_fn(steps, final[output]))
+    return values, tuple(fills)
+
+
+def _fill_fn(steps: tuple[tuple[int, Any], ...], position: int) -> Callable[[list[Any]], str]:
+    if len(steps) == 1 and steps[0][0] == position:
+        ((_, op),) = steps
+        return lambda v: op(None, v)  # type: ignore[no-any-return]
+
+    def fill(v: list[Any]) -> str:
+        for place, op in steps:
+            v[place] = op(None, v)
         return v[position]  # type: ignore[no-any-return]
 
     return fill
@@ -1143,11 +1156,11 @@ def _tabled_maker(
     form: tuple[str, str] | None = None,
     extras: int = 0,
 ) -> Callable[..., Any]:
-    """``make(m, limit, sizes, parts, tables, fills, extra) -> render`` for a tabled render
+    """``make(m, limit, sizes, parts, tables, values, fills, extra) -> render``: a render
     of this shape (generated code that depends only on the counts, on which group each
     partial key reads and on ``form``, see ``_compile_together_as``; never on a
     template's text)."""
-    lines = ["def make(m, limit, sizes, parts, tables, fills, extra):"]
+    lines = ["def make(m, limit, sizes, parts, tables, values, fills, extra):"]
     if extras:
         lines.append(f"    ({''.join(f'x{k}, ' for k in range(extras))}) = extra")
     lines.append(f"    ({''.join(f'n{k}, ' for k in range(groups))}) = sizes")
@@ -1161,6 +1174,7 @@ def _tabled_maker(
         "        r = rng.getrandbits(m)",
         "        while r >= limit:",
         "            r = rng.getrandbits(m)",
+        "        v = None",
     ]
     for k in range(groups - 1):
         lines.append(f"        r, i{k} = divmod(r, n{k})")
@@ -1172,7 +1186,9 @@ def _tabled_maker(
             f"        k{k} = {key}",
             f"        t{k} = T{k}[k{k}]",
             f"        if t{k} is None:",
-            f"            t{k} = T{k}[k{k}] = F{k}({digits})",
+            "            if v is None:",
+            f"                v = values({digits})",
+            f"            t{k} = T{k}[k{k}] = F{k}(v)",
         ]
     lines += [f"        return {result}", "    return render"]
     namespace: dict[str, Any] = {}
