@@ -755,28 +755,6 @@ def compile_together(
     return _Together(compiler).build(list(texts.values()))
 
 
-def _compile_together_as(
-    texts: Mapping[str, Phrasings],
-    form: tuple[str, str],
-    extra: tuple[Any, ...],
-    *,
-    registry: Registry | None = None,
-    vocab: Mapping[str, Phrasings] | None = None,
-    where: str = "template",
-) -> Callable[..., Any] | None:
-    """:func:`compile_together`'s texts, made straight into a value of the caller's, or
-    ``None`` when the texts are not all lookups (see ``_tabled_render``).
-
-    ``form`` is ``(arguments, expression)``: the function returned takes ``rng`` and
-    the other ``arguments`` (e.g. ``"rng, index"``) and returns ``expression``, Python
-    code (synth's own, never a template's text) over the texts ``t0, t1, ...`` and the
-    values ``x0, x1, ...`` of ``extra``. It draws what the render draws.
-    """
-    render = compile_together(texts, registry=registry, vocab=vocab, where=where)
-    rebuild = getattr(render, "_rebuild", None)
-    return None if rebuild is None else rebuild(form, extra)  # type: ignore[no-any-return]
-
-
 def _str_fn(gen: Gen[Any]) -> DrawFn:
     """``rng -> str`` of a provider: a plain table pick when it is a list of texts."""
     if isinstance(gen, _SampledFrom) and _all_text(gen.elements):
@@ -1066,19 +1044,22 @@ def _tabled_render(
         keys = sorted(deps[o], key=repr)  # type: ignore[arg-type]
         stride, per_group = 1, {}
         for key in keys:
-            g, suffix, size = where[key]
-            per_group.setdefault(g, []).append((suffix, size, stride))
+            g, _, size = where[key]
+            per_group.setdefault(g, {})[key] = stride
             stride *= size
-        mine = []
-        for g, terms in sorted(per_group.items()):
-            partial = tuple(
-                sum((d // suffix) % size * st for suffix, size, st in terms)
-                for d in range(sizes[g])
-            )
-            mine.append(len(parts))
-            parts.append((g, partial))
         if stride > _TABLE_LIMIT:
             return None
+        mine = []
+        for g, strides in sorted(per_group.items()):
+            # The group's digit enumerates its product, last list fastest: the partial
+            # key of each digit is the sum of its lists' contributions.
+            columns = []
+            for values, key in groups[g]:
+                st = strides.get(key, 0)
+                columns.append(range(0, len(values) * st, st) if st else (0,) * len(values))
+            partial = tuple(map(sum, itertools.product(*columns)))
+            mine.append(len(parts))
+            parts.append((g, partial))
         shapes.append(tuple(mine))
         tables.append([None] * stride)
     part_groups = tuple(g for g, _ in parts)
@@ -1086,7 +1067,12 @@ def _tabled_render(
     args = (m, limit, tuple(sizes), tuple(p for _, p in parts), tuple(tables), values, fills)
 
     def rebuild(form: tuple[str, str] | None, extra: tuple[Any, ...]) -> Callable[..., Any]:
-        # The same tables and fills: texts kept by one form are found by the other.
+        # ``render._rebuild(form, extra)``: the texts made straight into a value of the
+        # caller's. ``form`` is ``(arguments, expression)``: the function takes ``rng``
+        # and the other ``arguments`` (e.g. ``"rng, index"``) and returns ``expression``,
+        # Python code (synth's own, never a template's text) over the texts ``t0, t1,
+        # ...`` and the values ``x0, x1, ...`` of ``extra``. Same draws, same tables:
+        # texts kept by one form are found by the other.
         make = _tabled_maker(len(radix), part_groups, tuple(shapes), form, len(extra))
         return make(*args, extra)  # type: ignore[no-any-return]
 
@@ -1158,7 +1144,7 @@ def _tabled_maker(
 ) -> Callable[..., Any]:
     """``make(m, limit, sizes, parts, tables, values, fills, extra) -> render``: a render
     of this shape (generated code that depends only on the counts, on which group each
-    partial key reads and on ``form``, see ``_compile_together_as``; never on a
+    partial key reads and on ``form``, see ``rebuild``; never on a
     template's text)."""
     lines = ["def make(m, limit, sizes, parts, tables, values, fills, extra):"]
     if extras:
