@@ -951,8 +951,17 @@ class _Together:
             if tabled is not None:
                 return tabled
         if len(radix) + len(leaves) + len(ops) <= _UNROLL_LIMIT:
-            make = _render_maker(len(radix), len(leaves), len(ops))
-            return make(start, m, limit, radix, leaves, ops, get)  # type: ignore[no-any-return]
+            args = (start, m, limit, radix, leaves, ops, get)
+            counts = (len(radix), len(leaves), len(ops))
+
+            def rebuild(form: tuple[str, str], extra: tuple[Any, ...]) -> Callable[..., Any]:
+                # As the tabled render's ``_rebuild``: the texts straight into a value.
+                make = _render_maker(*counts, form, len(outputs), len(extra))
+                return make(*args, extra)  # type: ignore[no-any-return]
+
+            general = _render_maker(*counts)(*args)
+            general._rebuild = rebuild
+            return general  # type: ignore[no-any-return]
 
         def render(rng: random.Random) -> tuple[str, ...]:
             r = rng.getrandbits(m)
@@ -1189,22 +1198,28 @@ _UNROLL_LIMIT = 200
 
 @functools.cache
 def _render_maker(
-    groups: int, leaves: int, ops: int, from_draw: bool = False
+    groups: int,
+    leaves: int,
+    ops: int,
+    form: tuple[str, str] | None = None,
+    texts: int = 0,
+    extras: int = 0,
 ) -> Callable[..., Any]:
-    """``make(start, m, limit, radix, leaves, ops, get) -> render``: the loop of a render
-    written out for these counts (no loop overhead per part). The generated code depends
-    only on the three counts, never on a template's text: values and functions are
-    passed in and unpacked into locals. With ``from_draw`` (no leaves, no lazy draws),
-    the render takes the drawn number instead of the ``rng``."""
-    lines = ["def make(start, m, limit, radix, leaves, ops, get):"]
+    """``make(start, m, limit, radix, leaves, ops, get, extra=()) -> render``: the loop of
+    a render written out for these counts (no loop overhead per part). The generated code
+    depends only on the counts and ``form`` (see the tabled render's ``rebuild``), never
+    on a template's text: values and functions are passed in and unpacked into locals."""
+    lines = ["def make(start, m, limit, radix, leaves, ops, get, extra=()):"]
+    if extras:
+        lines.append(f"    ({''.join(f'x{k}, ' for k in range(extras))}) = extra")
     if groups:
-        lines.append(f"    ({', '.join(f'(n{k}, t{k})' for k in range(groups))},) = radix")
+        lines.append(f"    ({', '.join(f'(n{k}, g{k})' for k in range(groups))},) = radix")
     if leaves:
         lines.append(f"    ({', '.join(f'f{k}' for k in range(leaves))},) = leaves")
     if ops:
         lines.append(f"    ({', '.join(f'o{k}' for k in range(ops))},) = ops")
-    lines.append("    def render(r):" if from_draw else "    def render(rng):")
-    if groups and not from_draw:
+    lines.append(f"    def render({form[0] if form else 'rng'}):")
+    if groups:
         lines += [
             "        r = rng.getrandbits(m)",
             "        while r >= limit:",
@@ -1213,13 +1228,16 @@ def _render_maker(
     lines.append("        v = start.copy()")
     for k in range(groups):
         lines.append(f"        r, i = divmod(r, n{k})")
-        lines.append(f"        v += t{k}[i]")
+        lines.append(f"        v += g{k}[i]")
     if leaves or ops:
         lines.append("        append = v.append")
     lines += [f"        append(f{k}(rng))" for k in range(leaves)]
-    arg = "None" if from_draw else "rng"
-    lines += [f"        append(o{k}({arg}, v))" for k in range(ops)]
-    lines += ["        return get(v)", "    return render"]
+    lines += [f"        append(o{k}(rng, v))" for k in range(ops)]
+    if form:
+        lines += [f"        ({''.join(f't{k}, ' for k in range(texts))}) = get(v)"]
+        lines += [f"        return {form[1]}", "    return render"]
+    else:
+        lines += ["        return get(v)", "    return render"]
     namespace: dict[str, Any] = {}
     name = f"<synth template render: {groups} groups, {leaves} leaves, {ops} ops>"
     exec(compile("\n".join(lines) + "\n", name, "exec"), namespace)
