@@ -1098,20 +1098,13 @@ def _fill_fns(
     rest: list[int],
     ops: tuple[Any, ...],
     final: dict[Any, int],
-) -> tuple[Callable[..., list[Any]], tuple[Callable[[list[Any]], str], ...]]:
-    """``values(digit, ...)``: the general render's values list before its operations
-    (their places left empty), and for each output ``fill(values) -> text``: only the
+) -> tuple[tuple[Any, ...], tuple[Callable[[Any, list[Any]], str], ...]]:
+    """``(start, group tables, pad)``: what the general render's values list is made of
+    before its operations (``start`` + each group's pick + ``pad``, the operations'
+    places left empty), and for each output ``fill(rng, values) -> text``: only the
     operations this text needs, in order, each writing its place (a sample that misses
     several texts builds the list once)."""
-    pad = [None] * len(ops)
-
-    def values(*digits: int) -> list[Any]:
-        v = start.copy()
-        for (_, table), d in zip(radix, digits, strict=True):
-            v += table[d]
-        v += pad
-        return v
-
+    values = (start, tuple(table for _, table in radix), [None] * len(ops))
     fills = []
     for output in outputs:
         needed: set[int] = set()
@@ -1130,14 +1123,15 @@ def _fill_fns(
     return values, tuple(fills)
 
 
-def _fill_fn(steps: tuple[tuple[int, Any], ...], position: int) -> Callable[[list[Any]], str]:
+def _fill_fn(steps: tuple[tuple[int, Any], ...], position: int) -> Callable[[Any, list[Any]], str]:
+    if not steps:
+        return lambda rng, v: v[position]  # type: ignore[no-any-return]
     if len(steps) == 1 and steps[0][0] == position:
-        ((_, op),) = steps
-        return lambda v: op(None, v)  # type: ignore[no-any-return]
+        return steps[0][1]  # type: ignore[no-any-return]
 
-    def fill(v: list[Any]) -> str:
+    def fill(rng: Any, v: list[Any]) -> str:
         for place, op in steps:
-            v[place] = op(None, v)
+            v[place] = op(rng, v)
         return v[position]  # type: ignore[no-any-return]
 
     return fill
@@ -1163,6 +1157,7 @@ def _tabled_maker(
         lines.append(f"    ({''.join(f'p{k}, ' for k in range(len(part_groups)))}) = parts")
     lines.append(f"    ({''.join(f'T{k}, ' for k in range(len(shapes)))}) = tables")
     lines.append(f"    ({''.join(f'F{k}, ' for k in range(len(shapes)))}) = fills")
+    lines.append(f"    (start, ({''.join(f'G{k}, ' for k in range(groups))}), pad) = values")
     args, result = form or ("rng", f"({''.join(f't{k}, ' for k in range(len(shapes)))})")
     lines += [
         f"    def render({args}):",
@@ -1174,7 +1169,6 @@ def _tabled_maker(
     for k in range(groups - 1):
         lines.append(f"        r, i{k} = divmod(r, n{k})")
     lines.append(f"        i{groups - 1} = r % n{groups - 1}")
-    digits = "".join(f"i{k}, " for k in range(groups))
     for k, mine in enumerate(shapes):
         key = " + ".join(f"p{j}[i{part_groups[j]}]" for j in mine) or "0"
         lines += [
@@ -1182,8 +1176,10 @@ def _tabled_maker(
             f"        t{k} = T{k}[k{k}]",
             f"        if t{k} is None:",
             "            if v is None:",
-            f"                v = values({digits})",
-            f"            t{k} = T{k}[k{k}] = F{k}(v)",
+            "                v = start.copy()",
+            *[f"                v += G{g}[i{g}]" for g in range(groups)],
+            "                v += pad",
+            f"            t{k} = T{k}[k{k}] = F{k}(None, v)",
         ]
     lines += [f"        return {result}", "    return render"]
     namespace: dict[str, Any] = {}
