@@ -18,7 +18,6 @@ listing the valid ones), ``min_sentences``/``max_sentences`` are honoured exactl
 from __future__ import annotations
 
 import enum
-import gc
 import random
 import secrets
 import time
@@ -39,7 +38,7 @@ from synth.agents.datasets import (
 from synth.compilers.template import DEFAULT_REFERENCE_TIME
 from synth.core.errors import InvalidArgument
 from synth.core.gen import Gen
-from synth.core.seeding import BLOCK_SIZE, SCHEME_VERSION, _block_key, seed_bytes
+from synth.core.seeding import SCHEME_VERSION, blocks, seed_bytes
 
 __all__ = [
     "CONVERSATION_TEMPLATES",
@@ -191,12 +190,11 @@ def _indexed_samples(gen: Gen[dict[str, Any]], count: int, seed: int) -> list[di
     """``[{"index": i, **record_i} for i < count]``: the records of ``stream(gen, count,
     seed=seed)``, numbered.
 
-    The same draws as the stream, block by block (``synth.core.seeding``), with two
-    savings that matter when a record costs a microsecond or two: a generator that can
-    draw a sample with its index in one display (``_indexed``: text and conversation
-    records) does, instead of a record copied into a new dict; and the cyclic garbage
-    collector is paused while the list is built (the records hold no reference cycles;
-    collections would only walk the growing list over and over), then restored.
+    The same draws as the stream, block by block (``synth.core.seeding.blocks``); a
+    generator that can draw a sample with its index in one display (``_indexed``: text
+    and conversation records) does, instead of a record copied into a new dict. (The
+    cyclic garbage collector is left alone: pausing it would be faster, but it is the
+    whole process's, and synth never changes process-wide state.)
     """
     indexed = getattr(gen, "_indexed", None)
     if indexed is None:
@@ -205,20 +203,10 @@ def _indexed_samples(gen: Gen[dict[str, Any]], count: int, seed: int) -> list[di
         def indexed(rng: random.Random, index: int) -> dict[str, Any]:
             return {"index": index, **draw(rng)}
 
-    prefix = seed_bytes(seed)
     samples: list[dict[str, Any]] = []
     extend = samples.extend
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
-        for start in range(0, count, BLOCK_SIZE):
-            stop = min(count, start + BLOCK_SIZE)
-            rng = random.Random(_block_key(prefix, start // BLOCK_SIZE))
-            extend(map(indexed, repeat(rng, stop - start), range(start, stop)))
-    finally:
-        if paused:
-            gc.enable()
+    for rng, _, lo, hi in blocks(seed_bytes(seed), 0, count):
+        extend(map(indexed, repeat(rng, hi - lo), range(lo, hi)))
     return samples
 
 
