@@ -18,9 +18,11 @@ listing the valid ones), ``min_sentences``/``max_sentences`` are honoured exactl
 from __future__ import annotations
 
 import enum
+import random
 import secrets
 import time
 from collections.abc import Mapping
+from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -35,7 +37,8 @@ from synth.agents.datasets import (
 )
 from synth.compilers.template import DEFAULT_REFERENCE_TIME
 from synth.core.errors import InvalidArgument
-from synth.core.seeding import SCHEME_VERSION, stream
+from synth.core.gen import Gen
+from synth.core.seeding import SCHEME_VERSION, blocks, seed_bytes
 
 __all__ = [
     "CONVERSATION_TEMPLATES",
@@ -183,6 +186,30 @@ class SyntheticDataset:
     model_dump = to_dict
 
 
+def _indexed_samples(gen: Gen[dict[str, Any]], count: int, seed: int) -> list[dict[str, Any]]:
+    """``[{"index": i, **record_i} for i < count]``: the records of ``stream(gen, count,
+    seed=seed)``, numbered.
+
+    The same draws as the stream, block by block (``synth.core.seeding.blocks``); a
+    generator that can draw a sample with its index in one display (``_indexed``: text
+    and conversation records) does, instead of a record copied into a new dict. (The
+    cyclic garbage collector is left alone: pausing it would be faster, but it is the
+    whole process's, and synth never changes process-wide state.)
+    """
+    indexed = getattr(gen, "_indexed", None)
+    if indexed is None:
+        draw = gen._fn
+
+        def indexed(rng: random.Random, index: int) -> dict[str, Any]:
+            return {"index": index, **draw(rng)}
+
+    samples: list[dict[str, Any]] = []
+    extend = samples.extend
+    for rng, _, lo, hi in blocks(seed_bytes(seed), 0, count):
+        extend(map(indexed, repeat(rng, hi - lo), range(lo, hi)))
+    return samples
+
+
 def _fresh_seed() -> int:
     """A new seed from the OS (never from global random state)."""
     return secrets.randbits(63)
@@ -208,11 +235,7 @@ class DataGenerator:
             templates=config.templates,
             locale=self.locale,
         )
-        samples = [
-            {"index": i, **payload}
-            for i, payload in enumerate(stream(gen, config.count, seed=seed))
-        ]
-        return samples, seed
+        return _indexed_samples(gen, config.count, seed), seed
 
     def generate(self, config: GeneratorConfig) -> SyntheticDataset:
         """Generate ``config.count`` samples; record ``i`` depends only on (config, seed, i)."""

@@ -140,6 +140,12 @@ PINNED = [
     ("tool_call", {"tool": "file_operations"}, 500, "2f23a0b07f28253e98cc73d143991a8a"),
     ("agent_trace", {}, 200, "850cca5d1353417fd00afa811b16986a"),
     ("agent_trace", {"success_rate": 0.0}, 200, "04b1d1e102123e37d6158c23c3de5bf4"),
+    ("text", {}, 2000, "dc8bb2f461a2755f164ce3c92e18b6d4"),
+    ("text", {"min_sentences": 2, "max_sentences": 9}, 1000, "2ce7295f29906ee049fb1a285784a773"),
+    ("json", {}, 1000, "3bd7c32c5da6039176693e1ae056bc6e"),
+    ("conversation", {}, 500, "c8922fc6e60d058d18ede99f83980357"),
+    ("conversation", {"template": "code_assistant"}, 1000, "67e7329db976dfe2f30b2619d15be1bf"),
+    ("conversation", {"template": "research_assistant"}, 1000, "18c14ba1e6bee0347b3fcae0f8bbd361"),
 ]
 
 
@@ -197,3 +203,132 @@ def test_rows_are_compiled_only_for_shapes_that_draw_many_rows() -> None:
     assert len(b._rows_cache) == 1
     assert b._rows(slow_rng, q, 7) == [b._row(fast_rng, q) for _ in range(7)]
     assert fast_rng.random() == slow_rng.random()
+
+
+# -- text and conversation records ---------------------------------------------------------
+
+
+def _general_render(monkeypatch: pytest.MonkeyPatch, texts: dict, **kw: object) -> object:
+    """``compile_together`` without the tabled render (the general, assembling one)."""
+    from synth.compilers import template
+
+    with monkeypatch.context() as m:
+        m.setattr(template, "_tabled_render", lambda *a: None)
+        return template.compile_together(texts, **kw)
+
+
+TABLED_TEXTS = [
+    {"a": "{greeting}, {who}!", "b": ["{who} again.", "Bye {who}.", "Plain."]},
+    {"a": "x", "b": "{int:1-3} and {k} {n}", "c": ["{k!upper}", "{k!title} {k}"], "d": "100% {k}"},
+    {"a": ["{fn}({v})", "{fn}()"], "b": "{fn} {fn!upper}", "c": "{big}", "d": "{system}"},
+]
+TABLED_VOCAB = {
+    "greeting": ["Hi", "Hello", "Hey {who}"],
+    "who": ["Ann", "Bob", "Cy", "Di"],
+    "n": ["{int:3-9}"],
+    "k": ["alpha", "beta", "gamma"],
+    "fn": ["f", "g", "h"],
+    "v": ["x", "y"],
+    "big": ["{int:1-900}"],
+    "system": ["You are A.", "You are B.", "You are C."],
+}
+
+
+@pytest.mark.parametrize("texts", TABLED_TEXTS)
+def test_tabled_render_draws_what_the_general_render_draws(
+    monkeypatch: pytest.MonkeyPatch, texts: dict
+) -> None:
+    from synth.compilers.template import compile_together
+
+    vocab = {k: v for k, v in TABLED_VOCAB.items()}
+    fast = compile_together(texts, vocab=vocab)
+    slow = _general_render(monkeypatch, texts, vocab=vocab)
+    assert fast.__code__ is not slow.__code__  # type: ignore[attr-defined]
+    a, b = random.Random(3), random.Random(3)
+    for _ in range(3000):  # many repeats: texts kept after their first draw are reused
+        assert fast(a) == slow(b)  # type: ignore[operator]
+    assert a.random() == b.random()
+
+
+@pytest.mark.parametrize("name", ["customer_support", "code_assistant", "research_assistant"])
+def test_builtin_scenarios_render_what_the_general_render_renders(
+    monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    from synth.agents.conversation import agent_registry, builtin_templates
+
+    tpl = builtin_templates()[name]
+    registry = agent_registry()
+    for sc in tpl.scenarios:
+        texts = {f"t{j}": t.content for j, t in enumerate(sc.turns)}
+        vocab = {**tpl.vocab, **sc.vocab}
+        from synth.compilers.template import compile_together
+
+        fast = compile_together(texts, registry=registry, vocab=vocab)
+        slow = _general_render(monkeypatch, texts, registry=registry, vocab=vocab)
+        a, b = random.Random(sc.name), random.Random(sc.name)
+        for _ in range(300):
+            assert fast(a) == slow(b)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("data_type", "constraints"),
+    [
+        ("text", {}),
+        ("text", {"min_sentences": 0, "max_sentences": 12}),
+        ("conversation", {"template": "code_assistant"}),
+        ("conversation", {"template": "customer_support"}),
+    ],
+)
+def test_indexed_samples_are_the_records_with_their_index(
+    data_type: str, constraints: dict
+) -> None:
+    from synth.agents.datasets import payload_generator
+
+    gen = payload_generator(data_type, constraints=constraints)
+    a, b = random.Random(11), random.Random(11)
+    for i in range(500):
+        assert gen._indexed(a, i) == {"index": i, **gen._fn(b)}  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("data_type", "constraints"),
+    [("text", {}), ("json", {}), ("conversation", {"template": "research_assistant"})],
+)
+def test_seed_api_samples_are_the_stream_numbered(data_type: str, constraints: dict) -> None:
+    from synth.agents.datasets import payload_generator
+
+    config = GeneratorConfig(data_type=data_type, count=200, seed=9, constraints=constraints)
+    samples = DataGenerator().generate(config).samples
+    records = synth.stream(payload_generator(data_type, constraints=constraints), 200, seed=9)
+    assert samples == [{"index": i, **r} for i, r in enumerate(records)]
+
+
+def test_seed_api_leaves_the_garbage_collector_alone(monkeypatch) -> None:
+    # The collector is the whole process's: pausing it during generate() (tried for
+    # speed) would change it under every other thread of the program.
+    import gc
+
+    def forbidden(*args: object) -> None:
+        raise AssertionError("synth must not change the process's garbage collector")
+
+    for name in ("disable", "enable", "freeze", "unfreeze", "set_threshold"):
+        monkeypatch.setattr(gc, name, forbidden)
+    for data_type in ("text", "json", "conversation", "tool_call", "agent_trace"):
+        DataGenerator().generate(GeneratorConfig(data_type=data_type, count=100, seed=1))
+
+
+def test_conversation_samples_share_no_mutable_parts() -> None:
+    config = GeneratorConfig(
+        data_type="conversation", count=300, seed=4, constraints={"template": "code_assistant"}
+    )
+    samples = DataGenerator().generate(config).samples
+    before = orjson.dumps(samples)
+    containers = [id(t) for s in samples for t in s["turns"]] + [id(s["turns"]) for s in samples]
+    assert len(set(containers)) == len(containers)
+    for s in samples[::2]:  # mutating one sample changes no other
+        s["turns"][1]["content"] += " (edited)"
+        s["turns"].append({"role": "user", "content": "more", "tool_calls": None})
+    after = orjson.loads(orjson.dumps(samples))
+    for i, (old, new) in enumerate(zip(orjson.loads(before), after, strict=True)):
+        if i % 2:
+            assert old == new

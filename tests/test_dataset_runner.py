@@ -12,7 +12,7 @@ import orjson
 import pytest
 
 import synth
-from synth.core.errors import InvalidArgument, SynthError
+from synth.core.errors import DatasetError, InvalidArgument, SynthError
 from synth.dataset import Recipe, chunk_ranges, manifest_path, write_dataset
 from synth.dataset.runner import _shippable
 from tests.dataset_helpers import people
@@ -359,3 +359,91 @@ def test_heap_tuning_happens_in_the_workers_only(tmp_path, monkeypatch):
     while reader.poll(1):
         pids.add(reader.recv())
     assert len(pids) == 2 and os.getpid() not in pids
+
+
+# -- worker processes: errors, deaths and teardown never hang and never leak -----------------
+
+
+def _children():
+    return [p for p in multiprocessing.active_children() if p.is_alive()]
+
+
+def test_workers_are_stopped_as_soon_as_a_run_fails(tmp_path):
+    # Regression: the chunk generator was only closed when garbage collected, so the
+    # worker pool outlived the error (and its teardown, at some later point in some other
+    # code, once hung in Pool.terminate). Many short failing runs in a row: each must end
+    # with no worker left, even while the caller still holds the exception (and so the
+    # traceback and the frames it references).
+    kept = []
+    for attempt in range(15):
+        path = tmp_path / f"x{attempt}.jsonl"
+        with pytest.raises(Boom) as info:
+            write_dataset(GEN, path, COUNT, seed=1, workers=2, progress=_fail_after(1))
+        kept.append(info)
+        assert _children() == []
+        assert os.listdir(tmp_path) == []
+
+
+def test_workers_are_gone_after_a_successful_run(tmp_path):
+    write_dataset(GEN, tmp_path / "ok.jsonl", COUNT, seed=1, workers=2)
+    assert _children() == []
+
+
+def _dies_at_record(record, seed):
+    """A generator whose worker process is killed (as the OOM killer would) at ``record``."""
+    numbers = synth.integers(0, 10**12)
+    bad = list(synth.stream(numbers, record + 1, seed=seed))[record]
+    parent = os.getpid()
+
+    def check(value):
+        if value == bad and os.getpid() != parent:
+            os.kill(os.getpid(), 9)
+        return value
+
+    return numbers.map(check)
+
+
+def test_a_killed_worker_is_reported_not_waited_for(tmp_path):
+    # multiprocessing.Pool waits forever for a result whose worker was killed; synth
+    # notices the closed pipe and says what happened.
+    gen = _dies_at_record(7_000, seed=1)
+    with pytest.raises(DatasetError, match=r"ended unexpectedly \(exit code -9\).*records"):
+        write_dataset(gen, tmp_path / "x.jsonl", COUNT, seed=1, workers=2)
+    assert os.listdir(tmp_path) == []
+    assert _children() == []
+
+
+class _Unpicklable(SynthError):
+    def __init__(self, message, handle):
+        super().__init__(message)
+        self.handle = handle
+
+    def __reduce__(self):
+        raise TypeError("cannot pickle this error")
+
+
+def test_an_error_that_cannot_be_pickled_still_reaches_the_caller(tmp_path):
+    numbers = synth.integers(0, 10**12)
+    parent = os.getpid()
+
+    def check(value):
+        if os.getpid() != parent:
+            raise _Unpicklable("a worker-only failure", handle=lambda: None)
+        return value
+
+    with pytest.raises(DatasetError, match="a worker process failed: .*a worker-only failure"):
+        write_dataset(numbers.map(check), tmp_path / "x.jsonl", COUNT, seed=1, workers=2)
+    assert os.listdir(tmp_path) == []
+
+
+def test_spawned_workers_write_the_same_bytes(tmp_path, monkeypatch):
+    # Where the OS has no fork (macOS, Windows) workers are spawned: the recipe and the
+    # pipes travel to them pickled. Forced here on Linux.
+    from synth.dataset import runner
+
+    monkeypatch.setattr(runner, "_context", lambda: multiprocessing.get_context("spawn"))
+    recipe = Recipe("tests.dataset_helpers:people", {"tag_count": 2})
+    a = write_dataset(recipe, tmp_path / "a.jsonl", COUNT, seed=3, workers=2)
+    b = write_dataset(recipe, tmp_path / "b.jsonl", COUNT, seed=3, workers=1)
+    assert a.sha256 == b.sha256
+    assert _children() == []

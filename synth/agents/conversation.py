@@ -397,16 +397,19 @@ class _NativeConversations(Gen[dict[str, Any]]):
 
     template: ConversationTemplate
     registry: Registry = attrs.field(eq=False)
+    #: ``(rng, index) -> {"index": index, **record}``: the seed API's sample, drawn as
+    #: the record is (set when compiled).
+    _indexed: Callable[[random.Random, int], dict[str, Any]] = attrs.field(
+        init=False, default=None, eq=False, hash=False, repr=False
+    )
 
     def _compile(self) -> DrawFn:
         pick, compiled = _compile_scenarios(self.template, self.registry)
-
         records = [_native_fn(roles, render) for roles, render in compiled]
-
-        def draw(rng: random.Random) -> dict[str, Any]:
-            return records[pick(rng)](rng)
-
-        return draw
+        samples = [_native_fn(roles, render, indexed=True) for roles, render in compiled]
+        weights = {sc.weight for sc in self.template.scenarios}
+        object.__setattr__(self, "_indexed", _dispatch(pick, samples, len(weights) == 1))
+        return _dispatch(pick, records, len(weights) == 1, indexed=False)
 
     def _default_repr(self) -> str:
         # The template's name and its storylines: what an explain of the tree should show.
@@ -414,55 +417,88 @@ class _NativeConversations(Gen[dict[str, Any]]):
         return call_repr("native_conversations", (self.template.name,), {"scenarios": scenarios})
 
 
+def _dispatch(
+    pick: Callable[[random.Random], int],
+    fns: list[Callable[..., dict[str, Any]]],
+    uniform: bool,
+    indexed: bool = True,
+) -> Callable[..., dict[str, Any]]:
+    """``(rng[, index]) -> fns[pick(rng)](rng[, index])``, with a uniform pick written
+    out (the same ``getrandbits`` draws as ``pick``, one call less)."""
+    n = len(fns)
+    if n == 1:
+        return fns[0]
+    if not uniform:
+        if indexed:
+            return lambda rng, index: fns[pick(rng)](rng, index)
+        return lambda rng: fns[pick(rng)](rng)
+    k = (n - 1).bit_length()
+    if indexed:
+
+        def one(rng: random.Random, index: int) -> dict[str, Any]:
+            s = rng.getrandbits(k)
+            while s >= n:
+                s = rng.getrandbits(k)
+            return fns[s](rng, index)
+
+        return one
+
+    def record(rng: random.Random) -> dict[str, Any]:
+        s = rng.getrandbits(k)
+        while s >= n:
+            s = rng.getrandbits(k)
+        return fns[s](rng)
+
+    return record
+
+
 def _native_fn(
-    roles: tuple[str, ...], render: Callable[[random.Random], tuple[str, ...]]
-) -> Callable[[random.Random], dict[str, Any]]:
-    """``rng -> {"turns": [...]}`` for one scenario (the usual lengths written out: a
-    comprehension costs about 70 ns more per turn)."""
-    if len(roles) == 5:
-        r0, r1, r2, r3, r4 = roles
+    roles: tuple[str, ...],
+    render: Callable[[random.Random], tuple[str, ...]],
+    indexed: bool = False,
+) -> Callable[..., dict[str, Any]]:
+    """``rng -> {"turns": [...]}`` for one scenario, or with ``indexed``, ``(rng, index)
+    -> {"index": index, "turns": [...]}`` (the seed API's sample, built in one display
+    rather than copied). Generated code for the scenario's number of turns: a display
+    per turn, no loop (a comprehension costs about 70 ns more per turn). When the texts
+    are lookups (see ``synth.compilers.template._tabled_render``), the record is built
+    in the render's own generated function."""
+    rebuild = getattr(render, "_rebuild", None)
+    if rebuild is not None:
+        return rebuild(_record_form(len(roles), indexed), roles)  # type: ignore[no-any-return]
+    return _native_maker(len(roles), indexed)(roles, render)  # type: ignore[no-any-return]
 
-        def five(rng: random.Random) -> dict[str, Any]:
-            c0, c1, c2, c3, c4 = render(rng)
-            return {
-                "turns": [
-                    {"role": r0, "content": c0, "tool_calls": None},
-                    {"role": r1, "content": c1, "tool_calls": None},
-                    {"role": r2, "content": c2, "tool_calls": None},
-                    {"role": r3, "content": c3, "tool_calls": None},
-                    {"role": r4, "content": c4, "tool_calls": None},
-                ]
-            }
 
-        return five
-    if len(roles) == 7:
-        r0, r1, r2, r3, r4, r5, r6 = roles
+def _record_form(turns: int, indexed: bool) -> tuple[str, str]:
+    """The ``form`` of a record of ``turns`` turns (texts ``t0...``, roles ``x0...``)."""
+    shown = ", ".join(
+        f'{{"role": x{k}, "content": t{k}, "tool_calls": None}}' for k in range(turns)
+    )
+    if indexed:
+        return "rng, index", f'{{"index": index, "turns": [{shown}]}}'
+    return "rng", f'{{"turns": [{shown}]}}'
 
-        def seven(rng: random.Random) -> dict[str, Any]:
-            c0, c1, c2, c3, c4, c5, c6 = render(rng)
-            return {
-                "turns": [
-                    {"role": r0, "content": c0, "tool_calls": None},
-                    {"role": r1, "content": c1, "tool_calls": None},
-                    {"role": r2, "content": c2, "tool_calls": None},
-                    {"role": r3, "content": c3, "tool_calls": None},
-                    {"role": r4, "content": c4, "tool_calls": None},
-                    {"role": r5, "content": c5, "tool_calls": None},
-                    {"role": r6, "content": c6, "tool_calls": None},
-                ]
-            }
 
-        return seven
-
-    def any_length(rng: random.Random) -> dict[str, Any]:
-        return {
-            "turns": [
-                {"role": r, "content": c, "tool_calls": None}
-                for r, c in zip(roles, render(rng))  # noqa: B905 (same length)
-            ]
-        }
-
-    return any_length
+@functools.cache
+def _native_maker(turns: int, indexed: bool) -> Callable[..., Any]:
+    """``make(roles, render) -> record function`` for ``turns`` turns (the generated code
+    depends only on the two arguments; roles and the render are passed in)."""
+    names = ", ".join(f"c{k}" for k in range(turns))
+    args, head = ("rng, index", '"index": index, ') if indexed else ("rng", "")
+    lines = [
+        "def make(roles, render):",
+        f"    ({''.join(f'r{k}, ' for k in range(turns))}) = roles",
+        f"    def record({args}):",
+        f"        ({names},) = render(rng)",
+        "        return {" + head + '"turns": [',
+    ]
+    turn = '            {{"role": r{0}, "content": c{0}, "tool_calls": None}},'
+    lines += [turn.format(k) for k in range(turns)]
+    lines += ["        ]}", "    return record"]
+    namespace: dict[str, Any] = {}
+    name = f"<synth conversation record: {turns} turns{', indexed' if indexed else ''}>"
+    exec(compile("\n".join(lines) + "\n", name, "exec"), namespace)
+    return namespace["make"]  # type: ignore[no-any-return]
 
 
 def native_conversations(

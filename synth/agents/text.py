@@ -148,8 +148,9 @@ def sentence_bank() -> tuple[str, ...]:
     return tuple(seen)[:BANK_SIZE]
 
 
-def _paragraph_fn(lo: int, hi: int, record: bool) -> DrawFn:
-    """``rng -> paragraph`` (or ``{"text": paragraph}`` when ``record``), all inline.
+def _paragraph_fn(lo: int, hi: int, record: bool, indexed: bool = False) -> Any:
+    """``rng -> paragraph`` (or ``{"text": paragraph}`` when ``record``; with
+    ``indexed``, ``(rng, index) -> {"index": index, "text": paragraph}``), all inline.
 
     The sentence count is drawn from a table of counts repeated up to 2**m entries with
     m = bits(count range) + 4 (exactly uniform; a redraw in under 1 of 16 draws), each
@@ -157,45 +158,54 @@ def _paragraph_fn(lo: int, hi: int, record: bool) -> DrawFn:
     """
     bank = sentence_bank()
     assert len(bank) == BANK_SIZE
-    bits = BANK_BITS
     n = hi - lo + 1
     m = (n - 1).bit_length() + 4
     limit = (1 << m) // n * n
     counts = tuple(range(lo, hi + 1)) * (limit // n)
-    join = " ".join
+    shape = "indexed" if indexed else "record" if record else "text"
+    make = _paragraph_maker(min(hi, _WRITTEN_OUT), shape)
+    return make(bank, BANK_BITS, m, limit, counts, " ".join)
 
-    def paragraph(rng: random.Random) -> str:
-        gb = rng.getrandbits
-        r = gb(m)
-        while r >= limit:
-            r = gb(m)
-        c = counts[r]
-        if c == 1:
-            return bank[gb(bits)]
-        if c == 2:
-            return f"{bank[gb(bits)]} {bank[gb(bits)]}"
-        if c == 3:
-            return f"{bank[gb(bits)]} {bank[gb(bits)]} {bank[gb(bits)]}"
-        return join([bank[gb(bits)] for _ in range(c)])
 
-    if not record:
-        return paragraph
+#: Paragraphs of up to this many sentences are one f-string each (generated code); longer
+#: ones are joined from a list.
+_WRITTEN_OUT = 12
 
-    def text_record(rng: random.Random) -> dict[str, str]:
-        gb = rng.getrandbits
-        r = gb(m)
-        while r >= limit:
-            r = gb(m)
-        c = counts[r]
-        if c == 1:
-            return {"text": bank[gb(bits)]}
-        if c == 2:
-            return {"text": f"{bank[gb(bits)]} {bank[gb(bits)]}"}
-        if c == 3:
-            return {"text": f"{bank[gb(bits)]} {bank[gb(bits)]} {bank[gb(bits)]}"}
-        return {"text": join([bank[gb(bits)] for _ in range(c)])}
 
-    return text_record
+@functools.cache
+def _paragraph_maker(written: int, shape: str) -> Any:
+    """``make(bank, bits, m, limit, counts, join) -> draw`` for paragraphs of up to
+    ``written`` sentences written out, ``shape`` being ``text`` (``rng -> str``),
+    ``record`` (``rng -> {"text"}``) or ``indexed`` (``(rng, index) -> {"index",
+    "text"}``). The code depends only on the two arguments."""
+    args, head, tail = {
+        "text": ("rng", "", ""),
+        "record": ("rng", '{"text": ', "}"),
+        "indexed": ("rng, index", '{"index": index, "text": ', "}"),
+    }[shape]
+    one = "{bank[gb(bits)]}"
+    lines = [
+        "def make(bank, bits, m, limit, counts, join):",
+        f"    def draw({args}):",
+        "        gb = rng.getrandbits",
+        "        r = gb(m)",
+        "        while r >= limit:",
+        "            r = gb(m)",
+        "        c = counts[r]",
+        "        if c == 1:",
+        f"            return {head}bank[gb(bits)]{tail}",
+    ]
+    for c in range(2, written + 1):
+        text = "f'" + " ".join([one] * c) + "'"
+        lines += [f"        if c == {c}:", f"            return {head}{text}{tail}"]
+    lines += [
+        f"        return {head}join([bank[gb(bits)] for _ in range(c)]){tail}",
+        "    return draw",
+    ]
+    namespace: dict[str, Any] = {}
+    name = f"<synth paragraphs: {shape}, {written} written out>"
+    exec(compile("\n".join(lines) + "\n", name, "exec"), namespace)
+    return namespace["make"]
 
 
 @attrs.frozen(repr=False)
@@ -204,7 +214,7 @@ class _Paragraphs(Gen[str]):
     max_sentences: int
 
     def _compile(self) -> DrawFn:
-        return _paragraph_fn(self.min_sentences, self.max_sentences, False)
+        return _paragraph_fn(self.min_sentences, self.max_sentences, False)  # type: ignore[no-any-return]
 
 
 @attrs.frozen(repr=False)
@@ -213,9 +223,14 @@ class _TextRecords(Gen[dict[str, str]]):
 
     min_sentences: int
     max_sentences: int
+    #: ``(rng, index) -> {"index": index, "text": ...}``: the seed API's sample, drawn as
+    #: the record is (set when compiled).
+    _indexed: Any = attrs.field(init=False, default=None, eq=False, hash=False, repr=False)
 
     def _compile(self) -> DrawFn:
-        return _paragraph_fn(self.min_sentences, self.max_sentences, True)
+        lo, hi = self.min_sentences, self.max_sentences
+        object.__setattr__(self, "_indexed", _paragraph_fn(lo, hi, True, indexed=True))
+        return _paragraph_fn(lo, hi, True)  # type: ignore[no-any-return]
 
     def _default_repr(self) -> str:
         # Shown as the equivalent tree (same records), which is what it is drawn as.

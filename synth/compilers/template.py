@@ -944,9 +944,24 @@ class _Together:
         m = (total - 1).bit_length() + 4 if total > 1 else 0  # getrandbits(0) is 0
         limit = (1 << m) // total * total
 
+        if not leaves and groups:
+            tabled = _tabled_render(
+                nodes, outputs, groups, m, limit, start, radix, rest, ops, final
+            )
+            if tabled is not None:
+                return tabled
         if len(radix) + len(leaves) + len(ops) <= _UNROLL_LIMIT:
-            make = _render_maker(len(radix), len(leaves), len(ops))
-            return make(start, m, limit, radix, leaves, ops, get)  # type: ignore[no-any-return]
+            args = (start, m, limit, radix, leaves, ops, get)
+            counts = (len(radix), len(leaves), len(ops))
+
+            def rebuild(form: tuple[str, str], extra: tuple[Any, ...]) -> Callable[..., Any]:
+                # As the tabled render's ``_rebuild``: the texts straight into a value.
+                make = _render_maker(*counts, form, len(outputs), len(extra))
+                return make(*args, extra)  # type: ignore[no-any-return]
+
+            general = _render_maker(*counts)(*args)
+            general._rebuild = rebuild
+            return general  # type: ignore[no-any-return]
 
         def render(rng: random.Random) -> tuple[str, ...]:
             r = rng.getrandbits(m)
@@ -966,24 +981,240 @@ class _Together:
         return render
 
 
+#: Texts are looked up (see ``_tabled_render``) when each is a function of at most this
+#: many combinations of the lists it uses.
+_TABLE_LIMIT = 1 << 14
+
+
+def _node_deps(nodes: list[tuple[str, Any]]) -> list[frozenset[Any] | None]:
+    """For each node, the drawn keys (list node ids, ``("choice", id)``) its value is a
+    function of; ``None`` when it also depends on a fresh draw (a leaf or a lazy draw)."""
+    deps: list[frozenset[Any] | None] = []
+    for i, (kind, payload) in enumerate(nodes):  # a node's parts have smaller ids
+        if kind == "list":
+            deps.append(frozenset([i]))
+        elif kind == "leaf":
+            deps.append(None)
+        elif kind == "filt":
+            deps.append(deps[payload[0]])
+        else:
+            found: set[Any] | None = {("choice", i)} if len(payload) > 1 else set()
+            for pieces in payload:
+                for p in pieces:
+                    if isinstance(p, str) or found is None:
+                        continue
+                    if not isinstance(p, int) or deps[p] is None:
+                        found = None
+                    else:
+                        found |= deps[p]  # type: ignore[operator]
+            deps.append(None if found is None else frozenset(found))
+    return deps
+
+
+def _tabled_render(
+    nodes: list[tuple[str, Any]],
+    outputs: list[int],
+    groups: list[list[tuple[tuple[Any, ...], Any]]],
+    m: int,
+    limit: int,
+    start: list[Any],
+    radix: tuple[tuple[int, tuple[Any, ...]], ...],
+    rest: list[int],
+    ops: tuple[Any, ...],
+    final: dict[Any, int],
+) -> Callable[[random.Random], tuple[str, ...]] | None:
+    """The render of texts made only of list picks (no fresh draws), or ``None``.
+
+    Such a text is a function of the few lists it uses (at most ``_TABLE_LIMIT``
+    combinations, else ``None``), so it is looked up instead of assembled: its key packs
+    the indices of those lists (one table of partial keys per group it touches, indexed
+    by the group's digit), and the texts are kept by key as they are drawn (the first
+    time, by the general render's values and operations, only those the text needs;
+    their memos make equal texts one string). The random draws are the general render's
+    (one ``getrandbits`` and its redraws), so the texts are the same.
+    """
+    deps = _node_deps(nodes)
+    if any(deps[o] is None for o in outputs) or any(
+        kind == "phr" and any(callable(p) for pieces in payload for p in pieces)
+        for kind, payload in nodes
+    ):
+        return None
+    where: dict[Any, tuple[int, int, int]] = {}  # key -> (group, suffix, size)
+    for g, group in enumerate(groups):
+        suffix = 1
+        for values, key in reversed(group):
+            where[key] = (g, suffix, len(values))
+            suffix *= len(values)
+    sizes = [len(t) for _, t in radix]
+    parts: list[tuple[int, tuple[int, ...]]] = []  # (group, partial keys by digit)
+    shapes: list[tuple[int, ...]] = []  # per output: its parts
+    tables: list[list[str | None]] = []
+    for o in outputs:
+        keys = sorted(deps[o], key=repr)  # type: ignore[arg-type]
+        stride, per_group = 1, {}
+        for key in keys:
+            g, _, size = where[key]
+            per_group.setdefault(g, {})[key] = stride
+            stride *= size
+        if stride > _TABLE_LIMIT:
+            return None
+        mine = []
+        for g, strides in sorted(per_group.items()):
+            # The group's digit enumerates its product, last list fastest: the partial
+            # key of each digit is the sum of its lists' contributions.
+            columns = []
+            for values, key in groups[g]:
+                st = strides.get(key, 0)
+                columns.append(range(0, len(values) * st, st) if st else (0,) * len(values))
+            partial = tuple(map(sum, itertools.product(*columns)))
+            mine.append(len(parts))
+            parts.append((g, partial))
+        shapes.append(tuple(mine))
+        tables.append([None] * stride)
+    part_groups = tuple(g for g, _ in parts)
+    values, fills = _fill_fns(nodes, outputs, start, radix, rest, ops, final)
+    args = (m, limit, tuple(sizes), tuple(p for _, p in parts), tuple(tables), values, fills)
+
+    def rebuild(form: tuple[str, str] | None, extra: tuple[Any, ...]) -> Callable[..., Any]:
+        # ``render._rebuild(form, extra)``: the texts made straight into a value of the
+        # caller's. ``form`` is ``(arguments, expression)``: the function takes ``rng``
+        # and the other ``arguments`` (e.g. ``"rng, index"``) and returns ``expression``,
+        # Python code (synth's own, never a template's text) over the texts ``t0, t1,
+        # ...`` and the values ``x0, x1, ...`` of ``extra``. Same draws, same tables:
+        # texts kept by one form are found by the other.
+        make = _tabled_maker(len(radix), part_groups, tuple(shapes), form, len(extra))
+        return make(*args, extra)  # type: ignore[no-any-return]
+
+    render = rebuild(None, ())
+    render._rebuild = rebuild
+    return render  # type: ignore[no-any-return]
+
+
+def _fill_fns(
+    nodes: list[tuple[str, Any]],
+    outputs: list[int],
+    start: list[Any],
+    radix: tuple[tuple[int, tuple[Any, ...]], ...],
+    rest: list[int],
+    ops: tuple[Any, ...],
+    final: dict[Any, int],
+) -> tuple[tuple[Any, ...], tuple[Callable[[Any, list[Any]], str], ...]]:
+    """``(start, group tables, pad)``: what the general render's values list is made of
+    before its operations (``start`` + each group's pick + ``pad``, the operations'
+    places left empty), and for each output ``fill(rng, values) -> text``: only the
+    operations this text needs, in order, each writing its place (a sample that misses
+    several texts builds the list once)."""
+    values = (start, tuple(table for _, table in radix), [None] * len(ops))
+    fills = []
+    for output in outputs:
+        needed: set[int] = set()
+        todo = [output]
+        while todo:
+            i = todo.pop()
+            kind, payload = nodes[i]
+            if kind == "filt":
+                needed.add(i)
+                todo.append(payload[0])
+            elif kind == "phr":
+                needed.add(i)
+                todo += [p for pieces in payload for p in pieces if isinstance(p, int)]
+        steps = tuple((final[i], op) for i, op in zip(rest, ops, strict=True) if i in needed)
+        fills.append(_fill_fn(steps, final[output]))
+    return values, tuple(fills)
+
+
+def _fill_fn(steps: tuple[tuple[int, Any], ...], position: int) -> Callable[[Any, list[Any]], str]:
+    if not steps:
+        return lambda rng, v: v[position]  # type: ignore[no-any-return]
+    if len(steps) == 1 and steps[0][0] == position:
+        return steps[0][1]  # type: ignore[no-any-return]
+
+    def fill(rng: Any, v: list[Any]) -> str:
+        for place, op in steps:
+            v[place] = op(rng, v)
+        return v[position]  # type: ignore[no-any-return]
+
+    return fill
+
+
+@functools.cache
+def _tabled_maker(
+    groups: int,
+    part_groups: tuple[int, ...],
+    shapes: tuple[tuple[int, ...], ...],
+    form: tuple[str, str] | None = None,
+    extras: int = 0,
+) -> Callable[..., Any]:
+    """``make(m, limit, sizes, parts, tables, values, fills, extra) -> render``: a render
+    of this shape (generated code that depends only on the counts, on which group each
+    partial key reads and on ``form``, see ``rebuild``; never on a
+    template's text)."""
+    lines = ["def make(m, limit, sizes, parts, tables, values, fills, extra):"]
+    if extras:
+        lines.append(f"    ({''.join(f'x{k}, ' for k in range(extras))}) = extra")
+    lines.append(f"    ({''.join(f'n{k}, ' for k in range(groups))}) = sizes")
+    if part_groups:
+        lines.append(f"    ({''.join(f'p{k}, ' for k in range(len(part_groups)))}) = parts")
+    lines.append(f"    ({''.join(f'T{k}, ' for k in range(len(shapes)))}) = tables")
+    lines.append(f"    ({''.join(f'F{k}, ' for k in range(len(shapes)))}) = fills")
+    lines.append(f"    (start, ({''.join(f'G{k}, ' for k in range(groups))}), pad) = values")
+    args, result = form or ("rng", f"({''.join(f't{k}, ' for k in range(len(shapes)))})")
+    lines += [
+        f"    def render({args}):",
+        "        r = rng.getrandbits(m)",
+        "        while r >= limit:",
+        "            r = rng.getrandbits(m)",
+        "        v = None",
+    ]
+    for k in range(groups - 1):
+        lines.append(f"        r, i{k} = divmod(r, n{k})")
+    lines.append(f"        i{groups - 1} = r % n{groups - 1}")
+    for k, mine in enumerate(shapes):
+        key = " + ".join(f"p{j}[i{part_groups[j]}]" for j in mine) or "0"
+        lines += [
+            f"        k{k} = {key}",
+            f"        t{k} = T{k}[k{k}]",
+            f"        if t{k} is None:",
+            "            if v is None:",
+            "                v = start.copy()",
+            *[f"                v += G{g}[i{g}]" for g in range(groups)],
+            "                v += pad",
+            f"            t{k} = T{k}[k{k}] = F{k}(None, v)",
+        ]
+    lines += [f"        return {result}", "    return render"]
+    namespace: dict[str, Any] = {}
+    name = f"<synth template render: {groups} groups, {len(shapes)} tabled texts>"
+    exec(compile("\n".join(lines) + "\n", name, "exec"), namespace)
+    return namespace["make"]  # type: ignore[no-any-return]
+
+
 #: Renders with at most this many groups + leaves + ops run as one generated function.
 _UNROLL_LIMIT = 200
 
 
 @functools.cache
-def _render_maker(groups: int, leaves: int, ops: int) -> Callable[..., Any]:
-    """``make(start, m, limit, radix, leaves, ops, get) -> render``: the loop of a render
-    written out for these counts (no loop overhead per part). The generated code depends
-    only on the three counts, never on a template's text: values and functions are
-    passed in and unpacked into locals."""
-    lines = ["def make(start, m, limit, radix, leaves, ops, get):"]
+def _render_maker(
+    groups: int,
+    leaves: int,
+    ops: int,
+    form: tuple[str, str] | None = None,
+    texts: int = 0,
+    extras: int = 0,
+) -> Callable[..., Any]:
+    """``make(start, m, limit, radix, leaves, ops, get, extra=()) -> render``: the loop of
+    a render written out for these counts (no loop overhead per part). The generated code
+    depends only on the counts and ``form`` (see the tabled render's ``rebuild``), never
+    on a template's text: values and functions are passed in and unpacked into locals."""
+    lines = ["def make(start, m, limit, radix, leaves, ops, get, extra=()):"]
+    if extras:
+        lines.append(f"    ({''.join(f'x{k}, ' for k in range(extras))}) = extra")
     if groups:
-        lines.append(f"    ({', '.join(f'(n{k}, t{k})' for k in range(groups))},) = radix")
+        lines.append(f"    ({', '.join(f'(n{k}, g{k})' for k in range(groups))},) = radix")
     if leaves:
         lines.append(f"    ({', '.join(f'f{k}' for k in range(leaves))},) = leaves")
     if ops:
         lines.append(f"    ({', '.join(f'o{k}' for k in range(ops))},) = ops")
-    lines.append("    def render(rng):")
+    lines.append(f"    def render({form[0] if form else 'rng'}):")
     if groups:
         lines += [
             "        r = rng.getrandbits(m)",
@@ -993,12 +1224,16 @@ def _render_maker(groups: int, leaves: int, ops: int) -> Callable[..., Any]:
     lines.append("        v = start.copy()")
     for k in range(groups):
         lines.append(f"        r, i = divmod(r, n{k})")
-        lines.append(f"        v += t{k}[i]")
+        lines.append(f"        v += g{k}[i]")
     if leaves or ops:
         lines.append("        append = v.append")
     lines += [f"        append(f{k}(rng))" for k in range(leaves)]
     lines += [f"        append(o{k}(rng, v))" for k in range(ops)]
-    lines += ["        return get(v)", "    return render"]
+    if form:
+        lines += [f"        ({''.join(f't{k}, ' for k in range(texts))}) = get(v)"]
+        lines += [f"        return {form[1]}", "    return render"]
+    else:
+        lines += ["        return get(v)", "    return render"]
     namespace: dict[str, Any] = {}
     name = f"<synth template render: {groups} groups, {leaves} leaves, {ops} ops>"
     exec(compile("\n".join(lines) + "\n", name, "exec"), namespace)

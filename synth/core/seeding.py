@@ -85,18 +85,25 @@ def stream(gen: Gen[T], count: int, *, seed: Seed, start: int = 0) -> Iterator[T
     return _records(gen._fn, prefix, start, start + count)
 
 
-def _records(draw: Any, prefix: bytes, start: int, end: int) -> Iterator[Any]:
+def blocks(prefix: bytes, start: int, end: int) -> Iterator[tuple[random.Random, int, int, int]]:
+    """``(rng, skip, lo, hi)`` for each block that records ``start … end-1`` touch: draw and
+    drop ``skip`` records from ``rng``, then records ``lo … hi-1`` are its next draws.
+    ``prefix`` is :func:`seed_bytes` of the seed. The one place the scheme is written."""
     i = start
     while i < end:
-        block, offset = divmod(i, BLOCK_SIZE)
-        rng = random.Random(_block_key(prefix, block))
-        for _ in range(offset):
-            draw(rng)
+        block, skip = divmod(i, BLOCK_SIZE)
         stop = min(end, (block + 1) * BLOCK_SIZE)
-        # The same draws as ``for _ in range(i, stop): yield draw(rng)``, without a
-        # Python-level loop and call per record (a sixth of a small record's cost).
-        yield from map(draw, repeat(rng, stop - i))
+        yield random.Random(_block_key(prefix, block)), skip, i, stop
         i = stop
+
+
+def _records(draw: Any, prefix: bytes, start: int, end: int) -> Iterator[Any]:
+    for rng, skip, lo, hi in blocks(prefix, start, end):
+        for _ in range(skip):
+            draw(rng)
+        # The same draws as ``for _ in range(lo, hi): yield draw(rng)``, without a
+        # Python-level loop and call per record (a sixth of a small record's cost).
+        yield from map(draw, repeat(rng, hi - lo))
 
 
 def sample(gen: Gen[T], *, seed: Seed) -> T:

@@ -11,17 +11,16 @@ from __future__ import annotations
 import collections
 import gc
 import hashlib
-import itertools
 import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from typing import IO, Any
 
 import attrs
 
-from synth.core.errors import InvalidArgument
+from synth.core.errors import DatasetError, InvalidArgument
 from synth.core.gen import Gen
 from synth.core.seeding import Seed, seed_bytes, stream
 from synth.dataset.atomic import atomic_output, check_output_dir
@@ -139,6 +138,7 @@ def write_dataset(
                     progress(done, count)
             sink.close()
         except BaseException:
+            chunks.close()  # stops worker processes now
             out.discard()
             sink.abort()
             raise
@@ -266,7 +266,7 @@ def _encoded_chunks(
     fmt: Format,
     workers: int,
     index: bool,
-) -> Iterator[tuple[int, Any]]:
+) -> Generator[tuple[int, Any], None, None]:
     """The encoded chunks in index order. A format that looks at the first chunk (Parquet
     infers its schema from it) gets it here, at once, before its sink is opened."""
     ranges = chunk_ranges(start, count, fmt.chunk_records)
@@ -283,7 +283,17 @@ def _encoded_chunks(
         )
     else:
         rest = _in_workers(source, gen, seed, fmt, index, ranges, workers)
-    return itertools.chain(head, rest)
+    return _chained(head, rest)
+
+
+def _chained(
+    head: list[tuple[int, Any]], rest: Iterator[tuple[int, Any]]
+) -> Generator[tuple[int, Any], None, None]:
+    # A generator, so that closing it (write_dataset does on any error) closes ``rest``
+    # at once: worker processes are stopped then, not whenever the garbage collector
+    # gets to them.
+    yield from head
+    yield from rest
 
 
 _WORKER: tuple[Gen[Any], Seed, Format, bool] | None = None
@@ -291,15 +301,53 @@ _WORKER: tuple[Gen[Any], Seed, Format, bool] | None = None
 
 def _start_worker(source: Any, seed: Seed, fmt: Format, index: bool) -> None:
     global _WORKER
-    # Ctrl-C is the parent's to handle: it stops the pool and removes the temp file; the
-    # pool stops workers with SIGTERM, which must end them quietly whatever the parent set.
+    # Ctrl-C is the parent's to handle: it stops the workers and removes the temp file; it
+    # stops workers with SIGTERM, which must end them quietly whatever the parent set.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):
-        # Blocked by the parent while it started us (see _in_workers); now ignored.
+        # Blocked by the parent while it started us (see _start_workers); now ignored.
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     _keep_heap()
     _WORKER = (build_generator(source), seed, fmt, index)
+
+
+def _worker_main(conn: Any, initargs: tuple[Any, ...]) -> None:
+    """A worker process: builds the generator, then makes the chunks the parent asks for,
+    in the order asked, until it is sent ``None`` (or its pipe closes).
+
+    Each answer is ``(True, payload)`` or ``(False, error)``; an error ends the worker.
+    """
+    try:
+        _start_worker(*initargs)
+        while True:
+            try:
+                task = conn.recv()
+            except EOFError:  # the parent is gone
+                return
+            if task is None:
+                return
+            conn.send((True, _work(*task)))
+    except BaseException as exc:  # sent to the parent, which raises it
+        try:
+            conn.send((False, _portable(exc)))
+        except Exception:
+            pass
+    finally:
+        conn.close()
+
+
+def _portable(exc: BaseException) -> BaseException:
+    """``exc`` if it survives pickling, else a :class:`DatasetError` that says what it was."""
+    import pickle
+    import traceback
+
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:
+        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        return DatasetError(f"a worker process failed: {detail}")
 
 
 # glibc's mallopt() parameters (malloc.h): the heap is not handed back to the OS while
@@ -360,27 +408,97 @@ def _shippable(source: Gen[Any] | Recipe, ctx: Any) -> Any:
     return source
 
 
-def _start_pool(ctx: Any, workers: int, initargs: tuple[Any, ...]) -> Any:
-    """A pool whose workers never see a Ctrl-C: SIGINT and SIGTERM stay blocked while they
-    start (a worker inherits the mask) until their initializer ignores them, so a Ctrl-C
-    during start-up reaches only the parent, which stops everything cleanly."""
-    signals = {signal.SIGINT, signal.SIGTERM}
-    can_block = hasattr(signal, "pthread_sigmask")
-    previous_mask = signal.pthread_sigmask(signal.SIG_BLOCK, signals) if can_block else None
-    # Forked workers share the parent's memory until they write to it; a garbage
-    # collection in a worker would touch (and so copy) every object. Frozen objects are
-    # left alone by the collector (see gc.freeze), which saves most of those copies. The
-    # caller's own use of gc.freeze (and its signal mask) is left exactly as it was.
-    freeze = gc.get_freeze_count() == 0
-    if freeze:
-        gc.freeze()
-    try:
-        return ctx.Pool(workers, initializer=_start_worker, initargs=initargs)
-    finally:
+class _Workers:
+    """Worker processes, each with its own pipe, that make chunks in index order.
+
+    Chunk ``k`` goes to worker ``k % n`` and is read back from it, so order needs no
+    bookkeeping, and the parent runs no helper threads (the pool of the standard library
+    has three, whose teardown after an error could hang). A worker that dies is noticed at
+    once (its pipe closes) and reported, never waited for.
+    """
+
+    def __init__(self, ctx: Any, workers: int, initargs: tuple[Any, ...]) -> None:
+        self.procs: list[Any] = []
+        self.conns: list[Any] = []
+        signals = {signal.SIGINT, signal.SIGTERM}
+        # Workers must never see a Ctrl-C: SIGINT and SIGTERM stay blocked while they start
+        # (a child inherits the mask) until they ignore them, so a Ctrl-C during start-up
+        # reaches only the parent, which stops everything cleanly.
+        can_block = hasattr(signal, "pthread_sigmask")
+        previous_mask = signal.pthread_sigmask(signal.SIG_BLOCK, signals) if can_block else None
+        # Forked workers share the parent's memory until they write to it; a garbage
+        # collection in a worker would touch (and so copy) every object. Frozen objects are
+        # left alone by the collector (see gc.freeze), which saves most of those copies. The
+        # caller's own use of gc.freeze (and its signal mask) is left exactly as it was.
+        freeze = gc.get_freeze_count() == 0
         if freeze:
-            gc.unfreeze()
-        if previous_mask is not None:
-            signal.pthread_sigmask(signal.SIG_SETMASK, previous_mask)
+            gc.freeze()
+        try:
+            for _ in range(workers):
+                ours, theirs = ctx.Pipe()
+                proc = ctx.Process(target=_worker_main, args=(theirs, initargs), daemon=True)
+                self.procs.append(proc)
+                self.conns.append(ours)
+                proc.start()
+                theirs.close()
+        except BaseException:
+            self.stop()
+            raise
+        finally:
+            if freeze:
+                gc.unfreeze()
+            if previous_mask is not None:
+                signal.pthread_sigmask(signal.SIG_SETMASK, previous_mask)
+
+    def send(self, k: int, lo: int, hi: int) -> None:
+        try:
+            self.conns[k % len(self.conns)].send((lo, hi))
+        except OSError:
+            pass  # the worker has ended: receive() reports why, in order
+
+    def receive(self, k: int, lo: int, hi: int) -> Any:
+        w = k % len(self.conns)
+        try:
+            ok, value = self.conns[w].recv()
+        except (EOFError, ConnectionResetError, OSError):
+            proc = self.procs[w]
+            proc.join(timeout=1)
+            raise DatasetError(
+                f"worker process {proc.pid} ended unexpectedly (exit code {proc.exitcode}) "
+                f"while making records {lo}..{hi - 1}; nothing was written. It was probably "
+                "killed (out of memory?); try fewer workers or workers=1"
+            ) from None
+        if not ok:
+            raise value
+        return value
+
+    def finish(self) -> None:
+        """Tell every worker to stop, after all chunks were read."""
+        for conn in self.conns:
+            try:
+                conn.send(None)
+            except OSError:
+                pass
+        for proc in self.procs:
+            proc.join(timeout=10)
+
+    def stop(self) -> None:
+        """End every worker now (they keep no state worth saving) and release them."""
+        for proc in self.procs:
+            if proc.exitcode is None and proc.pid is not None:
+                proc.terminate()
+        for proc in self.procs:
+            if proc.pid is None:
+                continue
+            proc.join(timeout=5)
+            if proc.exitcode is None:
+                proc.kill()
+                proc.join()
+        for conn in self.conns:
+            conn.close()
+        for proc in self.procs:
+            if proc.pid is not None:
+                proc.close()
 
 
 def _in_workers(
@@ -394,19 +512,20 @@ def _in_workers(
 ) -> Iterator[tuple[int, Any]]:
     ctx = _context()
     shipped = _shippable(source if isinstance(source, Recipe) else gen, ctx)
-    pool = _start_pool(ctx, workers, (shipped, seed, fmt, index))
+    pool = _Workers(ctx, workers, (shipped, seed, fmt, index))
     try:
-        # A bounded window of chunks in flight keeps memory constant when writing is slow.
-        pending: collections.deque[tuple[int, Any]] = collections.deque()
-        for lo, hi in ranges:
-            pending.append((hi - lo, pool.apply_async(_work, (lo, hi))))
+        # A bounded window of chunks in flight (two per worker) keeps memory constant when
+        # writing is slow.
+        pending: collections.deque[tuple[int, int, int]] = collections.deque()
+        for k, (lo, hi) in enumerate(ranges):
+            pool.send(k, lo, hi)
+            pending.append((k, lo, hi))
             if len(pending) >= 2 * workers:
-                n, result = pending.popleft()
-                yield n, result.get()
+                k0, lo0, hi0 = pending.popleft()
+                yield hi0 - lo0, pool.receive(k0, lo0, hi0)
         while pending:
-            n, result = pending.popleft()
-            yield n, result.get()
-        pool.close()
+            k0, lo0, hi0 = pending.popleft()
+            yield hi0 - lo0, pool.receive(k0, lo0, hi0)
+        pool.finish()
     finally:
-        pool.terminate()
-        pool.join()
+        pool.stop()

@@ -24,6 +24,7 @@ import re
 import string
 import threading
 import uuid
+import weakref
 from bisect import bisect
 from collections.abc import Callable
 from itertools import accumulate
@@ -110,21 +111,34 @@ def _element(elements: Any, use_weighting: bool = True, *, transform: Any = None
     keys = tuple(elements.keys() if isinstance(elements, dict) else elements)
     if transform is not None:
         keys = tuple(transform(k) for k in keys)
-    if isinstance(elements, dict) and use_weighting:
+    weighted = isinstance(elements, dict) and use_weighting
+    if weighted:
         cum = list(accumulate(elements.values()))
         total = cum[-1] + 0.0
         hi = len(cum) - 1
-        return lambda rng: keys[bisect(cum, rng.random() * total, 0, hi)]
-    n = len(keys)
-    k = n.bit_length()
 
-    def choice(rng: random.Random) -> Any:
-        r = rng.getrandbits(k)
-        while r >= n:
+        def choices(rng: random.Random) -> Any:
+            return keys[bisect(cum, rng.random() * total, 0, hi)]
+
+        picked: Fn = choices
+    else:
+        n = len(keys)
+        k = n.bit_length()
+
+        def choice(rng: random.Random) -> Any:
             r = rng.getrandbits(k)
-        return keys[r]
+            while r >= n:
+                r = rng.getrandbits(k)
+            return keys[r]
 
-    return choice
+        picked = choice
+    # What generated code needs to inline the pick (see _Compiler.format).
+    _PICKS[picked] = (keys, elements if weighted else keys)
+    return picked
+
+
+# Compiled element picks -> (the elements, the table random_element picks the index from).
+_PICKS: weakref.WeakKeyDictionary[Fn, tuple[tuple[Any, ...], Any]] = weakref.WeakKeyDictionary()
 
 
 # -- numerify / lexify / bothify --------------------------------------------------------
@@ -229,21 +243,8 @@ def _fill(template: str, letters: str | None = None) -> Fn:
     fmt = _percent_format(pieces)
     plan = _fill_plan(template, letters)
     if plan is not None:
-        # No coin flips (the usual '$##-$##-####'): one closure with the loops inlined.
-        fmt, specs, blank = plan
-
-        def fill_no_coin(rng: random.Random) -> str:
-            getrandbits = rng.getrandbits
-            values = blank.copy()
-            for table, n, k, slots in specs:
-                for slot in slots:
-                    r = getrandbits(k)
-                    while r >= n:
-                        r = getrandbits(k)
-                    values[slot] = table[r]
-            return fmt % tuple(values)
-
-        return fill_no_coin
+        # No coin flips (the usual '$##-$##-####'): straight-line code, generated.
+        return _straight_fill(plan, takes_rng=True)
 
     def fill(rng: random.Random) -> str:
         values: list[str] = []
@@ -278,13 +279,41 @@ def _fill_plan(template: str, letters: str | None = None) -> FillPlan | None:
     return _percent_format(pieces), specs, [""] * len(spots)
 
 
+def _straight_fill(plan: FillPlan, *, takes_rng: bool = False) -> Callable[[Any], str]:
+    """The fill of ``plan`` as generated straight-line code: one ``_randbelow`` loop per
+    placeholder, in draw order, then one ``%`` format. Called with ``rng.getrandbits``
+    (or with the rng when ``takes_rng``). Measured against a loop over the plan: phone
+    numbers 1.6 -> 1.2 us, building numbers 0.8 -> 0.5 us. The code is made only from
+    integers and the names below; the tables and the format are passed in as constants.
+    """
+    fmt, specs, blank = plan
+    lines = ["def fill(rng):", "    getrandbits = rng.getrandbits"] if takes_rng else []
+    if not takes_rng:
+        lines.append("def fill(getrandbits):")
+    constants: dict[str, Any] = {"FMT": fmt}
+    for t, (table, n, k, slots) in enumerate(specs):
+        constants[f"T{t}"] = table
+        for slot in slots:
+            lines += [
+                f"    r = getrandbits({k})",
+                f"    while r >= {n}:",
+                f"        r = getrandbits({k})",
+                f"    v{slot} = T{t}[r]",
+            ]
+    lines.append(f"    return FMT % ({''.join(f'v{i}, ' for i in range(len(blank)))})")
+    exec(compile("\n".join(lines), "<synth numerify>", "exec"), constants)
+    fill: Callable[[Any], str] = constants["fill"]
+    return fill
+
+
 def _dispatch_fills(formats: Any) -> Fn:
     """``numerify(random_element(formats))`` in one closure (pick and fill inlined)."""
     keys = tuple(formats.keys() if isinstance(formats, dict) else formats)
     plans = tuple(_fill_plan(f) for f in keys)
     if isinstance(formats, dict) or any(p is None for p in plans):
         return _dispatch(formats, tuple(_fill(f) for f in keys))
-    count = len(plans)
+    fills = tuple(_straight_fill(p) for p in plans if p is not None)
+    count = len(fills)
     bits = count.bit_length()
 
     def pick_and_fill(rng: random.Random) -> str:
@@ -292,15 +321,7 @@ def _dispatch_fills(formats: Any) -> Fn:
         r = getrandbits(bits)
         while r >= count:
             r = getrandbits(bits)
-        fmt, specs, blank = plans[r]
-        values = blank.copy()
-        for table, n, k, slots in specs:
-            for slot in slots:
-                r = getrandbits(k)
-                while r >= n:
-                    r = getrandbits(k)
-                values[slot] = table[r]
-        return fmt % tuple(values)
+        return fills[r](getrandbits)
 
     return pick_and_fill
 
@@ -399,6 +420,8 @@ class _Compiler:
         pairs = tuple((self._as_str(parts[i]), parts[i + 1]) for i in range(1, len(parts), 2))
         if not pairs:
             return lambda rng: head
+        if any(fn in _PICKS for fn, _ in pairs):
+            return _generated_format(head, pairs)
         if len(pairs) == 1:
             ((f1, l1),) = pairs
             return lambda rng: head + f1(rng) + l1
@@ -427,6 +450,47 @@ class _Compiler:
         """``parse(random_element(formats))`` with every format compiled in advance."""
         keys = tuple(formats.keys() if isinstance(formats, dict) else formats)
         return _dispatch(formats, tuple(self.format(f) for f in keys))
+
+
+def _generated_format(head: str, pairs: tuple[tuple[Fn, str], ...]) -> Fn:
+    """``head + token1 + literal1 + ...`` as generated code, with the tokens that are
+    element picks inlined. Tokens are drawn left to right, as Faker's ``parse`` draws them.
+    Literals and numbers are written into the code as Python literals (``repr``); tables
+    and functions are passed in as closure variables."""
+    constants: dict[str, Any] = {}
+    lines = []
+    for t, (fn, _) in enumerate(pairs):
+        pick = _PICKS.get(fn)
+        if pick is None:
+            constants[f"F{t}"] = fn
+            lines.append(f"v{t} = F{t}(rng)")
+        else:
+            keys, data = pick
+            constants[f"K{t}"] = keys
+            lines += _pick_lines(data, f"v{t} = K{t}[{{}}]", f"P{t}", constants)
+    parts = [repr(head)] if head else []
+    for t, (_, lit) in enumerate(pairs):
+        parts.append(f"v{t}")
+        if lit:
+            parts.append(repr(lit))
+    lines.append("return " + " + ".join(parts))
+    return _closure("parse", lines, constants)
+
+
+def _closure(name: str, body: list[str], constants: dict[str, Any]) -> Fn:
+    """Compile ``def name(rng): <body>`` with ``constants`` as closure variables (faster to
+    read than globals)."""
+    names = sorted(constants)
+    source = (
+        f"def make({', '.join(names)}):\n"
+        f"    def {name}(rng):\n"
+        + "".join(f"        {line}\n" for line in body)
+        + f"    return {name}\n"
+    )
+    namespace: dict[str, Any] = {}
+    exec(compile(source, f"<synth {name}>", "exec"), namespace)
+    fn: Fn = namespace["make"](**constants)
+    return fn
 
 
 def _defaults(gen: Any, name: str) -> dict[str, Any]:
@@ -632,9 +696,9 @@ def _user_name(c: _Compiler, args: dict[str, Any]) -> Fn:
 
 def _user_name_table(
     c: _Compiler, name: str, post: Callable[[str], str]
-) -> tuple[tuple[str, ...], Fn] | None:
-    """The names of a person token after ``post``, and the index Faker picks; None when a
-    name is not clean (then the format takes the slow path)."""
+) -> tuple[tuple[str, ...], Any] | None:
+    """The names of a person token after ``post``, and the table Faker picks them from;
+    None when a name is not clean (then the format takes the slow path)."""
     data = getattr(c.provider(name), _SIMPLE["person"][name])
     keys = tuple(data.keys() if isinstance(data, dict) else data)
     posted = []
@@ -643,7 +707,7 @@ def _user_name_table(
         if not _clean_after(k, after, False):
             return None
         posted.append(after)
-    return tuple(posted), _index(data)
+    return tuple(posted), data
 
 
 def _clean(piece: str, post: Callable[[str], str], allow_placeholders: bool) -> bool:
@@ -710,31 +774,53 @@ def _user_name_format(
     pieces.append("".join(current))
     fmt = _percent_format(pieces)
     token_slots = [i for i, ch in enumerate(slot_chars) if ch == marker]
-    token_specs = tuple(
-        (t, pick, slot) for (t, pick), slot in zip(tables, token_slots, strict=True)
-    )
-    class_specs = tuple(
-        (classes[c][0], len(classes[c][0]), len(classes[c][0]).bit_length(),
-         tuple(i for i, ch in enumerate(slot_chars) if ch == c))
-        for c in classes
-        if c in slot_chars
-    )  # fmt: skip
-    blank = [""] * len(slot_chars)
+    # Generated straight-line code: each token as random_element() picks it, then the
+    # placeholders class by class, then the pieces joined.
+    constants: dict[str, Any] = {}
+    lines = []
+    for t, ((table, data), slot) in enumerate(zip(tables, token_slots, strict=True)):
+        constants[f"N{t}"] = table
+        lines += _pick_lines(data, f"v{slot} = N{t}[{{}}]", f"W{t}", constants)
+    for c, (table, _) in classes.items():
+        if c not in slot_chars:
+            continue
+        constants[f"T{ord(c)}"] = table
+        n, k = len(table), len(table).bit_length()
+        for slot in (i for i, ch in enumerate(slot_chars) if ch == c):
+            lines += [
+                f"r = rng.getrandbits({k})",
+                f"while r >= {n}:",
+                f"    r = rng.getrandbits({k})",
+                f"v{slot} = T{ord(c)}[r]",
+            ]
+    joined = [repr(pieces[0])] if pieces[0] else []
+    for i, piece in enumerate(pieces[1:]):
+        joined.append(f"v{i}")
+        if piece:
+            joined.append(repr(piece))
+    lines.append("return " + " + ".join(joined))
+    return _closure("user_name", lines, constants)
 
-    def fast(rng: random.Random) -> str:
-        values = blank.copy()
-        for table, pick, slot in token_specs:
-            values[slot] = table[pick(rng)]
-        getrandbits = rng.getrandbits
-        for table, n, k, slots in class_specs:
-            for slot in slots:
-                r = getrandbits(k)
-                while r >= n:
-                    r = getrandbits(k)
-                values[slot] = table[r]
-        return fmt % tuple(values)
 
-    return fast
+def _pick_lines(data: Any, assign: str, name: str, constants: dict[str, Any]) -> list[str]:
+    """Source lines (unindented, drawing from ``rng``) of ``random_element(data)``'s index
+    put into ``assign`` (a statement with one ``{}`` for the index): ``choices()`` with
+    cumulative weights for a weighted dict, ``choice()`` otherwise. Its tables go into
+    ``constants`` under names that start with ``name``."""
+    if isinstance(data, dict):
+        cum = list(accumulate(data.values()))
+        constants[f"{name}_CUM"] = cum
+        constants["bisect"] = bisect
+        total = repr(cum[-1] + 0.0)
+        return [assign.format(f"bisect({name}_CUM, rng.random() * {total}, 0, {len(cum) - 1})")]
+    n = len(data)
+    k = n.bit_length()
+    return [
+        f"r = rng.getrandbits({k})",
+        f"while r >= {n}:",
+        f"    r = rng.getrandbits({k})",
+        assign.format("r"),
+    ]
 
 
 @_builder("internet", "domain_word")
@@ -912,23 +998,43 @@ def _sentence_fn(c: _Compiler, nb_words: int, variable: bool, ext: Any) -> Fn | 
         return fixed_sentence
 
     # The hot path, inlined: randomize_nb_elements(nb_words, min=1) (randint(60, 140)),
-    # then words(nb): choice() for one word, choices(k=nb) for more.
-    size = float(len(words))
+    # then words(nb): choice() for one word, choices(k=nb) for more; each length of
+    # choices() is generated straight-line code (measured 1.4 -> 0.9 us a sentence).
+    one = _element(words)
+    sizes = [int(nb_words * (60 + r) / 100) for r in range(81)]
+    by_size = {nb: _choices_sentence(words, nb, joint, stop) for nb in set(sizes) if nb > 1}
+    fills = tuple(by_size.get(nb) for nb in sizes)
 
     def sentence(rng: random.Random) -> str:
         r = rng.getrandbits(7)
         while r >= 81:
             r = rng.getrandbits(7)
-        nb = int(nb_words * (60 + r) / 100)
-        if nb > 1:
-            rand = rng.random
-            chosen = [words[floor(rand() * size)] for _ in range(nb)]
-        else:
-            chosen = draw(rng, 1)
-        chosen[0] = chosen[0].title()
-        return joint.join(chosen) + stop
+        fill = fills[r]
+        if fill is not None:
+            return fill(rng.random)
+        return one(rng).title() + stop
 
     return sentence
+
+
+def _choices_sentence(
+    words: tuple[str, ...], nb: int, joint: str, stop: str
+) -> Callable[[Any], str]:
+    """``joint.join(choices(words, k=nb))`` with the first word title-cased, plus ``stop``,
+    as generated code called with ``rng.random``: ``nb`` draws of
+    ``words[floor(random() * len(words))]`` (what ``Random.choices`` does), one format."""
+    constants: dict[str, Any] = {
+        "FIRST": tuple(w.title() for w in words),
+        "WORDS": words,
+        "SIZE": float(len(words)),
+        "floor": floor,
+        "FMT": "%s".join([""] + [joint.replace("%", "%%")] * (nb - 1) + [stop.replace("%", "%%")]),
+    }
+    picks = ["FIRST[floor(random() * SIZE)]"] + ["WORDS[floor(random() * SIZE)]"] * (nb - 1)
+    source = f"def fill(random):\n    return FMT % ({', '.join(picks)},)\n"
+    exec(compile(source, "<synth sentence>", "exec"), constants)
+    fill: Callable[[Any], str] = constants["fill"]
+    return fill
 
 
 @_builder("lorem", "sentence")
