@@ -179,6 +179,32 @@ def test_compiled_rows_are_the_rows_drawn_column_by_column() -> None:
     assert shapes > 1000
 
 
+def test_rows_are_compiled_only_for_shapes_that_draw_many_rows() -> None:
+    # Compiling a shape costs about a hundred rows' worth of savings: a shape is compiled
+    # once it has drawn more than _COMPILE_AFTER rows (not after a few calls), and the
+    # rows are the same either way.
+    from synth.agents._builtin import _COMPILE_AFTER
+
+    b = behaviour_for(BUILTIN_TOOLS["database"])
+    rng = random.Random(3)
+    while True:
+        _, q = b.call(rng)
+        if q.shape in ("rows", "join"):
+            break
+    b._rows_cache.clear()
+    b._rows_seen.clear()
+    seed = rng.getrandbits(32)
+    slow_rng, fast_rng = random.Random(seed), random.Random(seed)
+    drawn = 0
+    while drawn <= _COMPILE_AFTER:
+        assert not b._rows_cache
+        assert b._rows(slow_rng, q, 7) == [b._row(fast_rng, q) for _ in range(7)]
+        drawn += 7
+    assert len(b._rows_cache) == 1
+    assert b._rows(slow_rng, q, 7) == [b._row(fast_rng, q) for _ in range(7)]
+    assert fast_rng.random() == slow_rng.random()
+
+
 # -- text and conversation records ---------------------------------------------------------
 
 
