@@ -240,11 +240,11 @@ def _fill(template: str, letters: str | None = None) -> Fn:
     pieces, blocks, ranks = _placeholders(template, letters)
     if not blocks:
         return lambda rng: template
-    fmt = _percent_format(pieces)
     plan = _fill_plan(template, letters)
     if plan is not None:
         # No coin flips (the usual '$##-$##-####'): straight-line code, generated.
         return _straight_fill(plan, takes_rng=True)
+    fmt = _percent_format(pieces)
 
     def fill(rng: random.Random) -> str:
         values: list[str] = []
@@ -256,13 +256,13 @@ def _fill(template: str, letters: str | None = None) -> Fn:
     return fill
 
 
-FillPlan = tuple[str, tuple[tuple[str, int, int, tuple[int, ...]], ...], list[str]]
+FillPlan = tuple[str, tuple[tuple[str, tuple[int, ...]], ...], int]
 
 
 def _fill_plan(template: str, letters: str | None = None) -> FillPlan | None:
     """How to fill a template without coin-flip placeholders: a ``%s`` format, each class
-    (in draw order) with its table, size, bit count and slots, and the blank slot list.
-    None when a '!' or '@' placeholder needs a coin flip."""
+    (in draw order) with its table and slots, and the number of slots. None when a '!' or
+    '@' placeholder needs a coin flip."""
     classes = dict(_CLASSES)
     if letters is not None:
         classes["?"] = (letters, False)
@@ -271,12 +271,8 @@ def _fill_plan(template: str, letters: str | None = None) -> FillPlan | None:
         return None
     pieces, _, _ = _placeholders(template, letters)
     spots = [c for c in template if c in classes]
-    specs = tuple(
-        (classes[c][0], len(classes[c][0]), len(classes[c][0]).bit_length(),
-         tuple(i for i, x in enumerate(spots) if x == c))
-        for c in used
-    )  # fmt: skip
-    return _percent_format(pieces), specs, [""] * len(spots)
+    specs = tuple((classes[c][0], tuple(i for i, x in enumerate(spots) if x == c)) for c in used)
+    return _percent_format(pieces), specs, len(spots)
 
 
 def _straight_fill(plan: FillPlan, *, takes_rng: bool = False) -> Callable[[Any], str]:
@@ -286,24 +282,15 @@ def _straight_fill(plan: FillPlan, *, takes_rng: bool = False) -> Callable[[Any]
     numbers 1.6 -> 1.2 us, building numbers 0.8 -> 0.5 us. The code is made only from
     integers and the names below; the tables and the format are passed in as constants.
     """
-    fmt, specs, blank = plan
-    lines = ["def fill(rng):", "    getrandbits = rng.getrandbits"] if takes_rng else []
-    if not takes_rng:
-        lines.append("def fill(getrandbits):")
+    fmt, specs, slots = plan
     constants: dict[str, Any] = {"FMT": fmt}
-    for t, (table, n, k, slots) in enumerate(specs):
+    lines = ["getrandbits = rng.getrandbits"] if takes_rng else []
+    for t, (table, mine) in enumerate(specs):
         constants[f"T{t}"] = table
-        for slot in slots:
-            lines += [
-                f"    r = getrandbits({k})",
-                f"    while r >= {n}:",
-                f"        r = getrandbits({k})",
-                f"    v{slot} = T{t}[r]",
-            ]
-    lines.append(f"    return FMT % ({''.join(f'v{i}, ' for i in range(len(blank)))})")
-    exec(compile("\n".join(lines), "<synth numerify>", "exec"), constants)
-    fill: Callable[[Any], str] = constants["fill"]
-    return fill
+        for slot in mine:
+            lines += _below_lines(len(table), f"v{slot} = T{t}[r]", "getrandbits")
+    lines.append(f"return FMT % ({''.join(f'v{i}, ' for i in range(slots))})")
+    return _closure("fill", lines, constants, "rng" if takes_rng else "getrandbits")
 
 
 def _dispatch_fills(formats: Any) -> Fn:
@@ -468,22 +455,34 @@ def _generated_format(head: str, pairs: tuple[tuple[Fn, str], ...]) -> Fn:
             keys, data = pick
             constants[f"K{t}"] = keys
             lines += _pick_lines(data, f"v{t} = K{t}[{{}}]", f"P{t}", constants)
-    parts = [repr(head)] if head else []
-    for t, (_, lit) in enumerate(pairs):
-        parts.append(f"v{t}")
-        if lit:
-            parts.append(repr(lit))
-    lines.append("return " + " + ".join(parts))
+    lines.append("return " + _concatenation([head, *(lit for _, lit in pairs)]))
     return _closure("parse", lines, constants)
 
 
-def _closure(name: str, body: list[str], constants: dict[str, Any]) -> Fn:
-    """Compile ``def name(rng): <body>`` with ``constants`` as closure variables (faster to
-    read than globals)."""
+def _concatenation(literals: list[str]) -> str:
+    """The expression ``'lit0' + v0 + 'lit1' + v1 + ... + 'litN'`` (empty literals left
+    out), literals written with ``repr``."""
+    parts = [repr(literals[0])] if literals[0] else []
+    for i, literal in enumerate(literals[1:]):
+        parts.append(f"v{i}")
+        if literal:
+            parts.append(repr(literal))
+    return " + ".join(parts)
+
+
+def _below_lines(n: int, assign: str, getrandbits: str = "rng.getrandbits") -> list[str]:
+    """Source lines of ``Random._randbelow(n)`` into ``r``, then the statement ``assign``."""
+    k = n.bit_length()
+    return [f"r = {getrandbits}({k})", f"while r >= {n}:", f"    r = {getrandbits}({k})", assign]
+
+
+def _closure(name: str, body: list[str], constants: dict[str, Any], param: str = "rng") -> Fn:
+    """Compile ``def name(param): <body>`` with ``constants`` as closure variables (faster
+    to read than globals)."""
     names = sorted(constants)
     source = (
         f"def make({', '.join(names)}):\n"
-        f"    def {name}(rng):\n"
+        f"    def {name}({param}):\n"
         + "".join(f"        {line}\n" for line in body)
         + f"    return {name}\n"
     )
@@ -772,7 +771,6 @@ def _user_name_format(
         else:
             current.append(ch)
     pieces.append("".join(current))
-    fmt = _percent_format(pieces)
     token_slots = [i for i, ch in enumerate(slot_chars) if ch == marker]
     # Generated straight-line code: each token as random_element() picks it, then the
     # placeholders class by class, then the pieces joined.
@@ -785,20 +783,9 @@ def _user_name_format(
         if c not in slot_chars:
             continue
         constants[f"T{ord(c)}"] = table
-        n, k = len(table), len(table).bit_length()
         for slot in (i for i, ch in enumerate(slot_chars) if ch == c):
-            lines += [
-                f"r = rng.getrandbits({k})",
-                f"while r >= {n}:",
-                f"    r = rng.getrandbits({k})",
-                f"v{slot} = T{ord(c)}[r]",
-            ]
-    joined = [repr(pieces[0])] if pieces[0] else []
-    for i, piece in enumerate(pieces[1:]):
-        joined.append(f"v{i}")
-        if piece:
-            joined.append(repr(piece))
-    lines.append("return " + " + ".join(joined))
+            lines += _below_lines(len(table), f"v{slot} = T{ord(c)}[r]")
+    lines.append("return " + _concatenation(pieces))
     return _closure("user_name", lines, constants)
 
 
@@ -813,14 +800,7 @@ def _pick_lines(data: Any, assign: str, name: str, constants: dict[str, Any]) ->
         constants["bisect"] = bisect
         total = repr(cum[-1] + 0.0)
         return [assign.format(f"bisect({name}_CUM, rng.random() * {total}, 0, {len(cum) - 1})")]
-    n = len(data)
-    k = n.bit_length()
-    return [
-        f"r = rng.getrandbits({k})",
-        f"while r >= {n}:",
-        f"    r = rng.getrandbits({k})",
-        assign.format("r"),
-    ]
+    return _below_lines(len(data), assign.format("r"))
 
 
 @_builder("internet", "domain_word")
