@@ -277,6 +277,8 @@ def test_builtin_scenarios_render_what_the_general_render_renders(
         ("text", {"min_sentences": 0, "max_sentences": 12}),
         ("conversation", {"template": "code_assistant"}),
         ("conversation", {"template": "customer_support"}),
+        ("tool_call", {"tool": "search"}),
+        ("tool_call", {"tool": "email"}),
     ],
 )
 def test_indexed_samples_are_the_records_with_their_index(
@@ -287,7 +289,22 @@ def test_indexed_samples_are_the_records_with_their_index(
     gen = payload_generator(data_type, constraints=constraints)
     a, b = random.Random(11), random.Random(11)
     for i in range(500):
-        assert gen._indexed(a, i) == {"index": i, **gen._fn(b)}  # type: ignore[attr-defined]
+        sample, record = gen._indexed(a, i), {"index": i, **gen._fn(b)}  # type: ignore[attr-defined]
+        assert sample == record
+        assert list(sample) == list(record)  # the same key order, too
+
+
+def test_indexed_tool_call_records_of_several_tools() -> None:
+    from synth.agents.tools import tool_call_records
+
+    gen = tool_call_records(["search", "database", "file_operations"])
+    a, b = random.Random(5), random.Random(5)
+    names = set()
+    for i in range(300):
+        sample, record = gen._indexed(a, i), {"index": i, **gen._fn(b)}  # type: ignore[attr-defined]
+        assert sample == record and list(sample) == list(record)
+        names.add(sample["function"]["name"])
+    assert names == {"web_search", "execute_query", "file_operation"}
 
 
 @pytest.mark.parametrize(

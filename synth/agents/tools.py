@@ -299,6 +299,9 @@ def tool_calls(tools: ToolsLike) -> Gen[ToolCall]:
 @attrs.frozen(repr=False)
 class _ToolCallRecords(Gen[dict[str, Any]]):
     specs: tuple[ToolSpec, ...]
+    #: ``(rng, index) -> {"index": index, **record}``: the seed API's sample, drawn as the
+    #: record is (set when compiled; no copy of a drawn record).
+    _indexed: Any = attrs.field(init=False, default=None, eq=False, hash=False, repr=False)
 
     def _compile(self) -> DrawFn:
         # The call id is inlined (it is a good part of the cost of a record); it is the
@@ -316,6 +319,16 @@ class _ToolCallRecords(Gen[dict[str, Any]]):
                     "function": {"name": name, "arguments": arguments(rng)},
                 }
 
+            def indexed_one(rng: random.Random, index: int) -> dict[str, Any]:
+                raw = b2a_base64(rng.getrandbits(144).to_bytes(18, "big"), newline=False)
+                return {
+                    "index": index,
+                    "id": "call_" + raw.translate(to_alnum).decode(),
+                    "type": "function",
+                    "function": {"name": name, "arguments": arguments(rng)},
+                }
+
+            object.__setattr__(self, "_indexed", indexed_one)
             return draw_one
         pick = chooser(tools)
 
@@ -328,6 +341,17 @@ class _ToolCallRecords(Gen[dict[str, Any]]):
                 "function": {"name": name, "arguments": arguments(rng)},
             }
 
+        def indexed_record(rng: random.Random, index: int) -> dict[str, Any]:
+            name, arguments = pick(rng)
+            raw = b2a_base64(rng.getrandbits(144).to_bytes(18, "big"), newline=False)
+            return {
+                "index": index,
+                "id": "call_" + raw.translate(to_alnum).decode(),
+                "type": "function",
+                "function": {"name": name, "arguments": arguments(rng)},
+            }
+
+        object.__setattr__(self, "_indexed", indexed_record)
         return draw_record
 
 
