@@ -185,6 +185,45 @@ def time_trace_floor(count: int) -> float:
     return elapsed
 
 
+def time_tool_call_floor(count: int, tool: str) -> float:
+    """The cheapest Python we can write that makes tool_call samples of synth's shape for
+    ``tool``: a fresh call id per sample (``call_`` + 24 characters from the rng, as synth
+    makes it) and an ``arguments`` JSON string picked from a pool harvested from 300 real
+    synth calls of that tool (no argument is generated). A floor, not a generator.
+    Returns seconds for ``count`` samples."""
+    import random
+    from binascii import b2a_base64
+
+    from synth import DataGenerator, DataType, GeneratorConfig
+
+    sample = DataGenerator().generate(
+        GeneratorConfig(
+            data_type=DataType("tool_call"), count=300, seed=7, constraints={"tool": tool}
+        )
+    )
+    name = sample.samples[0]["function"]["name"]
+    pool = [s["function"]["arguments"] for s in sample.samples]
+    n = len(pool)
+    alnum = bytes.maketrans(b"+/", b"xy")
+    rng = random.Random(1)
+    r, bits = rng.random, rng.getrandbits
+
+    def call(i: int) -> dict[str, Any]:
+        raw = b2a_base64(bits(144).to_bytes(18, "big"), newline=False)
+        return {
+            "index": i,
+            "id": "call_" + raw.translate(alnum).decode(),
+            "type": "function",
+            "function": {"name": name, "arguments": pool[int(r() * n)]},
+        }
+
+    t = time.perf_counter()
+    made = [call(i) for i in range(count)]
+    elapsed = time.perf_counter() - t
+    assert len(made) == count
+    return elapsed
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--peer-python", required=True, help="python with aumai-datasynthesizer")
@@ -227,6 +266,14 @@ def main() -> None:
         print(f"| {label} | {mine:,.0f} | {theirs:,.0f} | {ratio:.1f}x | {first:.1f}x |")
     print()
     print(f"smallest ratio: {worst:.1f}x")
+    tools = [(label, c["tool"]) for label, kind, c in cases if kind == "tool_call"]
+    for label, tool in tools:
+        floor = min(time_tool_call_floor(args.count, tool) for _ in range(args.repeats))
+        print(
+            f"{label} floor (fresh ids, arguments from a harvested pool, no generation): "
+            f"{args.count / floor:,.0f} samples/s = "
+            f"{(args.count / floor) / (args.count / peer[label]):.1f}x the peer"
+        )
     if "agent_trace" in peer:
         floor = min(time_trace_floor(args.count) for _ in range(args.repeats))
         best_possible = (args.count / floor) / (args.count / peer["agent_trace"])
