@@ -182,3 +182,23 @@ def test_not_providers_are_not_offered_as_providers():
 def test_refused_names_exist_in_faker():
     listed = GLOBAL_RANDOM | CLOCK_ALWAYS | set(CLOCK_UNLESS_BOUNDED)
     assert listed <= provider_names("en_US")
+
+
+def test_passport_gender_follows_the_installed_faker():
+    # Regression: Faker 40.57 stopped reseeding the global random in passport_gender, and
+    # the refusal tables named it impure whatever Faker was installed.
+    from faker import VERSION
+
+    from synth import InvalidArgument, fake, sample
+
+    major, minor = (int(p) for p in VERSION.split(".")[:2])
+    if (major, minor) >= (40, 57):
+        before = random.getstate()
+        values = {sample(fake("passport_gender"), seed=s) for s in range(40)}
+        assert values <= {"M", "F", "X"} and len(values) >= 2
+        assert random.getstate() == before
+    else:
+        with pytest.raises(InvalidArgument, match="global random"):
+            fake("passport_gender")
+    with pytest.raises(InvalidArgument, match="passport_full"):
+        fake("passport_full")

@@ -16,10 +16,27 @@ __all__ = [
     "NOT_PROVIDERS",
 ]
 
-#: Providers that draw from (or reseed!) the module-level ``random``: passport_gender calls
-#: ``random.seed`` and ``random.choice``, so it would disturb every other user of
-#: ``random`` in the process. passport_full uses it.
-GLOBAL_RANDOM: frozenset[str] = frozenset({"passport_full", "passport_gender"})
+
+def _faker_release() -> tuple[int, int]:
+    """The installed Faker's (major, minor) release."""
+    from faker import VERSION
+
+    major, minor = [*VERSION.split("."), "0"][:2]
+    return int(major), int("".join(c for c in minor if c.isdigit()) or 0)
+
+
+#: Before Faker 40.57, passport_gender drew from (and, given a seed, reseeded) the
+#: module-level ``random``.
+_PASSPORT_GENDER_SHARED = _faker_release() < (40, 57)
+
+#: Providers that draw from (or reseed!) the module-level ``random``, so that they would
+#: disturb every other user of ``random`` in the process: passport_gender before Faker
+#: 40.57 (it called ``random.seed`` and ``random.choices``), and passport_full, which
+#: uses it. Empty with a later Faker (passport_full is refused anyway: its date of birth is
+#: relative to today, see ``CLOCK_ALWAYS``).
+GLOBAL_RANDOM: frozenset[str] = (
+    frozenset({"passport_full", "passport_gender"}) if _PASSPORT_GENDER_SHARED else frozenset()
+)
 
 #: Providers whose value depends on the wall clock whatever arguments they are given:
 #: "this year", "the last 30 days", a date of birth relative to today, a profile with a
@@ -44,6 +61,7 @@ CLOCK_ALWAYS: frozenset[str] = frozenset(
         "month",
         "month_name",
         "passport_dob",
+        "passport_full",
         "past_date",
         "past_datetime",
         "profile",
