@@ -28,8 +28,9 @@ from synth.core.gen import DrawFn, Gen, _bless
 from synth.providers.refused import (
     CLOCK_ALWAYS,
     CLOCK_UNLESS_BOUNDED,
-    GLOBAL_RANDOM,
     NOT_PROVIDERS,
+    SHARED_RANDOM_CANDIDATES,
+    global_random,
 )
 
 __all__ = [
@@ -237,7 +238,7 @@ def _check_provider(provider: Any, locale: str) -> None:
             f"fake() got an unknown Faker provider for locale {locale!r}, "
             f"provider={provider!r}{hint}"
         )
-    if provider in GLOBAL_RANDOM:
+    if provider in SHARED_RANDOM_CANDIDATES and provider in global_random():
         raise InvalidArgument(
             f"fake() refuses provider={provider!r}: Faker's implementation draws from (and "
             f"reseeds) Python's global random module, which would disturb the rest of your "

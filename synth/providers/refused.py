@@ -9,11 +9,15 @@ a Faker upgrade makes that test fail.
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 __all__ = [
     "CLOCK_ALWAYS",
     "CLOCK_UNLESS_BOUNDED",
-    "GLOBAL_RANDOM",
     "NOT_PROVIDERS",
+    "SHARED_RANDOM_CANDIDATES",
+    "global_random",
 ]
 
 
@@ -25,18 +29,27 @@ def _faker_release() -> tuple[int, int]:
     return int(major), int("".join(c for c in minor if c.isdigit()) or 0)
 
 
-#: Before Faker 40.57, passport_gender drew from (and, given a seed, reseeded) the
-#: module-level ``random``.
-_PASSPORT_GENDER_SHARED = _faker_release() < (40, 57)
+#: The providers that drew from (or reseeded!) the module-level ``random`` in some Faker
+#: releases: passport_gender before Faker 40.57 (it called ``random.seed`` and
+#: ``random.choices``) and passport_full, which uses it.
+SHARED_RANDOM_CANDIDATES: frozenset[str] = frozenset({"passport_full", "passport_gender"})
 
-#: Providers that draw from (or reseed!) the module-level ``random``, so that they would
-#: disturb every other user of ``random`` in the process: passport_gender before Faker
-#: 40.57 (it called ``random.seed`` and ``random.choices``), and passport_full, which
-#: uses it. Empty with a later Faker (passport_full is refused anyway: its date of birth is
-#: relative to today, see ``CLOCK_ALWAYS``).
-GLOBAL_RANDOM: frozenset[str] = (
-    frozenset({"passport_full", "passport_gender"}) if _PASSPORT_GENDER_SHARED else frozenset()
-)
+
+@functools.cache
+def global_random() -> frozenset[str]:
+    """The providers that draw from the module-level ``random`` in the installed Faker, so
+    that they would disturb every other user of ``random`` in the process: the
+    candidates before Faker 40.57, none after (passport_full is refused anyway: its date
+    of birth is relative to today, see ``CLOCK_ALWAYS``). Asking imports Faker, which
+    ``import synth`` never does, so this is a function (``GLOBAL_RANDOM`` is its value)."""
+    return SHARED_RANDOM_CANDIDATES if _faker_release() < (40, 57) else frozenset()
+
+
+def __getattr__(name: str) -> Any:
+    if name == "GLOBAL_RANDOM":
+        return global_random()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 #: Providers whose value depends on the wall clock whatever arguments they are given:
 #: "this year", "the last 30 days", a date of birth relative to today, a profile with a
