@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
+import re
 
 import jsonschema
 import pytest
@@ -186,3 +188,31 @@ def test_agent_names_and_a_naive_start() -> None:
     assert synth.trace_record(t)["started_at"] == "2025-03-01T09:00:00Z"
     with pytest.raises(synth.InvalidArgument, match="agent_names"):
         synth.traces(agent_names="billing_agent")
+
+
+def test_query_rows_answer_their_statement() -> None:
+    # Regression: rows of "... ORDER BY created_at DESC LIMIT n" came back in draw order.
+    # Rows are sorted as ORDER BY asks (when its column is selected) and never repeat a
+    # primary key.
+    sorted_checked = keyed = 0
+    gen = synth.traces(tools=["database"], min_steps=3, max_steps=6)
+    for t in synth.stream(gen, 600, seed=13):
+        steps = t.steps
+        for call_step, obs in itertools.pairwise(steps):
+            if call_step.call is None or obs.result is None or obs.result.is_error:
+                continue
+            sql = call_step.call.arguments["query"]
+            body = json.loads(obs.result.content)
+            columns, rows = body.get("columns"), body.get("rows")
+            if not columns or len(rows) < 2 or "COUNT(" in sql:
+                continue
+            if columns[0] == "id" and "WHERE id" not in sql:
+                keyed += 1
+                assert len({r[0] for r in rows}) == len(rows), (sql, rows)
+            m = re.search(r"ORDER BY (\w+)( DESC)?", sql)
+            if m and m.group(1) in columns:
+                j = columns.index(m.group(1))
+                values = [r[j] for r in rows]
+                assert values == sorted(values, reverse=bool(m.group(2))), (sql, values)
+                sorted_checked += 1
+    assert sorted_checked > 100 and keyed > 100

@@ -587,7 +587,18 @@ _READ_OF: tuple[int, ...] = ()
 class _Query:
     """A drawn SQL statement and what its answer must look like."""
 
-    __slots__ = ("columns", "fixed", "intent", "limit", "params", "shape", "sql", "table", "window")
+    __slots__ = (
+        "columns",
+        "fixed",
+        "intent",
+        "limit",
+        "order",
+        "params",
+        "shape",
+        "sql",
+        "table",
+        "window",
+    )
 
     def __init__(
         self,
@@ -600,6 +611,7 @@ class _Query:
         fixed: dict[str, Any] = _NO_FIXED,
         window: tuple[str, str, str] | None = None,
         limit: int = 10,
+        order: tuple[str, bool] | None = None,
     ) -> None:
         self.table = table
         self.shape = shape
@@ -610,6 +622,8 @@ class _Query:
         self.fixed = fixed
         self.window = window
         self.limit = limit
+        #: ``(column, descending)`` of the statement's ORDER BY: rows come back sorted.
+        self.order = order
 
 
 #: The statement patterns and their weights; follow-ups use only the first six (reads).
@@ -629,8 +643,9 @@ _READ_OF = tuple(i for i, (_, w) in enumerate(_PATTERNS[:_READS]) for _ in range
 _LIMITS = (5, 10, 10, 20, 25, 50)
 _WINDOW_DAYS = (7, 14, 30, 90)
 
-#: (table, shape, sql, params, intent, columns, fixed, window, limit), as _Query takes them
-QueryParts = tuple[Any, str, str, list[Any], str, list[str], dict[str, Any], Any, int]
+#: (table, shape, sql, params, intent, columns, fixed, window, limit[, order]), as _Query
+#: takes them
+QueryParts = tuple[Any, ...]
 QueryFn = Callable[[random.Random], QueryParts]
 
 
@@ -712,6 +727,7 @@ def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
                 {col: value},
                 None,
                 n,
+                (order_by, True),
             )
 
         def count_by(rng: random.Random) -> QueryParts:
@@ -765,6 +781,7 @@ def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
                 _NO_FIXED,
                 (when, lo, hi),
                 n,
+                (when, False),
             )
 
         out["window"] = window
@@ -1043,9 +1060,14 @@ class ExecuteQuery(Behaviour):
         if fn is None:
             drawn = self._rows_seen[key] = self._rows_seen.get(key, 0) + k
             if drawn <= _COMPILE_AFTER:
-                return [self._row(rng, q) for _ in range(k)]
-            fn = self._rows_cache[key] = self._compile_rows(q)
-        return fn(rng, k, q.fixed, window)
+                rows = [self._row(rng, q) for _ in range(k)]
+            else:
+                fn = self._rows_cache[key] = self._compile_rows(q)
+        if fn is not None:
+            rows = fn(rng, k, q.fixed, window)
+        if k > 1:
+            _tidy(rng, q, rows)
+        return rows
 
     def _row(self, rng: random.Random, q: _Query) -> list[Any]:
         t, fixed, window = q.table, q.fixed, q.window
@@ -1105,6 +1127,24 @@ class ExecuteQuery(Behaviour):
         exec(source, env)
         fn: Callable[..., list[list[Any]]] = env["rows"]
         return fn
+
+
+def _tidy(rng: random.Random, q: _Query, rows: list[list[Any]]) -> None:
+    """Make ``rows`` an answer a database could give to ``q``: ids drawn twice (a primary
+    key repeated) are drawn again, and rows are sorted as the statement's ORDER BY asks
+    when its column is among those selected."""
+    columns = q.columns
+    if columns[0] == "id" and "id" not in q.fixed:
+        draw_id = q.table.draw["id"]
+        seen: set[int] = set()
+        for row in rows:
+            while row[0] in seen:
+                row[0] = draw_id(rng)
+            seen.add(row[0])
+    order = q.order
+    if order is not None and order[0] in columns:
+        j = columns.index(order[0])
+        rows.sort(key=lambda row: row[j], reverse=order[1])
 
 
 #: Rows of a shape of query are drawn by generated code once the shape has drawn more than
