@@ -198,14 +198,21 @@ def test_tool_call_records_equal_the_records_of_tool_calls() -> None:
 def test_exchanges_answer_the_call() -> None:
     db = _sqlite_with_tables()
     gen = synth.tool_exchanges(list(synth.BUILTIN_TOOLS))
+    searches = full = 0
     for call, result in synth.stream(gen, 800, seed=5):
         assert result.tool_call_id == call.id and result.name == call.name
         assert not result.is_error
         body = json.loads(result.content)
         args = call.arguments
         if call.name == "web_search":
-            assert len(body["results"]) == args.get("num_results", 5)
+            # num_results is the most results; fewer only when a query's kind of page
+            # has fewer titles (a weather query finds five forecasts at most)
+            assert 1 <= len(body["results"]) <= args.get("num_results", 5)
+            searches += 1
+            full += len(body["results"]) == args.get("num_results", 5)
             assert body["query"] == args["query"]
+            urls = [r["url"] for r in body["results"]]
+            assert len(set(urls)) == len(urls), urls  # a page is listed once
             for r in body["results"]:
                 assert r["url"].startswith("https://") and r["title"] and r["snippet"]
         elif call.name == "send_email":
@@ -235,6 +242,33 @@ def test_exchanges_answer_the_call() -> None:
                 assert body["size_bytes"] > 0 and body["content"]
             elif args["operation"] == "list":
                 assert body["entries"]
+    assert full >= 0.9 * searches > 100
+
+
+def test_search_results_fit_the_kind_of_query() -> None:
+    # Regression: "weather in Toronto this weekend" found travel guides, and "coworking
+    # spaces in Kyoto" a page titled "Kyoto: getting around" on weather.com. A query of a
+    # kind with its own titles and sites finds only pages of that kind.
+    kinds = {}
+    for category in load_data("search.json")["categories"].values():
+        for q in category["queries"]:
+            if isinstance(q, dict) and "titles" in q:
+                kinds[q["query"]] = q
+    assert len(kinds) >= 6
+    checked = 0
+    for _, result in synth.stream(synth.tool_exchanges(["search"]), 1500, seed=9):
+        body = json.loads(result.content)
+        for pattern, kind in kinds.items():
+            head, _, tail = pattern.partition("{topic}")
+            query = body["query"]
+            if not (query.startswith(head) and query.endswith(tail)):
+                continue
+            topic = query[len(head) : len(query) - len(tail)]
+            fill = {"topic": topic, "Topic": topic[:1].upper() + topic[1:]}
+            titles = {t.format(**fill) for t in kind["titles"]}
+            assert {r["title"] for r in body["results"]} <= titles, (query, body["results"])
+            checked += 1
+    assert checked > 30
 
 
 def test_exchange_errors_are_labelled_and_well_formed() -> None:

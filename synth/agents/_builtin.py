@@ -146,16 +146,41 @@ _GENERIC_TITLES = (
 )
 
 
+def _results(
+    number: int, name: str, titles: list[str], snippets: list[str], sites: list[str]
+) -> tuple[tuple[tuple[str, str, str, str], ...], ...]:
+    """Every possible result about ``name``, formatted once: ``[t][s]`` is ``(json, title,
+    url, snippet)`` for title ``t`` on site ``s``. The snippet and the number in an
+    id-style URL are fixed per (title, site) by arithmetic, so drawing a result is one
+    pick. A site is a URL prefix (the topic's slug is appended) or a pattern with
+    ``{slug}`` where it goes."""
+    fill = {"topic": name, "Topic": cap(name)}
+    slug = _slug(name)
+    texts = [t.format(**fill) for t in snippets]
+    rows = []
+    for ti, title in enumerate(t.format(**fill) for t in titles):
+        row = []
+        for si, site in enumerate(sites):
+            if "{slug}" in site:
+                url = "https://" + site.format(slug=slug)
+            elif site.rsplit("/", 1)[-1] in _ID_SITES:
+                n = 10_000_000 + (number * 15_485_863 + ti * 7_919 + si * 104_729) % 89_999_999
+                url = f"https://{site}/{n}/{slug}"
+            else:
+                url = f"https://{site}/{slug}"
+            snippet = texts[(ti + 2 * si + number) % len(texts)]
+            item = {"title": title, "url": url, "snippet": snippet}
+            row.append((dumps(item), title, url, snippet))
+        rows.append(tuple(row))
+    return tuple(rows)
+
+
 class _Topic:
-    """A search topic with every possible result (title x site) formatted once.
+    """A search topic: its queries ``(query, intent)`` and every possible result
+    (``_results``) — the category's, and for a query of a kind with its own titles,
+    snippets and sites (a weather query finds forecasts), that kind's, in ``by_query``."""
 
-    ``results[t][s]`` is ``(json, title, url, snippet)`` for title ``t`` on site ``s``:
-    the JSON text of the result object, ready to be joined into an answer. The snippet and
-    the number in an id-style URL are fixed per (title, site) by arithmetic, so drawing a
-    result is one pick.
-    """
-
-    __slots__ = ("name", "queries", "results")
+    __slots__ = ("by_query", "name", "queries", "results")
 
     def __init__(
         self,
@@ -165,25 +190,23 @@ class _Topic:
         snippets: list[str],
         sites: list[str],
     ) -> None:
-        fill = {"topic": name, "Topic": cap(name)}
-        slug = _slug(name)
         self.name = name
         self.queries: tuple[tuple[str, str], ...] = ()
-        texts = [t.format(**fill) for t in snippets]
-        rows = []
-        for ti, title in enumerate(t.format(**fill) for t in titles):
-            row = []
-            for si, site in enumerate(sites):
-                if site.rsplit("/", 1)[-1] in _ID_SITES:
-                    n = 10_000_000 + (number * 15_485_863 + ti * 7_919 + si * 104_729) % 89_999_999
-                    url = f"https://{site}/{n}/{slug}"
-                else:
-                    url = f"https://{site}/{slug}"
-                snippet = texts[(ti + 2 * si + number) % len(texts)]
-                item = {"title": title, "url": url, "snippet": snippet}
-                row.append((dumps(item), title, url, snippet))
-            rows.append(tuple(row))
-        self.results = tuple(rows)
+        self.results = _results(number, name, titles, snippets, sites)
+        self.by_query: dict[str, Any] = {}
+
+
+def _query_kinds(data: dict[str, Any]) -> list[tuple[str, str, dict[str, Any] | None]]:
+    """A category's queries as ``(query, intent, own)``: a query is ``[query, intent]``, or
+    an object that may also give its own ``titles``, ``snippets`` and ``sites``."""
+    kinds: list[tuple[str, str, dict[str, Any] | None]] = []
+    for q in data["queries"]:
+        if isinstance(q, dict):
+            own = {k: q[k] for k in ("titles", "snippets", "sites") if k in q}
+            kinds.append((q["query"], q["intent"], own or None))
+        else:
+            kinds.append((q[0], q[1], None))
+    return kinds
 
 
 class _Category:
@@ -193,10 +216,18 @@ class _Category:
             _Topic(first + i, t, titles, data["snippets"], data["sites"])
             for i, t in enumerate(data["topics"])
         ]
-        for t in topics:
-            t.queries = tuple(
-                (q.format(topic=t.name), i.format(topic=t.name)) for q, i in data["queries"]
-            )
+        kinds = _query_kinds(data)
+        for number, t in enumerate(topics, first):
+            t.queries = tuple((q.format(topic=t.name), i.format(topic=t.name)) for q, i, _ in kinds)
+            for k, (q, _, own) in enumerate(kinds):
+                if own is not None:
+                    t.by_query[q.format(topic=t.name)] = _results(
+                        number * 31 + k,
+                        t.name,
+                        own.get("titles", titles),
+                        own.get("snippets", data["snippets"]),
+                        own.get("sites", data["sites"]),
+                    )
         self.size = len(topics)
         self.table = tuple((q, i, t) for t in topics for q, i in t.queries)
         self.entries = chooser(self.table)
@@ -288,7 +319,9 @@ class WebSearch(Behaviour):
 
     def result(self, rng: random.Random, args: dict[str, Any], ctx: Any) -> tuple[str, Outcome]:
         topic = ctx[2]
-        table = topic.results
+        table = (
+            topic.by_query.get(args["query"], topic.results) if topic.by_query else topic.results
+        )
         r = rng.random
         # num_results distinct titles (``distinct``'s partial shuffle), then a site each
         n = len(table)
@@ -298,7 +331,19 @@ class WebSearch(Behaviour):
             j = i + int(r() * (n - i))
             pool[i], pool[j] = pool[j], pool[i]
         sites = len(table[0])
-        picked = [table[t][int(r() * sites)] for t in pool[:k]]
+        # A page appears once: when the site drawn gives a URL already listed, the next
+        # sites are tried in turn; a title with none left is left out.
+        picked = []
+        seen: set[str] = set()
+        for t in pool[:k]:
+            row = table[t]
+            s = int(r() * sites)
+            for d in range(sites):
+                p = row[(s + d) % sites]
+                if p[2] not in seen:
+                    seen.add(p[2])
+                    picked.append(p)
+                    break
         items = ",".join([p[0] for p in picked])
         query = args["query"]
         quoted = self._quoted.get(query)
