@@ -596,3 +596,43 @@ def test_user_formats_are_used():
         {"type": "string", "format": "sku"}, formats={"sku": synth.sampled_from(["SKU-1", "SKU-2"])}
     )
     assert set(synth.stream(gen, 30, seed=1)) == {"SKU-1", "SKU-2"}
+
+
+@pytest.mark.parametrize(
+    ("schema", "pointer"),
+    [
+        ({"$ref": "#/$defs/missing"}, "#/$ref"),
+        ({"$defs": {"a": {"type": "integer"}}, "$ref": "#/$defs/b"}, "#/$ref"),
+        ({"$ref": "#nowhere"}, "#/$ref"),
+        (
+            {"type": "object", "properties": {"a": {"$ref": "#/$defs/missing"}}},
+            "#/properties/a/$ref",
+        ),
+        ({"oneOf": [{"type": "integer"}, {"$ref": "#/$defs/x"}]}, "#/oneOf/1/$ref"),
+        # Only handed to the validator, never compiled: still checked.
+        ({"type": "integer", "not": {"$ref": "#/$defs/x"}}, "#/not/$ref"),
+        (
+            {
+                "$schema": "http://json-schema.org/draft-07/schema#",
+                "definitions": {"a": {"type": "integer"}},
+                "$ref": "#/definitions/b",
+            },
+            "#/$ref",
+        ),
+        (
+            {"$id": "https://example.test/s", "$ref": "https://example.test/s#/$defs/gone"},
+            "#/$ref",
+        ),
+    ],
+)
+def test_a_ref_to_a_missing_definition_points_to_nothing(schema, pointer):
+    exc = refusal(schema)
+    assert isinstance(exc, synth.SchemaError)
+    assert exc.pointer == pointer and exc.keyword == "$ref"
+    assert "points to nothing" in str(exc) and pointer in str(exc)
+
+
+def test_a_ref_to_a_document_not_given_is_still_unsupported():
+    exc = refusal({"$ref": "other.json#/a"})
+    assert isinstance(exc, synth.UnsupportedSchema)
+    assert "registry" in str(exc)

@@ -122,6 +122,23 @@ class _Flat:
     nots: list[Part] = attrs.Factory(list)
 
 
+#: Canonical keywords holding one subschema, a list of them, a map of them.
+_SUBSCHEMA = (
+    "items",
+    "additionalProperties",
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+)
+_SUBSCHEMA_LISTS = ("prefixItems", "allOf", "anyOf", "oneOf")
+_SUBSCHEMA_MAPS = ("properties", "patternProperties", "dependentSchemas")
+
+
 def _scope_key(resolver: Resolver) -> tuple[Any, ...]:
     seen = [uri for uri, _ in resolver.dynamic_scope()]
     # Keep each URI's outermost occurrence: that is what dynamic resolution looks at.
@@ -186,6 +203,7 @@ class Compiler:
 
     # -- entry -------------------------------------------------------------------------
     def compile_root(self) -> Gen[Any]:
+        self.check_refs()
         gen = self.compile((self.root,), None, frozenset(), 0)
         for g, check, pointer, keyword in self.postponed:
             self._probe(g, check, pointer, keyword, postpone=False)
@@ -197,6 +215,32 @@ class Compiler:
                 "$ref",
             )
         return gen
+
+    def check_refs(self) -> None:
+        """Resolve every ``$ref`` reachable from the root before compiling, so that one
+        pointing to nothing is an error even where the compiler would only hand the
+        subschema to the validator (under ``not``, in ``oneOf`` exclusivity checks)."""
+        stack = [self.root]
+        seen: set[tuple[int, Any]] = set()
+        while stack:
+            p = stack.pop()
+            if not isinstance(p.schema, Mapping):
+                continue
+            mark = (id(p.schema), p.resolver._base_uri)
+            if mark in seen:
+                continue
+            seen.add(mark)
+            c = self.canonical(p.schema, p.pointer)
+            if "$ref" in c:
+                resolved = self.v.lookup(p.resolver, c["$ref"], f"{p.pointer}/$ref", "$ref")
+                stack.append(self.resolved_part(resolved, _target(c["$ref"], p.pointer)))
+            for key in _SUBSCHEMA:
+                if key in c:
+                    stack.append(self.sub(p, c[key]))
+            for key in _SUBSCHEMA_LISTS:
+                stack.extend(self.sub(p, sub) for sub in c.get(key, ()))
+            for key in _SUBSCHEMA_MAPS:
+                stack.extend(self.sub(p, sub) for sub in c.get(key, {}).values())
 
     def compile(
         self, parts: tuple[Part, ...], hint: str | None, decided: frozenset[Any], depth: int
