@@ -296,9 +296,11 @@ def generate(
     fmt = _output_format(output, out_format, dask_scheduler)
     if manifest and output == "-":
         _usage("--manifest needs an output file; add --output PATH")
-    _check_index_collision(settings, index)
     _keep_faker_snapshot()
     recipe = _build(settings)  # fail on bad settings before touching the output
+    # After compiling: a schema that is invalid or unsatisfiable is reported as such (with
+    # its pointer), not as a record shape that --no-index would "fix".
+    _check_index_collision(settings, index)
     if dask_scheduler:
         _generate_on_dask(
             recipe,

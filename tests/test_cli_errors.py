@@ -116,6 +116,33 @@ def test_unsatisfiable_schema_gives_the_pointer(target, tmp_path):
     assert_fails(proc, 2, "no value can satisfy the schema", "is false")
 
 
+@pytest.mark.parametrize(
+    ("document", "needles"),
+    [
+        (
+            {"type": "integer", "minimum": 10, "maximum": 5},
+            ["no value can satisfy the schema", "bounds at #"],
+        ),
+        (
+            {
+                "type": "array",
+                "items": {"type": "string", "minLength": 3, "maxLength": 1},
+                "minItems": 1,
+            },
+            ["no value can satisfy the schema", "#/items"],
+        ),
+        ({"type": "integer", "minimum": "5"}, ["not valid JSON Schema", "#/minimum"]),
+    ],
+)
+def test_a_broken_non_object_schema_is_reported_before_the_index_check(
+    target, tmp_path, document, needles
+):
+    # The schema's own problem comes first: --no-index would not fix it.
+    proc = gen("--type", "json", "--schema", str(_schema(tmp_path, document)), target=target)
+    message = assert_fails(proc, 2, *needles)
+    assert "--no-index" not in message
+
+
 def test_boolean_true_schema_needs_no_index(target, tmp_path):
     schema = _schema(tmp_path, True)
     proc = gen("--type", "json", "--schema", str(schema), target=target)
