@@ -474,4 +474,3 @@ def test_writing_never_touches_the_process_umask(tmp_path, monkeypatch):
     for name in ("a.jsonl", "b.bin"):
         assert os.stat(tmp_path / name).st_mode & 0o777 == 0o640
     assert sorted(os.listdir(tmp_path)) == ["a.jsonl", "b.bin"]
-
