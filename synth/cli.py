@@ -296,9 +296,11 @@ def generate(
     fmt = _output_format(output, out_format, dask_scheduler)
     if manifest and output == "-":
         _usage("--manifest needs an output file; add --output PATH")
-    _check_index_collision(settings, index)
     _keep_faker_snapshot()
     recipe = _build(settings)  # fail on bad settings before touching the output
+    # After compiling: a schema that is invalid or unsatisfiable is reported as such (with
+    # its pointer), not as a record shape that --no-index would "fix".
+    _check_index_collision(settings, index)
     if dask_scheduler:
         _generate_on_dask(
             recipe,
@@ -595,11 +597,33 @@ def _settings(
 
 
 def _existing_file(path: str, option: str) -> str:
+    """The absolute path of a readable UTF-8 text file named by ``option`` (a tools or
+    templates file), or a one-line usage error naming it."""
     if not os.path.exists(path):
         _usage(f"{option} {path}: file not found; check the path")
     if os.path.isdir(path):
         _usage(f"{option} {path} is a directory; give a file")
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as exc:
+        _usage(f"{option} {path}: cannot read it ({exc.strerror}); check its permissions")
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        _usage(
+            f"{option} {path} is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset "
+            f"{exc.start}); save it as UTF-8"
+        )
     return os.path.abspath(path)
+
+
+def _path_once(message: str, path: str) -> str:
+    """``message`` with a doubled ``PATH: PATH: `` prefix said once."""
+    doubled = f"{path}: {path}: "
+    while doubled in message:
+        message = message.replace(doubled, f"{path}: ")
+    return message
 
 
 def load_schema(path: str) -> Any:
@@ -698,18 +722,36 @@ def _build(settings: dict[str, Any]) -> Any:
     from synth.dataset import Recipe
 
     recipe = Recipe("synth.compat:payload_generator", settings)
+    path = settings.get("templates")
     try:
         recipe.build()
+        if path is not None:
+            _check_user_templates(path)
         return recipe
     except (SchemaError, UnsupportedSchema, UnsatisfiableSchema) as exc:
         _usage(f"{_SCHEMA_PROBLEM[_schema_kind(exc)]}: {_schema_detail(exc)}")
     except TemplateError as exc:
         message = _one_line(exc)
-        path = settings.get("templates")
+        if path:
+            message = _path_once(message, str(path))
         where = f" in --template {path}" if path and str(path) not in message else ""
         _usage(f"template error{where}: {message}")
     except SynthError as exc:
-        _usage(_one_line(exc))
+        message = _one_line(exc)
+        for key in ("templates", "tools"):
+            if settings.get(key):
+                message = _path_once(message, str(settings[key]))
+        _usage(message)
+
+
+def _check_user_templates(path: str) -> None:
+    """Compile every template in the user's file now: a placeholder that names nothing is
+    an error at load, even in a template or phrasing this run would never draw."""
+    from synth.agents.conversation import conversations, load_templates
+
+    table = load_templates(path)
+    for name in table:
+        conversations(name, templates=table)
 
 
 # -- templates ----------------------------------------------------------------------------
@@ -777,7 +819,7 @@ def _listed(lister: Any, path: str, builtin: dict[str, Any]) -> dict[str, Any]:
     try:
         table = lister(path)
     except SynthError as exc:
-        _usage(_one_line(exc))
+        _usage(_path_once(_one_line(exc), path))
     return {name: value for name, value in table.items() if name not in builtin}
 
 

@@ -22,7 +22,8 @@ import attrs
 class Reply:
     """One scripted answer: a chat completion with ``content``, or an HTTP error ``status``,
     or a ``raw`` body; ``delay`` seconds before answering; ``drop`` closes the connection
-    without answering."""
+    without answering; ``cut`` sends only the first ``cut`` bytes of the body (announcing
+    its full length) and closes the connection."""
 
     content: str | None = "ok"
     status: int = 200
@@ -34,6 +35,7 @@ class Reply:
     usage: tuple[int, int] = (10, 5)
     choices: bool = True
     refusal: str | None = None
+    cut: int | None = None
 
 
 Script = Callable[[dict[str, Any]], Reply]
@@ -121,6 +123,12 @@ class ScriptedServer:
                 for key, value in reply.headers.items():
                     self.send_header(key, value)
                 self.end_headers()
+                if reply.cut is not None:
+                    self.wfile.write(payload[: reply.cut])
+                    self.wfile.flush()
+                    self.close_connection = True
+                    self.connection.close()
+                    return
                 self.wfile.write(payload)
 
         class Server(ThreadingHTTPServer):

@@ -116,6 +116,33 @@ def test_unsatisfiable_schema_gives_the_pointer(target, tmp_path):
     assert_fails(proc, 2, "no value can satisfy the schema", "is false")
 
 
+@pytest.mark.parametrize(
+    ("document", "needles"),
+    [
+        (
+            {"type": "integer", "minimum": 10, "maximum": 5},
+            ["no value can satisfy the schema", "bounds at #"],
+        ),
+        (
+            {
+                "type": "array",
+                "items": {"type": "string", "minLength": 3, "maxLength": 1},
+                "minItems": 1,
+            },
+            ["no value can satisfy the schema", "#/items"],
+        ),
+        ({"type": "integer", "minimum": "5"}, ["not valid JSON Schema", "#/minimum"]),
+    ],
+)
+def test_a_broken_non_object_schema_is_reported_before_the_index_check(
+    target, tmp_path, document, needles
+):
+    # The schema's own problem comes first: --no-index would not fix it.
+    proc = gen("--type", "json", "--schema", str(_schema(tmp_path, document)), target=target)
+    message = assert_fails(proc, 2, *needles)
+    assert "--no-index" not in message
+
+
 def test_boolean_true_schema_needs_no_index(target, tmp_path):
     schema = _schema(tmp_path, True)
     proc = gen("--type", "json", "--schema", str(schema), target=target)
@@ -296,6 +323,52 @@ def test_template_file_errors_name_the_place_inside_it(target, tmp_path):
         target=target,
     )
     assert_fails(proc, 2, str(typo), "line 1, column 7", "{frist_name}", "first_name")
+
+
+def test_a_placeholder_typo_is_reported_even_where_it_is_not_drawn(target, tmp_path):
+    # The typo sits in one phrasing of one template; without --constraint template=...
+    # most runs would never draw it. It is still an error at load.
+    document = {
+        "refund": {
+            "vocab": {"product": ["kettle"]},
+            "turns": [
+                {"role": "user", "content": ["Refund my {product}.", "Refund {prodct} now."]},
+                {"role": "assistant", "content": "Done."},
+            ],
+        }
+    }
+    path = tmp_path / "templates.json"
+    path.write_text(json.dumps(document))
+    for command in ("generate", "explain"):
+        args = [command, "--template", str(path), "--seed", "1"]
+        if command == "generate":
+            args += ["--type", "conversation", "--count", "1", "--output", str(target)]
+        message = assert_fails(synth_cli(*args), 2, "turns[0].content[1]", "{prodct}", "product")
+        assert message.count(str(path)) == 1, message
+
+
+@pytest.mark.parametrize(
+    ("option", "data_type"), [("--template", "conversation"), ("--tools", "tool_call")]
+)
+def test_template_and_tools_files_must_be_utf8(target, tmp_path, option, data_type):
+    path = tmp_path / "latin1.json"
+    path.write_bytes('[{"name": "caf\xe9"}]'.encode("latin-1"))
+    proc = gen("--type", data_type, option, str(path), target=target)
+    assert_fails(proc, 2, option, str(path), "not UTF-8", "0xe9", "save it as UTF-8")
+    listed = synth_cli("templates", "--list", option, str(path))
+    assert_fails(listed, 2, option, str(path), "not UTF-8")
+
+
+@pytest.mark.parametrize("document", [{"templates": 5}, [1, 2]])
+def test_template_file_errors_name_the_path_once(target, tmp_path, document):
+    path = tmp_path / "templates.json"
+    path.write_text(json.dumps(document))
+    for args in (
+        ["generate", "--type", "conversation", "--template", str(path), "--output", str(target)],
+        ["templates", "--list", "--template", str(path)],
+    ):
+        message = assert_fails(synth_cli(*args), 2, "expected a mapping")
+        assert message.count(str(path)) == 1, message
 
 
 # -- output ----------------------------------------------------------------------------------------

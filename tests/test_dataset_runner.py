@@ -447,3 +447,30 @@ def test_spawned_workers_write_the_same_bytes(tmp_path, monkeypatch):
     b = write_dataset(recipe, tmp_path / "b.jsonl", COUNT, seed=3, workers=1)
     assert a.sha256 == b.sha256
     assert _children() == []
+
+
+def test_writing_never_touches_the_process_umask(tmp_path, monkeypatch):
+    # os.umask(0) to read the mask would, for a moment, make files created by every other
+    # thread world-writable; the permissions must come from the kernel instead.
+    from synth.dataset.atomic import atomic_output
+
+    calls = []
+    real_umask = os.umask
+
+    def spy(mask):
+        calls.append(mask)
+        return real_umask(mask)
+
+    old = real_umask(0o027)
+    try:
+        monkeypatch.setattr(os, "umask", spy)
+        write_dataset(GEN, tmp_path / "a.jsonl", 3, seed=1)
+        with atomic_output(tmp_path / "b.bin") as handle:
+            handle.write(b"x")
+    finally:
+        monkeypatch.undo()
+        real_umask(old)
+    assert calls == []
+    for name in ("a.jsonl", "b.bin"):
+        assert os.stat(tmp_path / name).st_mode & 0o777 == 0o640
+    assert sorted(os.listdir(tmp_path)) == ["a.jsonl", "b.bin"]

@@ -198,6 +198,42 @@ def test_non_json_body_empty_choices_and_refusal_are_retried(server):
     assert "refusal: I cannot" in result.attempts[2].reason
 
 
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply(raw=b'{"choices": [{"message": {"content": "x"'),  # JSON cut off
+        Reply(raw=b'{"id": "chatcmpl-1", "object": "chat.completion"}'),  # no choices
+        Reply(raw=b'{"choices": "none"}'),
+        Reply(raw=b'{"choices": [1]}'),
+        Reply(raw=b'{"choices": [{"finish_reason": "stop"}]}'),  # no message
+        Reply(raw=b'{"choices": [{"message": "hello"}]}'),
+        Reply(raw=b'{"choices": [{"message": {"content": 42}}]}'),
+        Reply(raw=b'{"choices": [{"message": {"content": "x"}}], "usage": "lots"}'),
+        Reply(raw=b'{"choices": [{"message": {"content": "x"}}], "usage": {"prompt_tokens": "?"}}'),
+        Reply(raw=b"[1, 2]"),
+        Reply(content=PERSON, cut=25),  # body cut off in transit
+    ],
+)
+def test_malformed_bodies_are_retried_like_a_5xx(server, reply):
+    server.replies = [reply]
+    result = run_sync(make_call(server).call(Topic("p", 1)))
+    assert result.value == Person("Ada", 36)
+    assert [a.outcome for a in result.attempts] == ["transport", "ok"]
+    assert len(server.requests) == 2
+
+
+def test_malformed_bodies_only_fail_with_the_attempt_list(server):
+    server.default = Reply(raw=b'{"choices": [{"message": null}]}')
+    with pytest.raises(CallFailed) as info:
+        run_sync(
+            make_call(server, retry=RetryPolicy(max_attempts=2, backoff_initial=0.01)).call(
+                Topic("p", 1)
+            )
+        )
+    assert [a.outcome for a in info.value.attempts] == ["transport", "transport"]
+    assert "not a chat completion" in str(info.value)
+
+
 def test_truncated_answers_are_retried_with_more_max_tokens(server):
     server.replies = [Reply(content='{"name": "Ada", "ag', finish_reason="length")]
     result = run_sync(make_call(server, max_tokens=40).call(Topic("people", 1)))

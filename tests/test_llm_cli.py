@@ -103,7 +103,7 @@ def test_errors_are_one_line_messages(tmp_path, prompt):
     result = CliRunner().invoke(
         llm_command, ["--prompt", prompt + ".txt", "--user", "x", "--count", "1", "-o", "o"]
     )
-    assert result.exit_code == 1 and "without a suffix" in result.output
+    assert result.exit_code == 2 and "without a suffix" in result.output
     result = CliRunner().invoke(llm_command, ["--prompt", prompt, "-o", "o"])
     assert result.exit_code == 2 and "--input FILE.jsonl or --user TEXT" in result.output
     with ScriptedServer(default=Reply(status=401)) as server:
@@ -151,3 +151,83 @@ def test_type_option_imports_the_output_class(tmp_path, prompt):
         schema = server.requests[0]["response_format"]["json_schema"]
         assert schema["name"] == "Item"
     assert json.loads(out.read_text())["output"]["title"] == "Lamp"
+
+
+def run_main(capsys, *args):
+    """``synth llm ARGS`` in process: (exit status, stderr lines)."""
+    import signal
+
+    from synth.cli import main
+
+    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        code = main(["llm", *(str(a) for a in args)])
+    finally:
+        for number, handler in saved.items():
+            signal.signal(number, handler)
+    return code, capsys.readouterr().err.strip().splitlines()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "needles"),
+    [
+        ("s.json", b"{nope", ["--schema", "s.json:1:2: not JSON"]),
+        ("s.json", b"\xff\xfe{}", ["--schema", "s.json: not UTF-8"]),
+        ("s.json", b"[1, 2]", ["--schema", "s.json: a JSON Schema is a JSON object, got an array"]),
+        ("s.json", b'{"type": "strin"}', ["s.json: not a valid JSON Schema at #/type:"]),
+        (
+            "s.json",
+            b'{"properties": {"a": {"minLength": -1}}}',
+            ["s.json: not a valid JSON Schema at #/properties/a/minLength:"],
+        ),
+        ("in.jsonl", b'"ok"\n{bad\n', ["--input", "in.jsonl:2:2: not JSON"]),
+        ("in.jsonl", b'"ok"\n\xff\n', ["--input", "in.jsonl: not UTF-8"]),
+        ("persona.json", b"{", ["--prompt", "persona.json:1:2: not valid JSON"]),
+        ("persona.json", b"[]", ["persona.json: expected a JSON object"]),
+        ("persona.json", b'{"model": 5}', ["persona.json: /model must be a string, got 5"]),
+        ("persona.json", b'{"model": "m", "stop": [1]}', ["persona.json: /stop must be"]),
+        ("persona.json", b"\xff", ["persona.json: not UTF-8"]),
+        ("persona.txt", b"caf\xe9", ["persona.txt: not UTF-8"]),
+    ],
+)
+def test_bad_files_are_one_line_errors_naming_the_file(
+    tmp_path, prompt, capsys, name, content, needles
+):
+    (tmp_path / name).write_bytes(content)
+    args = ["--prompt", prompt, "-o", tmp_path / "o.jsonl", "--cache", tmp_path / "c.sqlite"]
+    if name.startswith("s."):
+        args += ["--schema", tmp_path / name]
+    args += ["--input", tmp_path / name] if name.startswith("in.") else ["--user", "x"]
+    args += ["--count", "1", "--base-url", "http://127.0.0.1:9/v1"]
+    code, lines = run_main(capsys, *args)
+    assert code == 2
+    assert len(lines) == 1 and lines[0].startswith("Error: "), lines
+    for needle in needles:
+        assert needle in lines[0], (needle, lines[0])
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_a_failed_call_is_reported_once_with_the_cli_options(tmp_path, prompt):
+    from tests.cli_helpers import assert_fails, synth_cli
+
+    with ScriptedServer(default=Reply(status=503)) as server:
+        proc = synth_cli(
+            "llm",
+            "--prompt",
+            prompt,
+            "--user",
+            "x",
+            "--count",
+            "1",
+            "-o",
+            str(tmp_path / "o.jsonl"),
+            "--cache",
+            str(tmp_path / "c.sqlite"),
+            "--base-url",
+            server.url,
+            "--max-attempts",
+            "1",
+        )
+    message = assert_fails(proc, 1, "HTTP 503", "--max-attempts (now 1)", "--max-seconds")
+    assert "RetryPolicy" not in message
+    assert not (tmp_path / "o.jsonl").exists()

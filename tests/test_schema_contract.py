@@ -596,3 +596,144 @@ def test_user_formats_are_used():
         {"type": "string", "format": "sku"}, formats={"sku": synth.sampled_from(["SKU-1", "SKU-2"])}
     )
     assert set(synth.stream(gen, 30, seed=1)) == {"SKU-1", "SKU-2"}
+
+
+@pytest.mark.parametrize(
+    ("schema", "pointer"),
+    [
+        ({"$ref": "#/$defs/missing"}, "#/$ref"),
+        ({"$defs": {"a": {"type": "integer"}}, "$ref": "#/$defs/b"}, "#/$ref"),
+        ({"$ref": "#nowhere"}, "#/$ref"),
+        (
+            {"type": "object", "properties": {"a": {"$ref": "#/$defs/missing"}}},
+            "#/properties/a/$ref",
+        ),
+        ({"oneOf": [{"type": "integer"}, {"$ref": "#/$defs/x"}]}, "#/oneOf/1/$ref"),
+        # Only handed to the validator, never compiled: still checked.
+        ({"type": "integer", "not": {"$ref": "#/$defs/x"}}, "#/not/$ref"),
+        (
+            {
+                "$schema": "http://json-schema.org/draft-07/schema#",
+                "definitions": {"a": {"type": "integer"}},
+                "$ref": "#/definitions/b",
+            },
+            "#/$ref",
+        ),
+        (
+            {"$id": "https://example.test/s", "$ref": "https://example.test/s#/$defs/gone"},
+            "#/$ref",
+        ),
+    ],
+)
+def test_a_ref_to_a_missing_definition_points_to_nothing(schema, pointer):
+    exc = refusal(schema)
+    assert isinstance(exc, synth.SchemaError)
+    assert exc.pointer == pointer and exc.keyword == "$ref"
+    assert "points to nothing" in str(exc) and pointer in str(exc)
+
+
+def test_a_ref_to_a_document_not_given_is_still_unsupported():
+    exc = refusal({"$ref": "other.json#/a"})
+    assert isinstance(exc, synth.UnsupportedSchema)
+    assert "registry" in str(exc)
+
+
+_EMPTY_INT = {"type": "integer", "minimum": 5, "maximum": 1}
+_EMPTY_STR = {"type": "string", "minLength": 5, "maxLength": 1}
+
+
+@pytest.mark.parametrize(
+    ("schema", "pointer", "needle"),
+    [
+        ({"type": "array", "items": _EMPTY_INT, "minItems": 1}, "#/items", "needs item 0"),
+        (
+            {
+                "type": "array",
+                "prefixItems": [{"type": "integer"}],
+                "items": _EMPTY_INT,
+                "minItems": 3,
+            },
+            "#/items",
+            "needs item 1",
+        ),
+        (
+            {
+                "type": "array",
+                "prefixItems": [{"type": "integer"}, _EMPTY_INT],
+                "items": _EMPTY_INT,
+                "minItems": 3,
+            },
+            "#/prefixItems/1",
+            "needs item 1",
+        ),
+        ({"type": "array", "contains": _EMPTY_INT}, "#/contains", "matching 'contains'"),
+    ],
+)
+def test_an_impossible_item_schema_is_named_before_the_array_length(schema, pointer, needle):
+    exc = refusal(schema)
+    assert isinstance(exc, synth.UnsatisfiableSchema)
+    assert exc.pointer == pointer and exc.keyword == "minimum"
+    assert needle in str(exc) and "item -1" not in str(exc)
+
+
+@pytest.mark.parametrize(
+    ("schema", "pointer", "keyword", "needles"),
+    [
+        (
+            {"anyOf": [_EMPTY_STR, _EMPTY_INT]},
+            "#/anyOf",
+            "anyOf",
+            ["'anyOf' at #/anyOf", "#/anyOf/0: minLength", "#/anyOf/1: no integer"],
+        ),
+        (
+            {"oneOf": [{"type": "string"}, {"type": "string"}]},
+            "#/oneOf",
+            "oneOf",
+            ["'oneOf' at #/oneOf needs exactly one branch", "must not match #/oneOf/1"],
+        ),
+        (
+            {
+                "if": {"type": "object"},
+                "then": {"type": "object", "properties": {"a": _EMPTY_STR}, "required": ["a"]},
+                "else": {"type": "object"},
+            },
+            "#/if",
+            "if",
+            ["'if' at #/if", "#/then/properties/a", "must fail 'if' at #/if to take 'else'"],
+        ),
+        (
+            {
+                "$schema": "http://json-schema.org/draft-07/schema#",
+                "type": "object",
+                "properties": {"a": {"type": "string"}},
+                "required": ["a"],
+                "dependencies": {"a": {"properties": {"b": _EMPTY_STR}, "required": ["b"]}},
+            },
+            "#/dependencies/a",
+            "dependencies",
+            ["#/dependencies/a/properties/b", "'a' absent: it is required"],
+        ),
+    ],
+)
+def test_combinator_errors_name_the_keyword_the_user_wrote(schema, pointer, keyword, needles):
+    exc = refusal(schema)
+    assert isinstance(exc, synth.UnsatisfiableSchema)
+    assert (exc.pointer, exc.keyword) == (pointer, keyword)
+    message = str(exc)
+    for needle in needles:
+        assert needle in message, (needle, message)
+    # Internal rewrites (a negated 'if', oneOf exclusivity, a forced-absent property)
+    # never show up as keywords the user did not write.
+    assert "'not'" not in message and "is false" not in message
+
+
+def test_a_oneof_that_is_only_hard_to_construct_is_not_called_unsatisfiable():
+    schema = {
+        "oneOf": [
+            {"type": "object"},
+            {"type": "object", "properties": {"a": {"type": "string"}}},
+        ]
+    }
+    exc = refusal(schema)
+    assert not isinstance(exc, synth.UnsatisfiableSchema)
+    assert isinstance(exc, synth.UnsupportedSchema) and exc.keyword == "oneOf"

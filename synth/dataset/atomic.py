@@ -2,6 +2,10 @@
 
 The target path is either left exactly as it was (on any error, Ctrl-C or termination
 the temporary file is removed) or replaced in one step by the complete new file.
+
+The new file gets the permissions of any new file (``0o666`` less the umask): the
+temporary file is created with mode ``0o666`` and the kernel applies the umask, so the
+process umask is never read by setting it (``os.umask`` changes it for every thread).
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator
 from typing import IO
 
@@ -27,10 +31,20 @@ def check_output_dir(path: str | os.PathLike[str]) -> None:
         raise IsADirectoryError(errno.EISDIR, f"{os.fspath(path)} is a directory", path)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+_FLAGS |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _create_temp(directory: str, name: str) -> tuple[int, str]:
+    """A new file beside the target, open for writing: ``(fd, path)``. Created with mode
+    0o666 so that the umask (and a default ACL) applies as to any new file."""
+    for _ in range(100):
+        temp = os.path.join(directory, f".{name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(temp, _FLAGS, 0o666), temp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no unused temporary file name", directory)
 
 
 @contextlib.contextmanager
@@ -40,14 +54,12 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
     ``KeyboardInterrupt``)."""
     target = os.path.abspath(path)
     directory, name = os.path.split(target)
-    fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
+    fd, temp = _create_temp(directory, name)
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        # mkstemp makes the file private (0600); give it the permissions of a new file.
-        os.chmod(temp, 0o666 & ~_umask())
         os.replace(temp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

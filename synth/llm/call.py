@@ -124,7 +124,12 @@ class StructuredCall(Generic[I, O]):
     ``await call.call(x)`` returns a :class:`CallResult` (value, usage, attempts, cached);
     ``call.run_sync(x)`` works from scripts and notebooks; ``call.usage`` totals every
     call made through this object.
+
+    ``retry_hint`` ends the message of :class:`synth.CallFailed` when the budget runs out
+    (a front end such as the command line sets it to name its own options).
     """
+
+    retry_hint: str = "raise RetryPolicy(max_attempts=..., max_seconds=...) or fix the prompt"
 
     def __init__(
         self,
@@ -324,14 +329,14 @@ class StructuredCall(Generic[I, O]):
         hint = (
             "check the request (model name, parameters, API key)"
             if attempts and attempts[-1].outcome == "fatal"
-            else "raise RetryPolicy(max_attempts=..., max_seconds=...) or fix the prompt"
+            else self.retry_hint
         )
         message = (
             f"model call {request.key[:12]} (model={request.model!r}, seed={request.seed}) "
             f"failed after {len(attempts)} attempt(s): {why}; last: {last}; tried: {tried}; "
             f"{hint}"
         )
-        log.error(message)
+        # Raised, not logged as well: whoever catches it reports it (once).
         error = CallFailed(message, tuple(attempts))
         error.usage = usage  # type: ignore[attr-defined]
         raise error

@@ -43,16 +43,29 @@ class _InputFormatter:
         return value if isinstance(value, str) else JsonFormatter().format(value)
 
 
+def _read_text(path: str, option: str) -> str:
+    """The UTF-8 text of a file named by ``option``, or a usage error naming the file."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise click.UsageError(
+            f"{option} {path}: not UTF-8 text (byte {exc.start}); save it as UTF-8"
+        ) from None
+    except OSError as exc:
+        raise click.UsageError(f"{option} {path}: cannot read it ({exc.strerror or exc})") from None
+
+
 def _parser(schema: str | None, type_path: str | None) -> Any:
     if schema and type_path:
         raise click.UsageError("give --schema or --type, not both")
     if schema:
         try:
-            document = json.loads(Path(schema).read_text(encoding="utf-8"))
+            document = json.loads(_read_text(schema, "--schema"))
         except json.JSONDecodeError as exc:
             raise click.UsageError(
-                f"{schema}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg})"
+                f"--schema {schema}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg})"
             ) from None
+        _check_schema(document, schema)
         return SchemaParser(document, name=Path(schema).name.split(".")[0])
     if type_path:
         module, _, name = type_path.partition(":")
@@ -66,6 +79,34 @@ def _parser(schema: str | None, type_path: str | None) -> Any:
     return TextParser()
 
 
+def _check_schema(document: Any, path: str) -> None:
+    """Refuse a ``--schema`` file that is not a JSON Schema, with the JSON Pointer of the
+    first problem (checked against the metaschema of its ``$schema``, 2020-12 by default)."""
+    if not isinstance(document, dict):
+        kind = {bool: "a boolean", list: "an array", str: "a string", type(None): "null"}.get(
+            type(document), "a number"
+        )
+        raise click.UsageError(
+            f"--schema {path}: a JSON Schema is a JSON object, got {kind}; "
+            'write e.g. {"type": "object", "properties": {...}}'
+        )
+    from jsonschema.exceptions import SchemaError as MetaschemaError
+    from jsonschema.validators import Draft202012Validator, validator_for
+
+    try:
+        validator_for(document, default=Draft202012Validator).check_schema(document)
+    except MetaschemaError as exc:
+        pointer = "#" + "".join(
+            "/" + str(p).replace("~", "~0").replace("/", "~1") for p in exc.path
+        )
+        message = " ".join(exc.message.split())
+        if len(message) > 160:
+            message = message[:157] + "..."
+        raise click.UsageError(
+            f"--schema {path}: not a valid JSON Schema at {pointer}: {message}"
+        ) from None
+
+
 def _inputs(input_path: str | None, user: str | None, count: int | None) -> list[Any]:
     if bool(input_path) == bool(user):
         raise click.UsageError("give the user messages with --input FILE.jsonl or --user TEXT")
@@ -74,13 +115,16 @@ def _inputs(input_path: str | None, user: str | None, count: int | None) -> list
             raise click.UsageError("--user needs --count")
         return [user] * count
     rows = []
-    with open(input_path, encoding="utf-8") as handle:  # type: ignore[arg-type]
-        for number, line in enumerate(handle, 1):
-            if line.strip():
-                try:
-                    rows.append(json.loads(line))
-                except json.JSONDecodeError as exc:
-                    raise click.UsageError(f"{input_path}:{number}: not JSON ({exc.msg})") from None
+    text = _read_text(input_path, "--input")  # type: ignore[arg-type]
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise click.UsageError(
+                    f"--input {input_path}:{number}:{exc.colno}: not JSON ({exc.msg}); "
+                    "write one JSON value per line"
+                ) from None
     return rows if count is None else rows[:count]
 
 
@@ -107,7 +151,20 @@ def _seed(text: str) -> int | str:
 )
 @click.option("--cache", default=".synth-cache.sqlite", show_default=True)
 @click.option("--max-concurrency", default=8, show_default=True, type=click.IntRange(min=1))
-@click.option("--max-attempts", default=6, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--max-attempts",
+    default=6,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Requests per record at most (retries included).",
+)
+@click.option(
+    "--max-seconds",
+    default=300.0,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds per record at most (retries and waits included).",
+)
 @click.option("--timeout", default=120.0, show_default=True, help="Seconds per request.")
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False))
 @click.option("--progress/--no-progress", default=None, help="Default: when a terminal.")
@@ -126,13 +183,17 @@ def llm_command(
     cache: str,
     max_concurrency: int,
     max_attempts: int,
+    max_seconds: float,
     timeout: float,
     output: str,
     progress: bool | None,
 ) -> None:
     """Write a dataset whose outputs come from a model, reproducibly and resumably."""
     try:
-        config = load_config(prompt)
+        try:
+            config = load_config(prompt)
+        except SynthError as exc:
+            raise click.UsageError(f"--prompt {prompt}: {exc}") from None
         if model:
             config = type(config)(config.system_message, _with_model(config.parameters, model))
         caps = () if capabilities.strip() == "none" else capabilities.replace(" ", "").split(",")
@@ -142,7 +203,11 @@ def llm_command(
             config,
             _InputFormatter(),
             _parser(schema, type_path),
-            RetryPolicy(max_attempts=max_attempts),
+            RetryPolicy(max_attempts=max_attempts, max_seconds=max_seconds),
+        )
+        call.retry_hint = (
+            f"raise --max-attempts (now {max_attempts}) or --max-seconds (now {max_seconds:g}), "
+            "or fix the prompt"
         )
         inputs = _inputs(input_path, user, count)
         seeds = synth.stream(synth.integers(0, 2**31 - 1), len(inputs), seed=_seed(seed))

@@ -216,28 +216,65 @@ def _retry_after(headers: Any) -> float | None:
 
 
 def _completion(payload: bytes) -> Completion:
+    """Read a chat completion body; anything else is a retryable :class:`TransportError`
+    (a proxy's HTML page, a body cut off mid-way, JSON of another shape)."""
     try:
         data = orjson.loads(payload)
-        choices = data["choices"]
-    except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
-        snippet = payload[:80].decode("utf-8", "replace")
-        raise TransportError(
-            f"the server's answer is not a chat completion ({snippet!r})", retryable=True
-        ) from exc
-    usage_data = data.get("usage") or {}
-    usage = Usage(
-        int(usage_data.get("prompt_tokens") or 0),
-        int(usage_data.get("completion_tokens") or 0),
-        1,
-    )
+    except orjson.JSONDecodeError as exc:
+        raise _malformed(payload, "not JSON") from exc
+    if not isinstance(data, dict):
+        raise _malformed(payload, "not a JSON object")
+    choices = data.get("choices")
+    if not isinstance(choices, list):
+        raise _malformed(payload, "no choices list")
+    usage_data = data.get("usage")
+    if usage_data is None:
+        usage_data = {}
+    if not isinstance(usage_data, dict):
+        raise _malformed(payload, "usage is not an object")
+    try:
+        usage = Usage(
+            _count(usage_data.get("prompt_tokens")),
+            _count(usage_data.get("completion_tokens")),
+            1,
+        )
+    except ValueError as exc:
+        raise _malformed(payload, str(exc)) from exc
+    model = data.get("model")
+    model = model if isinstance(model, str) else None
     if not choices:
-        return Completion(None, None, usage, model=data.get("model"))
+        return Completion(None, None, usage, model=model)
     choice = choices[0]
-    message = choice.get("message") or {}
+    if not isinstance(choice, dict):
+        raise _malformed(payload, "choices[0] is not an object")
+    message = choice.get("message")
+    if not isinstance(message, dict):
+        raise _malformed(payload, "choices[0] has no message object")
+    content = message.get("content")
+    if content is not None and not isinstance(content, str):
+        raise _malformed(payload, "the message content is not a string")
+    refusal = message.get("refusal")
+    finish = choice.get("finish_reason")
     return Completion(
-        message.get("content"),
-        choice.get("finish_reason"),
+        content,
+        finish if isinstance(finish, str) else None,
         usage,
-        refusal=message.get("refusal"),
-        model=data.get("model"),
+        refusal=refusal if isinstance(refusal, str) else None,
+        model=model,
+    )
+
+
+def _count(value: Any) -> int:
+    """A token count from a usage object (absent or null = 0)."""
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ValueError(f"usage has a token count that is not a number: {value!r}")
+    return int(value)
+
+
+def _malformed(payload: bytes, why: str) -> TransportError:
+    snippet = payload[:80].decode("utf-8", "replace")
+    return TransportError(
+        f"the server's answer is not a chat completion ({why}: {snippet!r})", retryable=True
     )

@@ -68,7 +68,10 @@ class CallParameters:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], where: str = "parameters") -> CallParameters:
-        """Build from a mapping; unknown keys are an error (put them under ``extra_body``)."""
+        """Build from a mapping; unknown keys are an error (put them under ``extra_body``).
+
+        A value of the wrong JSON type is an error naming its JSON Pointer (``/model``).
+        """
         known = {a.name for a in attrs.fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
@@ -78,7 +81,51 @@ class CallParameters:
             )
         if "model" not in data:
             raise InvalidArgument(f'{where}: "model" is required')
+        for name, value in data.items():
+            expected = _JSON_TYPES[name]
+            if value is None and name != "model":
+                continue
+            if not any(_is(value, kind) for kind in expected):
+                raise InvalidArgument(
+                    f"{where}: /{name} must be {' or '.join(expected)}, got {value!r}"
+                )
         return cls(**dict(data))
+
+
+def _is(value: Any, kind: str) -> bool:
+    if kind == "a string":
+        return isinstance(value, str)
+    if kind == "a number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind == "an integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "a boolean":
+        return isinstance(value, bool)
+    if kind == "an object":
+        return isinstance(value, Mapping)
+    # "an array of strings"
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+#: The JSON types each parameter accepts (``null`` = not sent, except for ``model``).
+_JSON_TYPES: dict[str, tuple[str, ...]] = {
+    "model": ("a string",),
+    "temperature": ("a number",),
+    "top_p": ("a number",),
+    "max_tokens": ("an integer",),
+    "max_completion_tokens": ("an integer",),
+    "seed": ("an integer",),
+    "stop": ("a string", "an array of strings"),
+    "presence_penalty": ("a number",),
+    "frequency_penalty": ("a number",),
+    "logit_bias": ("an object",),
+    "logprobs": ("a boolean",),
+    "top_logprobs": ("an integer",),
+    "user": ("a string",),
+    "reasoning_effort": ("a string",),
+    "service_tier": ("a string",),
+    "extra_body": ("an object",),
+}
 
 
 AiCallParameters = CallParameters
@@ -119,7 +166,7 @@ def load_config(path: str | Path) -> StructuredCallConfig:
             'files: NAME.txt (system message) and NAME.json (parameters, e.g. {"model": ...})'
         )
     try:
-        data = json.loads(json_file.read_text(encoding="utf-8"))
+        data = json.loads(_read(json_file))
     except json.JSONDecodeError as exc:
         raise InvalidArgument(
             f"{json_file}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg})"
@@ -127,4 +174,15 @@ def load_config(path: str | Path) -> StructuredCallConfig:
     if not isinstance(data, dict):
         raise InvalidArgument(f"{json_file}: expected a JSON object of parameters")
     params = CallParameters.from_dict(data, where=str(json_file))
-    return StructuredCallConfig(text_file.read_text(encoding="utf-8").strip(), params)
+    return StructuredCallConfig(_read(text_file).strip(), params)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidArgument(
+            f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8"
+        ) from None
+    except OSError as exc:
+        raise InvalidArgument(f"{path}: cannot read it ({exc.strerror or exc})") from None

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import random
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -98,13 +98,23 @@ class Options:
 
 @attrs.frozen(eq=False)
 class Part:
-    """A subschema with the resolver in force inside it and its location."""
+    """A subschema with the resolver in force inside it and its location.
+
+    A negated part comes from the user's ``not``, or is implied by a combinator (the other
+    branches of a ``oneOf``, the ``if`` of an ``else``, a bounded ``contains``); ``origin``
+    then says so in the user's words, for error messages.
+    """
 
     schema: Any
     resolver: Resolver
     pointer: str
     key: Any
     negated: bool = False
+    origin: str | None = None
+
+    def negation(self) -> str:
+        """Who asks for this part to fail, as the user wrote it."""
+        return self.origin or f"'not' at {self.pointer}"
 
 
 class _FilterRejected(UnsupportedSchema):
@@ -120,6 +130,23 @@ class _Flat:
     atoms: list[tuple[dict[str, Any], Part]] = attrs.Factory(list)
     choices: list[tuple[str, Any, Part, Any]] = attrs.Factory(list)
     nots: list[Part] = attrs.Factory(list)
+
+
+#: Canonical keywords holding one subschema, a list of them, a map of them.
+_SUBSCHEMA = (
+    "items",
+    "additionalProperties",
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+)
+_SUBSCHEMA_LISTS = ("prefixItems", "allOf", "anyOf", "oneOf")
+_SUBSCHEMA_MAPS = ("properties", "patternProperties", "dependentSchemas")
 
 
 def _scope_key(resolver: Resolver) -> tuple[Any, ...]:
@@ -173,8 +200,8 @@ class Compiler:
         self.synthetic.append(schema)
         return Part(schema, like.resolver, like.pointer, ("syn", label), False)
 
-    def negate(self, p: Part) -> Part:
-        return Part(p.schema, p.resolver, p.pointer, ("not", p.key), True)
+    def negate(self, p: Part, origin: str | None = None) -> Part:
+        return Part(p.schema, p.resolver, p.pointer, ("not", p.key), True, origin)
 
     def canonical(self, schema: Mapping[str, Any], pointer: str) -> dict[str, Any]:
         hit = self.canon.get(id(schema))
@@ -186,6 +213,7 @@ class Compiler:
 
     # -- entry -------------------------------------------------------------------------
     def compile_root(self) -> Gen[Any]:
+        self.check_refs()
         gen = self.compile((self.root,), None, frozenset(), 0)
         for g, check, pointer, keyword in self.postponed:
             self._probe(g, check, pointer, keyword, postpone=False)
@@ -197,6 +225,32 @@ class Compiler:
                 "$ref",
             )
         return gen
+
+    def check_refs(self) -> None:
+        """Resolve every ``$ref`` reachable from the root before compiling, so that one
+        pointing to nothing is an error even where the compiler would only hand the
+        subschema to the validator (under ``not``, in ``oneOf`` exclusivity checks)."""
+        stack = [self.root]
+        seen: set[tuple[int, Any]] = set()
+        while stack:
+            p = stack.pop()
+            if not isinstance(p.schema, Mapping):
+                continue
+            mark = (id(p.schema), p.resolver._base_uri)
+            if mark in seen:
+                continue
+            seen.add(mark)
+            c = self.canonical(p.schema, p.pointer)
+            if "$ref" in c:
+                resolved = self.v.lookup(p.resolver, c["$ref"], f"{p.pointer}/$ref", "$ref")
+                stack.append(self.resolved_part(resolved, _target(c["$ref"], p.pointer)))
+            for key in _SUBSCHEMA:
+                if key in c:
+                    stack.append(self.sub(p, c[key]))
+            for key in _SUBSCHEMA_LISTS:
+                stack.extend(self.sub(p, sub) for sub in c.get(key, ()))
+            for key in _SUBSCHEMA_MAPS:
+                stack.extend(self.sub(p, sub) for sub in c.get(key, {}).values())
 
     def compile(
         self, parts: tuple[Part, ...], hint: str | None, decided: frozenset[Any], depth: int
@@ -286,7 +340,9 @@ class Compiler:
                     continue
                 if p.schema is True:
                     raise UnsatisfiableSchema(
-                        f"'not: true' at {p.pointer} admits nothing", p.pointer, "not"
+                        f"{p.negation()}, but {p.pointer} is true (every value matches it)",
+                        p.pointer,
+                        "not",
                     )
                 flat.nots.append(p)
                 continue
@@ -337,6 +393,7 @@ class Compiler:
         if flat.choices:
             return self._choose(flat.choices[0], parts, hint, decided, depth)
         excluded_types: set[str] = set()
+        excluded_by: list[Part] = []
         excluded_values: list[Any] = []
         hard_nots: list[Part] = []
         for n in flat.nots:
@@ -345,9 +402,10 @@ class Compiler:
                 hard_nots.append(n)
             elif cheap[0] == "types":
                 excluded_types |= cheap[1]
+                excluded_by.append(n)
             else:
                 excluded_values.extend(cheap[1])
-        gen = self._typed(flat, hint, excluded_types, depth)
+        gen = self._typed(flat, hint, excluded_types, depth, excluded_by)
         checks: list[Callable[[Any], bool]] = []
         labels: list[str] = []
         if excluded_values:
@@ -361,8 +419,9 @@ class Compiler:
         if not checks:
             return gen
         pointer = hard_nots[0].pointer if hard_nots else parts[-1].pointer
+        keyword = _origin_keyword(hard_nots[0]) if hard_nots else "not"
         check = checks[0] if len(checks) == 1 else (lambda value: all(c(value) for c in checks))
-        return self.filtered(gen, Named(" and ".join(labels), check), pointer, "not")
+        return self.filtered(gen, Named(" and ".join(labels), check), pointer, keyword)
 
     def _enum(self, enums: list[tuple[list[Any], Part]], parts: tuple[Part, ...]) -> Gen[Any]:
         values, first = enums[0]
@@ -397,20 +456,40 @@ class Compiler:
         kind, key, owner, payload = choice
         decided = decided | {key}
         branches: list[tuple[Part, ...]] = []
+        labels: list[str] = []
         if kind in ("anyOf", "oneOf"):
             subs = [self.sub(owner, s) for s in payload]
             for i, b in enumerate(subs):
                 extra: tuple[Part, ...] = (b,)
                 if kind == "oneOf":
-                    extra += tuple(self.negate(o) for j, o in enumerate(subs) if j != i)
+                    extra += tuple(
+                        self.negate(
+                            o,
+                            f"'oneOf' at {owner.pointer}/oneOf needs exactly one branch to "
+                            f"match, so a value of {b.pointer} must not match {o.pointer}",
+                        )
+                        for j, o in enumerate(subs)
+                        if j != i
+                    )
                 branches.append(extra)
+                labels.append(b.pointer)
+            where = f"{owner.pointer}/{kind}"
+            what = f"no branch of '{kind}' at {where} can have a value"
         elif kind == "if":
             c = payload
             cond = self.sub(owner, c["if"])
             then = self.sub(owner, c["then"]) if "then" in c else None
             other = self.sub(owner, c["else"]) if "else" in c else None
+            taking = f" to take 'else' at {other.pointer}" if other else ""
             branches.append((cond,) + ((then,) if then else ()))
-            branches.append((self.negate(cond),) + ((other,) if other else ()))
+            branches.append(
+                (self.negate(cond, f"a value must fail 'if' at {cond.pointer}{taking}"),)
+                + ((other,) if other else ())
+            )
+            labels.append(f"matching 'if' ({then.pointer if then else cond.pointer})")
+            labels.append(f"failing 'if' ({other.pointer if other else cond.pointer})")
+            where = cond.pointer
+            what = f"neither outcome of 'if' at {where} can have a value"
         else:
             name, sub = payload
             dep = self.sub(owner, sub)
@@ -418,20 +497,33 @@ class Compiler:
             absent = self.synthetic_part({"properties": {name: False}}, owner, f"absent:{name}")
             branches.append((need, dep))
             branches.append((absent,))
+            labels.append(f"with {name!r} present ({dep.pointer} applies)")
+            labels.append(f"with {name!r} absent")
+            where = dep.pointer
+            what = f"{name!r} can be neither present nor absent"
+            kind = sub[1].split("/")[0]  # dependentSchemas, or draft 7's dependencies
         gens: list[Gen[Any]] = []
-        failure: SynthError | None = None
+        failures: list[SynthError] = []
+        rejected: _FilterRejected | None = None
         for extra in branches:
             try:
                 gens.append(self.compile(parts + extra, hint, decided, depth))
             except UnsatisfiableSchema as exc:
-                failure = exc
+                failures.append(exc)
             except _FilterRejected as exc:
                 # This branch cannot be built by construction; the others still can, and
                 # leaving a branch out only narrows what is generated.
-                failure = exc
+                failures.append(exc)
+                rejected = rejected or exc
         if not gens:
-            assert failure is not None
-            raise failure
+            if rejected is not None:
+                # Not proven impossible: some branch was only too hard to construct.
+                raise rejected
+            reasons = "; ".join(
+                f"{label}: {_absent_reason(exc) if label.endswith('absent') else exc}"
+                for label, exc in zip(labels, failures, strict=True)
+            )
+            raise UnsatisfiableSchema(f"{what} ({reasons})", where, kind)
         return one_of(*gens)
 
     def _cheap_not(self, n: Part) -> tuple[str, Any] | None:
@@ -441,7 +533,9 @@ class Compiler:
         c = self.canonical(n.schema, n.pointer)
         if not c:
             raise UnsatisfiableSchema(
-                f"'not' at {n.pointer} negates a schema that admits everything", n.pointer, "not"
+                f"{n.negation()}, but {n.pointer} admits every value",
+                n.pointer,
+                _origin_keyword(n),
             )
         if set(c) == {"type"}:
             return ("types", set(c["type"]))
@@ -488,7 +582,14 @@ class Compiler:
             )
 
     # -- dispatch by type --------------------------------------------------------------
-    def _typed(self, flat: _Flat, hint: str | None, excluded: set[str], depth: int) -> Gen[Any]:
+    def _typed(
+        self,
+        flat: _Flat,
+        hint: str | None,
+        excluded: set[str],
+        depth: int,
+        excluded_by: Sequence[Part] = (),
+    ) -> Gen[Any]:
         types = set(ALL_TYPES)
         for c, _ in flat.atoms:
             if "type" in c:
@@ -500,7 +601,12 @@ class Compiler:
             )
         types -= excluded
         if not types:
-            raise UnsatisfiableSchema(f"'not' at {where} excludes every allowed type", where, "not")
+            by = excluded_by[-1] if excluded_by else None
+            raise UnsatisfiableSchema(
+                f"{by.negation() if by else 'not'}: that excludes every type allowed at {where}",
+                by.pointer if by else where,
+                _origin_keyword(by) if by else "not",
+            )
         keys: set[str] = set()
         for c, _ in flat.atoms:
             keys |= c.keys()
@@ -777,7 +883,10 @@ class Compiler:
             )
         evaluated_all = any("items" in c for c, _ in atoms)
 
+        # Why an item cannot have any value, by position (-1: past the prefix), for items
+        # that do not count for 'contains' and for items that do.
         failures: dict[int, UnsatisfiableSchema] = {}
+        c_failures: dict[int, UnsatisfiableSchema] = {}
 
         def position_parts(i: int | None, contains: bool = False) -> tuple[Part, ...]:
             out: list[Part] = []
@@ -802,7 +911,7 @@ class Compiler:
             try:
                 return self.compile(position_parts(i, contains) + extra, None, frozenset(), depth)
             except UnsatisfiableSchema as exc:
-                failures.setdefault(-1 if i is None else i, exc)
+                (c_failures if contains else failures).setdefault(-1 if i is None else i, exc)
                 return None
 
         c_part = contains[0][0] if contains else None
@@ -816,7 +925,13 @@ class Compiler:
         # an item that does count may be (None where impossible).
         other_extra: tuple[Part, ...] = ()
         if c_part is not None and max_c is not None:
-            other_extra = (self.negate(c_part),)
+            other_extra = (
+                self.negate(
+                    c_part,
+                    f"'contains' at {c_part.pointer} is bounded by maxContains, so other items "
+                    "must not match it",
+                ),
+            )
         plain = [try_compile(other_extra, i) for i in range(prefix_len)]
         plain_rest = try_compile(other_extra, None)
         if c_part is not None:
@@ -841,15 +956,26 @@ class Compiler:
             plain, plain_rest, c_plain, c_rest, lo, hi, min_c, max_c, bool(c_part)
         )
         if not sizes:
-            needed = [failures[i] for i in sorted(failures) if 0 <= i < max(lo, 1)]
-            if needed and c_part is None:
-                inner = needed[0]
-                raise UnsatisfiableSchema(
-                    f"the array at {where} needs item {sorted(failures)[0]}, which cannot have "
-                    f"any value: {inner}",
-                    inner.pointer,
-                    inner.keyword,
-                ) from inner
+            # Name the subschema that makes it impossible when one does, before the length.
+            if c_part is None:
+                for i in range(lo):
+                    inner = failures.get(i if i < prefix_len else -1)
+                    if inner is not None:
+                        raise UnsatisfiableSchema(
+                            f"the array at {where} needs item {i} (minItems={lo}), which "
+                            f"cannot have any value: {inner}",
+                            inner.pointer,
+                            inner.keyword,
+                        ) from inner
+            elif min_c >= 1 and all(g is None for g in (*c_plain, c_rest)):
+                inner = c_failures.get(-1) or next(iter(c_failures.values()), None)
+                if inner is not None:
+                    raise UnsatisfiableSchema(
+                        f"the array at {where} needs an item matching 'contains' at "
+                        f"{c_part.pointer}, which cannot have any value: {inner}",
+                        inner.pointer,
+                        inner.keyword,
+                    ) from inner
             raise UnsatisfiableSchema(
                 f"no length of the array at {where} fits minItems/maxItems, its item schemas "
                 f"and 'contains'",
@@ -1157,6 +1283,18 @@ class Compiler:
 
 
 # -- helpers ---------------------------------------------------------------------------
+
+
+def _origin_keyword(n: Part) -> str:
+    """The keyword the user wrote that makes ``n`` negated."""
+    if n.origin is None:
+        return "not"
+    return n.origin.split("'")[1]
+
+
+def _absent_reason(exc: SynthError) -> str:
+    # The absent branch is the schema with the property forced to false: say it plainly.
+    return "it is required" if "required" in str(exc) else str(exc)
 
 
 def _true(value: Any) -> bool:

@@ -143,6 +143,19 @@ class Validators:
         """Resolve ``ref`` like the validator does; refuse what the registry lacks."""
         try:
             return resolver.lookup(ref)
+        except (
+            referencing.exceptions.PointerToNowhere,
+            referencing.exceptions.NoSuchAnchor,
+            referencing.exceptions.InvalidAnchor,
+        ) as exc:
+            # The document is known (the schema itself, or one from the registry), but
+            # nothing in it sits where the reference points: a mistake in the schema.
+            raise SchemaError(
+                f"{keyword}={ref!r} at {pointer} points to nothing: the document it names "
+                f"has no {_target_name(ref)}; define it (e.g. under $defs) or fix the reference",
+                pointer,
+                keyword,
+            ) from exc
         except referencing.exceptions.Unresolvable as exc:
             raise UnsupportedSchema(
                 f"cannot resolve {keyword}={ref!r} at {pointer}: documents outside the schema "
@@ -178,6 +191,13 @@ class Validators:
     def format_ok(self, fmt: str) -> Callable[[Any], bool]:
         conforms = self.format_checker.conforms
         return lambda value: conforms(value, fmt)
+
+
+def _target_name(ref: str) -> str:
+    fragment = ref.partition("#")[2]
+    if fragment.startswith("/") or not fragment:
+        return f"location #{fragment}"
+    return f"anchor {fragment!r}"
 
 
 def _always(value: Any) -> bool:
