@@ -260,7 +260,7 @@ class DataGenerator:
 
     def _typed(self, config: GeneratorConfig, data_type: DataType) -> list[dict[str, Any]]:
         if config.data_type is not data_type:
-            config = attrs.evolve(config, data_type=data_type)
+            config = _retyped(config, data_type)
         return self._samples(config)[0]
 
     def generate_text(self, config: GeneratorConfig) -> list[dict[str, Any]]:
@@ -271,9 +271,19 @@ class DataGenerator:
         """JSON samples: free-form records, or records of ``config.schema``."""
         return self._typed(config, DataType.json)
 
-    def generate_conversations(self, config: GeneratorConfig) -> list[list[ConversationTurn]]:
-        """Conversations as lists of :class:`ConversationTurn` (the seed's return type)."""
+    def generate_conversations(
+        self, config: GeneratorConfig
+    ) -> list[list[ConversationTurn]] | list[dict[str, Any]]:
+        """Conversations as lists of :class:`ConversationTurn` (the seed's return type).
+
+        With an ``export`` constraint other than ``native`` (``openai``, ``sharegpt``) the
+        records are not turn lists: the exported records are returned as
+        ``generate(config).samples`` has them (``{"index", "messages", "tools"}`` or
+        ``{"index", "conversations", "tools"}``).
+        """
         samples = self._typed(config, DataType.conversation)
+        if config.constraints.get("export", "native") != "native":
+            return samples
         return [[ConversationTurn(**turn) for turn in s["turns"]] for s in samples]
 
     def generate_tool_calls(self, config: GeneratorConfig) -> list[dict[str, Any]]:
@@ -283,6 +293,24 @@ class DataGenerator:
     def generate_agent_traces(self, config: GeneratorConfig) -> list[dict[str, Any]]:
         """Agent traces ``{"index", "trace_id", "agent", "task", "steps", ...}``."""
         return self._typed(config, DataType.agent_trace)
+
+
+def _retyped(config: GeneratorConfig, data_type: DataType) -> GeneratorConfig:
+    """``config`` for another data type, as the seed's typed helpers read it: the schema and
+    the constraints of the other type are left out, those that apply to ``data_type`` kept
+    (``export`` only where records have other shapes than the native one)."""
+    from synth.agents.datasets import CONSTRAINTS
+
+    kind = data_type.value
+    keep = {
+        key: value
+        for key, value in config.constraints.items()
+        if key in CONSTRAINTS
+        and kind in CONSTRAINTS[key].applies_to
+        and not (key == "export" and kind in ("text", "json"))
+    }
+    schema = config.schema if data_type is DataType.json else None
+    return attrs.evolve(config, data_type=data_type, schema=schema, constraints=keep)
 
 
 def _conversation_templates() -> dict[str, list[dict[str, Any]]]:
