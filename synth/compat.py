@@ -30,6 +30,7 @@ import attrs
 from synth.agents.datasets import (
     check_template_name,
     check_tool_names,
+    check_user_templates,
     list_templates,
     list_tools,
     parse_constraints,
@@ -108,6 +109,31 @@ def _check_schema(_: Any, __: Any, value: Any) -> None:
         )
 
 
+def _check_object_schema(schema: Mapping[str, Any]) -> None:
+    """Samples are ``{"index": i, **record}``: the schema's records must be objects, without
+    an ``index`` property of their own."""
+    kind = schema.get("type", "object")
+    if kind not in ("object", ["object"]) or not schema:
+        got = f'"type": {kind!r}' if schema else "no keywords (any JSON value)"
+        raise InvalidArgument(
+            f"GeneratorConfig: schema must describe JSON objects (each sample is "
+            f'{{"index": i, **record}}), got a schema with {got}; give it '
+            f'"type": "object" and wrap other values in a property (for records of another '
+            f"type, use synth.from_schema and synth.stream)"
+        )
+    properties = schema.get("properties")
+    if isinstance(properties, Mapping) and "index" in properties:
+        raise InvalidArgument(
+            "GeneratorConfig: schema has a property named 'index' (#/properties/index), "
+            "which would collide with the sample number every sample starts with; rename it"
+        )
+
+
+def _to_constraints(value: Any) -> Any:
+    """``None`` means no constraints; anything else is checked by ``parse_constraints``."""
+    return {} if value is None else value
+
+
 @attrs.frozen
 class GeneratorConfig:
     """What to generate: ``data_type``, ``count`` (> 0), ``seed``, ``schema``, ``constraints``.
@@ -125,12 +151,14 @@ class GeneratorConfig:
     count: int = attrs.field(default=10, validator=_check_count)
     seed: int | None = attrs.field(default=None, validator=_check_seed)
     schema: dict[str, Any] | None = attrs.field(default=None, validator=_check_schema)
-    constraints: dict[str, Any] = attrs.field(factory=dict)
+    constraints: dict[str, Any] = attrs.field(factory=dict, converter=_to_constraints)
     templates: Any = attrs.field(default=None, kw_only=True)
     tools: Any = attrs.field(default=None, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         opts = parse_constraints(self.data_type.value, self.constraints)
+        if self.templates is not None:
+            check_user_templates(self.templates, opts)
         if "template" in self.constraints:
             check_template_name(opts["template"], self.templates)
         if "tool" in self.constraints or "tools" in self.constraints:
@@ -139,6 +167,8 @@ class GeneratorConfig:
             raise InvalidArgument(
                 f"GeneratorConfig: schema applies to data_type json, not {self.data_type.value!r}"
             )
+        if self.schema is not None:
+            _check_object_schema(self.schema)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of the configuration."""

@@ -32,6 +32,8 @@ __all__ = [
     "CONSTRAINTS",
     "DATA_TYPES",
     "Constraint",
+    "MAX_STEPS",
+    "check_user_templates",
     "list_templates",
     "list_tools",
     "parse_constraints",
@@ -89,6 +91,11 @@ CONSTRAINTS: dict[str, Constraint] = {
         Constraint("export", "str", _ALL, "native", "record format: native, openai, sharegpt"),
     )
 }
+
+
+#: The most tool calls a trace (or a tool_use conversation) makes: ``synth.agents.trace``'s
+#: ``MAX_STEPS_LIMIT``, repeated here so that checking constraints does not load traces.
+MAX_STEPS = 50
 
 
 def _did_you_mean(value: str, valid: Sequence[str]) -> str:
@@ -186,10 +193,22 @@ def parse_constraints(data_type: Any, constraints: Mapping[str, Any] | None) -> 
                 f"{_did_you_mean(str(key), valid)} (valid: {', '.join(valid)})"
             )
         out[key] = _coerce(CONSTRAINTS[key], value)
+    for name in ("min_steps", "max_steps"):
+        if name in out and not 1 <= out[name] <= MAX_STEPS:
+            raise InvalidArgument(
+                f"constraint {name} expects an integer from 1 to {MAX_STEPS} (tool calls per "
+                f"trace), got {name}={out[name]!r}"
+            )
     for lo, hi in (("min_sentences", "max_sentences"), ("min_steps", "max_steps")):
         if lo in out and out[lo] > out[hi]:
             raise InvalidArgument(
                 f"constraint {lo}={out[lo]} is greater than {hi}={out[hi]}; {lo} must be <= {hi}"
+            )
+    if kind == "conversation" and out["tools"] is not None:
+        if out["template"] not in (TOOL_USE, CONSTRAINTS["template"].default):
+            raise InvalidArgument(
+                f"constraint tools applies to the template {TOOL_USE!r}, not "
+                f"{out['template']!r}; use template={TOOL_USE} (or drop tools)"
             )
     _check_locale(out["locale"])
     if out["export"] != "native":  # "native" is always valid: skip loading the exporters
@@ -250,6 +269,31 @@ def check_template_name(name: str, templates: TemplatesArg = None) -> Conversati
             f"unknown template {name!r}{_did_you_mean(name, valid)} (valid: {', '.join(valid)})"
         )
     return table[name]
+
+
+def check_user_templates(templates: TemplatesArg, opts: Mapping[str, Any]) -> None:
+    """Compile every placeholder of the user's ``templates`` now, so that an unknown name is
+    a :class:`~synth.TemplateError` (with line:col and the closest names) when a
+    configuration is built rather than when it generates. ``opts`` are parsed constraints
+    (their ``locale`` and ``reference_time`` choose the registry the names resolve in)."""
+    from synth.agents.conversation import (
+        ConversationTemplate,
+        _compile_scenarios,
+        agent_registry,
+        load_templates,
+    )
+
+    if isinstance(templates, Mapping) and all(
+        isinstance(v, ConversationTemplate) for v in templates.values()
+    ):
+        table = dict(templates)
+    else:
+        table = load_templates(templates)
+    registry = agent_registry(
+        opts.get("locale", "en_US"), opts.get("reference_time") or DEFAULT_REFERENCE_TIME
+    )
+    for template in table.values():
+        _compile_scenarios(template, registry)
 
 
 def check_tool_names(names: Sequence[str], tools: Any = None) -> tuple[Any, ...]:
@@ -420,12 +464,7 @@ def _conversation(
 
     exporter = conversation_exporter(opts["export"])
     name = opts["template"]
-    if name == TOOL_USE or opts["tools"] is not None:
-        if name not in (TOOL_USE, CONSTRAINTS["template"].default):
-            raise InvalidArgument(
-                f"constraint tools applies to the template {TOOL_USE!r}, not {name!r}; "
-                f"use template={TOOL_USE} (or drop tools)"
-            )
+    if name == TOOL_USE or opts["tools"] is not None:  # parse_constraints checked the pair
         return tool_use_conversations(
             _trace_options(opts, tools, registry, steps_default=(1, 3))
         ).map(exporter)
