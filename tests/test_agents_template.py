@@ -21,6 +21,35 @@ def test_literal_braces_are_escaped():
     assert draws(g, 3) == ["{k: v for k, v in {}.items()} costs 1"] * 3
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{{V}}}",
+        "{{literal}} {V}",
+        "{V}}}",
+        "{{{V}",
+        "{V}}}{{{V}",
+        "}}{{",
+        "{{{{ {V} }}}}",
+        "a {{b}} {V} {{c}}",
+        "{V}{V}{{{V}}}{V}",
+        "{{{{{V}}}}}",
+    ],
+)
+def test_placeholders_next_to_escaped_braces_read_as_str_format_does(source):
+    # str.format is the reference reading of doubled braces around a field
+    expected = source.replace("{V}", "{x}").format(x=7)
+    g = from_template(source.replace("{V}", "{int:7-7}"))
+    assert draws(g, 2) == [expected] * 2
+
+
+@pytest.mark.parametrize(("source", "column"), [("{V}}", 4), ("{{{V}}", 6), ("x }}}", 5)])
+def test_a_lone_closing_brace_after_escapes_is_an_error_at_its_column(source, column):
+    with pytest.raises(synth.TemplateError, match="unmatched '}'") as info:
+        from_template(source.replace("{V}", "{a}"))
+    assert (info.value.line, info.value.column) == (1, column)
+
+
 def test_bound_name_keeps_its_value_across_texts():
     g = from_template(
         {"a": "{first_name} <{first_name}>", "b": ["Hi {first_name}", "{first_name}!"]},

@@ -478,9 +478,10 @@ def _parse(source: str, where: str) -> list[str | _Slot]:
     parts: list[str | _Slot] = []
     literal: list[str] = []
     pos = 0
-    for m in _TOKEN.finditer(source):
-        if m.start() < pos:
-            continue
+    # Scan from where the last token ended (not with finditer, whose tokens are fixed in
+    # advance): after a placeholder closes, "}}" that follow are an escaped brace, as in
+    # str.format ("{{{name}}}" is "{" + name + "}").
+    while (m := _TOKEN.search(source, pos)) is not None:
         literal.append(source[pos : m.start()])
         token = m.group()
         if token == "{{":
@@ -518,9 +519,10 @@ def _parse(source: str, where: str) -> list[str | _Slot]:
                         f"unknown filter !{f} in {{{body}}}; filters: {', '.join(FILTERS)}",
                     )
             line, column = _position(source, m.start())
-            if literal:
-                parts.append("".join(literal))
-                literal = []
+            text = "".join(literal)
+            if text:
+                parts.append(text)
+            literal = []
             parts.append(
                 _Slot(pm.group("label"), pm.group("name"), filters, pm.group("args"), line, column)
             )
