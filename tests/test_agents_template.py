@@ -354,3 +354,55 @@ TURNS = [
     {"role": "assistant", "content": ["Order {o} noted, {first_name}.", "Got {o}."]},
 ]
 VOCAB = {"item": ["mugs", "caps", "pens"], "tracking": ["1Z{bothify:??###}", "{numerify:####}"]}
+
+
+BAD_YAML = [  # (document, line and column PyYAML reports the problem at)
+    ('mine:\n  turns:\n    - role: user\n      content: "hi\n    - role: x\n', (6, 1)),
+    ("mine:\n  turns:\n    - role: user\n      content: [a, b\n", (5, 1)),
+    ("mine:\n  turns: a: b\n", (2, 11)),
+    ("mine:\n\tturns: []\n", (2, 1)),
+]
+
+
+@pytest.mark.parametrize(("document", "position"), BAD_YAML)
+def test_yaml_errors_are_one_line_naming_file_line_and_column(tmp_path, document, position):
+    pytest.importorskip("yaml")
+    path = tmp_path / "bad.yaml"
+    path.write_text(document)
+    with pytest.raises(synth.TemplateError) as info:
+        load_templates(path)
+    message = str(info.value)
+    line, column = position
+    assert "\n" not in message and "<unicode string>" not in message and "^" not in message
+    assert message.startswith(f"{path}:{line}:{column}: not valid YAML: ")
+    assert message.count(str(path)) == 1
+    assert (info.value.line, info.value.column) == position
+    # the same for a tools file
+    with pytest.raises(synth.InvalidArgument) as tools_info:
+        synth.load_tools(str(path))
+    assert "\n" not in str(tools_info.value)
+    assert str(tools_info.value).startswith(f"{path}:{line}:{column}: not valid YAML: ")
+
+
+def test_json_template_errors_name_file_line_and_column(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text('{"mine":\n  {"turns": ]}}')
+    with pytest.raises(synth.TemplateError) as info:
+        load_templates(path)
+    assert str(info.value).startswith(f"{path}:2:13: not valid JSON: ")
+    assert (info.value.line, info.value.column) == (2, 13)
+
+
+def test_the_cli_prints_a_yaml_template_error_on_one_line(tmp_path):
+    pytest.importorskip("yaml")
+    from tests.cli_helpers import synth_cli
+
+    path = tmp_path / "bad.yaml"
+    path.write_text(BAD_YAML[0][0])
+    out = tmp_path / "out.jsonl"
+    result = synth_cli(
+        "generate", "--type", "conversation", "--template", str(path), "--output", str(out)
+    )
+    assert result.returncode != 0 and not out.exists()
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"{path}:6:1: not valid YAML" in lines[0], result.stderr
