@@ -138,14 +138,14 @@ PINNED = [
     ("tool_call", {"tool": "email"}, 500, "eef86537e39c8d51638455109e2ad52f"),
     ("tool_call", {"tool": "database"}, 500, "435cc2fe366d5aa1cfd27180358a28b5"),
     ("tool_call", {"tool": "file_operations"}, 500, "2f23a0b07f28253e98cc73d143991a8a"),
-    ("agent_trace", {}, 200, "850cca5d1353417fd00afa811b16986a"),
-    ("agent_trace", {"success_rate": 0.0}, 200, "04b1d1e102123e37d6158c23c3de5bf4"),
+    ("agent_trace", {}, 200, "79fcaa6b8ed705069f8be86dd2decfda"),
+    ("agent_trace", {"success_rate": 0.0}, 200, "8a7cd7d91c9b24d3b38942a12db04d5c"),
     ("text", {}, 2000, "dc8bb2f461a2755f164ce3c92e18b6d4"),
     ("text", {"min_sentences": 2, "max_sentences": 9}, 1000, "2ce7295f29906ee049fb1a285784a773"),
     ("json", {}, 1000, "3bd7c32c5da6039176693e1ae056bc6e"),
     ("conversation", {}, 500, "c8922fc6e60d058d18ede99f83980357"),
-    ("conversation", {"template": "code_assistant"}, 1000, "67e7329db976dfe2f30b2619d15be1bf"),
-    ("conversation", {"template": "research_assistant"}, 1000, "18c14ba1e6bee0347b3fcae0f8bbd361"),
+    ("conversation", {"template": "code_assistant"}, 1000, "40fc3ce6e3980b84faa25e98b526bd55"),
+    ("conversation", {"template": "research_assistant"}, 1000, "a521a791bb8d4e0a8522ac703a2d22d3"),
 ]
 
 
