@@ -406,3 +406,10 @@ def test_the_cli_prints_a_yaml_template_error_on_one_line(tmp_path):
     assert result.returncode != 0 and not out.exists()
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and f"{path}:6:1: not valid YAML" in lines[0], result.stderr
+
+
+def test_a_name_known_twice_is_suggested_once():
+    with pytest.raises(synth.TemplateError) as info:
+        from_template("hi {frist_name}", registry=agent_registry(), vocab={"first_name": ["Ann"]})
+    hint = str(info.value).split("did you mean ", 1)[1].split("?")[0].split(", ")
+    assert hint[0] == "first_name" and len(hint) == len(set(hint))

@@ -265,3 +265,26 @@ def test_declared_arguments_still_vary_and_other_keywords_are_honoured():
     )
     samples = synth.DataGenerator().generate(config).samples
     assert all(json.loads(s["function"]["arguments"]) for s in samples)
+
+
+@pytest.mark.parametrize(
+    ("typo", "expected"),
+    [
+        ("png", ["pong", "ping"]),
+        ("pingg", ["ping", "pong"]),
+        ("serch", ["search"]),  # not also 'web_search': the same tool
+        ("web_serch", ["web_search"]),
+        ("send_emial", ["send_email"]),
+    ],
+)
+def test_tool_suggestions_name_each_tool_once(typo, expected):
+    tools = [
+        {"type": "function", "function": {"name": "ping", "description": "Ping."}},
+        {"name": "pong", "description": "Pong."},
+    ]
+    for data_type, key in (("tool_call", "tool"), ("agent_trace", "tools")):
+        with pytest.raises(synth.InvalidArgument) as info:
+            synth.GeneratorConfig(data_type=data_type, tools=tools, constraints={key: typo})
+        hint = re.search(r"did you mean (.*?)\?", str(info.value))
+        assert hint is not None, str(info.value)
+        assert hint.group(1).split(", ") == [repr(e) for e in expected]

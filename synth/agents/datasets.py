@@ -99,7 +99,7 @@ MAX_STEPS = 50
 
 
 def _did_you_mean(value: str, valid: Sequence[str]) -> str:
-    close = difflib.get_close_matches(value, list(valid), n=3, cutoff=0.5)
+    close = difflib.get_close_matches(value, list(dict.fromkeys(valid)), n=3, cutoff=0.5)
     return f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
 
 
@@ -349,12 +349,27 @@ def _tools_named(names: Sequence[str], table: Mapping[str, Any]) -> tuple[Any, .
         if spec is None:
             valid = list(table)
             raise InvalidArgument(
-                f"unknown tool {name!r}{_did_you_mean(name, [*valid, *by_function])} "
-                f"(valid: {', '.join(valid)})"
+                f"unknown tool {name!r}{_suggest_tools(name, table)} (valid: {', '.join(valid)})"
             )
         if spec not in out:
             out.append(spec)
     return tuple(out)
+
+
+def _suggest_tools(name: str, table: Mapping[str, Any]) -> str:
+    """Close names among tool keys and function names, one per tool (``search`` and its
+    function ``web_search`` name the same tool; a user tool's key is its function name)."""
+    names = dict(table)
+    for spec in table.values():
+        names.setdefault(spec.name, spec)
+    close = difflib.get_close_matches(name, list(names), n=6, cutoff=0.5)
+    seen: list[Any] = []
+    picked = []
+    for candidate in close:
+        if names[candidate] not in seen:
+            seen.append(names[candidate])
+            picked.append(candidate)
+    return f"; did you mean {', '.join(repr(c) for c in picked[:3])}?" if picked else ""
 
 
 # -- the entry point ----------------------------------------------------------------------------

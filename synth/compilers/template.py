@@ -539,7 +539,8 @@ Phrasings = str | Sequence[str]
 
 
 def _closest(name: str, known: Iterable[str]) -> str:
-    matches = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
+    # a name can be known twice (a vocab entry over a provider): suggest it once
+    matches = difflib.get_close_matches(name, list(dict.fromkeys(known)), n=3, cutoff=0.6)
     return f"did you mean {', '.join(matches)}?" if matches else "no similar name is known"
 
 
