@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from synth.agents.datasets import (
+    check_template_export,
     check_template_name,
     check_tool_names,
     check_user_templates,
@@ -160,7 +161,9 @@ class GeneratorConfig:
         if self.templates is not None:
             check_user_templates(self.templates, opts)
         if "template" in self.constraints:
-            check_template_name(opts["template"], self.templates)
+            template = check_template_name(opts["template"], self.templates)
+            if template is not None:
+                check_template_export(template, opts["export"])
         if "tool" in self.constraints or "tools" in self.constraints:
             check_tool_names(opts.get("tool") or opts.get("tools"), self.tools)
         if self.schema is not None and self.data_type is not DataType.json:

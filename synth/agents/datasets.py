@@ -33,6 +33,7 @@ __all__ = [
     "DATA_TYPES",
     "Constraint",
     "MAX_STEPS",
+    "check_template_export",
     "check_user_templates",
     "list_templates",
     "list_tools",
@@ -296,6 +297,25 @@ def check_user_templates(templates: TemplatesArg, opts: Mapping[str, Any]) -> No
         _compile_scenarios(template, registry)
 
 
+def check_template_export(template: ConversationTemplate, export: str) -> None:
+    """The OpenAI format needs every ``tool`` turn to answer an assistant's tool call, and
+    template turns carry no calls: a template with a ``tool`` turn is refused for
+    ``export="openai"``, naming the turn."""
+    if export != "openai":
+        return
+    for s, scenario in enumerate(template.scenarios):
+        for i, turn in enumerate(scenario.turns):
+            if turn.role == "tool":
+                where = f"template {template.name!r}" + (
+                    f" scenario {s}" if len(template.scenarios) > 1 else ""
+                )
+                raise InvalidArgument(
+                    f"export openai: {where} turn {i} has role 'tool', but template turns "
+                    "make no tool calls for it to answer; use template=tool_use for "
+                    "conversations with tool calls, or export native or sharegpt"
+                )
+
+
 def check_tool_names(names: Sequence[str], tools: Any = None) -> tuple[Any, ...]:
     """The tool specs called ``names`` (keys or function names), or ``InvalidArgument``."""
     return _tools_named(names, _tool_table(tools))
@@ -485,6 +505,7 @@ def _conversation(
         ).map(exporter)
     template = check_template_name(name, templates)
     assert template is not None
+    check_template_export(template, opts["export"])
     if opts["export"] == "native":
         return native_conversations(template, registry=registry())
     return conversations(template, registry=registry()).map(exporter)
@@ -542,7 +563,7 @@ def tool_use_conversations(options: Mapping[str, Any]) -> Gen[Any]:
 
 def _tool_call(opts: dict[str, Any], *, tools: Any, **_: Any) -> Gen[dict[str, Any]]:
     from synth.agents.export import tool_call_exporter
-    from synth.agents.tools import tool_call_records, tool_calls
+    from synth.agents.tools import tool_call_records
 
     table = _tool_table(tools)
     if opts["tool"] is not None:
@@ -553,7 +574,10 @@ def _tool_call(opts: dict[str, Any], *, tools: Any, **_: Any) -> Gen[dict[str, A
         specs = (table["search"],)
     if opts["export"] == "native":
         return tool_call_records(list(specs))  # the same records, drawn directly
-    return tool_calls(list(specs)).map(tool_call_exporter(opts["export"], specs))
+    from synth.agents.trace import requested_tool_calls
+
+    exporter = tool_call_exporter(opts["export"], specs)
+    return requested_tool_calls(list(specs)).map(exporter)
 
 
 def _agent_trace(
