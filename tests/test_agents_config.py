@@ -93,3 +93,48 @@ def test_user_template_placeholders_are_checked_at_build():
         data_type="conversation", count=2, seed=1, templates=good, constraints={"template": "mine"}
     )
     assert DataGenerator().generate(config).samples[0]["turns"][0]["content"].startswith("Hi ")
+
+
+@pytest.mark.parametrize("key", ["min_sentences", "max_sentences"])
+def test_a_huge_sentence_count_is_refused_at_build_with_the_bound(key):
+    constraints = {"min_sentences": 1, "max_sentences": 10**9}
+    if key == "min_sentences":
+        constraints["min_sentences"] = 10**9
+    with pytest.raises(synth.InvalidArgument, match=f"{key} expects an integer from 0 to 10000"):
+        GeneratorConfig(data_type="text", constraints=constraints)
+    with pytest.raises(synth.InvalidArgument, match="<= 10000"):
+        synth.paragraphs(**constraints)
+
+
+def test_the_largest_sentence_count_is_drawn_exactly_and_quickly():
+    from synth.agents.datasets import MAX_SENTENCES
+    from synth.agents.text import MAX_SENTENCES as TEXT_MAX
+
+    assert MAX_SENTENCES == TEXT_MAX
+    config = GeneratorConfig(
+        data_type="text",
+        count=2,
+        seed=1,
+        constraints={"min_sentences": MAX_SENTENCES, "max_sentences": MAX_SENTENCES},
+    )
+    for sample in DataGenerator().generate(config).samples:
+        assert sample["text"].count(". ") + 1 == MAX_SENTENCES
+
+
+def test_the_cli_refuses_a_huge_sentence_count_on_one_line(tmp_path):
+    from tests.cli_helpers import synth_cli
+
+    out = tmp_path / "t.jsonl"
+    result = synth_cli(
+        "generate",
+        "--type",
+        "text",
+        "--constraint",
+        "max_sentences=1000000000",
+        "--output",
+        str(out),
+        timeout=30,
+    )
+    assert result.returncode != 0 and not out.exists()
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "max_sentences" in lines[0] and "10000" in lines[0]

@@ -32,6 +32,7 @@ __all__ = [
     "CONSTRAINTS",
     "DATA_TYPES",
     "Constraint",
+    "MAX_SENTENCES",
     "MAX_STEPS",
     "check_template_export",
     "check_user_templates",
@@ -97,6 +98,9 @@ CONSTRAINTS: dict[str, Constraint] = {
 #: The most tool calls a trace (or a tool_use conversation) makes: ``synth.agents.trace``'s
 #: ``MAX_STEPS_LIMIT``, repeated here so that checking constraints does not load traces.
 MAX_STEPS = 50
+#: The most sentences a text record has: ``synth.agents.text.MAX_SENTENCES``, repeated here
+#: for the same reason.
+MAX_SENTENCES = 10_000
 
 
 def _did_you_mean(value: str, valid: Sequence[str]) -> str:
@@ -194,6 +198,13 @@ def parse_constraints(data_type: Any, constraints: Mapping[str, Any] | None) -> 
                 f"{_did_you_mean(str(key), valid)} (valid: {', '.join(valid)})"
             )
         out[key] = _coerce(CONSTRAINTS[key], value)
+    for name in ("min_sentences", "max_sentences"):
+        if name in out and out[name] > MAX_SENTENCES:
+            raise InvalidArgument(
+                f"constraint {name} expects an integer from 0 to {MAX_SENTENCES} (a paragraph "
+                f"of that many sentences is about 1 MB), got {name}={out[name]}; for more "
+                "text, generate more records"
+            )
     for name in ("min_steps", "max_steps"):
         if name in out and not 1 <= out[name] <= MAX_STEPS:
             raise InvalidArgument(
