@@ -413,3 +413,24 @@ def test_a_name_known_twice_is_suggested_once():
         from_template("hi {frist_name}", registry=agent_registry(), vocab={"first_name": ["Ann"]})
     hint = str(info.value).split("did you mean ", 1)[1].split("?")[0].split(", ")
     assert hint[0] == "first_name" and len(hint) == len(set(hint))
+
+
+def test_time_is_a_json_schema_time_value():
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(
+        {"type": "string", "format": "time"},
+        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+    )
+    values = draws(from_template("{time}", registry=agent_registry()), 500)
+    assert len(set(values)) > 400
+    for value in values:
+        assert validator.is_valid(value), value
+        assert value.endswith("Z") and len(value) == 9
+    # the checker really checks: a time without offset or a bad hour fails it
+    assert not validator.is_valid("14:03:27") and not validator.is_valid("25:00:00Z")
+    office = draws(from_template("{time:9-17}"), 500)
+    assert all(validator.is_valid(v) and 9 <= int(v[:2]) <= 17 for v in office)
+    assert {int(v[:2]) for v in office} == set(range(9, 18))
+    with pytest.raises(synth.TemplateError, match="hours 0-23"):
+        from_template("{time:20-24}")

@@ -350,6 +350,15 @@ def _date_providers(reference: dt.datetime) -> dict[str, ProviderFactory]:
             lambda s: (reference - dt.timedelta(seconds=s)).isoformat().replace("+00:00", "Z")
         )
 
+    def time(args: str | None) -> Gen[Any]:
+        # RFC 3339 full-time in UTC (JSON Schema format "time"): 14:03:27Z.
+        lo, hi = _int_range(args, (0, 23), "{time:HOUR_LOW-HOUR_HIGH}")
+        if lo < 0 or hi > 23:
+            raise InvalidArgument(f"{{time:HOUR_LOW-HOUR_HIGH}} expects hours 0-23, got {args!r}")
+        return integers(lo * 3600, hi * 3600 + 3599).map(
+            lambda s: f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}Z"
+        )
+
     def year(args: str | None) -> Gen[Any]:
         lo, hi = _int_range(args, (reference.year - 10, reference.year), "{year:LOW-HIGH}")
         return _table_or_map(lo, hi, str)
@@ -359,6 +368,7 @@ def _date_providers(reference: dt.datetime) -> dict[str, ProviderFactory]:
         "days_ago": days_from(-1, "days_ago", False),
         "date": date,
         "datetime": datetime,
+        "time": time,
         "year": year,
     }
 
