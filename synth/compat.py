@@ -28,8 +28,10 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from synth.agents.datasets import (
+    check_template_export,
     check_template_name,
     check_tool_names,
+    check_user_templates,
     list_templates,
     list_tools,
     parse_constraints,
@@ -108,6 +110,31 @@ def _check_schema(_: Any, __: Any, value: Any) -> None:
         )
 
 
+def _check_object_schema(schema: Mapping[str, Any]) -> None:
+    """Samples are ``{"index": i, **record}``: the schema's records must be objects, without
+    an ``index`` property of their own."""
+    kind = schema.get("type", "object")
+    if kind not in ("object", ["object"]) or not schema:
+        got = f'"type": {kind!r}' if schema else "no keywords (any JSON value)"
+        raise InvalidArgument(
+            f"GeneratorConfig: schema must describe JSON objects (each sample is "
+            f'{{"index": i, **record}}), got a schema with {got}; give it '
+            f'"type": "object" and wrap other values in a property (for records of another '
+            f"type, use synth.from_schema and synth.stream)"
+        )
+    properties = schema.get("properties")
+    if isinstance(properties, Mapping) and "index" in properties:
+        raise InvalidArgument(
+            "GeneratorConfig: schema has a property named 'index' (#/properties/index), "
+            "which would collide with the sample number every sample starts with; rename it"
+        )
+
+
+def _to_constraints(value: Any) -> Any:
+    """``None`` means no constraints; anything else is checked by ``parse_constraints``."""
+    return {} if value is None else value
+
+
 @attrs.frozen
 class GeneratorConfig:
     """What to generate: ``data_type``, ``count`` (> 0), ``seed``, ``schema``, ``constraints``.
@@ -125,20 +152,26 @@ class GeneratorConfig:
     count: int = attrs.field(default=10, validator=_check_count)
     seed: int | None = attrs.field(default=None, validator=_check_seed)
     schema: dict[str, Any] | None = attrs.field(default=None, validator=_check_schema)
-    constraints: dict[str, Any] = attrs.field(factory=dict)
+    constraints: dict[str, Any] = attrs.field(factory=dict, converter=_to_constraints)
     templates: Any = attrs.field(default=None, kw_only=True)
     tools: Any = attrs.field(default=None, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         opts = parse_constraints(self.data_type.value, self.constraints)
+        if self.templates is not None:
+            check_user_templates(self.templates, opts)
         if "template" in self.constraints:
-            check_template_name(opts["template"], self.templates)
+            template = check_template_name(opts["template"], self.templates)
+            if template is not None:
+                check_template_export(template, opts["export"])
         if "tool" in self.constraints or "tools" in self.constraints:
             check_tool_names(opts.get("tool") or opts.get("tools"), self.tools)
         if self.schema is not None and self.data_type is not DataType.json:
             raise InvalidArgument(
                 f"GeneratorConfig: schema applies to data_type json, not {self.data_type.value!r}"
             )
+        if self.schema is not None:
+            _check_object_schema(self.schema)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of the configuration."""
@@ -260,7 +293,7 @@ class DataGenerator:
 
     def _typed(self, config: GeneratorConfig, data_type: DataType) -> list[dict[str, Any]]:
         if config.data_type is not data_type:
-            config = attrs.evolve(config, data_type=data_type)
+            config = _retyped(config, data_type)
         return self._samples(config)[0]
 
     def generate_text(self, config: GeneratorConfig) -> list[dict[str, Any]]:
@@ -271,9 +304,19 @@ class DataGenerator:
         """JSON samples: free-form records, or records of ``config.schema``."""
         return self._typed(config, DataType.json)
 
-    def generate_conversations(self, config: GeneratorConfig) -> list[list[ConversationTurn]]:
-        """Conversations as lists of :class:`ConversationTurn` (the seed's return type)."""
+    def generate_conversations(
+        self, config: GeneratorConfig
+    ) -> list[list[ConversationTurn]] | list[dict[str, Any]]:
+        """Conversations as lists of :class:`ConversationTurn` (the seed's return type).
+
+        With an ``export`` constraint other than ``native`` (``openai``, ``sharegpt``) the
+        records are not turn lists: the exported records are returned as
+        ``generate(config).samples`` has them (``{"index", "messages", "tools"}`` or
+        ``{"index", "conversations", "tools"}``).
+        """
         samples = self._typed(config, DataType.conversation)
+        if config.constraints.get("export", "native") != "native":
+            return samples
         return [[ConversationTurn(**turn) for turn in s["turns"]] for s in samples]
 
     def generate_tool_calls(self, config: GeneratorConfig) -> list[dict[str, Any]]:
@@ -283,6 +326,24 @@ class DataGenerator:
     def generate_agent_traces(self, config: GeneratorConfig) -> list[dict[str, Any]]:
         """Agent traces ``{"index", "trace_id", "agent", "task", "steps", ...}``."""
         return self._typed(config, DataType.agent_trace)
+
+
+def _retyped(config: GeneratorConfig, data_type: DataType) -> GeneratorConfig:
+    """``config`` for another data type, as the seed's typed helpers read it: the schema and
+    the constraints of the other type are left out, those that apply to ``data_type`` kept
+    (``export`` only where records have other shapes than the native one)."""
+    from synth.agents.datasets import CONSTRAINTS
+
+    kind = data_type.value
+    keep = {
+        key: value
+        for key, value in config.constraints.items()
+        if key in CONSTRAINTS
+        and kind in CONSTRAINTS[key].applies_to
+        and not (key == "export" and kind in ("text", "json"))
+    }
+    schema = config.schema if data_type is DataType.json else None
+    return attrs.evolve(config, data_type=data_type, schema=schema, constraints=keep)
 
 
 def _conversation_templates() -> dict[str, list[dict[str, Any]]]:

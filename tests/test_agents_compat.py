@@ -323,13 +323,15 @@ def test_sharegpt_export_mapping():
                 assert froms[i - 1] in ("function_call", "observation")
         assert isinstance(json.loads(rec["tools"]), list)
     rec = samples(DataType.tool_call, 1, export="sharegpt", tool="email")[0]
-    assert json.loads(rec["conversations"][0]["value"])["name"] == "send_email"
+    assert rec["conversations"][0]["from"] == "human"  # the request, then the call
+    assert json.loads(rec["conversations"][1]["value"])["name"] == "send_email"
 
 
 def test_openai_tool_call_export_includes_the_definition():
     rec = samples(DataType.tool_call, 1, export="openai", tool="database")[0]
     assert rec["tools"][0]["function"]["name"] == "execute_query"
-    assert rec["messages"][0]["tool_calls"][0]["function"]["name"] == "execute_query"
+    assert rec["messages"][0]["role"] == "user"
+    assert rec["messages"][1]["tool_calls"][0]["function"]["name"] == "execute_query"
 
 
 # -- determinism: processes, time zones, clocks -------------------------------------------------

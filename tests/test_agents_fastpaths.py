@@ -138,14 +138,14 @@ PINNED = [
     ("tool_call", {"tool": "email"}, 500, "eef86537e39c8d51638455109e2ad52f"),
     ("tool_call", {"tool": "database"}, 500, "435cc2fe366d5aa1cfd27180358a28b5"),
     ("tool_call", {"tool": "file_operations"}, 500, "2f23a0b07f28253e98cc73d143991a8a"),
-    ("agent_trace", {}, 200, "4fe65306862e0db37cf357c8af8a795c"),
-    ("agent_trace", {"success_rate": 0.0}, 200, "2f5c3c830f283e536d822e1648cd86d9"),
+    ("agent_trace", {}, 200, "e1a71ec5a64329997fb8d8214e39bdd2"),
+    ("agent_trace", {"success_rate": 0.0}, 200, "58b75e7607064dbaab02a0730d8283b1"),
     ("text", {}, 2000, "dc8bb2f461a2755f164ce3c92e18b6d4"),
     ("text", {"min_sentences": 2, "max_sentences": 9}, 1000, "2ce7295f29906ee049fb1a285784a773"),
     ("json", {}, 1000, "3bd7c32c5da6039176693e1ae056bc6e"),
     ("conversation", {}, 500, "c8922fc6e60d058d18ede99f83980357"),
-    ("conversation", {"template": "code_assistant"}, 1000, "67e7329db976dfe2f30b2619d15be1bf"),
-    ("conversation", {"template": "research_assistant"}, 1000, "18c14ba1e6bee0347b3fcae0f8bbd361"),
+    ("conversation", {"template": "code_assistant"}, 1000, "40fc3ce6e3980b84faa25e98b526bd55"),
+    ("conversation", {"template": "research_assistant"}, 1000, "a521a791bb8d4e0a8522ac703a2d22d3"),
 ]
 
 

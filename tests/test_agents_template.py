@@ -21,6 +21,35 @@ def test_literal_braces_are_escaped():
     assert draws(g, 3) == ["{k: v for k, v in {}.items()} costs 1"] * 3
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{{V}}}",
+        "{{literal}} {V}",
+        "{V}}}",
+        "{{{V}",
+        "{V}}}{{{V}",
+        "}}{{",
+        "{{{{ {V} }}}}",
+        "a {{b}} {V} {{c}}",
+        "{V}{V}{{{V}}}{V}",
+        "{{{{{V}}}}}",
+    ],
+)
+def test_placeholders_next_to_escaped_braces_read_as_str_format_does(source):
+    # str.format is the reference reading of doubled braces around a field
+    expected = source.replace("{V}", "{x}").format(x=7)
+    g = from_template(source.replace("{V}", "{int:7-7}"))
+    assert draws(g, 2) == [expected] * 2
+
+
+@pytest.mark.parametrize(("source", "column"), [("{V}}", 4), ("{{{V}}", 6), ("x }}}", 5)])
+def test_a_lone_closing_brace_after_escapes_is_an_error_at_its_column(source, column):
+    with pytest.raises(synth.TemplateError, match="unmatched '}'") as info:
+        from_template(source.replace("{V}", "{a}"))
+    assert (info.value.line, info.value.column) == (1, column)
+
+
 def test_bound_name_keeps_its_value_across_texts():
     g = from_template(
         {"a": "{first_name} <{first_name}>", "b": ["Hi {first_name}", "{first_name}!"]},
@@ -325,3 +354,83 @@ TURNS = [
     {"role": "assistant", "content": ["Order {o} noted, {first_name}.", "Got {o}."]},
 ]
 VOCAB = {"item": ["mugs", "caps", "pens"], "tracking": ["1Z{bothify:??###}", "{numerify:####}"]}
+
+
+BAD_YAML = [  # (document, line and column PyYAML reports the problem at)
+    ('mine:\n  turns:\n    - role: user\n      content: "hi\n    - role: x\n', (6, 1)),
+    ("mine:\n  turns:\n    - role: user\n      content: [a, b\n", (5, 1)),
+    ("mine:\n  turns: a: b\n", (2, 11)),
+    ("mine:\n\tturns: []\n", (2, 1)),
+]
+
+
+@pytest.mark.parametrize(("document", "position"), BAD_YAML)
+def test_yaml_errors_are_one_line_naming_file_line_and_column(tmp_path, document, position):
+    pytest.importorskip("yaml")
+    path = tmp_path / "bad.yaml"
+    path.write_text(document)
+    with pytest.raises(synth.TemplateError) as info:
+        load_templates(path)
+    message = str(info.value)
+    line, column = position
+    assert "\n" not in message and "<unicode string>" not in message and "^" not in message
+    assert message.startswith(f"{path}:{line}:{column}: not valid YAML: ")
+    assert message.count(str(path)) == 1
+    assert (info.value.line, info.value.column) == position
+    # the same for a tools file
+    with pytest.raises(synth.InvalidArgument) as tools_info:
+        synth.load_tools(str(path))
+    assert "\n" not in str(tools_info.value)
+    assert str(tools_info.value).startswith(f"{path}:{line}:{column}: not valid YAML: ")
+
+
+def test_json_template_errors_name_file_line_and_column(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text('{"mine":\n  {"turns": ]}}')
+    with pytest.raises(synth.TemplateError) as info:
+        load_templates(path)
+    assert str(info.value).startswith(f"{path}:2:13: not valid JSON: ")
+    assert (info.value.line, info.value.column) == (2, 13)
+
+
+def test_the_cli_prints_a_yaml_template_error_on_one_line(tmp_path):
+    pytest.importorskip("yaml")
+    from tests.cli_helpers import synth_cli
+
+    path = tmp_path / "bad.yaml"
+    path.write_text(BAD_YAML[0][0])
+    out = tmp_path / "out.jsonl"
+    result = synth_cli(
+        "generate", "--type", "conversation", "--template", str(path), "--output", str(out)
+    )
+    assert result.returncode != 0 and not out.exists()
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"{path}:6:1: not valid YAML" in lines[0], result.stderr
+
+
+def test_a_name_known_twice_is_suggested_once():
+    with pytest.raises(synth.TemplateError) as info:
+        from_template("hi {frist_name}", registry=agent_registry(), vocab={"first_name": ["Ann"]})
+    hint = str(info.value).split("did you mean ", 1)[1].split("?")[0].split(", ")
+    assert hint[0] == "first_name" and len(hint) == len(set(hint))
+
+
+def test_time_is_a_json_schema_time_value():
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(
+        {"type": "string", "format": "time"},
+        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+    )
+    values = draws(from_template("{time}", registry=agent_registry()), 500)
+    assert len(set(values)) > 400
+    for value in values:
+        assert validator.is_valid(value), value
+        assert value.endswith("Z") and len(value) == 9
+    # the checker really checks: a time without offset or a bad hour fails it
+    assert not validator.is_valid("14:03:27") and not validator.is_valid("25:00:00Z")
+    office = draws(from_template("{time:9-17}"), 500)
+    assert all(validator.is_valid(v) and 9 <= int(v[:2]) <= 17 for v in office)
+    assert {int(v[:2]) for v in office} == set(range(9, 18))
+    with pytest.raises(synth.TemplateError, match="hours 0-23"):
+        from_template("{time:20-24}")

@@ -227,3 +227,64 @@ def test_refs_combinators_and_patterns_validate() -> None:
     validator = _validator(spec)
     for call in synth.stream(synth.tool_calls(spec), N, seed=17):
         assert validator.is_valid(call.arguments), call.arguments
+
+
+NO_ARGUMENT_TOOLS = [
+    {"type": "function", "function": {"name": "ping", "description": "Ping the server."}},
+    {"type": "function", "function": {"name": "ping2", "parameters": {"type": "object"}}},
+    {"name": "now", "description": "The current time."},  # MCP without inputSchema
+    {"name": "today", "inputSchema": {"type": "object", "properties": {}, "title": "No args"}},
+]
+
+
+@pytest.mark.parametrize("definition", NO_ARGUMENT_TOOLS)
+def test_tools_that_declare_no_arguments_are_called_with_none(definition):
+    [spec] = synth.load_tools([definition])
+    gen = synth.DataGenerator()
+    config = synth.GeneratorConfig(
+        data_type="tool_call",
+        count=200,
+        seed=2,
+        tools=[definition],
+        constraints={"tool": spec.name},
+    )
+    arguments = {s["function"]["arguments"] for s in gen.generate(config).samples}
+    assert arguments == {"{}"}
+    trace_config = synth.GeneratorConfig(
+        data_type="agent_trace", count=50, seed=2, tools=[definition]
+    )
+    for trace in gen.generate(trace_config).samples:
+        calls = [s for s in trace["steps"] if s["type"] == "tool_call"]
+        assert calls and all(s["arguments"] == {} for s in calls)
+
+
+def test_declared_arguments_still_vary_and_other_keywords_are_honoured():
+    tool = {"name": "tag", "inputSchema": {"type": "object", "minProperties": 1}}
+    config = synth.GeneratorConfig(
+        data_type="tool_call", count=50, seed=2, tools=[tool], constraints={"tool": "tag"}
+    )
+    samples = synth.DataGenerator().generate(config).samples
+    assert all(json.loads(s["function"]["arguments"]) for s in samples)
+
+
+@pytest.mark.parametrize(
+    ("typo", "expected"),
+    [
+        ("png", ["pong", "ping"]),
+        ("pingg", ["ping", "pong"]),
+        ("serch", ["search"]),  # not also 'web_search': the same tool
+        ("web_serch", ["web_search"]),
+        ("send_emial", ["send_email"]),
+    ],
+)
+def test_tool_suggestions_name_each_tool_once(typo, expected):
+    tools = [
+        {"type": "function", "function": {"name": "ping", "description": "Ping."}},
+        {"name": "pong", "description": "Pong."},
+    ]
+    for data_type, key in (("tool_call", "tool"), ("agent_trace", "tools")):
+        with pytest.raises(synth.InvalidArgument) as info:
+            synth.GeneratorConfig(data_type=data_type, tools=tools, constraints={key: typo})
+        hint = re.search(r"did you mean (.*?)\?", str(info.value))
+        assert hint is not None, str(info.value)
+        assert hint.group(1).split(", ") == [repr(e) for e in expected]

@@ -352,7 +352,9 @@ class WebSearch(Behaviour):
         content = f'{{"query":{quoted},"results":[{items}]}}'
         _, title, url, snippet = picked[0]
         outcome = Outcome(
-            note=f'The search returned {len(picked)} results; the most relevant is "{title}".',
+            note=f'The search returned {len(picked)} results; the most relevant is "{title}".'
+            if len(picked) != 1
+            else f'The search returned 1 result, "{title}".',
             answer=f'The best source I found on {topic.name} is "{title}" ({url}): {snippet}',
             wrong=f"I could not find any sources on {topic.name}.",
         )
@@ -1042,12 +1044,13 @@ class ExecuteQuery(Behaviour):
             first = (
                 f"; the first is {t.singular} {rows[0][0]}" if k and q.columns[0] == "id" else ""
             )
+            wrong = k + 1 + below(rng, 5)  # a miscount (drawn here, after the rows)
             outcome = Outcome(
                 note=f"The query returned {k} {noun} from {t.name}.",
                 answer=f"The query found {k} {noun}{first}."
                 if k
                 else f"No {t.plural} matched the query.",
-                wrong=f"The query found {k + 1 + below(rng, 5)} {t.plural}.",
+                wrong=f"The query found {wrong} {t.singular if wrong == 1 else t.plural}.",
             )
         elif q.shape == "counts":
             values = distinct(rng, t.columns[q.columns[0]]["values"], 2 + below(rng, 4))

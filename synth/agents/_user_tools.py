@@ -74,12 +74,31 @@ _URL_NAME = re.compile(r"^(url|uri|link|website|homepage|(.*_)url)$")
 _LIMIT_NAME = re.compile(r"^(limit|num_results|max_results|top_k|page_size|n_results|count)$")
 
 
+#: Keywords of a parameter schema that say nothing about which arguments a call has.
+_ANNOTATIONS = frozenset(
+    {"type", "properties", "required", "description", "title", "$schema", "$id", "$comment"}
+)
+
+
 def compile_parameters(spec: ToolSpec) -> Gen[Any]:
     """``synth.from_schema(spec.parameters)``: compiling checks the schema, and its errors
-    carry the JSON Pointer of the offending subschema."""
+    carry the JSON Pointer of the offending subschema.
+
+    A tool that declares no arguments (no ``parameters`` / ``inputSchema``, or an object
+    schema without properties, requirements or other keywords) is called with ``{}``: its
+    schema allows any object, but a call inventing undeclared arguments is garbage.
+    """
     from synth.schema import from_schema
 
-    return from_schema(spec.parameters)
+    params = spec.parameters
+    if (
+        set(params) <= _ANNOTATIONS
+        and not params.get("properties")
+        and not params.get("required")
+        and params.get("type", "object") == "object"
+    ):
+        return from_schema({**params, "additionalProperties": False})
+    return from_schema(params)
 
 
 def _types(schema: dict[str, Any]) -> set[str]:

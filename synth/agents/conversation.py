@@ -33,7 +33,7 @@ from typing import Any
 
 import attrs
 
-from synth.agents._data import load_data
+from synth.agents._data import load_data, yaml_error
 from synth.agents.models import Conversation, Message
 from synth.compilers.template import (
     DEFAULT_REFERENCE_TIME,
@@ -230,8 +230,12 @@ def load_templates(
             raise InvalidArgument(
                 f"templates file {str(path)!r} must end in .json, .toml, .yaml or .yml"
             )
+    except json.JSONDecodeError as exc:
+        raise TemplateError(
+            f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}", exc.lineno, exc.colno
+        ) from None
     except ValueError as exc:
-        if isinstance(exc, InvalidArgument):
+        if isinstance(exc, (InvalidArgument, TemplateError)):
             raise
         raise TemplateError(f"{path}: not valid {suffix[1:].upper()}: {exc}") from None
     try:
@@ -251,7 +255,8 @@ def _load_yaml(text: str, path: Path) -> Any:
     try:
         return yaml.safe_load(text)  # safe_load: never constructs Python objects
     except yaml.YAMLError as exc:
-        raise TemplateError(f"{path}: not valid YAML: {exc}") from None
+        message, line, column = yaml_error(exc, path)
+        raise TemplateError(message, line, column) from None
 
 
 def builtin_templates() -> dict[str, ConversationTemplate]:

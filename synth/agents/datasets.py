@@ -32,6 +32,10 @@ __all__ = [
     "CONSTRAINTS",
     "DATA_TYPES",
     "Constraint",
+    "MAX_SENTENCES",
+    "MAX_STEPS",
+    "check_template_export",
+    "check_user_templates",
     "list_templates",
     "list_tools",
     "parse_constraints",
@@ -91,8 +95,16 @@ CONSTRAINTS: dict[str, Constraint] = {
 }
 
 
+#: The most tool calls a trace (or a tool_use conversation) makes: ``synth.agents.trace``'s
+#: ``MAX_STEPS_LIMIT``, repeated here so that checking constraints does not load traces.
+MAX_STEPS = 50
+#: The most sentences a text record has: ``synth.agents.text.MAX_SENTENCES``, repeated here
+#: for the same reason.
+MAX_SENTENCES = 10_000
+
+
 def _did_you_mean(value: str, valid: Sequence[str]) -> str:
-    close = difflib.get_close_matches(value, list(valid), n=3, cutoff=0.5)
+    close = difflib.get_close_matches(value, list(dict.fromkeys(valid)), n=3, cutoff=0.5)
     return f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
 
 
@@ -186,10 +198,29 @@ def parse_constraints(data_type: Any, constraints: Mapping[str, Any] | None) -> 
                 f"{_did_you_mean(str(key), valid)} (valid: {', '.join(valid)})"
             )
         out[key] = _coerce(CONSTRAINTS[key], value)
+    for name in ("min_sentences", "max_sentences"):
+        if name in out and out[name] > MAX_SENTENCES:
+            raise InvalidArgument(
+                f"constraint {name} expects an integer from 0 to {MAX_SENTENCES} (a paragraph "
+                f"of that many sentences is about 1 MB), got {name}={out[name]}; for more "
+                "text, generate more records"
+            )
+    for name in ("min_steps", "max_steps"):
+        if name in out and not 1 <= out[name] <= MAX_STEPS:
+            raise InvalidArgument(
+                f"constraint {name} expects an integer from 1 to {MAX_STEPS} (tool calls per "
+                f"trace), got {name}={out[name]!r}"
+            )
     for lo, hi in (("min_sentences", "max_sentences"), ("min_steps", "max_steps")):
         if lo in out and out[lo] > out[hi]:
             raise InvalidArgument(
                 f"constraint {lo}={out[lo]} is greater than {hi}={out[hi]}; {lo} must be <= {hi}"
+            )
+    if kind == "conversation" and out["tools"] is not None:
+        if out["template"] not in (TOOL_USE, CONSTRAINTS["template"].default):
+            raise InvalidArgument(
+                f"constraint tools applies to the template {TOOL_USE!r}, not "
+                f"{out['template']!r}; use template={TOOL_USE} (or drop tools)"
             )
     _check_locale(out["locale"])
     if out["export"] != "native":  # "native" is always valid: skip loading the exporters
@@ -252,6 +283,50 @@ def check_template_name(name: str, templates: TemplatesArg = None) -> Conversati
     return table[name]
 
 
+def check_user_templates(templates: TemplatesArg, opts: Mapping[str, Any]) -> None:
+    """Compile every placeholder of the user's ``templates`` now, so that an unknown name is
+    a :class:`~synth.TemplateError` (with line:col and the closest names) when a
+    configuration is built rather than when it generates. ``opts`` are parsed constraints
+    (their ``locale`` and ``reference_time`` choose the registry the names resolve in)."""
+    from synth.agents.conversation import (
+        ConversationTemplate,
+        _compile_scenarios,
+        agent_registry,
+        load_templates,
+    )
+
+    if isinstance(templates, Mapping) and all(
+        isinstance(v, ConversationTemplate) for v in templates.values()
+    ):
+        table = dict(templates)
+    else:
+        table = load_templates(templates)
+    registry = agent_registry(
+        opts.get("locale", "en_US"), opts.get("reference_time") or DEFAULT_REFERENCE_TIME
+    )
+    for template in table.values():
+        _compile_scenarios(template, registry)
+
+
+def check_template_export(template: ConversationTemplate, export: str) -> None:
+    """The OpenAI format needs every ``tool`` turn to answer an assistant's tool call, and
+    template turns carry no calls: a template with a ``tool`` turn is refused for
+    ``export="openai"``, naming the turn."""
+    if export != "openai":
+        return
+    for s, scenario in enumerate(template.scenarios):
+        for i, turn in enumerate(scenario.turns):
+            if turn.role == "tool":
+                where = f"template {template.name!r}" + (
+                    f" scenario {s}" if len(template.scenarios) > 1 else ""
+                )
+                raise InvalidArgument(
+                    f"export openai: {where} turn {i} has role 'tool', but template turns "
+                    "make no tool calls for it to answer; use template=tool_use for "
+                    "conversations with tool calls, or export native or sharegpt"
+                )
+
+
 def check_tool_names(names: Sequence[str], tools: Any = None) -> tuple[Any, ...]:
     """The tool specs called ``names`` (keys or function names), or ``InvalidArgument``."""
     return _tools_named(names, _tool_table(tools))
@@ -305,12 +380,27 @@ def _tools_named(names: Sequence[str], table: Mapping[str, Any]) -> tuple[Any, .
         if spec is None:
             valid = list(table)
             raise InvalidArgument(
-                f"unknown tool {name!r}{_did_you_mean(name, [*valid, *by_function])} "
-                f"(valid: {', '.join(valid)})"
+                f"unknown tool {name!r}{_suggest_tools(name, table)} (valid: {', '.join(valid)})"
             )
         if spec not in out:
             out.append(spec)
     return tuple(out)
+
+
+def _suggest_tools(name: str, table: Mapping[str, Any]) -> str:
+    """Close names among tool keys and function names, one per tool (``search`` and its
+    function ``web_search`` name the same tool; a user tool's key is its function name)."""
+    names = dict(table)
+    for spec in table.values():
+        names.setdefault(spec.name, spec)
+    close = difflib.get_close_matches(name, list(names), n=6, cutoff=0.5)
+    seen: list[Any] = []
+    picked = []
+    for candidate in close:
+        if names[candidate] not in seen:
+            seen.append(names[candidate])
+            picked.append(candidate)
+    return f"; did you mean {', '.join(repr(c) for c in picked[:3])}?" if picked else ""
 
 
 # -- the entry point ----------------------------------------------------------------------------
@@ -420,17 +510,13 @@ def _conversation(
 
     exporter = conversation_exporter(opts["export"])
     name = opts["template"]
-    if name == TOOL_USE or opts["tools"] is not None:
-        if name not in (TOOL_USE, CONSTRAINTS["template"].default):
-            raise InvalidArgument(
-                f"constraint tools applies to the template {TOOL_USE!r}, not {name!r}; "
-                f"use template={TOOL_USE} (or drop tools)"
-            )
+    if name == TOOL_USE or opts["tools"] is not None:  # parse_constraints checked the pair
         return tool_use_conversations(
             _trace_options(opts, tools, registry, steps_default=(1, 3))
         ).map(exporter)
     template = check_template_name(name, templates)
     assert template is not None
+    check_template_export(template, opts["export"])
     if opts["export"] == "native":
         return native_conversations(template, registry=registry())
     return conversations(template, registry=registry()).map(exporter)
@@ -488,7 +574,7 @@ def tool_use_conversations(options: Mapping[str, Any]) -> Gen[Any]:
 
 def _tool_call(opts: dict[str, Any], *, tools: Any, **_: Any) -> Gen[dict[str, Any]]:
     from synth.agents.export import tool_call_exporter
-    from synth.agents.tools import tool_call_records, tool_calls
+    from synth.agents.tools import tool_call_records
 
     table = _tool_table(tools)
     if opts["tool"] is not None:
@@ -499,7 +585,10 @@ def _tool_call(opts: dict[str, Any], *, tools: Any, **_: Any) -> Gen[dict[str, A
         specs = (table["search"],)
     if opts["export"] == "native":
         return tool_call_records(list(specs))  # the same records, drawn directly
-    return tool_calls(list(specs)).map(tool_call_exporter(opts["export"], specs))
+    from synth.agents.trace import requested_tool_calls
+
+    exporter = tool_call_exporter(opts["export"], specs)
+    return requested_tool_calls(list(specs)).map(exporter)
 
 
 def _agent_trace(

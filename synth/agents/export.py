@@ -97,7 +97,26 @@ def _openai_message(m: Message) -> dict[str, Any]:
     return out
 
 
+def _check_tool_answers(messages: Iterable[Message]) -> None:
+    """Each ``tool`` message must answer a call of an earlier assistant message (OpenAI
+    refuses a chat where it does not)."""
+    pending: set[str] = set()
+    for i, m in enumerate(messages):
+        if m.tool_calls:
+            pending.update(c.id for c in m.tool_calls)
+        elif m.role == "tool":
+            if m.tool_call_id is None or m.tool_call_id not in pending:
+                raise InvalidArgument(
+                    f"export openai: turn {i} has role 'tool' but answers no tool call "
+                    f"(tool_call_id={m.tool_call_id!r} matches no call of an earlier assistant "
+                    "turn); give tool turns only after the assistant turn that calls the tool "
+                    "(template=tool_use), or use export native or sharegpt"
+                )
+            pending.discard(m.tool_call_id)
+
+
 def _openai(conv: Conversation) -> dict[str, Any]:
+    _check_tool_answers(conv.messages)
     return {
         "messages": [_openai_message(m) for m in conv.messages],
         "tools": openai_tools(conv.tools),
@@ -138,14 +157,15 @@ def conversation_exporter(export: str) -> Callable[[Conversation], dict[str, Any
 # -- tool calls ------------------------------------------------------------------------------
 
 
-def tool_call_exporter(
-    export: str, tools: Iterable[ToolSpec]
-) -> Callable[[ToolCall], dict[str, Any]]:
+def tool_call_exporter(export: str, tools: Iterable[ToolSpec]) -> Callable[[Any], dict[str, Any]]:
     """Records of single tool calls.
 
-    ``native``: the seed's ``{"id", "type": "function", "function": {"name", "arguments"}}``;
-    ``openai``: one assistant message that makes the call, and the tool definitions;
-    ``sharegpt``: one ``function_call`` turn and the tool definitions as JSON text.
+    ``native``: the seed's ``{"id", "type": "function", "function": {"name", "arguments"}}``
+    of a :class:`ToolCall`. The chat formats take ``(request, call)`` pairs
+    (``synth.agents.trace.requested_tool_calls``), because a chat starts with the user:
+    ``openai``: the user's request, then the assistant message that makes the call, and
+    the tool definitions; ``sharegpt``: a ``human`` turn with the request, the
+    ``function_call`` turn, and the tool definitions as JSON text.
     """
     specs = tuple(tools)
     fmt = check_export(export)
@@ -154,16 +174,19 @@ def tool_call_exporter(
     if fmt == "openai":
         defs = openai_tools(specs)
 
-        def as_openai(call: ToolCall) -> dict[str, Any]:
+        def as_openai(pair: tuple[str, ToolCall]) -> dict[str, Any]:
+            request, call = pair
             message = {"role": "assistant", "content": None, "tool_calls": [openai_tool_call(call)]}
-            return {"messages": [message], "tools": defs}
+            return {"messages": [{"role": "user", "content": request}, message], "tools": defs}
 
         return as_openai
     tools_text = orjson.dumps([CONVERTER.unstructure(t) for t in specs]).decode()
 
-    def as_sharegpt(call: ToolCall) -> dict[str, Any]:
+    def as_sharegpt(pair: tuple[str, ToolCall]) -> dict[str, Any]:
+        request, call = pair
         value = orjson.dumps({"name": call.name, "arguments": call.arguments}).decode()
-        return {"conversations": [{"from": "function_call", "value": value}], "tools": tools_text}
+        turns = [{"from": "human", "value": request}, {"from": "function_call", "value": value}]
+        return {"conversations": turns, "tools": tools_text}
 
     return as_sharegpt
 

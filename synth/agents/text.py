@@ -30,7 +30,11 @@ from synth.core.errors import InvalidArgument, TemplateError
 from synth.core.gen import DrawFn, Gen, factory
 from synth.core.seeding import block_rng
 
-__all__ = ["paragraphs", "sentence_bank", "text_records"]
+__all__ = ["MAX_SENTENCES", "paragraphs", "sentence_bank", "text_records"]
+
+#: The most sentences a paragraph may have (about 1 MB of text): larger counts are refused
+#: when the generator is built, not left to exhaust memory when drawing.
+MAX_SENTENCES = 10_000
 
 #: log2 of the number of sentences in the bank.
 BANK_BITS = 14
@@ -248,6 +252,11 @@ def paragraphs(min_sentences: int = 1, max_sentences: int = 5) -> Gen[str]:
         if isinstance(v, bool) or not isinstance(v, int) or v < 0:
             raise InvalidArgument(
                 f"paragraphs() expects {name} to be a non-negative int, got {name}={v!r}"
+            )
+        if v > MAX_SENTENCES:
+            raise InvalidArgument(
+                f"paragraphs() expects {name} <= {MAX_SENTENCES} (a paragraph of that many "
+                f"sentences is about 1 MB), got {name}={v}; for more text, draw more records"
             )
     if min_sentences > max_sentences:
         raise InvalidArgument(

@@ -28,6 +28,7 @@ import attrs
 
 from synth.agents._behaviour import Behaviour, dumps, error_content
 from synth.agents._builtin import BUILTIN_BEHAVIOURS, People
+from synth.agents._data import yaml_error
 from synth.agents._draw import _B64_TO_ALNUM, call_id, chooser, load_data, weighted_chooser
 from synth.agents._user_tools import UserTool, compile_parameters
 from synth.agents.models import ToolCall, ToolResult, ToolSpec
@@ -110,7 +111,7 @@ def _read_file(path: str) -> Any:
         try:
             return yaml.safe_load(text)
         except yaml.YAMLError as exc:
-            raise InvalidArgument(f"{path}: not valid YAML: {exc}") from exc
+            raise InvalidArgument(yaml_error(exc, path)[0]) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

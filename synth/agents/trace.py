@@ -34,6 +34,7 @@ from synth.agents._behaviour import Behaviour, Outcome, error_content
 from synth.agents._draw import (
     _B64_TO_ALNUM,
     below,
+    call_id,
     cap,
     chooser,
     compile_format,
@@ -50,6 +51,7 @@ __all__ = [
     "DEFAULT_START",
     "FAILURES",
     "Step",
+    "requested_tool_calls",
     "Trace",
     "trace_record",
     "trace_records",
@@ -162,6 +164,34 @@ def _task(rng: random.Random, phrases: _Phrases, intents: list[str]) -> str:
         fill[2 * i] = intent
         fill[2 * i + 1] = cap(intent)
     return phrases.task[n - 1](rng)(*fill)
+
+
+@attrs.frozen(repr=False)
+class _RequestedCalls(Gen[tuple[str, ToolCall]]):
+    specs: tuple[ToolSpec, ...]
+
+    def _compile(self) -> DrawFn:
+        pick = chooser([behaviour_for(s) for s in self.specs])
+        phrases = _phrases()
+
+        def draw(rng: random.Random) -> tuple[str, ToolCall]:
+            b = pick(rng)
+            ident = call_id(rng)
+            args, ctx = b.call(rng)
+            # The request's wording comes from an rng seeded with the call id, not from
+            # ``rng``: the calls stay the ones the native records have, record for record.
+            request = _task(random.Random(ident), phrases, [b.intent(args, ctx)])
+            return request, ToolCall(ident, b.name, args)
+
+        return draw
+
+
+def requested_tool_calls(tools: ToolsLike) -> Gen[tuple[str, ToolCall]]:
+    """``(request, call)``: a call of one of ``tools`` as :func:`synth.tool_calls` draws it,
+    with the user's request that the call answers ("Please search the web for ..."), in
+    the words of a trace's task. Chat exports of single calls start with this request."""
+    specs = resolve_tools(tools, "requested_tool_calls")
+    return _bless(_RequestedCalls(specs), ("requested_tool_calls", (tools,), {}))
 
 
 # -- the generator -----------------------------------------------------------------------

@@ -350,6 +350,15 @@ def _date_providers(reference: dt.datetime) -> dict[str, ProviderFactory]:
             lambda s: (reference - dt.timedelta(seconds=s)).isoformat().replace("+00:00", "Z")
         )
 
+    def time(args: str | None) -> Gen[Any]:
+        # RFC 3339 full-time in UTC (JSON Schema format "time"): 14:03:27Z.
+        lo, hi = _int_range(args, (0, 23), "{time:HOUR_LOW-HOUR_HIGH}")
+        if lo < 0 or hi > 23:
+            raise InvalidArgument(f"{{time:HOUR_LOW-HOUR_HIGH}} expects hours 0-23, got {args!r}")
+        return integers(lo * 3600, hi * 3600 + 3599).map(
+            lambda s: f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}Z"
+        )
+
     def year(args: str | None) -> Gen[Any]:
         lo, hi = _int_range(args, (reference.year - 10, reference.year), "{year:LOW-HIGH}")
         return _table_or_map(lo, hi, str)
@@ -359,6 +368,7 @@ def _date_providers(reference: dt.datetime) -> dict[str, ProviderFactory]:
         "days_ago": days_from(-1, "days_ago", False),
         "date": date,
         "datetime": datetime,
+        "time": time,
         "year": year,
     }
 
@@ -478,9 +488,10 @@ def _parse(source: str, where: str) -> list[str | _Slot]:
     parts: list[str | _Slot] = []
     literal: list[str] = []
     pos = 0
-    for m in _TOKEN.finditer(source):
-        if m.start() < pos:
-            continue
+    # Scan from where the last token ended (not with finditer, whose tokens are fixed in
+    # advance): after a placeholder closes, "}}" that follow are an escaped brace, as in
+    # str.format ("{{{name}}}" is "{" + name + "}").
+    while (m := _TOKEN.search(source, pos)) is not None:
         literal.append(source[pos : m.start()])
         token = m.group()
         if token == "{{":
@@ -518,9 +529,10 @@ def _parse(source: str, where: str) -> list[str | _Slot]:
                         f"unknown filter !{f} in {{{body}}}; filters: {', '.join(FILTERS)}",
                     )
             line, column = _position(source, m.start())
-            if literal:
-                parts.append("".join(literal))
-                literal = []
+            text = "".join(literal)
+            if text:
+                parts.append(text)
+            literal = []
             parts.append(
                 _Slot(pm.group("label"), pm.group("name"), filters, pm.group("args"), line, column)
             )
@@ -537,7 +549,8 @@ Phrasings = str | Sequence[str]
 
 
 def _closest(name: str, known: Iterable[str]) -> str:
-    matches = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
+    # a name can be known twice (a vocab entry over a provider): suggest it once
+    matches = difflib.get_close_matches(name, list(dict.fromkeys(known)), n=3, cutoff=0.6)
     return f"did you mean {', '.join(matches)}?" if matches else "no similar name is known"
 
 

@@ -1,0 +1,140 @@
+"""``GeneratorConfig`` checks what it can when it is built, not when it generates."""
+
+from __future__ import annotations
+
+import pytest
+
+import synth
+from synth import DataGenerator, GeneratorConfig
+from synth.agents.datasets import MAX_STEPS
+from synth.agents.trace import MAX_STEPS_LIMIT
+
+
+@pytest.mark.parametrize(
+    ("schema", "needle"),
+    [
+        ({"type": "array", "items": {"type": "integer"}}, "\"type\": 'array'"),
+        ({"type": "string"}, "\"type\": 'string'"),
+        ({"type": ["object", "null"]}, "['object', 'null']"),
+        ({}, "no keywords"),
+    ],
+)
+def test_a_json_schema_of_non_objects_is_refused_at_build(schema, needle):
+    with pytest.raises(synth.InvalidArgument, match="schema must describe JSON objects") as e:
+        GeneratorConfig(data_type="json", schema=schema)
+    assert needle in str(e.value) and '"type": "object"' in str(e.value)
+
+
+def test_a_schema_property_named_index_is_refused_at_build():
+    schema = {"type": "object", "properties": {"index": {"type": "string"}}}
+    with pytest.raises(synth.InvalidArgument, match=r"#/properties/index"):
+        GeneratorConfig(data_type="json", schema=schema)
+
+
+def test_an_object_schema_without_type_is_accepted():
+    schema = {"properties": {"a": {"type": "integer"}}, "required": ["a"]}
+    samples = DataGenerator().generate(GeneratorConfig("json", 3, 1, schema)).samples
+    assert all(isinstance(s["a"], int) for s in samples)
+
+
+def test_constraints_none_means_no_constraints():
+    for data_type in synth.DataType:
+        config = GeneratorConfig(data_type=data_type, count=2, seed=4, constraints=None)
+        assert config.constraints == {}
+        expected = GeneratorConfig(data_type=data_type, count=2, seed=4)
+        gen = DataGenerator()
+        assert gen.generate(config).samples == gen.generate(expected).samples
+
+
+@pytest.mark.parametrize(
+    ("constraints", "needle"),
+    [
+        ({"min_steps": 0}, "min_steps expects an integer from 1 to 50"),
+        ({"max_steps": 10**6}, "max_steps expects an integer from 1 to 50"),
+        ({"min_steps": 4, "max_steps": 3}, "min_steps=4 is greater than max_steps=3"),
+    ],
+)
+@pytest.mark.parametrize("data_type", ["agent_trace", "conversation"])
+def test_step_bounds_are_checked_at_build(data_type, constraints, needle):
+    with pytest.raises(synth.InvalidArgument, match=needle):
+        GeneratorConfig(data_type=data_type, constraints=constraints)
+
+
+def test_the_step_bound_is_the_traces_one():
+    assert MAX_STEPS == MAX_STEPS_LIMIT
+    GeneratorConfig(data_type="agent_trace", constraints={"min_steps": 1, "max_steps": MAX_STEPS})
+
+
+def test_a_template_with_tools_is_checked_at_build():
+    with pytest.raises(synth.InvalidArgument, match="use template=tool_use"):
+        GeneratorConfig(
+            data_type="conversation", constraints={"template": "code_assistant", "tools": "search"}
+        )
+    config = GeneratorConfig(
+        data_type="conversation",
+        count=2,
+        seed=1,
+        constraints={"template": "tool_use", "tools": "search"},
+    )
+    assert DataGenerator().generate(config).samples[0]["turns"][2]["tool_calls"]
+
+
+def test_user_template_placeholders_are_checked_at_build():
+    templates = {"mine": {"turns": [{"role": "user", "content": "Hello.\nHi {frist_name}!"}]}}
+    # checked whether or not the template is chosen by a constraint
+    for constraints in ({"template": "mine"}, {}):
+        with pytest.raises(synth.TemplateError) as e:
+            GeneratorConfig(data_type="conversation", templates=templates, constraints=constraints)
+        message = str(e.value)
+        assert "line 2, column 4" in message and "{frist_name}" in message
+        assert "did you mean first_name" in message
+    good = {"mine": {"turns": [{"role": "user", "content": "Hi {first_name}!"}]}}
+    config = GeneratorConfig(
+        data_type="conversation", count=2, seed=1, templates=good, constraints={"template": "mine"}
+    )
+    assert DataGenerator().generate(config).samples[0]["turns"][0]["content"].startswith("Hi ")
+
+
+@pytest.mark.parametrize("key", ["min_sentences", "max_sentences"])
+def test_a_huge_sentence_count_is_refused_at_build_with_the_bound(key):
+    constraints = {"min_sentences": 1, "max_sentences": 10**9}
+    if key == "min_sentences":
+        constraints["min_sentences"] = 10**9
+    with pytest.raises(synth.InvalidArgument, match=f"{key} expects an integer from 0 to 10000"):
+        GeneratorConfig(data_type="text", constraints=constraints)
+    with pytest.raises(synth.InvalidArgument, match="<= 10000"):
+        synth.paragraphs(**constraints)
+
+
+def test_the_largest_sentence_count_is_drawn_exactly_and_quickly():
+    from synth.agents.datasets import MAX_SENTENCES
+    from synth.agents.text import MAX_SENTENCES as TEXT_MAX
+
+    assert MAX_SENTENCES == TEXT_MAX
+    config = GeneratorConfig(
+        data_type="text",
+        count=2,
+        seed=1,
+        constraints={"min_sentences": MAX_SENTENCES, "max_sentences": MAX_SENTENCES},
+    )
+    for sample in DataGenerator().generate(config).samples:
+        assert sample["text"].count(". ") + 1 == MAX_SENTENCES
+
+
+def test_the_cli_refuses_a_huge_sentence_count_on_one_line(tmp_path):
+    from tests.cli_helpers import synth_cli
+
+    out = tmp_path / "t.jsonl"
+    result = synth_cli(
+        "generate",
+        "--type",
+        "text",
+        "--constraint",
+        "max_sentences=1000000000",
+        "--output",
+        str(out),
+        timeout=30,
+    )
+    assert result.returncode != 0 and not out.exists()
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "max_sentences" in lines[0] and "10000" in lines[0]
