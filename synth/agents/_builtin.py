@@ -1404,15 +1404,19 @@ class FileOperation(Behaviour):
         if not folder.startswith("/"):
             return self.call(rng)
         project = ctx["project"]
-        seen = ctx["seen"]  # shared by the follow-ups of one call: nothing is read twice
+        # The files the call and its follow-ups worked on (path -> size), shared by them:
+        # nothing is read twice, a listing shows them, and the folder is listed once.
+        seen = ctx["seen"]
         listed = [
             n
             for n in ctx["listing"] or ()
-            if n in self.listed_kinds and f"{folder}/{n}" not in seen
+            if n in self.listed_kinds and f"{folder}/{n}" not in seen and f"{folder}/{n}" != path
         ]
         if listed:
             name = listed[int(rng.random() * len(listed))]
             ext = self.listed_kinds[name]
+        elif ctx["listing"] is not None:  # listed, and every file it showed has been read
+            return self.call(rng)
         else:
             siblings = [
                 f
@@ -1421,21 +1425,29 @@ class FileOperation(Behaviour):
             ]
             if args["operation"] == "list" or not siblings or rng.random() < 0.5:
                 new = {"operation": "list", "path": folder}
-                return new, self._ctx("", project, ctx["place"])
+                listing = self._ctx("", project, ctx["place"], seen=seen)
+                listing["parent"] = ctx  # the call's own listing, for its later follow-ups
+                return new, listing
             name, ext = siblings[int(rng.random() * len(siblings))]
         new = {"operation": "read", "path": f"{folder}/{name}"}
-        seen.add(new["path"])
-        return new, self._ctx(ext, project, ctx["place"])
+        seen.setdefault(new["path"], None)
+        return new, self._ctx(ext, project, ctx["place"], seen=seen)
 
     @staticmethod
-    def _ctx(ext: str, project: str, place: str, report: bool = False) -> dict[str, Any]:
+    def _ctx(
+        ext: str,
+        project: str,
+        place: str,
+        report: bool = False,
+        seen: dict[str, int | None] | None = None,
+    ) -> dict[str, Any]:
         return {
             "ext": ext,
             "project": project,
             "place": place,
             "report": report,
             "listing": None,
-            "seen": set(),
+            "seen": {} if seen is None else seen,
         }
 
     def bad_call(self, rng: random.Random) -> tuple[dict[str, Any], Any, str]:
@@ -1496,7 +1508,7 @@ class FileOperation(Behaviour):
         encoding = args.get("encoding", "utf-8")
         if op == "read":
             text = self._content(rng, ctx["ext"], ctx["project"])
-            size = len(text.encode(encoding, "replace"))
+            size = ctx["seen"][path] = len(text.encode(encoding, "replace"))
             first = text.split("\n", 1)[0]
             body: dict[str, Any] = {
                 "path": path,
@@ -1511,12 +1523,27 @@ class FileOperation(Behaviour):
             )
         elif op == "list":
             names = distinct(rng, self.data["listing_names"], 3 + below(rng, 6))
+            # the files read or written in this folder before are there, as big as they were
+            known = {
+                p.rsplit("/", 1)[1]: size
+                for p, size in ctx["seen"].items()
+                if p.rsplit("/", 1)[0] == path
+            }
+            for name in known:
+                if name not in names:
+                    names.append(name)
             entries = [
                 {"name": n, "type": "file", "size_bytes": 40 + below(rng, 60_000)}
                 if "." in n[1:] or n == "Makefile"
                 else {"name": n, "type": "directory"}
                 for n in names
             ]
+            for entry in entries:
+                if known.get(entry["name"]) is not None:
+                    entry["size_bytes"] = known[entry["name"]]
+            parent = ctx.get("parent")
+            if parent is not None:  # later follow-ups of the same call read from it
+                parent["listing"] = names
             body = {"path": path, "entries": entries}
             ctx["listing"] = names
             outcome = Outcome(
@@ -1526,7 +1553,7 @@ class FileOperation(Behaviour):
                 wrong=f"{path} is empty.",
             )
         elif op == "write":
-            size = len(args["content"].encode(encoding, "replace"))
+            size = ctx["seen"][path] = len(args["content"].encode(encoding, "replace"))
             body = {"status": "ok", "path": path, "bytes_written": size}
             what = "the summary" if ctx["report"] else path.rsplit("/", 1)[1]
             outcome = Outcome(
