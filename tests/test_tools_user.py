@@ -288,3 +288,30 @@ def test_tool_suggestions_name_each_tool_once(typo, expected):
         hint = re.search(r"did you mean (.*?)\?", str(info.value))
         assert hint is not None, str(info.value)
         assert hint.group(1).split(", ") == [repr(e) for e in expected]
+
+
+@pytest.mark.parametrize(
+    ("description", "name", "purpose"),
+    [
+        ("Get the weather for a city.", "get_weather", "get the weather for a city"),
+        ("Returns the forecast for a location", "forecast", "return the forecast for a location"),
+        ("Searches the knowledge base. Slow.", "kb", "search the knowledge base"),
+        ("Use this tool to look up an order by its id", "lookup", "look up an order by its id"),
+        ("A tool that sends an SMS message", "sms", "send an SMS message"),
+        ("Allows the agent to create a ticket", "ticket", "create a ticket"),
+        ("Fetches a URL and returns its text", "fetch", "fetch a URL and return its text"),
+        ("List errors and reports", "errors", "list errors and reports"),
+        ("Weather for a city", "get_weather", "get weather for a city"),
+        ("Weather for a city", "getWeather", "get weather for a city"),
+        ("Details of an order", "order-details", "use order-details for details of an order"),
+        ("", "get_user", "get user"),
+        ("", "ping", "ping"),
+        ("", "frobnicate", "use frobnicate"),
+    ],
+)
+def test_user_tool_purpose_is_an_instruction(description: str, name: str, purpose: str) -> None:
+    # Regression: a description that is a noun phrase ("Weather for a city") or in the third
+    # person ("Returns ...") made tasks like "Please weather for a city (city: Lisbon)".
+    from synth.agents._user_tools import _purpose
+
+    assert _purpose(description, name) == purpose

@@ -248,6 +248,80 @@ def _object_overrides(
     return tuple(out)
 
 
+#: Verbs a tool's description or name starts with, in the base form an instruction uses.
+_VERBS = frozenset(
+    """add analyse analyze append approve archive assign book calculate call cancel check
+    classify close compare compute convert copy count create decline delete deploy describe
+    detect disable download draft edit enable enrich estimate evaluate execute export extract
+    fetch filter find forecast format generate geocode get grant import index insert invite
+    list load locate lock look lookup make merge monitor move notify open parse pay
+    ping place post predict preview print publish purchase query rank read record redact
+    refund register reject reload remove rename render reply report request reschedule
+    reserve reset resolve restart restore retrieve return revoke rotate run save scan
+    schedule score search send set share show sort start stop store submit subscribe
+    summarise summarize suspend sync tag test track transcribe transfer translate trigger
+    unlock unsubscribe update upload upsert validate verify view watch write""".split()
+)
+#: Words before the instruction itself: "Use this tool to get ...", "Allows the agent to ...".
+_PREAMBLE = re.compile(
+    r"^(?:(?:use|call|invoke) (?:this|the) (?:tool|function|endpoint) (?:to|for) "
+    r"|(?:this|a|the) (?:tool|function|endpoint) (?:that|which|to|for) "
+    r"|(?:tool|function|endpoint) (?:that|which|to|for) "
+    r"|(?:this (?:tool|function|endpoint) )"
+    r"|(?:allows?|lets?|enables?|helps?) (?:you |the (?:user|agent|model|caller) |users )?(?:to )?"
+    r"|(?:can be )?used (?:to|for) )",
+    re.IGNORECASE,
+)
+_VERB_ENDINGS = (("ies", "y"), ("ches", "ch"), ("shes", "sh"), ("sses", "ss"), ("xes", "x"))
+
+
+def _base_verb(word: str) -> str | None:
+    """``word`` as the base form of a known verb ("Returns" -> "return"), or None."""
+    w = word.lower()
+    if w in _VERBS:
+        return w
+    for ending, base in (*_VERB_ENDINGS, ("s", "")):
+        if w.endswith(ending) and w[: -len(ending)] + base in _VERBS:
+            return w[: -len(ending)] + base
+    return None
+
+
+def _name_words(name: str) -> list[str]:
+    """``get_weather``, ``get-weather`` and ``getWeather`` -> ``["get", "weather"]``."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).replace("_", " ").replace("-", " ")
+    return spaced.lower().split()
+
+
+def _purpose(description: str, name: str) -> str:
+    """What calling the tool does, as an instruction a task and a thought can use ("Please
+    {purpose}", "Let me {purpose}"): the description's first sentence with its preamble
+    dropped and its verb in the base form ("Returns the forecast" -> "return the
+    forecast"); a description without a verb is read through the tool's name ("get
+    weather", or "use lookup_city for weather for a city")."""
+    sentence = description.strip().split(". ")[0].strip().rstrip(".").strip()
+    while True:
+        shorter = _PREAMBLE.sub("", sentence, count=1)
+        if shorter == sentence:
+            break
+        sentence = shorter
+    first, _, rest = sentence.partition(" ")
+    verb = _base_verb(first) if first else None
+    if verb is not None:
+        if verb != first.lower():  # written in the third person: "... and returns its text"
+            rest = re.sub(
+                r"\b(and|then|or) (\w+)",
+                lambda m: f"{m.group(1)} {_base_verb(m.group(2)) or m.group(2)}",
+                rest,
+            )
+        return f"{verb} {rest}".strip()
+    phrase = sentence[:1].lower() + sentence[1:]
+    words = _name_words(name)
+    named = _base_verb(words[0]) if words else None
+    if named is not None:  # "Weather for a city" of get_weather -> "get weather for a city"
+        return f"{named} {phrase}" if phrase else " ".join([named, *words[1:]])
+    return f"use {name} for {phrase}" if phrase else f"use {name}"
+
+
 class UserTool(Behaviour):
     """Calls drawn from the parameter schema, with realistic values for known names."""
 
@@ -257,8 +331,7 @@ class UserTool(Behaviour):
         super().__init__(spec)
         self.args = compile_parameters(spec)._fn
         self.overrides = _object_overrides(spec.parameters)
-        sentence = spec.description.strip().split(". ")[0].rstrip(".")
-        self.purpose = (sentence[:1].lower() + sentence[1:]) if sentence else f"use {spec.name}"
+        self.purpose = _purpose(spec.description, spec.name)
 
     def call(self, rng: random.Random) -> tuple[dict[str, Any], Any]:
         args = self.args(rng)
