@@ -315,3 +315,104 @@ def test_user_tool_purpose_is_an_instruction(description: str, name: str, purpos
     from synth.agents._user_tools import _purpose
 
     assert _purpose(description, name) == purpose
+
+
+_EVERYDAY_TOOLS = [
+    {
+        "name": "create_calendar_event",
+        "description": "Create an event in the user's calendar",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "title": {"type": "string"},
+                "start_time": {"type": "string", "format": "date-time"},
+                "attendees": {"type": "array", "items": {"type": "string", "format": "email"}},
+                "location": {"type": "string"},
+            },
+            "required": ["title", "start_time", "attendees"],
+        },
+    },
+    {
+        "name": "get_stock_price",
+        "description": "Get the latest price for a stock",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "ticker": {"type": "string", "pattern": "^[A-Z]{1,5}$"},
+                "code": {"type": "string", "description": "ISO 4217 currency code"},
+            },
+            "required": ["ticker", "code"],
+        },
+    },
+    {
+        "name": "book_flight",
+        "description": "Book a flight",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "origin": {"type": "string", "description": "IATA airport code"},
+                "destination": {"type": "string", "description": "IATA airport code"},
+                "date": {"type": "string", "format": "date"},
+                "booking_id": {"type": "string", "minLength": 5},
+            },
+            "required": ["origin", "destination", "date", "booking_id"],
+        },
+    },
+    {
+        "name": "post_message",
+        "description": "Post a message to a chat channel",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "channel": {"type": "string"},
+                "text": {"type": "string", "maxLength": 400},
+                "category": {"type": "string"},
+                "serial": {"type": "string", "pattern": "^X[0-9]{3}$"},
+            },
+            "required": ["channel", "text", "category", "serial"],
+        },
+    },
+]
+
+
+def test_everyday_tool_arguments_look_real() -> None:
+    # Regression: free strings of user tools were random letters ("category": "bXp51kYCOb",
+    # "origin": "PUzDwcEk3x", "channel": "vaC0w7bvsA"), dates anywhere in 1970-2040.
+    # Names, descriptions and formats now pick realistic values, each checked against its
+    # schema (length, pattern) before it is used.
+    import datetime as dt
+
+    from synth.agents._draw import load_data
+
+    values = load_data("arguments.json")
+    specs = synth.load_tools(_EVERYDAY_TOOLS)
+    validators = {s.name: _validator(s) for s in specs}
+    seen = set()
+    for call in synth.stream(synth.tool_calls(specs), 400, seed=12):
+        a = call.arguments
+        validators[call.name].validate(a)
+        seen.add(call.name)
+        if call.name == "create_calendar_event":
+            assert a["title"] and not re.fullmatch(r"[A-Za-z0-9]{8,}", a["title"])
+            start = dt.datetime.fromisoformat(a["start_time"].replace("Z", "+00:00"))
+            assert (
+                dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+                < start
+                < dt.datetime(2026, 4, 2, tzinfo=dt.UTC)
+            )
+            assert all(
+                not e.endswith(("example.com", "example.org", "example.net"))
+                for e in a["attendees"]
+            )
+        elif call.name == "get_stock_price":
+            assert a["ticker"] in values["tickers"] and a["code"] in values["currencies"]
+        elif call.name == "book_flight":
+            assert {a["origin"], a["destination"]} <= set(values["airports"])
+            assert "2026-01-01" < a["date"] <= "2026-04-01"
+            assert re.fullmatch(r"booking_[0-9A-Za-z]{10}", a["booking_id"])
+        else:
+            assert a["channel"].lstrip("#") in values["channels"]
+            assert " " in a["text"] and a["text"].endswith(".")
+            assert a["category"] in values["categories"]
+            assert re.fullmatch(r"X[0-9]{3}", a["serial"])  # no vocabulary fits: the schema's
+    assert len(seen) == 4

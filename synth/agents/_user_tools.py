@@ -11,6 +11,7 @@ its length and range bounds before it replaces the schema's value.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import re
 from collections.abc import Callable
@@ -18,9 +19,10 @@ from functools import cache
 from typing import Any
 
 from synth.agents._behaviour import Behaviour, Outcome, dumps, error_content
-from synth.agents._builtin import People, WebSearch
+from synth.agents._builtin import REFERENCE_DATE, People, WebSearch
 from synth.agents._draw import below, cap, chooser, load_data, weighted_chooser
 from synth.agents.models import ToolSpec
+from synth.agents.text import sentence_bank
 from synth.core.gen import Gen
 
 __all__ = ["UserTool", "compile_parameters"]
@@ -111,17 +113,23 @@ def _types(schema: dict[str, Any]) -> set[str]:
 
 
 def _fits_string(schema: dict[str, Any], fmt: str | None) -> Callable[[str], bool] | None:
-    """A length check for string values when ``schema`` accepts any string of our kind."""
-    if not set(schema) <= _STRING_KEYS or "string" not in _types(schema):
+    """A check of string values (length, and ``pattern`` as jsonschema applies it: a search)
+    when ``schema`` accepts any string of our kind that passes it, else None."""
+    if not set(schema) <= _STRING_KEYS | {"pattern"} or "string" not in _types(schema):
         return None
     if "format" in schema and schema["format"] != fmt:
         return None
     lo, hi = schema.get("minLength", 0), schema.get("maxLength")
     if not isinstance(lo, int) or (hi is not None and not isinstance(hi, int)):
         return None
-    if hi is None:
-        return lambda v: len(v) >= lo
-    return lambda v: lo <= len(v) <= hi
+    top = hi if hi is not None else float("inf")
+    if "pattern" not in schema:
+        return lambda v: lo <= len(v) <= top
+    try:
+        search = re.compile(schema["pattern"]).search
+    except (re.error, TypeError):
+        return None
+    return lambda v: lo <= len(v) <= top and search(v) is not None
 
 
 class _Vocabulary:
@@ -138,6 +146,27 @@ class _Vocabulary:
             [s for p in email["purposes"] for s in p["subjects"] if "{" not in s]
             + ["Quick question", "Meeting notes", "Status update", "Re: contract renewal"]
         )
+        values = load_data("arguments.json")
+        for key in (
+            "airports",
+            "tickers",
+            "currencies",
+            "timezones",
+            "languages",
+            "companies",
+            "categories",
+            "products",
+            "colors",
+            "priorities",
+            "statuses",
+            "channels",
+            "streets",
+            "topics",
+        ):
+            setattr(self, key, chooser(values[key]))
+        self.country_names = chooser([name for name, _ in values["countries"]])
+        self.country_codes = chooser([code for _, code in values["countries"]])
+        self.sentences = sentence_bank
         self.sql = chooser(
             [
                 "SELECT id, name, email FROM customers WHERE country = 'DE' LIMIT 10",
@@ -161,10 +190,137 @@ class _Vocabulary:
     def url(self, rng: random.Random) -> str:
         return f"https://www.{self.people.domain(rng)}/{self.people.project(rng)}"
 
+    def full_name(self, rng: random.Random) -> str:
+        return self.people.person(rng)[1]
+
+    def first_name(self, rng: random.Random) -> str:
+        return self.people.person(rng)[1].split(" ", 1)[0]
+
+    def last_name(self, rng: random.Random) -> str:
+        return self.people.person(rng)[1].rsplit(" ", 1)[-1]
+
+    def username(self, rng: random.Random) -> str:
+        return self.people.person(rng)[2].split("@", 1)[0]
+
+    def phone(self, rng: random.Random) -> str:
+        # 555-01xx numbers are reserved for fiction in North America
+        return f"+1 {200 + below(rng, 800)}-555-01{below(rng, 100):02d}"
+
+    def message(self, rng: random.Random) -> str:
+        bank = self.sentences()
+        return " ".join(bank[below(rng, len(bank))] for _ in range(1 + below(rng, 2)))
+
+    def address(self, rng: random.Random) -> str:
+        return f"{1 + below(rng, 2400)} {self.streets(rng)}"
+
+    def channel(self, rng: random.Random) -> str:
+        return "#" + self.channels(rng)
+
+    def identifier(self, rng: random.Random, stem: str) -> str:
+        return f"{stem}_{''.join(_ALNUM[below(rng, 62)] for _ in range(10))}"
+
+    def day(self, rng: random.Random) -> str:
+        return (REFERENCE_DATE + dt.timedelta(days=1 + below(rng, 90))).isoformat()
+
+    def moment(self, rng: random.Random) -> str:
+        return f"{self.day(rng)}T{8 + below(rng, 11):02d}:{15 * below(rng, 4):02d}:00Z"
+
 
 @cache
 def _vocabulary() -> _Vocabulary:
     return _Vocabulary()
+
+
+def _snake(name: str) -> str:
+    """``startTime`` and ``start-time`` -> ``start_time``."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).replace("-", "_").lower()
+
+
+@cache
+def _string_table() -> tuple[tuple[Any, Any, Callable[..., str], str | None], ...]:
+    """``(name pattern, description pattern, draw, format)`` for string arguments, first
+    match wins: what the description says (an IATA code, a ticker) before what the name
+    suggests (``destination`` is a city unless described as an airport code)."""
+    voc = _vocabulary()
+    n, d = re.compile, (lambda p: re.compile(p, re.IGNORECASE))
+    return (
+        (None, d(r"\biata\b|airport code"), voc.airports, None),
+        (None, d(r"\bticker\b|stock symbol"), voc.tickers, None),
+        (None, d(r"iso[ -]?4217|currency code"), voc.currencies, None),
+        (None, d(r"iso[ -]?3166|country code"), voc.country_codes, None),
+        (None, d(r"time ?zone|\biana\b"), voc.timezones, None),
+        (None, d(r"language code|iso[ -]?639"), voc.languages, None),
+        (None, d(r"phone number"), voc.phone, None),
+        (_EMAIL_NAME, None, voc.email, "email"),
+        (_PATH_NAME, None, voc.path, None),
+        (_SQL_NAME, None, voc.sql, None),
+        (_QUERY_NAME, None, voc.query, None),
+        (_URL_NAME, None, voc.url, "uri"),
+        (n(r"^(origin|departure|arrival)(_airport)?$|^airport$"), None, voc.airports, None),
+        (n(r"^(city|location|destination|town)$"), None, voc.cities, None),
+        (n(r"^(subject|title)$"), None, voc.subjects, None),
+        (n(r"^(ticker|symbol|stock|stock_symbol)$"), None, voc.tickers, None),
+        (
+            n(r"^(currency|currency_code|base_currency|target_currency)$"),
+            None,
+            voc.currencies,
+            None,
+        ),
+        (n(r"^country_code$"), None, voc.country_codes, None),
+        (n(r"^country$"), None, voc.country_names, None),
+        (n(r"^(time_?zone|tz)$"), None, voc.timezones, None),
+        (n(r"^(language|lang|locale|target_language|source_language)$"), None, voc.languages, None),
+        (
+            n(r"^(name|full_name|(customer|contact|recipient|user|employee|author)_name)$"),
+            None,
+            voc.full_name,
+            None,
+        ),
+        (n(r"^first_name$"), None, voc.first_name, None),
+        (n(r"^(last_name|surname)$"), None, voc.last_name, None),
+        (n(r"^(username|user|handle|login|user_name)$"), None, voc.username, None),
+        (n(r"^(phone|phone_number|mobile|telephone)$"), None, voc.phone, None),
+        (
+            n(r"^(company|company_name|organization|organisation|org|employer)$"),
+            None,
+            voc.companies,
+            None,
+        ),
+        (n(r"^(channel|channel_name|slack_channel)$"), None, voc.channel, None),
+        (
+            n(
+                r"^(message|text|body|content|comment|note|notes|reason|feedback|reply|summary|"
+                r"description|details|instructions)$"
+            ),
+            None,
+            voc.message,
+            None,
+        ),
+        (
+            n(r"^(address|street|street_address|shipping_address|billing_address)$"),
+            None,
+            voc.address,
+            None,
+        ),
+        (n(r"^(category|department|section|genre)$"), None, voc.categories, None),
+        (n(r"^(product|product_name|item|item_name|sku_name)$"), None, voc.products, None),
+        (n(r"^(colou?r)$"), None, voc.colors, None),
+        (n(r"^(priority|severity|urgency)$"), None, voc.priorities, None),
+        (n(r"^(status|state)$"), None, voc.statuses, None),
+        (n(r"^(topic|tag|label|keyword|project|agenda)$"), None, voc.topics, None),
+    )
+
+
+_DATE_NAME = re.compile(
+    r"^(date|day|deadline|(start|end|due|from|to|departure|return|check_in|check_out|"
+    r"birth|event|delivery|travel|meeting)_?(date|day))$"
+)
+_MOMENT_NAME = re.compile(
+    r"^(time|datetime|timestamp|when|(start|end|due|departure|arrival|meeting|event|"
+    r"scheduled|remind)_?(time|at|datetime))$"
+)
+_ID_NAME = re.compile(r"^(id|(\w+)_id)$")
+_ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
 def _override(name: str, schema: Any) -> Callable[[random.Random], Any] | None:
@@ -172,27 +328,44 @@ def _override(name: str, schema: Any) -> Callable[[random.Random], Any] | None:
     if not isinstance(schema, dict) or "$ref" in schema:
         return None
     voc = _vocabulary()
-    lname = name.lower()
+    lname = _snake(name)
     types = _types(schema)
     if "string" in types:
-        table = (
-            (_EMAIL_NAME, voc.email, "email"),
-            (_PATH_NAME, voc.path, None),
-            (_SQL_NAME, voc.sql, None),
-            (_QUERY_NAME, voc.query, None),
-            (_URL_NAME, voc.url, "uri"),
-            (re.compile(r"^(city|location|destination)$"), voc.cities, None),
-            (re.compile(r"^(subject|title)$"), voc.subjects, None),
-        )
-        for pattern, draw, fmt in table:
-            if pattern.match(lname):
+        described = schema.get("description")
+        description = described if isinstance(described, str) else ""
+        for name_re, description_re, draw, fmt in _string_table():
+            if (name_re is not None and name_re.match(lname)) or (
+                description_re is not None and description_re.search(description)
+            ):
                 fits = _fits_string(schema, fmt)
                 if fits is None:
                     return None
                 return lambda rng, draw=draw, fits=fits: _checked(draw(rng), fits)
-        return None
-    if "array" in types and _EMAIL_NAME.match(lname) and set(schema) <= _ARRAY_KEYS:
-        items = schema.get("items", {})
+        special: tuple[Callable[[random.Random], str], str | None] | None = None
+        if schema.get("format") == "email":
+            special = voc.email, "email"
+        elif schema.get("format") == "uri":
+            special = voc.url, "uri"
+        elif _DATE_NAME.match(lname) or schema.get("format") == "date":
+            special = voc.day, "date"
+        elif _MOMENT_NAME.match(lname) or schema.get("format") == "date-time":
+            special = voc.moment, "date-time"
+        elif (m := _ID_NAME.match(lname)) is not None:
+            stem = m.group(2) or "id"
+            special = (lambda rng, stem=stem: voc.identifier(rng, stem)), None
+        if special is not None:
+            fits = _fits_string(schema, special[1])
+            if fits is None:
+                return None
+            return lambda rng, draw=special[0], fits=fits: _checked(draw(rng), fits)
+        # Any other free text: a short phrase rather than random letters.
+        fits = _fits_string(schema, None)
+        if fits is None or "format" in schema:
+            return None
+        return lambda rng, fits=fits: _checked(voc.topics(rng), fits)
+    items = schema.get("items", {})
+    emails = isinstance(items, dict) and items.get("format") == "email"
+    if "array" in types and (_EMAIL_NAME.match(lname) or emails) and set(schema) <= _ARRAY_KEYS:
         fits = _fits_string(items, "email") if isinstance(items, dict) else None
         lo, hi = schema.get("minItems", 1), schema.get("maxItems")
         if (
