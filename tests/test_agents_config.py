@@ -138,3 +138,45 @@ def test_the_cli_refuses_a_huge_sentence_count_on_one_line(tmp_path):
     assert result.returncode != 0 and not out.exists()
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "max_sentences" in lines[0] and "10000" in lines[0]
+
+
+WEATHER = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "Get the weather for a city.",
+        "parameters": {
+            "type": "object",
+            "properties": {"city": {"type": "string"}},
+            "required": ["city"],
+        },
+    },
+}
+
+
+def test_tool_definitions_make_conversations_tool_use_ones():
+    # As the constraint tools does (README): the assistant calls the given tools.
+    config = GeneratorConfig(data_type="conversation", count=20, seed=1, tools=[WEATHER])
+    for sample in DataGenerator().generate(config).samples:
+        calls = [c for t in sample["turns"] for c in t["tool_calls"] or ()]
+        assert calls and {c["function"]["name"] for c in calls} == {"get_weather"}
+        assert "tool" in [t["role"] for t in sample["turns"]]
+    explicit = GeneratorConfig(
+        data_type="conversation",
+        count=20,
+        seed=1,
+        tools=[WEATHER],
+        constraints={"template": "tool_use"},
+    )
+    gen = DataGenerator()
+    assert gen.generate(explicit).samples == gen.generate(config).samples
+
+
+@pytest.mark.parametrize("template", ["code_assistant", "research_assistant"])
+def test_tool_definitions_with_another_template_are_refused_at_build(template):
+    with pytest.raises(synth.InvalidArgument, match="tool definitions apply to the template"):
+        GeneratorConfig(
+            data_type="conversation", tools=[WEATHER], constraints={"template": template}
+        )
+    with pytest.raises(synth.InvalidArgument, match="use template=tool_use"):
+        synth.payload_generator("conversation", tools=[WEATHER], constraints={"template": template})
