@@ -166,7 +166,8 @@ def _coerce(c: Constraint, value: Any) -> Any:
                 ) from None
         if not isinstance(value, dt.datetime):
             raise InvalidArgument(f"{where} expects a datetime, got {value!r}")
-        return value
+        # A naive time is taken as UTC, so every time drawn from it carries its zone.
+        return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
     if not isinstance(value, str):
         raise InvalidArgument(f"{where} expects a text, got {value!r}")
     return value
