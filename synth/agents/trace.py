@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 import attrs
 
-from synth.agents._behaviour import Behaviour, Outcome, error_content
+from synth.agents._behaviour import Behaviour, Outcome, dumps, error_content
 from synth.agents._draw import (
     _B64_TO_ALNUM,
     below,
@@ -269,6 +269,25 @@ def _compile_core(node: _Traces) -> Any:
         intents: list[str] = []
         outcomes: list[tuple[int, Outcome]] = []
         calls: list[tuple[dict[str, Any], Any]] = []  # arguments and context, per iteration
+        # (tool, arguments) of the calls made: only a labelled retry repeats one
+        made: set[tuple[str, str]] = set()
+
+        def distinct(
+            b: Behaviour, role: str, ref: int, key: tuple[str, str]
+        ) -> tuple[dict[str, Any], Any, tuple[str, str]]:
+            """Another call than the ones made (a few redraws: a follow-up digs
+            elsewhere, then any call of the tool; a tool whose every call is the same,
+            such as one without arguments, keeps the repeat)."""
+            for attempt in range(12):
+                if role == "follow" and attempt < 6:
+                    args, ctx = b.follow_up(rng, *calls[ref])
+                else:
+                    args, ctx = b.call(rng)
+                key = (b.name, dumps(args))
+                if key not in made:
+                    break
+            return args, ctx, key
+
         note = ""
         error = None
         reported = False  # findings are passed on (emailed, saved) at most once
@@ -291,15 +310,20 @@ def _compile_core(node: _Traces) -> Any:
             raw = b2a_base64(rng.getrandbits(144).to_bytes(18, "big"), newline=False)
             ident = "call_" + raw.translate(to_alnum).decode()
             outcome = None
-            if step_failure is None:
+            if step_failure != "invalid_arguments":
                 args, ctx = b.call(rng) if drawn is None else drawn
+                if role != "retry":
+                    key = (b.name, dumps(args))
+                    if key in made:
+                        args, ctx, key = distinct(b, role, ref, key)
+                    made.add(key)
+            if step_failure is None:
                 content, outcome = b.result(rng, args, ctx)
                 error = None
             elif step_failure == "invalid_arguments":
                 args, ctx, error = b.bad_call(rng)
                 content = error_content("InvalidArguments", error)
             else:
-                args, ctx = b.call(rng) if drawn is None else drawn
                 if step_failure == "timeout":
                     content = b.timeout(args)
                 else:
