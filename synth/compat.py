@@ -36,6 +36,7 @@ from synth.agents.datasets import (
     list_tools,
     parse_constraints,
     payload_generator,
+    uses_tools,
 )
 from synth.compilers.template import DEFAULT_REFERENCE_TIME
 from synth.core.errors import InvalidArgument
@@ -145,7 +146,9 @@ class GeneratorConfig:
 
     Two fields the seed does not have: ``templates`` (your conversation templates: a dict,
     or a JSON, TOML or YAML file) and ``tools`` (your tool definitions: an OpenAI ``tools``
-    list, MCP tools, or a JSON file), usable by name in ``constraints``.
+    list, MCP tools, or a JSON file), usable by name in ``constraints``. Conversations with
+    ``tools`` (and no other template) are ``tool_use`` ones that call them; ``tools`` with
+    another template are refused.
     """
 
     data_type: DataType = attrs.field(converter=_to_data_type)
@@ -172,6 +175,8 @@ class GeneratorConfig:
             )
         if self.schema is not None:
             _check_object_schema(self.schema)
+        if self.data_type is DataType.conversation:
+            uses_tools(opts, self.tools)  # tool definitions with a non-tool_use template
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of the configuration."""

@@ -138,3 +138,90 @@ def test_the_cli_refuses_a_huge_sentence_count_on_one_line(tmp_path):
     assert result.returncode != 0 and not out.exists()
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "max_sentences" in lines[0] and "10000" in lines[0]
+
+
+WEATHER = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "Get the weather for a city.",
+        "parameters": {
+            "type": "object",
+            "properties": {"city": {"type": "string"}},
+            "required": ["city"],
+        },
+    },
+}
+
+
+def test_tool_definitions_make_conversations_tool_use_ones():
+    # As the constraint tools does (README): the assistant calls the given tools.
+    config = GeneratorConfig(data_type="conversation", count=20, seed=1, tools=[WEATHER])
+    for sample in DataGenerator().generate(config).samples:
+        calls = [c for t in sample["turns"] for c in t["tool_calls"] or ()]
+        assert calls and {c["function"]["name"] for c in calls} == {"get_weather"}
+        assert "tool" in [t["role"] for t in sample["turns"]]
+    explicit = GeneratorConfig(
+        data_type="conversation",
+        count=20,
+        seed=1,
+        tools=[WEATHER],
+        constraints={"template": "tool_use"},
+    )
+    gen = DataGenerator()
+    assert gen.generate(explicit).samples == gen.generate(config).samples
+
+
+@pytest.mark.parametrize("template", ["code_assistant", "research_assistant"])
+def test_tool_definitions_with_another_template_are_refused_at_build(template):
+    with pytest.raises(synth.InvalidArgument, match="tool definitions apply to the template"):
+        GeneratorConfig(
+            data_type="conversation", tools=[WEATHER], constraints={"template": template}
+        )
+    with pytest.raises(synth.InvalidArgument, match="use template=tool_use"):
+        synth.payload_generator("conversation", tools=[WEATHER], constraints={"template": template})
+
+
+@pytest.mark.parametrize(
+    ("reference", "utc"),
+    [
+        ("2025-01-01T00:00:00", "2025-01-01T00:00:00+00:00"),  # naive: taken as UTC
+        ("2025-01-01T02:00:00+02:00", "2025-01-01T00:00:00+00:00"),
+        ("2025-01-01T00:00:00Z", "2025-01-01T00:00:00+00:00"),
+        ("2025-03-09T08:30:00.250000", "2025-03-09T08:30:00.250000+00:00"),
+    ],
+)
+def test_created_at_always_has_a_zone_designator(reference, utc):
+    import datetime as dt
+
+    import jsonschema
+
+    checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
+    validator = jsonschema.Draft202012Validator({"format": "date-time"}, format_checker=checker)
+    config = GeneratorConfig(
+        data_type="json", count=300, seed=5, constraints={"reference_time": reference}
+    )
+    end = dt.datetime.fromisoformat(utc)
+    for sample in DataGenerator().generate(config).samples:
+        created = sample["created_at"]
+        assert created.endswith("Z") and validator.is_valid(created), created
+        moment = dt.datetime.fromisoformat(created.replace("Z", "+00:00"))
+        assert end - dt.timedelta(days=366) <= moment <= end
+    # the same instants whichever way the reference is written
+    as_utc = GeneratorConfig(
+        data_type="json", count=300, seed=5, constraints={"reference_time": utc}
+    )
+    gen = DataGenerator()
+    assert gen.generate(config).samples == gen.generate(as_utc).samples
+
+
+def test_free_records_take_a_naive_reference_time_as_utc():
+    import datetime as dt
+
+    from synth.agents.records import free_records
+
+    naive = synth.stream(free_records(reference_time=dt.datetime(2025, 6, 1, 12)), 50, seed=2)
+    aware = synth.stream(
+        free_records(reference_time=dt.datetime(2025, 6, 1, 12, tzinfo=dt.UTC)), 50, seed=2
+    )
+    assert list(naive) == list(aware)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 
 import jsonschema
@@ -73,3 +74,42 @@ def test_count_is_checked_and_refusals_are_synth_errors():
         gen.from_schema(TOOL, -1)
     with pytest.raises(synth.UnsatisfiableSchema):
         gen.from_schema({"type": "integer", "minimum": 5, "maximum": 1}, 3)
+
+
+CONSTRAINED = {
+    "type": "object",
+    "properties": {
+        "code": {"type": "string", "pattern": "^[A-Z]{3}-[0-9]{4}$"},
+        "n": {"type": "integer", "minimum": 5000, "multipleOf": 7},
+        "tags": {"type": "array", "items": {"type": "string", "minLength": 2}, "minItems": 8},
+        "kind": {"const": "order"},
+    },
+    "required": ["code", "n", "tags", "kind"],
+    "additionalProperties": False,
+}
+
+
+def test_single_value_helpers_honour_every_keyword():
+    # The seed's _generate_value/_generate_object dispatched on "type" alone and dropped
+    # pattern, multipleOf, const, minItems, ...; these compile the whole schema.
+    validator = jsonschema.Draft202012Validator(CONSTRAINED)
+    gen = SchemaBasedGenerator()
+    for helper in (gen.generate_value, gen._generate_value, gen._generate_object):
+        for _ in range(20):
+            value = helper(CONSTRAINED)
+            assert validator.is_valid(value), value
+    for _ in range(20):
+        n = gen._generate_value({"type": "integer", "maximum": -5})
+        assert isinstance(n, int) and n <= -5
+        text = gen.generate_value({"type": "string", "format": "email"})
+        assert "@" in text
+    with pytest.raises(synth.InvalidArgument, match="expects an object schema"):
+        gen._generate_object({"type": "array"})
+
+
+def test_single_value_helpers_of_a_seeded_instance_repeat_across_runs():
+    a, b = SchemaBasedGenerator(seed=3), SchemaBasedGenerator(seed=3)
+    first = [a.generate_value(CONSTRAINED) for _ in range(5)]
+    assert first == [b.generate_value(CONSTRAINED) for _ in range(5)]
+    assert len({json.dumps(v, sort_keys=True) for v in first}) == 5
+    assert first == SchemaBasedGenerator().from_schema(CONSTRAINED, 5, seed=3)

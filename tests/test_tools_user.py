@@ -416,3 +416,89 @@ def test_everyday_tool_arguments_look_real() -> None:
             assert a["category"] in values["categories"]
             assert re.fullmatch(r"X[0-9]{3}", a["serial"])  # no vocabulary fits: the schema's
     assert len(seen) == 4
+
+
+STOCK = {  # MCP tool with an outputSchema
+    "name": "lookup_stock",
+    "description": "Look up the latest price of a stock.",
+    "inputSchema": {
+        "type": "object",
+        "properties": {"ticker": {"type": "string", "pattern": "^[A-Z]{1,5}$"}},
+        "required": ["ticker"],
+    },
+    "outputSchema": {
+        "type": "object",
+        "properties": {
+            "ticker": {"type": "string"},
+            "price": {"type": "number", "minimum": 0},
+            "currency": {"type": "string", "enum": ["USD", "EUR"]},
+        },
+        "required": ["ticker", "price", "currency"],
+        "additionalProperties": False,
+    },
+}
+
+
+def test_traces_of_user_tools_only_have_an_agent_made_for_them():
+    gen = synth.DataGenerator()
+    for tools, agent, purpose in (
+        ([WEATHER], "get_weather_agent", "get the current weather for a city"),
+        ([STOCK], "lookup_stock_agent", "look up the latest price of a stock"),
+        ([WEATHER, STOCK], "tools_agent", "look up the latest price of a stock"),
+    ):
+        config = synth.GeneratorConfig(data_type="agent_trace", count=30, seed=4, tools=tools)
+        for trace in gen.generate(config).samples:
+            assert trace["agent"] == agent
+        conv = synth.GeneratorConfig(data_type="conversation", count=30, seed=4, tools=tools)
+        for sample in gen.generate(conv).samples:
+            system = sample["turns"][0]["content"]
+            assert purpose in system and "office" not in system, system
+    # with a built-in tool among them, the built-in agents stay
+    mixed = synth.GeneratorConfig(
+        data_type="agent_trace",
+        count=100,
+        seed=4,
+        tools=[WEATHER],
+        constraints={"tools": "search,get_weather"},
+    )
+    assert len({t["agent"] for t in gen.generate(mixed).samples}) > 3
+
+
+def test_results_of_an_mcp_tool_follow_its_output_schema():
+    validator = jsonschema.Draft202012Validator(
+        STOCK["outputSchema"], format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    config = synth.GeneratorConfig(
+        data_type="agent_trace", count=200, seed=6, tools=[STOCK], constraints={"success_rate": 0.5}
+    )
+    checked = 0
+    for trace in synth.DataGenerator().generate(config).samples:
+        for step in trace["steps"]:
+            if step["type"] == "observation" and not step["is_error"]:
+                assert validator.is_valid(json.loads(step["content"])), step["content"]
+                checked += 1
+    assert checked > 300
+
+
+def test_the_output_schema_is_checked_when_loading_and_left_out_of_exports():
+    [spec] = synth.load_tools([STOCK])
+    assert spec.output_schema == STOCK["outputSchema"]
+    config = synth.GeneratorConfig(
+        data_type="tool_call", count=1, seed=1, tools=[STOCK], constraints={"export": "openai"}
+    )
+    [rec] = synth.DataGenerator().generate(config).samples
+    assert rec["tools"] == [
+        {
+            "type": "function",
+            "function": {
+                "name": "lookup_stock",
+                "description": STOCK["description"],
+                "parameters": STOCK["inputSchema"],
+            },
+        }
+    ]
+    bad = {**STOCK, "outputSchema": {"type": "object", "properties": {"n": {"minimum": "x"}}}}
+    with pytest.raises(synth.InvalidArgument, match=r"tools\[0\]\.outputSchema"):
+        synth.load_tools([bad])
+    with pytest.raises(synth.InvalidArgument, match=r"tools\[0\]\.outputSchema"):
+        synth.load_tools([{**STOCK, "outputSchema": {"type": "array"}}])

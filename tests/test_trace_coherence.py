@@ -255,3 +255,62 @@ def test_file_follow_ups_see_one_consistent_folder() -> None:
         repeated += len(done) - len(set(done))
     assert calls > 3000 and lists > 500
     assert inconsistent <= 8 and repeated <= 8, (inconsistent, repeated)
+
+
+def repeated_calls(record: dict) -> list[tuple[str, str]]:
+    """(tool, arguments) made twice in a trace record, except a retry: the same call right
+    after the earlier one failed."""
+    steps = record["steps"]
+    failed = {s["tool_call_id"] for s in steps if s["type"] == "observation" and s["is_error"]}
+    calls = [s for s in steps if s["type"] == "tool_call"]
+    seen: dict[tuple[str, str], int] = {}
+    out = []
+    for k, call in enumerate(calls):
+        key = (call["tool"], json.dumps(call["arguments"], sort_keys=True))
+        if key in seen:
+            earlier = calls[seen[key]]
+            if not (seen[key] == k - 1 and earlier["tool_call_id"] in failed):
+                out.append(key)
+        seen[key] = k
+    return out
+
+
+@pytest.mark.parametrize(
+    "constraints",
+    [{}, {"success_rate": 0.3}, {"min_steps": 6, "max_steps": 12}],
+)
+def test_calls_within_a_trace_are_distinct_unless_retried(constraints):
+    config = synth.GeneratorConfig(
+        data_type="agent_trace", count=1000, seed=11, constraints=constraints
+    )
+    samples = synth.DataGenerator().generate(config).samples
+    assert [r for r in samples if repeated_calls(r)] == []
+    # retries are still made (and are the only repeats)
+    retried = sum(
+        1
+        for r in samples
+        for s in r["steps"]
+        if s["type"] == "tool_call"
+        and any(
+            o["type"] == "observation" and o["is_error"] and o["tool"] == s["tool"]
+            for o in r["steps"][: s["step"]]
+        )
+    )
+    assert retried > 0
+
+
+def test_the_repeat_check_sees_repeats():
+    def step(kind, i, **kw):
+        return {"type": kind, "step": i, **kw}
+
+    call = {"tool": "web_search", "arguments": {"query": "x"}}
+    twice = {
+        "steps": [
+            step("tool_call", 0, tool_call_id="a", **call),
+            step("observation", 1, tool_call_id="a", is_error=False, tool="web_search"),
+            step("tool_call", 2, tool_call_id="b", **call),
+        ]
+    }
+    assert repeated_calls(twice) == [("web_search", '{"query": "x"}')]
+    twice["steps"][1]["is_error"] = True  # now it is a retry of a failed call
+    assert repeated_calls(twice) == []

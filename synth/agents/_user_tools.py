@@ -25,7 +25,7 @@ from synth.agents.models import ToolSpec
 from synth.agents.text import sentence_bank
 from synth.core.gen import Gen
 
-__all__ = ["UserTool", "compile_parameters"]
+__all__ = ["UserTool", "compile_output", "compile_parameters"]
 
 # Object keywords that leave each declared property's value free to be any instance of
 # its own subschema.
@@ -101,6 +101,15 @@ def compile_parameters(spec: ToolSpec) -> Gen[Any]:
     ):
         return from_schema({**params, "additionalProperties": False})
     return from_schema(params)
+
+
+def compile_output(spec: ToolSpec) -> Gen[Any] | None:
+    """``synth.from_schema(spec.output_schema)`` (an MCP ``outputSchema``), or None."""
+    if spec.output_schema is None:
+        return None
+    from synth.schema import from_schema
+
+    return from_schema(spec.output_schema)
 
 
 def _types(schema: dict[str, Any]) -> set[str]:
@@ -503,6 +512,8 @@ class UserTool(Behaviour):
     def __init__(self, spec: ToolSpec) -> None:
         super().__init__(spec)
         self.args = compile_parameters(spec)._fn
+        output = compile_output(spec)
+        self.output = None if output is None else output._fn
         self.overrides = _object_overrides(spec.parameters)
         self.purpose = _purpose(spec.description, spec.name)
 
@@ -537,6 +548,14 @@ class UserTool(Behaviour):
         return self.purpose
 
     def result(self, rng: random.Random, args: dict[str, Any], ctx: Any) -> tuple[str, Outcome]:
+        if self.output is not None:
+            # The structured result of an MCP tool with an outputSchema, as JSON text.
+            content = dumps(self.output(rng))
+            return content, Outcome(
+                note=f"{self.name} returned {_summary(content)}.",
+                answer=f"{cap(self.purpose)}: {self.name} returned {_summary(content)}.",
+                wrong=f"{self.name} returned nothing useful.",
+            )
         request = "req_" + f"{rng.getrandbits(48):012x}"
         content = dumps({"status": "ok", "tool": self.name, "request_id": request, "input": args})
         outcome = Outcome(
@@ -553,3 +572,8 @@ class UserTool(Behaviour):
             ("RateLimited", f"too many requests to {self.name}; retry after 30 s"),
         )[below(rng, 3)]
         return error_content(kind, message)
+
+
+def _summary(content: str) -> str:
+    """A short quote of a JSON result for the agent's notes."""
+    return content if len(content) <= 80 else content[:77] + "..."

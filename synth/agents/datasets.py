@@ -40,6 +40,7 @@ __all__ = [
     "list_tools",
     "parse_constraints",
     "payload_generator",
+    "uses_tools",
 ]
 
 DATA_TYPES = ("text", "json", "conversation", "tool_call", "agent_trace")
@@ -165,7 +166,8 @@ def _coerce(c: Constraint, value: Any) -> Any:
                 ) from None
         if not isinstance(value, dt.datetime):
             raise InvalidArgument(f"{where} expects a datetime, got {value!r}")
-        return value
+        # A naive time is taken as UTC, so every time drawn from it carries its zone.
+        return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
     if not isinstance(value, str):
         raise InvalidArgument(f"{where} expects a text, got {value!r}")
     return value
@@ -216,12 +218,8 @@ def parse_constraints(data_type: Any, constraints: Mapping[str, Any] | None) -> 
             raise InvalidArgument(
                 f"constraint {lo}={out[lo]} is greater than {hi}={out[hi]}; {lo} must be <= {hi}"
             )
-    if kind == "conversation" and out["tools"] is not None:
-        if out["template"] not in (TOOL_USE, CONSTRAINTS["template"].default):
-            raise InvalidArgument(
-                f"constraint tools applies to the template {TOOL_USE!r}, not "
-                f"{out['template']!r}; use template={TOOL_USE} (or drop tools)"
-            )
+    if kind == "conversation":
+        uses_tools(out, None)  # constraint tools with another template is refused
     _check_locale(out["locale"])
     if out["export"] != "native":  # "native" is always valid: skip loading the exporters
         from synth.agents.export import check_export
@@ -510,7 +508,7 @@ def _conversation(
 
     exporter = conversation_exporter(opts["export"])
     name = opts["template"]
-    if name == TOOL_USE or opts["tools"] is not None:  # parse_constraints checked the pair
+    if uses_tools(opts, tools):
         return tool_use_conversations(
             _trace_options(opts, tools, registry, steps_default=(1, 3))
         ).map(exporter)
@@ -524,6 +522,25 @@ def _conversation(
 
 #: The template name of conversations in which the assistant calls tools.
 TOOL_USE = "tool_use"
+
+
+def uses_tools(opts: Mapping[str, Any], tools: Any) -> bool:
+    """Whether conversations of these parsed constraints are ``tool_use`` ones: the template
+    says so, or tools are given (constraint ``tools``, or tool definitions ``tools``) and
+    the template is the default. Tools with another template are refused: its turns make
+    no calls, and dropping the tools silently would hide the mistake."""
+    name = opts["template"]
+    if name == TOOL_USE:
+        return True
+    if opts.get("tools") is None and tools is None:
+        return False
+    if name != CONSTRAINTS["template"].default:
+        given = "constraint tools" if opts.get("tools") is not None else "tool definitions"
+        raise InvalidArgument(
+            f"{given} apply to the template {TOOL_USE!r}, not {name!r} (its turns make no "
+            f"tool calls); use template={TOOL_USE} (or drop the tools)"
+        )
+    return True
 
 
 def _trace_options(

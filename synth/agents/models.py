@@ -28,11 +28,17 @@ Role = Literal["system", "user", "assistant", "tool"]
 
 @attrs.frozen
 class ToolSpec:
-    """A tool an agent can call: a name, a description and a JSON Schema for its arguments."""
+    """A tool an agent can call: a name, a description and a JSON Schema for its arguments.
+
+    ``output_schema`` (an MCP tool's ``outputSchema``) is the JSON Schema of its results:
+    generated results follow it. Exports leave it out (OpenAI and ShareGPT tool
+    definitions have no such field).
+    """
 
     name: str
     description: str = ""
     parameters: dict[str, Any] = attrs.field(factory=lambda: {"type": "object", "properties": {}})
+    output_schema: dict[str, Any] | None = attrs.field(default=None, kw_only=True)
 
     def to_openai(self) -> dict[str, Any]:
         """The OpenAI ``tools`` entry: ``{"type": "function", "function": {...}}``."""
@@ -92,4 +98,12 @@ def make_converter() -> cattrs.Converter:
     """A new converter configured for synth's models (tuples become lists)."""
     conv = cattrs.Converter()
     conv.register_unstructure_hook(tuple, lambda t: [conv.unstructure(v) for v in t])
+    conv.register_unstructure_hook(
+        ToolSpec,
+        lambda t: {
+            "name": t.name,
+            "description": t.description,
+            "parameters": conv.unstructure(t.parameters),
+        },
+    )
     return conv

@@ -11,6 +11,7 @@ import attrs
 
 from synth.agents._data import load_data
 from synth.compilers.template import DEFAULT_REFERENCE_TIME, Registry, compile_together
+from synth.core.errors import InvalidArgument
 from synth.core.gen import DrawFn, Gen
 from synth.core.pretty import call_repr
 from synth.core.primitives import _below_fn
@@ -109,10 +110,21 @@ def free_records(
 ) -> Gen[dict[str, Any]]:
     """Records shaped like the seed's free-form JSON, with an email that matches the name.
 
-    ``created_at`` is an ISO 8601 UTC time within a year before ``reference_time`` (a
-    fixed default: the clock is never read); ``value`` has two decimals in 0..1000;
-    ``tags`` holds 1 to 5 distinct tags.
+    ``created_at`` is an ISO 8601 UTC time with its ``Z`` within a year before
+    ``reference_time`` (a fixed default: the clock is never read; a naive reference time is
+    taken as UTC, an aware one is converted to UTC); ``value`` has two decimals in
+    0..1000; ``tags`` holds 1 to 5 distinct tags.
     """
     from synth.agents.conversation import agent_registry
+
+    if not isinstance(reference_time, dt.datetime):
+        raise InvalidArgument(
+            f"free_records() expects reference_time to be a datetime, got "
+            f"reference_time={reference_time!r} (type={type(reference_time).__name__})"
+        )
+    if reference_time.tzinfo is None:
+        reference_time = reference_time.replace(tzinfo=dt.UTC)
+    else:
+        reference_time = reference_time.astimezone(dt.UTC)
 
     return _FreeRecords(registry or agent_registry(reference_time=reference_time), reference_time)

@@ -30,7 +30,7 @@ from synth.agents._behaviour import Behaviour, dumps, error_content
 from synth.agents._builtin import BUILTIN_BEHAVIOURS, People
 from synth.agents._data import yaml_error
 from synth.agents._draw import _B64_TO_ALNUM, call_id, chooser, load_data, weighted_chooser
-from synth.agents._user_tools import UserTool, compile_parameters
+from synth.agents._user_tools import UserTool, compile_output, compile_parameters
 from synth.agents.models import ToolCall, ToolResult, ToolSpec
 from synth.core.errors import InvalidArgument, SchemaError, UnsatisfiableSchema, UnsupportedSchema
 from synth.core.gen import DrawFn, Gen, _bless
@@ -177,12 +177,28 @@ def _function(fn: Mapping[str, Any], where: str, params_key: str) -> ToolSpec:
             f"expected an object schema, got {params!r:.80}; tool arguments are a JSON "
             f'object: {{"type": "object", "properties": {{...}}}}',
         )
-    spec = ToolSpec(name, description, copy.deepcopy(dict(params)))
-    try:
-        compile_parameters(spec)  # compiling checks the schema
-    except (SchemaError, UnsupportedSchema, UnsatisfiableSchema) as exc:
-        pointer = getattr(exc, "pointer", "#")
-        raise _fail(f"{params_where} (at {pointer})", str(exc)) from exc
+    output = fn.get("outputSchema") if params_key == "inputSchema" else None
+    output_where = f"{where}.outputSchema"
+    if output is not None and (
+        not isinstance(output, Mapping) or output.get("type", "object") != "object"
+    ):
+        raise _fail(
+            output_where,
+            f"expected an object schema, got {output!r:.80}; an MCP tool's structured "
+            f'result is a JSON object: {{"type": "object", "properties": {{...}}}}',
+        )
+    spec = ToolSpec(
+        name,
+        description,
+        copy.deepcopy(dict(params)),
+        output_schema=None if output is None else copy.deepcopy(dict(output)),
+    )
+    for schema_where, check in ((params_where, compile_parameters), (output_where, compile_output)):
+        try:
+            check(spec)  # compiling checks the schema
+        except (SchemaError, UnsupportedSchema, UnsatisfiableSchema) as exc:
+            pointer = getattr(exc, "pointer", "#")
+            raise _fail(f"{schema_where} (at {pointer})", str(exc)) from exc
     return spec
 
 

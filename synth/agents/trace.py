@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 import attrs
 
-from synth.agents._behaviour import Behaviour, Outcome, error_content
+from synth.agents._behaviour import Behaviour, Outcome, dumps, error_content
 from synth.agents._draw import (
     _B64_TO_ALNUM,
     below,
@@ -235,7 +235,12 @@ def _compile_core(node: _Traces) -> Any:
     pick_tool = chooser(behaviours)
     diggers = [b for b in behaviours if b.digs]
     pick_digger = chooser(diggers) if diggers else None
+    roles = p.agents
     names = node.agent_names or tuple(p.agents)
+    if node.agent_names is None and not any(b.name in BUILTIN_NAMES for b in behaviours):
+        # Only the user's tools: an agent made for them, not a built-in office assistant.
+        name, role = _agent_for(behaviours)
+        names, roles = (name,), {name: role}
     pick_agent = chooser(names)
     failure_kind = weighted_chooser(node.failures)
     transient = weighted_chooser([("tool_error", 60), ("timeout", 40)])
@@ -243,7 +248,6 @@ def _compile_core(node: _Traces) -> Any:
     start_ms = round(node.start.timestamp() * 1000)
     started_at = node.start.isoformat().replace("+00:00", "Z")
     default_role = "an AI agent that completes tasks with tools"
-    roles = p.agents
     to_alnum = _B64_TO_ALNUM
     first, next_, follow_up, retry = p.first, p.next, p.follow_up, p.retry
     success_opener, failure_opener, partial = p.success, p.failure, p.partial
@@ -269,6 +273,25 @@ def _compile_core(node: _Traces) -> Any:
         intents: list[str] = []
         outcomes: list[tuple[int, Outcome]] = []
         calls: list[tuple[dict[str, Any], Any]] = []  # arguments and context, per iteration
+        # (tool, arguments) of the calls made: only a labelled retry repeats one
+        made: set[tuple[str, str]] = set()
+
+        def distinct(
+            b: Behaviour, role: str, ref: int, key: tuple[str, str]
+        ) -> tuple[dict[str, Any], Any, tuple[str, str]]:
+            """Another call than the ones made (a few redraws: a follow-up digs
+            elsewhere, then any call of the tool; a tool whose every call is the same,
+            such as one without arguments, keeps the repeat)."""
+            for attempt in range(12):
+                if role == "follow" and attempt < 6:
+                    args, ctx = b.follow_up(rng, *calls[ref])
+                else:
+                    args, ctx = b.call(rng)
+                key = (b.name, dumps(args))
+                if key not in made:
+                    break
+            return args, ctx, key
+
         note = ""
         error = None
         reported = False  # findings are passed on (emailed, saved) at most once
@@ -291,15 +314,20 @@ def _compile_core(node: _Traces) -> Any:
             raw = b2a_base64(rng.getrandbits(144).to_bytes(18, "big"), newline=False)
             ident = "call_" + raw.translate(to_alnum).decode()
             outcome = None
-            if step_failure is None:
+            if step_failure != "invalid_arguments":
                 args, ctx = b.call(rng) if drawn is None else drawn
+                if role != "retry":
+                    key = (b.name, dumps(args))
+                    if key in made:
+                        args, ctx, key = distinct(b, role, ref, key)
+                    made.add(key)
+            if step_failure is None:
                 content, outcome = b.result(rng, args, ctx)
                 error = None
             elif step_failure == "invalid_arguments":
                 args, ctx, error = b.bad_call(rng)
                 content = error_content("InvalidArguments", error)
             else:
-                args, ctx = b.call(rng) if drawn is None else drawn
                 if step_failure == "timeout":
                     content = b.timeout(args)
                 else:
@@ -447,6 +475,22 @@ RETRY_RATE = 0.08
 _TOOL_FAILURES = ("tool_error", "timeout", "invalid_arguments")
 
 Plan = list[tuple[Any, str, int, "str | None"]]
+
+
+#: The function names of the built-in tools.
+BUILTIN_NAMES = frozenset(spec.name for spec in BUILTIN_TOOLS.values())
+
+
+def _agent_for(behaviours: Sequence[Behaviour]) -> tuple[str, str]:
+    """An agent name and role for the user's tools, from their names and descriptions:
+    ``("get_weather_agent", "an assistant that can get the current weather for a city")``."""
+    slug = "".join(c if c.isalnum() else "_" for c in behaviours[0].name.lower()).strip("_")
+    name = f"{slug}_agent" if len(behaviours) == 1 and slug else "tools_agent"
+    purposes = list(dict.fromkeys(getattr(b, "purpose", f"use {b.name}") for b in behaviours))
+    if len(purposes) > 4:
+        purposes = [*purposes[:3], f"use {len(purposes) - 3} more tools"]
+    listed = purposes[0] if len(purposes) == 1 else f"{', '.join(purposes[:-1])} and {purposes[-1]}"
+    return name, f"an assistant that can {listed}"
 
 
 def _plan(

@@ -77,7 +77,25 @@ _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def _slug(value: str) -> str:
-    return _NOT_SLUG.sub(".", value.lower()).strip(".")
+    """Lowercase ASCII letters and digits, runs of anything else as one ``.``. Text that is
+    not ASCII is transliterated first (``Jürgen`` -> ``jurgen``, ``Бобылева`` ->
+    ``bobyleva``), so a slug makes a valid email local part in every locale; one that would
+    be empty (nothing transliterable) is ``user``."""
+    text = value.lower()
+    if not text.isascii():
+        text = _transliterate(text).replace("'", "").lower()
+    slug = _NOT_SLUG.sub(".", text).strip(".")
+    return slug if slug or not value.strip() else "user"
+
+
+def _transliterate(text: str) -> str:
+    try:  # Faker's table, when synth.providers is present
+        from synth.providers.faker import ascii_text
+    except ImportError:  # accents only: NFKD, then drop the combining marks
+        import unicodedata
+
+        return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return ascii_text(text)
 
 
 FILTERS: dict[str, Callable[[str], str]] = {

@@ -39,6 +39,7 @@ __all__ = [
     "call_with_rng",
     "fake",
     "faker_generator",
+    "ascii_text",
     "faker_slugify",
     "provider_names",
 ]
@@ -158,6 +159,14 @@ def call_with_rng(rng: random.Random, fn: Callable[..., Any], *args: Any, **kwar
         return fn(*args, **kwargs)
     finally:
         _current_rng.reset(token)
+
+
+def ascii_text(value: str) -> str:
+    """``value`` transliterated to ASCII with Faker's bundled table (``Jürgen`` ->
+    ``Jurgen``, ``Бобылева`` -> ``Bobyleva``, ``木村`` -> ``Mu Cun``): a pure function."""
+    from faker.decode import unidecode
+
+    return str(unidecode(value))
 
 
 def faker_slugify(value: str, *, allow_unicode: bool = False, allow_dots: bool = False) -> str:

@@ -26,6 +26,38 @@ class SchemaBasedGenerator:
         self.faker = faker
         self.seed = seed
         self.options = options
+        self._calls = 0  # single-value helpers: the n-th call of a seeded instance
+
+    def generate_value(self, schema: Mapping[str, Any] | bool) -> Any:
+        """One instance of ``schema`` (any type), valid against every keyword of it.
+
+        The seed's ``_generate_value``/``_generate_object`` helpers dispatched on ``type``
+        and dropped the other keywords; these compile the whole schema. With a ``seed``
+        the n-th call of an instance gives the same value each run.
+        """
+        gen = from_schema(schema, **self.options)
+        if self.seed is None:
+            return next(stream(gen, 1, seed=int.from_bytes(os.urandom(8), "big")))
+        self._calls += 1
+        return next(stream(gen, 1, seed=self.seed, start=self._calls - 1))
+
+    def _generate_value(self, schema: Mapping[str, Any] | bool) -> Any:
+        """The seed's name for :meth:`generate_value`."""
+        return self.generate_value(schema)
+
+    def _generate_object(self, schema: Mapping[str, Any]) -> dict[str, Any]:
+        """One object of an object schema (the seed's name; see :meth:`generate_value`)."""
+        if not isinstance(schema, Mapping) or schema.get("type", "object") not in (
+            "object",
+            ["object"],
+        ):
+            raise InvalidArgument(
+                f"_generate_object() expects an object schema, got {schema!r:.80}; use "
+                "generate_value() for other types"
+            )
+        value = self.generate_value(schema)
+        assert isinstance(value, dict)
+        return value
 
     def from_schema(
         self, schema: Mapping[str, Any] | bool, count: int, *, seed: int | None = None
