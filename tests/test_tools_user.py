@@ -502,3 +502,30 @@ def test_the_output_schema_is_checked_when_loading_and_left_out_of_exports():
         synth.load_tools([bad])
     with pytest.raises(synth.InvalidArgument, match=r"tools\[0\]\.outputSchema"):
         synth.load_tools([{**STOCK, "outputSchema": {"type": "array"}}])
+
+
+def test_names_the_schema_compiler_knows_keep_its_values() -> None:
+    # "customer_name" and "phone" get the schema compiler's realistic values, not the short
+    # phrase other free text gets.
+    from synth.agents._draw import load_data
+
+    topics = set(load_data("arguments.json")["topics"])
+    (spec,) = synth.load_tools(
+        [
+            {
+                "name": "create_contact",
+                "parameters": {
+                    "type": "object",
+                    "properties": {
+                        "customer_name": {"type": "string"},
+                        "phone": {"type": "string"},
+                    },
+                    "required": ["customer_name", "phone"],
+                },
+            }
+        ]
+    )
+    for call in synth.stream(synth.tool_calls([spec]), 50, seed=3):
+        name, phone = call.arguments["customer_name"], call.arguments["phone"]
+        assert name not in topics and re.fullmatch(r"[A-Z][a-z]+( [A-Z][A-Za-z'.-]+)+", name), name
+        assert sum(c.isdigit() for c in phone) >= 7, phone

@@ -24,6 +24,7 @@ from synth.agents._draw import below, cap, chooser, load_data, weighted_chooser
 from synth.agents.models import ToolSpec
 from synth.agents.text import sentence_bank
 from synth.core.gen import Gen
+from synth.schema.realistic import realistic_lengths
 
 __all__ = ["UserTool", "compile_output", "compile_parameters"]
 
@@ -156,25 +157,19 @@ class _Vocabulary:
             + ["Quick question", "Meeting notes", "Status update", "Re: contract renewal"]
         )
         values = load_data("arguments.json")
-        for key in (
-            "airports",
-            "tickers",
-            "currencies",
-            "timezones",
-            "languages",
-            "companies",
-            "categories",
-            "products",
-            "colors",
-            "priorities",
-            "statuses",
-            "channels",
-            "streets",
-            "topics",
-        ):
-            setattr(self, key, chooser(values[key]))
-        self.country_names = chooser([name for name, _ in values["countries"]])
-        self.country_codes = chooser([code for _, code in values["countries"]])
+        self.airports = chooser(values["airports"])
+        self.tickers = chooser(values["tickers"])
+        self.currencies = chooser(values["currencies"])
+        self.timezones = chooser(values["timezones"])
+        self.languages = chooser(values["languages"])
+        self.categories = chooser(values["categories"])
+        self.products = chooser(values["products"])
+        self.colors = chooser(values["colors"])
+        self.priorities = chooser(values["priorities"])
+        self.statuses = chooser(values["statuses"])
+        self.channels = chooser(values["channels"])
+        self.topics = chooser(values["topics"])
+        self.country_codes = chooser(values["country_codes"])
         self.sentences = sentence_bank
         self.sql = chooser(
             [
@@ -199,18 +194,6 @@ class _Vocabulary:
     def url(self, rng: random.Random) -> str:
         return f"https://www.{self.people.domain(rng)}/{self.people.project(rng)}"
 
-    def full_name(self, rng: random.Random) -> str:
-        return self.people.person(rng)[1]
-
-    def first_name(self, rng: random.Random) -> str:
-        return self.people.person(rng)[1].split(" ", 1)[0]
-
-    def last_name(self, rng: random.Random) -> str:
-        return self.people.person(rng)[1].rsplit(" ", 1)[-1]
-
-    def username(self, rng: random.Random) -> str:
-        return self.people.person(rng)[2].split("@", 1)[0]
-
     def phone(self, rng: random.Random) -> str:
         # 555-01xx numbers are reserved for fiction in North America
         return f"+1 {200 + below(rng, 800)}-555-01{below(rng, 100):02d}"
@@ -218,9 +201,6 @@ class _Vocabulary:
     def message(self, rng: random.Random) -> str:
         bank = self.sentences()
         return " ".join(bank[below(rng, len(bank))] for _ in range(1 + below(rng, 2)))
-
-    def address(self, rng: random.Random) -> str:
-        return f"{1 + below(rng, 2400)} {self.streets(rng)}"
 
     def channel(self, rng: random.Random) -> str:
         return "#" + self.channels(rng)
@@ -276,25 +256,8 @@ def _string_table() -> tuple[tuple[Any, Any, Callable[..., str], str | None], ..
             None,
         ),
         (n(r"^country_code$"), None, voc.country_codes, None),
-        (n(r"^country$"), None, voc.country_names, None),
         (n(r"^(time_?zone|tz)$"), None, voc.timezones, None),
         (n(r"^(language|lang|locale|target_language|source_language)$"), None, voc.languages, None),
-        (
-            n(r"^(name|full_name|(customer|contact|recipient|user|employee|author)_name)$"),
-            None,
-            voc.full_name,
-            None,
-        ),
-        (n(r"^first_name$"), None, voc.first_name, None),
-        (n(r"^(last_name|surname)$"), None, voc.last_name, None),
-        (n(r"^(username|user|handle|login|user_name)$"), None, voc.username, None),
-        (n(r"^(phone|phone_number|mobile|telephone)$"), None, voc.phone, None),
-        (
-            n(r"^(company|company_name|organization|organisation|org|employer)$"),
-            None,
-            voc.companies,
-            None,
-        ),
         (n(r"^(channel|channel_name|slack_channel)$"), None, voc.channel, None),
         (
             n(
@@ -303,12 +266,6 @@ def _string_table() -> tuple[tuple[Any, Any, Callable[..., str], str | None], ..
             ),
             None,
             voc.message,
-            None,
-        ),
-        (
-            n(r"^(address|street|street_address|shipping_address|billing_address)$"),
-            None,
-            voc.address,
             None,
         ),
         (n(r"^(category|department|section|genre)$"), None, voc.categories, None),
@@ -367,6 +324,8 @@ def _override(name: str, schema: Any) -> Callable[[random.Random], Any] | None:
             if fits is None:
                 return None
             return lambda rng, draw=special[0], fits=fits: _checked(draw(rng), fits)
+        if realistic_lengths(name) is not None:
+            return None  # the schema compiler gives names, phones, addresses... already
         # Any other free text: a short phrase rather than random letters.
         fits = _fits_string(schema, None)
         if fits is None or "format" in schema:
