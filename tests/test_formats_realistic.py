@@ -167,3 +167,27 @@ def test_repr_and_determinism() -> None:
     assert repr(realistic_for("email", max_length=20)) == "realistic_for('email', max_length=20)"
     g = realistic_for("description", min_length=20, max_length=40)
     assert list(synth.stream(g, 30, seed=2)) == list(synth.stream(g, 30, seed=2))  # type: ignore[arg-type]
+
+
+def test_array_items_are_named_after_their_array() -> None:
+    # Regression: items of "tags": {"type": "array", "items": {"type": "string"}} were
+    # random letters ('f3Z5CKnmqE8MNsh'). Items take the array's name in the singular.
+    from synth.schema.realistic import _TAGS
+
+    schema = {
+        "type": "object",
+        "properties": {
+            "tags": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+            "emails": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+            "cities": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+            "addresses": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        },
+        "required": ["tags", "emails", "cities", "addresses"],
+    }
+    validator = Draft202012Validator(schema)
+    for record in synth.stream(synth.from_schema(schema), 200, seed=4):
+        validator.validate(record)
+        assert set(record["tags"]) <= set(_TAGS)
+        assert all(re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]+", e) for e in record["emails"])
+        assert all(c[:1].isupper() and not re.search(r"\d", c) for c in record["cities"])
+        assert all(re.match(r"\d+ \w", a) for a in record["addresses"])

@@ -667,7 +667,7 @@ class Compiler:
         if t == "string":
             return self._string(flat, hint)
         if t == "array":
-            return self._array(flat, depth)
+            return self._array(flat, depth, hint)
         return self._object(flat, depth)
 
     # -- numbers -----------------------------------------------------------------------
@@ -857,7 +857,7 @@ class Compiler:
         return base
 
     # -- arrays ------------------------------------------------------------------------
-    def _array(self, flat: _Flat, depth: int) -> Gen[Any]:
+    def _array(self, flat: _Flat, depth: int, hint: str | None = None) -> Gen[Any]:
         atoms = flat.atoms
         lo, hi = 0, None
         unique = False
@@ -905,11 +905,15 @@ class Compiler:
                     out.append(self.sub(p, c["unevaluatedItems"]))
             return tuple(out)
 
+        # Items are named after their array, in the singular ("tags" holds tags).
+        item_hint = _singular(hint) if hint is not None else None
+
         def try_compile(
             extra: tuple[Part, ...], i: int | None, contains: bool = False
         ) -> Gen[Any] | None:
             try:
-                return self.compile(position_parts(i, contains) + extra, None, frozenset(), depth)
+                parts = position_parts(i, contains) + extra
+                return self.compile(parts, item_hint, frozenset(), depth)
             except UnsatisfiableSchema as exc:
                 (c_failures if contains else failures).setdefault(-1 if i is None else i, exc)
                 return None
@@ -1439,3 +1443,16 @@ def _terminates(gen: Gen[Any], visiting: set[int]) -> bool:
             _terminates(g, visiting) for g in options
         )
     return all(_terminates(g, visiting) for g in gen.children())
+
+
+def _singular(name: str) -> str:
+    """The singular of a plural property name, for its items' realistic values: ``tags``
+    -> ``tag``, ``cities`` -> ``city``, ``addresses`` -> ``address``, ``email_list`` and
+    other names without a plural ending -> themselves."""
+    endings = (("ies", "y"), ("sses", "ss"), ("xes", "x"), ("ches", "ch"), ("shes", "sh"))
+    for ending, base in endings:
+        if name.endswith(ending) and len(name) > len(ending) + 1:
+            return name[: -len(ending)] + base
+    if name.endswith("s") and not name.endswith("ss") and len(name) > 2:
+        return name[:-1]
+    return name

@@ -25,6 +25,7 @@ from typing import Any
 
 import attrs
 
+from synth.core.combinators import sampled_from
 from synth.core.errors import InvalidArgument, UnsatisfiableSchema
 from synth.core.gen import DrawFn, Gen
 from synth.core.primitives import randbelow
@@ -219,6 +220,7 @@ def _kinds() -> dict[str, _Kind | _FormatKind]:
     currency = _Kind(lambda: fake("currency_code"), None, 3, 3)
     language = _Kind(lambda: fake("language_code"), _lower_exact, 2, 3)
     color = _faker("color_name", _lower_exact)
+    tag = _Kind(lambda: sampled_from(_TAGS), _lower_exact, natural=(2, 13))
     email = _FormatKind("email")
     url = _FormatKind("uri")
     stamp = _FormatKind("date-time")
@@ -323,6 +325,9 @@ def _kinds() -> dict[str, _Kind | _FormatKind]:
         "currency_code": currency,
         "color": color,
         "colour": color,
+        "tag": tag,
+        "keyword": tag,
+        "label": tag,
         "language": language,
         "language_code": language,
         "locale": _Kind(lambda: fake("locale"), None, 5, 6),
@@ -333,6 +338,16 @@ def _kinds() -> dict[str, _Kind | _FormatKind]:
         "slug": _faker("slug", _slug_exact),
     }
     return table
+
+
+#: Tags, keywords and labels as people write them.
+_TAGS = (
+    "urgent", "billing", "beta", "backend", "frontend", "bug", "feature", "docs", "security",
+    "performance", "mobile", "api", "design", "onboarding", "marketing", "sales", "support",
+    "analytics", "infra", "release", "customer", "internal", "research", "ux", "data", "ml",
+    "legal", "finance", "travel", "health", "education", "sports", "music", "food", "news",
+    "review", "accessibility", "pricing", "integration", "follow-up",
+)  # fmt: skip
 
 
 def _drop_period(sentence: str) -> str:
