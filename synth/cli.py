@@ -463,6 +463,8 @@ def _os_message(exc: OSError, shown: str, output: str) -> str:
         fix = "choose an --output in a directory you can write to"
     elif exc.errno == errno.EISDIR:
         fix = "give a file name, not a directory, as --output"
+    elif exc.errno == errno.ENOTDIR:
+        fix = "choose an --output whose parent path is a directory"
     else:
         fix = "check the --output path"
     reason = exc.strerror or str(exc)

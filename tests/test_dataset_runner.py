@@ -283,10 +283,22 @@ def test_a_generation_error_after_the_first_chunk_leaves_nothing(tmp_path, worke
 
 
 def test_output_directory_problems_fail_before_generating(tmp_path):
-    with pytest.raises(FileNotFoundError, match="does not exist"):
-        write_dataset(GEN, tmp_path / "missing" / "x.jsonl", 5, seed=1)
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(NotADirectoryError, match="file is not a directory"):
+        write_dataset(GEN, tmp_path / "file" / "sub" / "x.jsonl", 5, seed=1)
     with pytest.raises(IsADirectoryError):
         write_dataset(GEN, tmp_path, 5, seed=1)
+    assert os.listdir(tmp_path) == ["file"]
+
+
+def test_missing_directories_are_created_and_removed_again_on_failure(tmp_path):
+    path = tmp_path / "new" / "deeper" / "x.jsonl"
+    write_dataset(GEN, path, 5, seed=1, manifest=True)
+    assert sorted(os.listdir(path.parent)) == ["x.jsonl", "x.jsonl.manifest.json"]
+    failing = tmp_path / "other" / "deeper" / "x.jsonl"
+    with pytest.raises(synth.Unsatisfiable, match="bad value"):
+        write_dataset(_fails_at_record(7_000, seed=1), failing, COUNT, seed=1)
+    assert sorted(os.listdir(tmp_path)) == ["new"]  # 'other' was made by the run: removed
 
 
 def test_arguments_are_checked(tmp_path):

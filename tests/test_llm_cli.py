@@ -231,3 +231,36 @@ def test_a_failed_call_is_reported_once_with_the_cli_options(tmp_path, prompt):
     message = assert_fails(proc, 1, "HTTP 503", "--max-attempts (now 1)", "--max-seconds")
     assert "RetryPolicy" not in message
     assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_missing_output_directories_are_created_like_synth_generate_does(tmp_path, prompt):
+    out = tmp_path / "new" / "deeper" / "o.jsonl"
+    with ScriptedServer(default=Reply(content="hi")) as server:
+        result = invoke(
+            "--prompt", prompt, "--user", "x", "--count", 2, "-o", out,
+            "--base-url", server.url, "--cache", tmp_path / "c.sqlite",
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        assert len(out.read_text().splitlines()) == 2
+        failed = tmp_path / "other" / "deeper" / "o.jsonl"
+        server.default = Reply(status=401)
+        result = CliRunner().invoke(
+            llm_command,
+            ["--prompt", prompt, "--user", "y", "--count", "1", "-o", str(failed),
+             "--base-url", server.url, "--cache", str(tmp_path / "c.sqlite")],
+        )  # fmt: skip
+        assert result.exit_code == 1 and "HTTP 401" in result.output
+    assert not (tmp_path / "other").exists()  # made by the failed run: removed
+
+
+def test_output_under_a_file_is_one_line_before_any_request(tmp_path, prompt, capsys):
+    (tmp_path / "file").write_text("x")
+    with ScriptedServer(default=Reply(content="hi")) as server:
+        code, lines = run_main(
+            capsys, "--prompt", prompt, "--user", "x", "--count", "1",
+            "-o", tmp_path / "file" / "o.jsonl", "--base-url", server.url,
+            "--cache", tmp_path / "c.sqlite",
+        )  # fmt: skip
+        assert server.requests == []
+    assert code == 1 and len(lines) == 1, lines
+    assert "file is not a directory" in lines[0] and "--output" in lines[0]

@@ -26,6 +26,7 @@ import click
 
 import synth
 from synth.core.errors import SynthError
+from synth.dataset.atomic import check_output_dir
 from synth.llm.call import RetryPolicy, StructuredCall, run_sync
 from synth.llm.client import Client
 from synth.llm.formats import JsonFormatter, SchemaParser, TextParser, auto_parser_for_type
@@ -210,6 +211,7 @@ def llm_command(
             "or fix the prompt"
         )
         inputs = _inputs(input_path, user, count)
+        check_output_dir(output)  # before any request: fail fast
         seeds = synth.stream(synth.integers(0, 2**31 - 1), len(inputs), seed=_seed(seed))
         records = (
             {"index": i, "input": row, "output": Ask(call, row, s)}
@@ -227,6 +229,13 @@ def llm_command(
         )
     except SynthError as exc:
         raise click.ClickException(str(exc)) from exc
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        if exc.filename and str(exc.filename) not in reason:
+            reason += f": {exc.filename}"
+        raise click.ClickException(
+            f"cannot write {output}: {reason}; choose another --output (nothing was written)"
+        ) from None
     click.echo(
         f"wrote {report.records} records to {output}: {report.cached} from cache, "
         f"{report.called} asked ({report.retries} retries), {report.usage.prompt_tokens} "

@@ -290,7 +290,7 @@ async def run_records_async(
         with contextlib.ExitStack() as files:
             handle: IO[bytes] | None = None
             if out_path is not None:
-                out_path.parent.mkdir(parents=True, exist_ok=True)
+                # Missing directories are made (and removed on failure) by atomic_output.
                 handle = files.enter_context(atomic_output(out_path))
             for chunk in _chunks(iter(draws), window):
                 asks: list[Ask] = []
