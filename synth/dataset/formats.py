@@ -233,8 +233,9 @@ class Format:
     chunk_records = BLOCK_SIZE * 64
     looks_at_first_chunk = False  # True: prepare() is given the first chunk
 
-    def prepare(self, first_chunk: list[Any]) -> None:
-        """Look at the first chunk before anything is encoded (Parquet infers its schema)."""
+    def prepare(self, first_chunk: list[Any], start: int = 0) -> None:
+        """Look at the first chunk (records ``start, ...``) before anything is encoded
+        (Parquet infers its schema)."""
 
     def encode(self, records: list[Any]) -> Any:
         raise NotImplementedError
