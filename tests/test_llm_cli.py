@@ -264,3 +264,20 @@ def test_output_under_a_file_is_one_line_before_any_request(tmp_path, prompt, ca
         assert server.requests == []
     assert code == 1 and len(lines) == 1, lines
     assert "file is not a directory" in lines[0] and "--output" in lines[0]
+
+
+def test_prompt_problems_are_said_in_the_commands_words(tmp_path, prompt, capsys):
+    for bad, needles in (
+        (
+            prompt + ".txt",
+            ["--prompt takes the prompt's name without a suffix", f"--prompt {prompt}"],
+        ),
+        (str(tmp_path / "none"), ["--prompt", "missing", "none.txt and", "none.json"]),
+    ):
+        code, lines = run_main(
+            capsys, "--prompt", bad, "--user", "x", "--count", "1", "-o", tmp_path / "o.jsonl"
+        )
+        assert code == 2 and len(lines) == 1, lines
+        for needle in needles:
+            assert needle in lines[0], (needle, lines[0])
+        assert "from_files" not in lines[0]

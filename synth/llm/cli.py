@@ -129,6 +129,23 @@ def _inputs(input_path: str | None, user: str | None, count: int | None) -> list
     return rows if count is None else rows[:count]
 
 
+def _check_prompt(prompt: str) -> None:
+    """``--prompt NAME`` names the pair NAME.txt and NAME.json: say so in the CLI's words."""
+    base = Path(prompt)
+    if base.suffix in (".txt", ".json"):
+        stem = str(base.with_suffix(""))
+        raise click.UsageError(
+            f"--prompt takes the prompt's name without a suffix, got {prompt!r}; pass "
+            f"--prompt {stem} to load {stem}.txt and {stem}.json"
+        )
+    missing = [f"{prompt}{ext}" for ext in (".txt", ".json") if not Path(prompt + ext).is_file()]
+    if missing:
+        raise click.UsageError(
+            f"--prompt {prompt}: missing {' and '.join(missing)}; a prompt is a pair of files: "
+            'NAME.txt (the system message) and NAME.json (parameters, e.g. {"model": ...})'
+        )
+
+
 def _seed(text: str) -> int | str:
     return int(text) if text.lstrip("-").isdigit() else text
 
@@ -191,6 +208,7 @@ def llm_command(
 ) -> None:
     """Write a dataset whose outputs come from a model, reproducibly and resumably."""
     try:
+        _check_prompt(prompt)
         try:
             config = load_config(prompt)
         except SynthError as exc:
