@@ -102,7 +102,8 @@ class Part:
 
     A negated part comes from the user's ``not``, or is implied by a combinator (the other
     branches of a ``oneOf``, the ``if`` of an ``else``, a bounded ``contains``); ``origin``
-    then says so in the user's words, for error messages.
+    then says so: the keyword the user wrote and a phrase in the user's words, for error
+    messages.
     """
 
     schema: Any
@@ -110,11 +111,15 @@ class Part:
     pointer: str
     key: Any
     negated: bool = False
-    origin: str | None = None
+    origin: tuple[str, str] | None = None
 
     def negation(self) -> str:
         """Who asks for this part to fail, as the user wrote it."""
-        return self.origin or f"'not' at {self.pointer}"
+        return self.origin[1] if self.origin else f"'not' at {self.pointer}"
+
+    def negating_keyword(self) -> str:
+        """The keyword the user wrote that makes this part negated."""
+        return self.origin[0] if self.origin else "not"
 
 
 class _FilterRejected(UnsupportedSchema):
@@ -203,7 +208,7 @@ class Compiler:
         self.synthetic.append(schema)
         return Part(schema, like.resolver, like.pointer, ("syn", label), False)
 
-    def negate(self, p: Part, origin: str | None = None) -> Part:
+    def negate(self, p: Part, origin: tuple[str, str] | None = None) -> Part:
         return Part(p.schema, p.resolver, p.pointer, ("not", p.key), True, origin)
 
     def canonical(self, schema: Mapping[str, Any], pointer: str) -> dict[str, Any]:
@@ -422,7 +427,7 @@ class Compiler:
         if not checks:
             return gen
         pointer = hard_nots[0].pointer if hard_nots else parts[-1].pointer
-        keyword = _origin_keyword(hard_nots[0]) if hard_nots else "not"
+        keyword = hard_nots[0].negating_keyword() if hard_nots else "not"
         check = checks[0] if len(checks) == 1 else (lambda value: all(c(value) for c in checks))
         return self.filtered(gen, Named(" and ".join(labels), check), pointer, keyword)
 
@@ -468,8 +473,11 @@ class Compiler:
                     extra += tuple(
                         self.negate(
                             o,
-                            f"'oneOf' at {owner.pointer}/oneOf needs exactly one branch to "
-                            f"match, so a value of {b.pointer} must not match {o.pointer}",
+                            (
+                                "oneOf",
+                                f"'oneOf' at {owner.pointer}/oneOf needs exactly one branch "
+                                f"to match, so a value of {b.pointer} must not match {o.pointer}",
+                            ),
                         )
                         for j, o in enumerate(subs)
                         if j != i
@@ -486,7 +494,7 @@ class Compiler:
             taking = f" to take 'else' at {other.pointer}" if other else ""
             branches.append((cond,) + ((then,) if then else ()))
             branches.append(
-                (self.negate(cond, f"a value must fail 'if' at {cond.pointer}{taking}"),)
+                (self.negate(cond, ("if", f"a value must fail 'if' at {cond.pointer}{taking}")),)
                 + ((other,) if other else ())
             )
             labels.append(f"matching 'if' ({then.pointer if then else cond.pointer})")
@@ -538,7 +546,7 @@ class Compiler:
             raise UnsatisfiableSchema(
                 f"{n.negation()}, but {n.pointer} admits every value",
                 n.pointer,
-                _origin_keyword(n),
+                n.negating_keyword(),
             )
         if set(c) == {"type"}:
             return ("types", set(c["type"]))
@@ -610,7 +618,7 @@ class Compiler:
             raise UnsatisfiableSchema(
                 f"{by.negation() if by else 'not'}: that excludes every type allowed at {where}",
                 by.pointer if by else where,
-                _origin_keyword(by) if by else "not",
+                by.negating_keyword() if by else "not",
             )
         keys: set[str] = set()
         for c, _ in flat.atoms:
@@ -982,8 +990,11 @@ class Compiler:
             other_extra = (
                 self.negate(
                     c_part,
-                    f"'contains' at {c_part.pointer} is bounded by maxContains, so other items "
-                    "must not match it",
+                    (
+                        "contains",
+                        f"'contains' at {c_part.pointer} is bounded by maxContains, so other "
+                        "items must not match it",
+                    ),
                 ),
             )
         plain = [try_compile(other_extra, i) for i in range(prefix_len)]
@@ -1337,13 +1348,6 @@ class Compiler:
 
 
 # -- helpers ---------------------------------------------------------------------------
-
-
-def _origin_keyword(n: Part) -> str:
-    """The keyword the user wrote that makes ``n`` negated."""
-    if n.origin is None:
-        return "not"
-    return n.origin.split("'")[1]
 
 
 def _absent_reason(exc: SynthError) -> str:
