@@ -737,6 +737,7 @@ def test_a_oneof_that_is_only_hard_to_construct_is_not_called_unsatisfiable():
     exc = refusal(schema)
     assert not isinstance(exc, synth.UnsatisfiableSchema)
     assert isinstance(exc, synth.UnsupportedSchema) and exc.keyword == "oneOf"
+    assert "a value of #/oneOf/0 must not match #/oneOf/1" in str(exc)
 
 
 def test_format_and_pattern_generate_by_the_pattern_when_the_format_rarely_matches():

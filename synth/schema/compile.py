@@ -429,7 +429,20 @@ class Compiler:
         pointer = hard_nots[0].pointer if hard_nots else parts[-1].pointer
         keyword = hard_nots[0].negating_keyword() if hard_nots else "not"
         check = checks[0] if len(checks) == 1 else (lambda value: all(c(value) for c in checks))
-        return self.filtered(gen, Named(" and ".join(labels), check), pointer, keyword)
+        try:
+            return self.filtered(gen, Named(" and ".join(labels), check), pointer, keyword)
+        except _FilterRejected as exc:
+            if not (hard_nots and hard_nots[0].origin):
+                raise
+            # Say which combinator asks for the values to fail, in the user's words.
+            better = _FilterRejected(
+                f"cannot construct values where {hard_nots[0].negation()}: generating and "
+                f"checking accepted {exc.passed} of {PROBE_DRAWS} candidates",
+                pointer,
+                keyword,
+            )
+            better.passed = exc.passed
+            raise better from None
 
     def _enum(self, enums: list[tuple[list[Any], Part]], parts: tuple[Part, ...]) -> Gen[Any]:
         values, first = enums[0]
