@@ -281,3 +281,22 @@ def test_prompt_problems_are_said_in_the_commands_words(tmp_path, prompt, capsys
         for needle in needles:
             assert needle in lines[0], (needle, lines[0])
         assert "from_files" not in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "needle"),
+    [
+        ("--timeout", "0", "'--timeout'"),
+        ("--capabilities", "json", "--capabilities: unknown 'json'"),
+        ("--max-seconds", "-1", "'--max-seconds'"),
+    ],
+)
+def test_bad_options_name_the_option_not_a_python_class(
+    tmp_path, prompt, capsys, option, value, needle
+):
+    code, lines = run_main(
+        capsys, "--prompt", prompt, "--user", "x", "--count", "1", "-o", tmp_path / "o.jsonl",
+        option, value,
+    )  # fmt: skip
+    assert code == 2 and len(lines) == 1, lines
+    assert needle in lines[0] and "Client(" not in lines[0] and "RetryPolicy" not in lines[0]

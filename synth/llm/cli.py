@@ -28,7 +28,7 @@ import synth
 from synth.core.errors import SynthError
 from synth.dataset.atomic import check_output_dir
 from synth.llm.call import RetryPolicy, StructuredCall, run_sync
-from synth.llm.client import Client
+from synth.llm.client import CAPABILITIES, Client
 from synth.llm.formats import JsonFormatter, SchemaParser, TextParser, auto_parser_for_type
 from synth.llm.generators import Ask
 from synth.llm.params import load_config
@@ -146,6 +146,19 @@ def _check_prompt(prompt: str) -> None:
         )
 
 
+def _capabilities(text: str) -> tuple[str, ...]:
+    if text.strip() == "none":
+        return ()
+    caps = tuple(c for c in text.replace(" ", "").split(",") if c)
+    unknown = [c for c in caps if c not in CAPABILITIES]
+    if unknown:
+        raise click.UsageError(
+            f"--capabilities: unknown {', '.join(map(repr, unknown))}; give a comma-separated "
+            f"list of {', '.join(sorted(CAPABILITIES))}, or none"
+        )
+    return caps
+
+
 def _seed(text: str) -> int | str:
     return int(text) if text.lstrip("-").isdigit() else text
 
@@ -183,7 +196,13 @@ def _seed(text: str) -> int | str:
     type=click.FloatRange(min=0, min_open=True),
     help="Seconds per record at most (retries and waits included).",
 )
-@click.option("--timeout", default=120.0, show_default=True, help="Seconds per request.")
+@click.option(
+    "--timeout",
+    default=120.0,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds per request.",
+)
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False))
 @click.option("--progress/--no-progress", default=None, help="Default: when a terminal.")
 def llm_command(
@@ -215,7 +234,7 @@ def llm_command(
             raise click.UsageError(f"--prompt {prompt}: {exc}") from None
         if model:
             config = type(config)(config.system_message, _with_model(config.parameters, model))
-        caps = () if capabilities.strip() == "none" else capabilities.replace(" ", "").split(",")
+        caps = _capabilities(capabilities)
         client = Client(base_url, os.environ.get(api_key_env), capabilities=caps, timeout=timeout)
         call = StructuredCall(
             client,
