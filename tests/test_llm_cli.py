@@ -226,9 +226,11 @@ def test_a_failed_call_is_reported_once_with_the_cli_options(tmp_path, prompt):
             "--base-url",
             server.url,
             "--max-attempts",
-            "1",
+            "2",
         )
-    message = assert_fails(proc, 1, "HTTP 503", "--max-attempts (now 1)", "--max-seconds")
+    # Not the retried attempt as a line of its own, and not the failure twice: one line.
+    message = assert_fails(proc, 1, "HTTP 503", "--max-attempts (now 2)", "--max-seconds")
+    assert "#1 transport: HTTP 503" in message and "#2 transport: HTTP 503" in message
     assert "RetryPolicy" not in message
     assert not (tmp_path / "o.jsonl").exists()
 

@@ -15,10 +15,13 @@ rerunning the command replays them, and a killed run resumes where it stopped.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
+import logging
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -226,6 +229,46 @@ def llm_command(
     progress: bool | None,
 ) -> None:
     """Write a dataset whose outputs come from a model, reproducibly and resumably."""
+    with _quiet_retries():
+        _run(**locals())
+
+
+@contextlib.contextmanager
+def _quiet_retries() -> Iterator[None]:
+    """Messages of the synth.llm logger go to stderr as plain lines, except one line per
+    retried attempt: the progress line and the summary count retries, and a record that
+    fails lists its attempts in its one-line error."""
+    logger = logging.getLogger("synth.llm")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.addFilter(lambda record: not getattr(record, "synth_retry", False))
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+
+
+def _run(
+    prompt: str,
+    schema: str | None,
+    type_path: str | None,
+    input_path: str | None,
+    user: str | None,
+    count: int | None,
+    seed: str,
+    base_url: str | None,
+    model: str | None,
+    api_key_env: str,
+    capabilities: str,
+    cache: str,
+    max_concurrency: int,
+    max_attempts: int,
+    max_seconds: float,
+    timeout: float,
+    output: str,
+    progress: bool | None,
+) -> None:
     try:
         _check_prompt(prompt)
         try:
