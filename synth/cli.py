@@ -463,6 +463,8 @@ def _os_message(exc: OSError, shown: str, output: str) -> str:
         fix = "choose an --output in a directory you can write to"
     elif exc.errno == errno.EISDIR:
         fix = "give a file name, not a directory, as --output"
+    elif exc.errno == errno.ENOTDIR:
+        fix = "choose an --output whose parent path is a directory"
     else:
         fix = "check the --output path"
     reason = exc.strerror or str(exc)
@@ -471,9 +473,20 @@ def _os_message(exc: OSError, shown: str, output: str) -> str:
 
 def _reference_time(settings: dict[str, Any]) -> Any:
     """The "now" that dates and timestamps count from (recorded in the manifest)."""
-    given = settings.get("constraints", {}).get("reference_time")
+    constraints = settings.get("constraints", {})
+    given = constraints.get("reference_time")
     if given:
         return given
+    kind = settings.get("data_type")
+    if kind == "agent_trace" or (
+        kind == "conversation"
+        and (constraints.get("template") == "tool_use" or constraints.get("tools"))
+    ):
+        # Traces (and tool-use conversations, which are traces) count from their own
+        # start, not from the templates' reference time.
+        from synth.agents.trace import DEFAULT_START
+
+        return DEFAULT_START
     try:
         from synth.compilers.template import DEFAULT_REFERENCE_TIME
     except ImportError:  # pragma: no cover - only before the template compiler existed

@@ -374,11 +374,19 @@ def test_template_file_errors_name_the_path_once(target, tmp_path, document):
 # -- output ----------------------------------------------------------------------------------------
 
 
-def test_output_directory_missing(tmp_path):
-    path = tmp_path / "missing" / "out.jsonl"
+def test_missing_output_directories_are_created_like_synth_llm_does(tmp_path):
+    path = tmp_path / "missing" / "deeper" / "out.jsonl"
+    proc = gen("--type", "text", "--seed", "1", "--count", "3", target=path)
+    assert proc.returncode == 0, proc.stderr
+    assert len(path.read_text().splitlines()) == 3
+
+
+def test_output_under_a_file_is_refused(tmp_path):
+    (tmp_path / "file").write_text("x")
+    path = tmp_path / "file" / "sub" / "out.jsonl"
     proc = gen("--type", "text", "--seed", "1", target=path)
-    assert_fails(proc, 1, "does not exist", "create the directory")
-    assert not path.parent.exists()
+    assert_fails(proc, 1, "file is not a directory", "--output")
+    assert os.listdir(tmp_path) == ["file"]
 
 
 def test_output_directory_not_writable(tmp_path):

@@ -209,3 +209,31 @@ def test_a_reader_that_stops_early_is_not_an_error():
     assert json.loads(first)["index"] == 0
     assert proc.returncode == 0
     assert stderr == b""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--type", "agent_trace"],
+        ["--type", "agent_trace", "--constraint", "reference_time=2031-06-01T00:00:00Z"],
+        ["--type", "conversation", "--constraint", "template=tool_use"],
+    ],
+)
+def test_the_manifest_states_the_time_traces_start_at(tmp_path, args):
+    import datetime as dt
+
+    def when(text):
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+    path = tmp_path / "t.jsonl"
+    proc = synth_cli("generate", *args, "--count", "5", "--seed", "3", "--output", str(path),
+                     "--manifest")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    stated = when(json.loads((tmp_path / "t.jsonl.manifest.json").read_text())["reference_time"])
+    if args[1] == "agent_trace":
+        starts = {when(json.loads(line)["started_at"]) for line in path.read_text().splitlines()}
+        assert starts == {stated}
+    else:
+        # Tool-use conversations are traces without their timestamps: same start.
+        trace = synth_cli("generate", "--type", "agent_trace", "--count", "1", "--seed", "3")
+        assert when(json.loads(trace.stdout)["started_at"]) == stated

@@ -100,3 +100,17 @@ def test_an_explicit_schema_is_used(tmp_path):
 
     assert pq.read_schema(path).field("n").type == pa.int16()
     assert read_records(str(path)) == list(synth.stream(gen, 100, seed=1))
+
+
+def test_nested_values_json_cannot_hold_name_record_column_and_path(tmp_path):
+
+    nested = synth.sampled_from([{"y": [1.0]}] * 20 + [{"y": [2.0, float("nan")]}])
+    gen = synth.record(n=synth.integers(0, 5), x=nested)
+    drawn = list(synth.stream(gen, 3000, seed=1, start=100))
+    bad = 100 + next(i for i, r in enumerate(drawn) if len(r["x"]["y"]) == 2)
+    with pytest.raises(DatasetError) as info:
+        write_dataset(gen, tmp_path / "p.parquet", 3000, seed=1, start=100)
+    assert f"record {bad} cannot be written as JSON: /{bad}/x/y/1 is the float nan" in str(
+        info.value
+    )
+    assert os.listdir(tmp_path) == []

@@ -283,10 +283,22 @@ def test_a_generation_error_after_the_first_chunk_leaves_nothing(tmp_path, worke
 
 
 def test_output_directory_problems_fail_before_generating(tmp_path):
-    with pytest.raises(FileNotFoundError, match="does not exist"):
-        write_dataset(GEN, tmp_path / "missing" / "x.jsonl", 5, seed=1)
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(NotADirectoryError, match="file is not a directory"):
+        write_dataset(GEN, tmp_path / "file" / "sub" / "x.jsonl", 5, seed=1)
     with pytest.raises(IsADirectoryError):
         write_dataset(GEN, tmp_path, 5, seed=1)
+    assert os.listdir(tmp_path) == ["file"]
+
+
+def test_missing_directories_are_created_and_removed_again_on_failure(tmp_path):
+    path = tmp_path / "new" / "deeper" / "x.jsonl"
+    write_dataset(GEN, path, 5, seed=1, manifest=True)
+    assert sorted(os.listdir(path.parent)) == ["x.jsonl", "x.jsonl.manifest.json"]
+    failing = tmp_path / "other" / "deeper" / "x.jsonl"
+    with pytest.raises(synth.Unsatisfiable, match="bad value"):
+        write_dataset(_fails_at_record(7_000, seed=1), failing, COUNT, seed=1)
+    assert sorted(os.listdir(tmp_path)) == ["new"]  # 'other' was made by the run: removed
 
 
 def test_arguments_are_checked(tmp_path):
@@ -474,3 +486,64 @@ def test_writing_never_touches_the_process_umask(tmp_path, monkeypatch):
     for name in ("a.jsonl", "b.bin"):
         assert os.stat(tmp_path / name).st_mode & 0o777 == 0o640
     assert sorted(os.listdir(tmp_path)) == ["a.jsonl", "b.bin"]
+
+
+class _Opaque:
+    """An object whose str() would depend on its address."""
+
+
+@pytest.mark.parametrize(
+    ("value", "needle"),
+    [
+        (float("nan"), "the float nan"),
+        (float("inf"), "the float inf"),
+        ({"deep": [1.0, float("-inf")]}, "the float -inf"),
+        (b"\x00\xff", "bytes (2 bytes)"),
+        (_Opaque(), "a tests.test_dataset_runner._Opaque object"),
+    ],
+)
+@pytest.mark.parametrize(("suffix", "workers"), [(".jsonl", 1), (".json", 1), (".jsonl", 2)])
+def test_values_json_cannot_hold_stop_the_run_naming_record_and_path(
+    tmp_path, value, needle, suffix, workers
+):
+    gen = synth.record(id=synth.integers(0, 9), score=synth.sampled_from([0.5] * 30 + [value]))
+    drawn = list(synth.stream(gen, 200, seed=1, start=5000))
+    bad = 5000 + next(i for i, r in enumerate(drawn) if r["score"] != 0.5)
+    pointer = f"/{bad}/score" + ("/deep/1" if isinstance(value, dict) else "")
+    target = tmp_path / f"out{suffix}"
+    target.write_bytes(b"earlier")
+    with pytest.raises(DatasetError) as info:
+        write_dataset(gen, target, 200, seed=1, start=5000, workers=workers)
+    message = str(info.value)
+    assert f"record {bad} cannot be written as JSON: {pointer} is {needle}" in message
+    assert target.read_bytes() == b"earlier"
+    assert os.listdir(tmp_path) == [target.name]
+
+
+def test_values_with_an_exact_json_form_are_written_faithfully(tmp_path):
+    import decimal
+
+    import attrs
+
+    @attrs.frozen
+    class Point:
+        x: int
+        y: float
+
+    record = {
+        "price": decimal.Decimal("19.90"),
+        "tiny": decimal.Decimal("-1E-7"),
+        "point": Point(1, 2.5),
+        "big": 2**70,
+        "tags": {"b", "a"},
+        "none": None,
+    }
+    for suffix in (".jsonl", ".json"):
+        write_dataset(synth.just(record), tmp_path / f"r{suffix}", 2, seed=1)
+    line = _read(tmp_path / "r.jsonl").decode().splitlines()[0]
+    assert line == (
+        '{"price":19.90,"tiny":-1E-7,"point":{"x":1,"y":2.5},'
+        f'"big":{2**70},"tags":["a","b"],"none":null}}'
+    )
+    assert json.loads(_read(tmp_path / "r.json")) == [json.loads(line)] * 2
+    assert json.loads(line, parse_float=decimal.Decimal)["price"] == decimal.Decimal("19.90")

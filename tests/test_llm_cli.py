@@ -226,8 +226,79 @@ def test_a_failed_call_is_reported_once_with_the_cli_options(tmp_path, prompt):
             "--base-url",
             server.url,
             "--max-attempts",
-            "1",
+            "2",
         )
-    message = assert_fails(proc, 1, "HTTP 503", "--max-attempts (now 1)", "--max-seconds")
+    # Not the retried attempt as a line of its own, and not the failure twice: one line.
+    message = assert_fails(proc, 1, "HTTP 503", "--max-attempts (now 2)", "--max-seconds")
+    assert "#1 transport: HTTP 503" in message and "#2 transport: HTTP 503" in message
     assert "RetryPolicy" not in message
     assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_missing_output_directories_are_created_like_synth_generate_does(tmp_path, prompt):
+    out = tmp_path / "new" / "deeper" / "o.jsonl"
+    with ScriptedServer(default=Reply(content="hi")) as server:
+        result = invoke(
+            "--prompt", prompt, "--user", "x", "--count", 2, "-o", out,
+            "--base-url", server.url, "--cache", tmp_path / "c.sqlite",
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        assert len(out.read_text().splitlines()) == 2
+        failed = tmp_path / "other" / "deeper" / "o.jsonl"
+        server.default = Reply(status=401)
+        result = CliRunner().invoke(
+            llm_command,
+            ["--prompt", prompt, "--user", "y", "--count", "1", "-o", str(failed),
+             "--base-url", server.url, "--cache", str(tmp_path / "c.sqlite")],
+        )  # fmt: skip
+        assert result.exit_code == 1 and "HTTP 401" in result.output
+    assert not (tmp_path / "other").exists()  # made by the failed run: removed
+
+
+def test_output_under_a_file_is_one_line_before_any_request(tmp_path, prompt, capsys):
+    (tmp_path / "file").write_text("x")
+    with ScriptedServer(default=Reply(content="hi")) as server:
+        code, lines = run_main(
+            capsys, "--prompt", prompt, "--user", "x", "--count", "1",
+            "-o", tmp_path / "file" / "o.jsonl", "--base-url", server.url,
+            "--cache", tmp_path / "c.sqlite",
+        )  # fmt: skip
+        assert server.requests == []
+    assert code == 1 and len(lines) == 1, lines
+    assert "file is not a directory" in lines[0] and "--output" in lines[0]
+
+
+def test_prompt_problems_are_said_in_the_commands_words(tmp_path, prompt, capsys):
+    for bad, needles in (
+        (
+            prompt + ".txt",
+            ["--prompt takes the prompt's name without a suffix", f"--prompt {prompt}"],
+        ),
+        (str(tmp_path / "none"), ["--prompt", "missing", "none.txt and", "none.json"]),
+    ):
+        code, lines = run_main(
+            capsys, "--prompt", bad, "--user", "x", "--count", "1", "-o", tmp_path / "o.jsonl"
+        )
+        assert code == 2 and len(lines) == 1, lines
+        for needle in needles:
+            assert needle in lines[0], (needle, lines[0])
+        assert "from_files" not in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "needle"),
+    [
+        ("--timeout", "0", "'--timeout'"),
+        ("--capabilities", "json", "--capabilities: unknown 'json'"),
+        ("--max-seconds", "-1", "'--max-seconds'"),
+    ],
+)
+def test_bad_options_name_the_option_not_a_python_class(
+    tmp_path, prompt, capsys, option, value, needle
+):
+    code, lines = run_main(
+        capsys, "--prompt", prompt, "--user", "x", "--count", "1", "-o", tmp_path / "o.jsonl",
+        option, value,
+    )  # fmt: skip
+    assert code == 2 and len(lines) == 1, lines
+    assert needle in lines[0] and "Client(" not in lines[0] and "RetryPolicy" not in lines[0]

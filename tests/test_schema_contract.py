@@ -737,3 +737,34 @@ def test_a_oneof_that_is_only_hard_to_construct_is_not_called_unsatisfiable():
     exc = refusal(schema)
     assert not isinstance(exc, synth.UnsatisfiableSchema)
     assert isinstance(exc, synth.UnsupportedSchema) and exc.keyword == "oneOf"
+    assert "a value of #/oneOf/0 must not match #/oneOf/1" in str(exc)
+
+
+def test_format_and_pattern_generate_by_the_pattern_when_the_format_rarely_matches():
+    import jsonschema
+
+    schema = {
+        "type": "object",
+        "properties": {
+            "day": {"type": "string", "format": "date", "pattern": "^2024-0[1-9]-1[0-9]$"},
+            "mail": {"type": "string", "format": "email", "pattern": "^a"},
+        },
+        "required": ["day", "mail"],
+    }
+    checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
+    for value in synth.stream(synth.from_schema(schema), 100, seed=2):
+        jsonschema.validate(value, schema, format_checker=checker)
+
+
+def test_format_and_pattern_that_rarely_hold_together_say_why_and_how_to_fix():
+    impossible = {"type": "string", "format": "date", "pattern": "^x"}
+    exc = refusal({"type": "object", "properties": {"d": impossible}, "required": ["d"]})
+    assert isinstance(exc, synth.UnsupportedSchema)
+    assert (exc.pointer, exc.keyword) == ("#/properties/d", "pattern")
+    message = str(exc)
+    assert "format 'date' and pattern '^x' at #/properties/d" in message
+    assert "of 100 strings made for the format, 0 matched" in message
+    assert "drop one of the two keywords" in message
+    # As a branch of anyOf it is left out; the other branch still generates.
+    either = synth.from_schema({"anyOf": [impossible, {"type": "integer"}]})
+    assert all(isinstance(v, int) for v in synth.stream(either, 50, seed=1))

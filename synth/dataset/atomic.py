@@ -2,6 +2,8 @@
 
 The target path is either left exactly as it was (on any error, Ctrl-C or termination
 the temporary file is removed) or replaced in one step by the complete new file.
+Missing parent directories are created (like ``mkdir -p``) and removed again if the
+write fails, so a failed run leaves the file system as it found it.
 
 The new file gets the permissions of any new file (``0o666`` less the umask): the
 temporary file is created with mode ``0o666`` and the kernel applies the umask, so the
@@ -21,14 +23,54 @@ __all__ = ["atomic_output", "check_output_dir"]
 
 
 def check_output_dir(path: str | os.PathLike[str]) -> None:
-    """Raise ``OSError`` (with a readable message) if ``path`` cannot be created there."""
+    """Raise ``OSError`` (with a readable message) if ``path`` cannot be created: its
+    nearest existing ancestor must be a writable directory (missing directories below it
+    are created when the file is written)."""
     directory = os.path.dirname(os.path.abspath(path)) or "."
-    if not os.path.isdir(directory):
-        raise FileNotFoundError(errno.ENOENT, f"directory {directory} does not exist", directory)
-    if not os.access(directory, os.W_OK | os.X_OK):
-        raise PermissionError(errno.EACCES, f"directory {directory} is not writable", directory)
+    existing = directory
+    while not os.path.exists(existing):
+        existing = os.path.dirname(existing)
+    if not os.path.isdir(existing):
+        raise NotADirectoryError(errno.ENOTDIR, f"{existing} is not a directory", existing)
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise PermissionError(errno.EACCES, f"directory {existing} is not writable", existing)
     if os.path.isdir(path):
         raise IsADirectoryError(errno.EISDIR, f"{os.fspath(path)} is a directory", path)
+
+
+def make_parents(directory: str) -> list[str]:
+    """Create ``directory`` and its missing parents; the ones created, outermost first."""
+    missing = []
+    while not os.path.isdir(directory):
+        missing.append(directory)
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    created = []
+    try:
+        for d in reversed(missing):
+            try:
+                os.mkdir(d)
+            except FileExistsError:
+                if not os.path.isdir(d):
+                    raise NotADirectoryError(errno.ENOTDIR, f"{d} is not a directory", d) from None
+                continue
+            created.append(d)
+    except BaseException:
+        remove_created(created)
+        raise
+    return created
+
+
+def remove_created(created: list[str]) -> None:
+    """Remove the directories :func:`make_parents` created, innermost first, as long as
+    they are empty (something else may have written into them meanwhile)."""
+    for d in reversed(created):
+        try:
+            os.rmdir(d)
+        except OSError:
+            return
 
 
 _FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
@@ -51,10 +93,16 @@ def _create_temp(directory: str, name: str) -> tuple[int, str]:
 def atomic_output(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
     """Open a temporary file beside ``path`` for binary writing; rename it over ``path``
     when the block ends normally, delete it when the block raises (anything, including
-    ``KeyboardInterrupt``)."""
+    ``KeyboardInterrupt``). Missing parent directories are created, and removed again
+    when the block raises."""
     target = os.path.abspath(path)
     directory, name = os.path.split(target)
-    fd, temp = _create_temp(directory, name)
+    created = make_parents(directory)
+    try:
+        fd, temp = _create_temp(directory, name)
+    except BaseException:
+        remove_created(created)
+        raise
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
@@ -64,6 +112,7 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
+        remove_created(created)
         raise
     _fsync_directory(directory)
 

@@ -9,18 +9,29 @@ A format has two halves so that the expensive half can run in worker processes:
 
 Chunk boundaries are fixed multiples of ``chunk_records`` (itself a multiple of
 ``synth.BLOCK_SIZE``), so one process, N workers or a cluster produce the same chunks.
+
+JSON gets every value exactly or not at all: ``datetime``/``date``/``time`` (RFC 3339),
+``UUID``, ``Enum``, dataclass and attrs instances, ``Decimal`` (an exact JSON number),
+sets (a sorted array) and integers of any size are written faithfully; a NaN or infinite
+float, ``bytes`` or any other object JSON has no type for is refused with a
+:class:`~synth.core.errors.DatasetError` naming the record and the JSON Pointer of the
+value (``/3/score``), never written as ``null`` or as its ``str()``.
 """
 
 from __future__ import annotations
 
-import json
+import dataclasses
+import datetime
+import decimal
+import enum
 import os
 import uuid
 from typing import IO, Any
 
+import attrs
 import orjson
 
-from synth.core.errors import InvalidArgument
+from synth.core.errors import DatasetError, InvalidArgument
 from synth.core.seeding import BLOCK_SIZE
 
 __all__ = ["FORMATS", "Format", "JsonArrayFormat", "JsonlFormat", "format_for", "infer_format"]
@@ -34,19 +45,172 @@ _line = orjson.dumps
 
 
 def _fallback(value: Any) -> Any:
-    # Values JSON has no type for are written as their text, as the seed CLI does.
+    # Only what has an exact JSON form; anything else makes orjson raise (see _problem).
     if isinstance(value, (set, frozenset)):
         return sorted(value, key=repr)
-    return str(value)
+    if isinstance(value, decimal.Decimal) and value.is_finite():
+        return orjson.Fragment(str(value).encode())  # '1.50', '-0', '1E+3': JSON numbers
+    if attrs.has(type(value)):
+        return attrs.asdict(value, recurse=False)
+    raise TypeError(type(value).__name__)
+
+
+class _Unwritable(Exception):
+    """A value JSON cannot hold: ``pointer`` inside the record and what it is."""
+
+    def __init__(self, pointer: str, what: str) -> None:
+        super().__init__(pointer, what)
+        self.pointer = pointer
+        self.what = what
+
+    def error(self, index: int) -> DatasetError:
+        return DatasetError(
+            f"record {index} cannot be written as JSON: /{index}{self.pointer} is {self.what}"
+        )
+
+
+def _encode(record: Any, option: int) -> bytes:
+    """One record as compact UTF-8 JSON, or :class:`_Unwritable`."""
+    try:
+        body = orjson.dumps(record, default=_fallback, option=option)
+    except orjson.JSONEncodeError:
+        found = _problem(record, "")
+        if found is not None:
+            raise found from None
+        # Integers beyond 64 bits (orjson refuses them): written exactly, as raw numbers.
+        body = orjson.dumps(_exact_ints(record), default=_fallback, option=option)
+    if b"null" in body and _any_nonfinite(record):
+        # orjson writes NaN and infinities as null: tell them from None.
+        found = _nonfinite(record, "")
+        if found is not None:
+            raise found
+    return body
 
 
 def dumps(record: Any) -> bytes:
-    """One record as compact UTF-8 JSON (orjson; stdlib json for integers beyond 64 bits)."""
+    """One record as compact UTF-8 JSON; a value JSON cannot hold exactly raises
+    :class:`~synth.core.errors.DatasetError` with its JSON Pointer."""
     try:
-        return orjson.dumps(record, default=_fallback, option=_OPTIONS)
-    except orjson.JSONEncodeError:
-        text = json.dumps(record, default=_fallback, ensure_ascii=False, separators=(",", ":"))
-        return text.encode("utf-8")
+        return _encode(record, _OPTIONS)
+    except _Unwritable as exc:
+        raise DatasetError(
+            f"cannot be written as JSON: {exc.pointer or '/'} is {exc.what}"
+        ) from None
+
+
+_FLOAT_FIX = "JSON has no NaN or Infinity; replace it in the generator (e.g. with None)"
+
+
+def _nonfinite(value: Any, pointer: str) -> _Unwritable | None:
+    """The first NaN or infinite float (or Decimal) inside ``value``."""
+    t = type(value)
+    if t is str or t is int or t is bool or value is None:
+        return None
+    if isinstance(value, float):
+        if value - value == 0.0:
+            return None
+        return _Unwritable(pointer, f"the float {value!r}; {_FLOAT_FIX}")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _nonfinite(item, f"{pointer}/{_escape(key)}")
+            if found is not None:
+                return found
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            found = _nonfinite(item, f"{pointer}/{i}")
+            if found is not None:
+                return found
+    elif isinstance(value, (set, frozenset)):
+        for i, item in enumerate(sorted(value, key=repr)):
+            found = _nonfinite(item, f"{pointer}/{i}")
+            if found is not None:
+                return found
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            found = _nonfinite(getattr(value, field.name), f"{pointer}/{_escape(field.name)}")
+            if found is not None:
+                return found
+    elif attrs.has(type(value)):
+        return _nonfinite(attrs.asdict(value, recurse=False), pointer)
+    return None
+
+
+def _problem(value: Any, pointer: str) -> _Unwritable | None:
+    """The first value inside ``value`` that JSON cannot hold exactly (NaN and infinite
+    floats aside: orjson writes those, as null)."""
+    t = type(value)
+    if t is str or t is int or t is bool or t is float or value is None:
+        return None
+    if isinstance(value, (str, int, float)):  # subclasses: Enum members, bool, ...
+        return None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, (str, int, float, bool, uuid.UUID, enum.Enum)) and not (
+                key is None or isinstance(key, (datetime.date, datetime.time))
+            ):
+                return _Unwritable(
+                    f"{pointer}/{_escape(key)}",
+                    f"under a key of type {type(key).__name__}, which JSON cannot name; "
+                    "use str keys",
+                )
+            found = _problem(item, f"{pointer}/{_escape(key)}")
+            if found is not None:
+                return found
+        return None
+    if isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            found = _problem(item, f"{pointer}/{i}")
+            if found is not None:
+                return found
+        return None
+    if isinstance(value, (set, frozenset)):
+        return _problem(sorted(value, key=repr), pointer)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return _Unwritable(
+            pointer,
+            f"{type(value).__name__} ({len(value)} bytes); JSON has no binary type: decode "
+            "or base64-encode it in the generator, or write Parquet",
+        )
+    if isinstance(value, decimal.Decimal):
+        if value.is_finite():
+            return None
+        return _Unwritable(pointer, f"Decimal({str(value)!r}); {_FLOAT_FIX}")
+    if isinstance(value, (datetime.date, datetime.time, uuid.UUID)):
+        return None
+    if isinstance(value, enum.Enum):
+        return _problem(value.value, pointer)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _problem(
+            {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}, pointer
+        )
+    if attrs.has(type(value)):
+        return _problem(attrs.asdict(value, recurse=False), pointer)
+    return _Unwritable(
+        pointer,
+        f"a {type(value).__module__}.{type(value).__qualname__} object, which JSON has no type "
+        "for; turn it into a dict, list, str or number in the generator",
+    )
+
+
+def _exact_ints(value: Any) -> Any:
+    """``value`` with integers beyond 64 bits as raw JSON numbers (orjson refuses them)."""
+    t = type(value)
+    if t is int:
+        return orjson.Fragment(str(value).encode()) if not -(2**63) <= value < 2**64 else value
+    if t is dict:
+        return {
+            (str(k) if type(k) is int and not -(2**63) <= k < 2**64 else k): _exact_ints(v)
+            for k, v in value.items()
+        }
+    if t is list or t is tuple:
+        return [_exact_ints(v) for v in value]
+    if t is set or t is frozenset:
+        return [_exact_ints(v) for v in sorted(value, key=repr)]
+    return value
+
+
+def _escape(key: Any) -> str:
+    return str(key).replace("~", "~0").replace("/", "~1")
 
 
 def with_index(records: list[Any], start: int) -> list[dict[str, Any]]:
@@ -69,8 +233,9 @@ class Format:
     chunk_records = BLOCK_SIZE * 64
     looks_at_first_chunk = False  # True: prepare() is given the first chunk
 
-    def prepare(self, first_chunk: list[Any]) -> None:
-        """Look at the first chunk before anything is encoded (Parquet infers its schema)."""
+    def prepare(self, first_chunk: list[Any], start: int = 0) -> None:
+        """Look at the first chunk (records ``start, ...``) before anything is encoded
+        (Parquet infers its schema)."""
 
     def encode(self, records: list[Any]) -> Any:
         raise NotImplementedError
@@ -113,15 +278,19 @@ class JsonlFormat(Format):
 
     name = "jsonl"
 
-    def encode(self, records: list[Any]) -> bytes:
+    def encode(self, records: list[Any], start: int = 0) -> bytes:
         try:
-            return b"".join([_line(r, default=_fallback, option=_LINE) for r in records])
-        except orjson.JSONEncodeError:  # an integer beyond 64 bits: the slow path
-            return b"".join([dumps(r) + b"\n" for r in records])
+            lines = [_line(r, default=_fallback, option=_LINE) for r in records]
+        except orjson.JSONEncodeError:  # an integer beyond 64 bits, or no JSON for a value
+            return b"".join(_each(records, start, _LINE))
+        out = b"".join(lines)
+        if b"null" in out:  # orjson writes NaN and infinities as null
+            _check_finite(records, lines, start)
+        return out
 
     def encode_chunk(self, records: list[Any], start: int, index: bool) -> bytes:
         if not index:
-            return self.encode(records)
+            return self.encode(records, start)
         # `{"index": i, **record}` encodes as '{"index":i,' followed by the record's own
         # encoding after its '{' (orjson writes keys in order, compactly): splice the bytes
         # instead of building a second dict per record. Records that are not plain dicts,
@@ -131,15 +300,60 @@ class JsonlFormat(Format):
         try:
             for i, record in enumerate(records, start):
                 if type(record) is not dict or "index" in record:
-                    return super().encode_chunk(records, start, index)
+                    return self.encode(with_index(records, start), start)
                 body = _line(record, default=_fallback, option=_LINE)
                 append(b'{"index":%d,' % i + body[1:] if record else b'{"index":%d}\n' % i)
-        except orjson.JSONEncodeError:  # an integer beyond 64 bits: the slow path
-            return super().encode_chunk(records, start, index)
-        return b"".join(lines)
+        except orjson.JSONEncodeError:  # an integer beyond 64 bits, or no JSON for a value
+            return self.encode(with_index(records, start), start)
+        out = b"".join(lines)
+        if b"null" in out:  # orjson writes NaN and infinities as null
+            _check_finite(records, lines, start)
+        return out
 
     def encode_chunk_bytes(self, records: list[Any], start: int, index: bool) -> bytes:
         return self.encode_chunk(records, start, index)
+
+
+def _each(records: list[Any], start: int, option: int) -> list[bytes]:
+    out = []
+    for i, record in enumerate(records, start):
+        try:
+            out.append(_encode(record, option))
+        except _Unwritable as exc:
+            raise exc.error(i) from None
+    return out
+
+
+def _check_finite(records: list[Any], lines: list[bytes], start: int) -> None:
+    for i, (record, line) in enumerate(zip(records, lines, strict=True), start):
+        if b"null" in line and _any_nonfinite(record):
+            found = _nonfinite(record, "")
+            if found is not None:
+                raise found.error(i)
+
+
+def _any_nonfinite(value: Any) -> bool:
+    """Whether a NaN or infinite float hides in the plain JSON data ``value`` (a quick
+    walk; other types are left to :func:`_nonfinite`, which also finds where)."""
+    t = type(value)
+    if t is dict:
+        items: Any = value.values()
+    elif t is list or t is tuple:
+        items = value
+    elif t is float:
+        return value - value != 0.0
+    else:
+        return value is not None and t is not str and t is not int and t is not bool
+    for x in items:
+        tx = type(x)
+        if tx is str or x is None or tx is int or tx is bool:
+            continue
+        if tx is float:
+            if x - x != 0.0:
+                return True
+        elif _any_nonfinite(x):
+            return True
+    return False
 
 
 class JsonArrayFormat(Format):
@@ -147,8 +361,14 @@ class JsonArrayFormat(Format):
 
     name = "json"
 
-    def encode(self, records: list[Any]) -> bytes:
-        return b",\n".join([dumps(r) for r in records])
+    def encode(self, records: list[Any], start: int = 0) -> bytes:
+        return b",\n".join(_each(records, start, _OPTIONS))
+
+    def encode_chunk(self, records: list[Any], start: int, index: bool) -> bytes:
+        return self.encode(with_index(records, start) if index else records, start)
+
+    def encode_chunk_bytes(self, records: list[Any], start: int, index: bool) -> bytes:
+        return self.encode_chunk(records, start, index)
 
     def open(self, handle: IO[bytes]) -> Sink:
         return _JsonArraySink(handle)

@@ -23,7 +23,16 @@ from typing import IO, Any
 
 from synth.core.errors import DatasetError, InvalidArgument, MissingExtra
 from synth.core.seeding import BLOCK_SIZE
-from synth.dataset.formats import Format, Sink, dumps, plain_uuid
+from synth.dataset.formats import (
+    _OPTIONS,
+    Format,
+    Sink,
+    _encode,
+    _escape,
+    _Unwritable,
+    plain_uuid,
+    with_index,
+)
 
 try:
     import pyarrow as pa
@@ -74,6 +83,7 @@ class ParquetFormat(Format):
         self.schema = schema
         self._json_columns: frozenset[str] = frozenset()
         self._uuid_columns: frozenset[str] = frozenset()
+        self._start = 0
         self.chunk_records = row_group_size
 
     # -- columns ---------------------------------------------------------------------------
@@ -87,12 +97,31 @@ class ParquetFormat(Format):
         columns = {name: [r.get(name) for r in records] for name in names}
         for name, values in columns.items():
             if name in self._json_columns:
-                columns[name] = [None if v is None else dumps(v).decode() for v in values]
+                columns[name] = self._json_texts(name, values)
             elif name in self._uuid_columns or self.nested == "struct":
                 columns[name] = [_plain(v) for v in values]
         return columns
 
-    def prepare(self, first_chunk: list[Any]) -> None:
+    def _json_texts(self, name: str, values: list[Any]) -> list[str | None]:
+        out: list[str | None] = []
+        for i, v in enumerate(values):
+            try:
+                out.append(None if v is None else _encode(v, _OPTIONS).decode())
+            except _Unwritable as exc:
+                where = f"/{_escape(name)}{exc.pointer}"
+                raise _Unwritable(where, exc.what).error(self._start + i) from None
+        return out
+
+    def encode_chunk(self, records: list[Any], start: int, index: bool) -> Any:
+        self._start = start  # record numbers in errors
+        return self.encode(with_index(records, start) if index else records)
+
+    def encode_chunk_bytes(self, records: list[Any], start: int, index: bool) -> bytes:
+        self._start = start
+        return self.encode_bytes(with_index(records, start) if index else records)
+
+    def prepare(self, first_chunk: list[Any], start: int = 0) -> None:
+        self._start = start
         # Columns: every key of the chunk in order of first appearance (a field that is
         # sometimes absent still gets its column); types inferred from all the values.
         names = list(dict.fromkeys(key for r in first_chunk if isinstance(r, dict) for key in r))

@@ -274,7 +274,7 @@ def _encoded_chunks(
     if fmt.looks_at_first_chunk:
         first = next(ranges, None)
         records = make_chunk(gen, seed, *first, index) if first else []
-        fmt.prepare(records)
+        fmt.prepare(records, first[0] if first else start)
         head = [(len(records), fmt.encode(records))] if records else []
         del records
     if workers == 1:

@@ -120,5 +120,5 @@ def plan_shards(
     gen = build_generator(source)
     if fmt.looks_at_first_chunk:
         first = next(chunk_ranges(start, count, fmt.chunk_records), None)
-        fmt.prepare(make_chunk(gen, seed, *first, index) if first else [])
+        fmt.prepare(make_chunk(gen, seed, *first, index) if first else [], first[0] if first else 0)
     return ShardPlan(source, seed, fmt, index, shards)

@@ -321,6 +321,7 @@ class StructuredCall(Generic[I, O]):
             self.retry.max_attempts,
             reason,
             delay,
+            extra={"synth_retry": True},
         )
 
     def _fail(self, request: ChatRequest, attempts: list[Attempt], usage: Usage, why: str) -> None:

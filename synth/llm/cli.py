@@ -15,10 +15,13 @@ rerunning the command replays them, and a killed run resumes where it stopped.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
+import logging
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +29,9 @@ import click
 
 import synth
 from synth.core.errors import SynthError
+from synth.dataset.atomic import check_output_dir
 from synth.llm.call import RetryPolicy, StructuredCall, run_sync
-from synth.llm.client import Client
+from synth.llm.client import CAPABILITIES, Client
 from synth.llm.formats import JsonFormatter, SchemaParser, TextParser, auto_parser_for_type
 from synth.llm.generators import Ask
 from synth.llm.params import load_config
@@ -128,6 +132,36 @@ def _inputs(input_path: str | None, user: str | None, count: int | None) -> list
     return rows if count is None else rows[:count]
 
 
+def _check_prompt(prompt: str) -> None:
+    """``--prompt NAME`` names the pair NAME.txt and NAME.json: say so in the CLI's words."""
+    base = Path(prompt)
+    if base.suffix in (".txt", ".json"):
+        stem = str(base.with_suffix(""))
+        raise click.UsageError(
+            f"--prompt takes the prompt's name without a suffix, got {prompt!r}; pass "
+            f"--prompt {stem} to load {stem}.txt and {stem}.json"
+        )
+    missing = [f"{prompt}{ext}" for ext in (".txt", ".json") if not Path(prompt + ext).is_file()]
+    if missing:
+        raise click.UsageError(
+            f"--prompt {prompt}: missing {' and '.join(missing)}; a prompt is a pair of files: "
+            'NAME.txt (the system message) and NAME.json (parameters, e.g. {"model": ...})'
+        )
+
+
+def _capabilities(text: str) -> tuple[str, ...]:
+    if text.strip() == "none":
+        return ()
+    caps = tuple(c for c in text.replace(" ", "").split(",") if c)
+    unknown = [c for c in caps if c not in CAPABILITIES]
+    if unknown:
+        raise click.UsageError(
+            f"--capabilities: unknown {', '.join(map(repr, unknown))}; give a comma-separated "
+            f"list of {', '.join(sorted(CAPABILITIES))}, or none"
+        )
+    return caps
+
+
 def _seed(text: str) -> int | str:
     return int(text) if text.lstrip("-").isdigit() else text
 
@@ -165,7 +199,13 @@ def _seed(text: str) -> int | str:
     type=click.FloatRange(min=0, min_open=True),
     help="Seconds per record at most (retries and waits included).",
 )
-@click.option("--timeout", default=120.0, show_default=True, help="Seconds per request.")
+@click.option(
+    "--timeout",
+    default=120.0,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds per request.",
+)
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False))
 @click.option("--progress/--no-progress", default=None, help="Default: when a terminal.")
 def llm_command(
@@ -189,14 +229,55 @@ def llm_command(
     progress: bool | None,
 ) -> None:
     """Write a dataset whose outputs come from a model, reproducibly and resumably."""
+    with _quiet_retries():
+        _run(**locals())
+
+
+@contextlib.contextmanager
+def _quiet_retries() -> Iterator[None]:
+    """Messages of the synth.llm logger go to stderr as plain lines, except one line per
+    retried attempt: the progress line and the summary count retries, and a record that
+    fails lists its attempts in its one-line error."""
+    logger = logging.getLogger("synth.llm")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.addFilter(lambda record: not getattr(record, "synth_retry", False))
+    logger.addHandler(handler)
     try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+
+
+def _run(
+    prompt: str,
+    schema: str | None,
+    type_path: str | None,
+    input_path: str | None,
+    user: str | None,
+    count: int | None,
+    seed: str,
+    base_url: str | None,
+    model: str | None,
+    api_key_env: str,
+    capabilities: str,
+    cache: str,
+    max_concurrency: int,
+    max_attempts: int,
+    max_seconds: float,
+    timeout: float,
+    output: str,
+    progress: bool | None,
+) -> None:
+    try:
+        _check_prompt(prompt)
         try:
             config = load_config(prompt)
         except SynthError as exc:
             raise click.UsageError(f"--prompt {prompt}: {exc}") from None
         if model:
             config = type(config)(config.system_message, _with_model(config.parameters, model))
-        caps = () if capabilities.strip() == "none" else capabilities.replace(" ", "").split(",")
+        caps = _capabilities(capabilities)
         client = Client(base_url, os.environ.get(api_key_env), capabilities=caps, timeout=timeout)
         call = StructuredCall(
             client,
@@ -210,6 +291,7 @@ def llm_command(
             "or fix the prompt"
         )
         inputs = _inputs(input_path, user, count)
+        check_output_dir(output)  # before any request: fail fast
         seeds = synth.stream(synth.integers(0, 2**31 - 1), len(inputs), seed=_seed(seed))
         records = (
             {"index": i, "input": row, "output": Ask(call, row, s)}
@@ -227,6 +309,13 @@ def llm_command(
         )
     except SynthError as exc:
         raise click.ClickException(str(exc)) from exc
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        if exc.filename and str(exc.filename) not in reason:
+            reason += f": {exc.filename}"
+        raise click.ClickException(
+            f"cannot write {output}: {reason}; choose another --output (nothing was written)"
+        ) from None
     click.echo(
         f"wrote {report.records} records to {output}: {report.cached} from cache, "
         f"{report.called} asked ({report.retries} retries), {report.usage.prompt_tokens} "

@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import IO, Any
 
 import attrs
-import orjson
 
 from synth.core.errors import InvalidArgument
 from synth.core.gen import Gen, check_gen
 from synth.core.seeding import Seed, stream
 from synth.dataset.atomic import atomic_output
+from synth.dataset.formats import JsonlFormat
 from synth.llm.cache import ResponseCache
 from synth.llm.call import CallResult, run_sync
 from synth.llm.client import Usage
@@ -290,7 +290,7 @@ async def run_records_async(
         with contextlib.ExitStack() as files:
             handle: IO[bytes] | None = None
             if out_path is not None:
-                out_path.parent.mkdir(parents=True, exist_ok=True)
+                # Missing directories are made (and removed on failure) by atomic_output.
                 handle = files.enter_context(atomic_output(out_path))
             for chunk in _chunks(iter(draws), window):
                 asks: list[Ask] = []
@@ -300,7 +300,7 @@ async def run_records_async(
                 answers = await _answer_all(asks, store, limit, tally, lambda: None)
                 resolved = [_substitute(r, answers) for r in chunk]
                 if handle is not None:
-                    handle.write(b"".join(_jsonl(r) for r in resolved))
+                    handle.write(_JSONL.encode([unstructure(r) for r in resolved], done))
                 if records is not None:
                     records.extend(resolved)
                 done += len(chunk)
@@ -362,5 +362,6 @@ def _chunks(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def _jsonl(record: Any) -> bytes:
-    return orjson.dumps(unstructure(record), option=orjson.OPT_APPEND_NEWLINE)
+#: JSON Lines as write_dataset writes them: a value JSON cannot hold exactly (NaN, bytes,
+#: an arbitrary object) is an error naming the record and its JSON Pointer.
+_JSONL = JsonlFormat()

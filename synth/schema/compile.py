@@ -102,7 +102,8 @@ class Part:
 
     A negated part comes from the user's ``not``, or is implied by a combinator (the other
     branches of a ``oneOf``, the ``if`` of an ``else``, a bounded ``contains``); ``origin``
-    then says so in the user's words, for error messages.
+    then says so: the keyword the user wrote and a phrase in the user's words, for error
+    messages.
     """
 
     schema: Any
@@ -110,15 +111,22 @@ class Part:
     pointer: str
     key: Any
     negated: bool = False
-    origin: str | None = None
+    origin: tuple[str, str] | None = None
 
     def negation(self) -> str:
         """Who asks for this part to fail, as the user wrote it."""
-        return self.origin or f"'not' at {self.pointer}"
+        return self.origin[1] if self.origin else f"'not' at {self.pointer}"
+
+    def negating_keyword(self) -> str:
+        """The keyword the user wrote that makes this part negated."""
+        return self.origin[0] if self.origin else "not"
 
 
 class _FilterRejected(UnsupportedSchema):
-    """A last-resort filter rejected nearly every candidate when measured."""
+    """A last-resort filter rejected nearly every candidate when measured (``passed`` of
+    :data:`PROBE_DRAWS`)."""
+
+    passed = 0
 
 
 class _NotReady(Unsatisfiable):
@@ -200,7 +208,7 @@ class Compiler:
         self.synthetic.append(schema)
         return Part(schema, like.resolver, like.pointer, ("syn", label), False)
 
-    def negate(self, p: Part, origin: str | None = None) -> Part:
+    def negate(self, p: Part, origin: tuple[str, str] | None = None) -> Part:
         return Part(p.schema, p.resolver, p.pointer, ("not", p.key), True, origin)
 
     def canonical(self, schema: Mapping[str, Any], pointer: str) -> dict[str, Any]:
@@ -419,9 +427,22 @@ class Compiler:
         if not checks:
             return gen
         pointer = hard_nots[0].pointer if hard_nots else parts[-1].pointer
-        keyword = _origin_keyword(hard_nots[0]) if hard_nots else "not"
+        keyword = hard_nots[0].negating_keyword() if hard_nots else "not"
         check = checks[0] if len(checks) == 1 else (lambda value: all(c(value) for c in checks))
-        return self.filtered(gen, Named(" and ".join(labels), check), pointer, keyword)
+        try:
+            return self.filtered(gen, Named(" and ".join(labels), check), pointer, keyword)
+        except _FilterRejected as exc:
+            if not (hard_nots and hard_nots[0].origin):
+                raise
+            # Say which combinator asks for the values to fail, in the user's words.
+            better = _FilterRejected(
+                f"cannot construct values where {hard_nots[0].negation()}: generating and "
+                f"checking accepted {exc.passed} of {PROBE_DRAWS} candidates",
+                pointer,
+                keyword,
+            )
+            better.passed = exc.passed
+            raise better from None
 
     def _enum(self, enums: list[tuple[list[Any], Part]], parts: tuple[Part, ...]) -> Gen[Any]:
         values, first = enums[0]
@@ -465,8 +486,11 @@ class Compiler:
                     extra += tuple(
                         self.negate(
                             o,
-                            f"'oneOf' at {owner.pointer}/oneOf needs exactly one branch to "
-                            f"match, so a value of {b.pointer} must not match {o.pointer}",
+                            (
+                                "oneOf",
+                                f"'oneOf' at {owner.pointer}/oneOf needs exactly one branch "
+                                f"to match, so a value of {b.pointer} must not match {o.pointer}",
+                            ),
                         )
                         for j, o in enumerate(subs)
                         if j != i
@@ -483,7 +507,7 @@ class Compiler:
             taking = f" to take 'else' at {other.pointer}" if other else ""
             branches.append((cond,) + ((then,) if then else ()))
             branches.append(
-                (self.negate(cond, f"a value must fail 'if' at {cond.pointer}{taking}"),)
+                (self.negate(cond, ("if", f"a value must fail 'if' at {cond.pointer}{taking}")),)
                 + ((other,) if other else ())
             )
             labels.append(f"matching 'if' ({then.pointer if then else cond.pointer})")
@@ -535,7 +559,7 @@ class Compiler:
             raise UnsatisfiableSchema(
                 f"{n.negation()}, but {n.pointer} admits every value",
                 n.pointer,
-                _origin_keyword(n),
+                n.negating_keyword(),
             )
         if set(c) == {"type"}:
             return ("types", set(c["type"]))
@@ -574,12 +598,14 @@ class Compiler:
             if check(value):
                 passed += 1
         if passed < PROBE_ACCEPT:
-            raise _FilterRejected(
+            rejected = _FilterRejected(
                 f"cannot construct values for '{keyword}' at {pointer}: generating and "
                 f"checking accepted {passed} of {PROBE_DRAWS} candidates",
                 pointer,
                 keyword,
             )
+            rejected.passed = passed
+            raise rejected
 
     # -- dispatch by type --------------------------------------------------------------
     def _typed(
@@ -605,7 +631,7 @@ class Compiler:
             raise UnsatisfiableSchema(
                 f"{by.negation() if by else 'not'}: that excludes every type allowed at {where}",
                 by.pointer if by else where,
-                _origin_keyword(by) if by else "not",
+                by.negating_keyword() if by else "not",
             )
         keys: set[str] = set()
         for c, _ in flat.atoms:
@@ -823,8 +849,55 @@ class Compiler:
                 where,
                 "minLength",
             )
-        checks: list[tuple[str, Callable[[Any], bool], str, str]] = []
         known = [(f, p) for f, p in formats if strings.format_known(f, self.options.formats)]
+        if known and patterns:
+            return self._format_and_pattern(known, patterns, lo, hi)
+        return self._string_by(known, patterns, lo, hi, hint)
+
+    def _format_and_pattern(
+        self,
+        known: list[tuple[str, str]],
+        patterns: list[tuple[str, str]],
+        lo: int,
+        hi: int | None,
+    ) -> Gen[Any]:
+        """Strings with both a ``format`` and a ``pattern``: generated by the format and
+        checked against the pattern, or else generated by the pattern and checked against
+        the format (each way measured before it is used)."""
+        try:
+            return self._string_by(known, patterns, lo, hi, None)
+        except _FilterRejected as by_format:
+            first = by_format
+        checked = [(f, fp) for f, fp in known if self.v.checks_format(f)]
+        try:
+            return self._string_by([], patterns, lo, hi, None, check_formats=checked)
+        except _FilterRejected as by_pattern:
+            second = by_pattern
+        (fmt, _), (pat, where) = known[0], patterns[0]
+        # A _FilterRejected, so that a oneOf/anyOf branch like this one is left out (the
+        # other branches still generate) as any hard-to-construct branch is.
+        raise _FilterRejected(
+            f"format {fmt!r} and pattern {pat!r} at {where} rarely hold together: of "
+            f"{PROBE_DRAWS} strings made for the format, {first.passed} matched the pattern, "
+            f"and of {PROBE_DRAWS} made for the pattern, {second.passed} were valid {fmt!r} "
+            f"values; write a pattern whose matches are valid {fmt!r} values (spell the whole "
+            "value out, anchored with ^...$), or drop one of the two keywords",
+            where,
+            "pattern",
+        )
+
+    def _string_by(
+        self,
+        known: list[tuple[str, str]],
+        patterns: list[tuple[str, str]],
+        lo: int,
+        hi: int | None,
+        hint: str | None,
+        check_formats: Sequence[tuple[str, str]] = (),
+    ) -> Gen[Any]:
+        """Strings made by the first known format, else by the first pattern, else plain
+        text; every other format and pattern (and ``check_formats``) becomes a check."""
+        checks: list[tuple[str, Callable[[Any], bool], str, str]] = []
         if known:
             fmt, p = known[0]
             base = strings.format_gen(fmt, lo, hi, self.options.formats, p)
@@ -844,6 +917,8 @@ class Compiler:
             base = strings.pattern_gen(pat, lo, hi, p)
             for pat2, pp in patterns[1:]:
                 checks.append((f"pattern({pat2!r})", _search(pat2, pp), pp, "pattern"))
+            for f, fp in check_formats:
+                checks.append((f"format({f!r})", self.v.format_ok(f), fp, "format"))
         else:
             realistic = None
             if self.options.realistic and hint is not None:
@@ -932,8 +1007,11 @@ class Compiler:
             other_extra = (
                 self.negate(
                     c_part,
-                    f"'contains' at {c_part.pointer} is bounded by maxContains, so other items "
-                    "must not match it",
+                    (
+                        "contains",
+                        f"'contains' at {c_part.pointer} is bounded by maxContains, so other "
+                        "items must not match it",
+                    ),
                 ),
             )
         plain = [try_compile(other_extra, i) for i in range(prefix_len)]
@@ -1287,13 +1365,6 @@ class Compiler:
 
 
 # -- helpers ---------------------------------------------------------------------------
-
-
-def _origin_keyword(n: Part) -> str:
-    """The keyword the user wrote that makes ``n`` negated."""
-    if n.origin is None:
-        return "not"
-    return n.origin.split("'")[1]
 
 
 def _absent_reason(exc: SynthError) -> str:
