@@ -345,7 +345,8 @@ def generate(
 def _summary(
     count: int, data_type: str, elapsed_ms: float, output: str, seed: int, seed_chosen: bool
 ) -> None:
-    click.echo(f"Generated {count} {data_type} samples in {elapsed_ms:.1f} ms.", err=True)
+    samples = "sample" if count == 1 else "samples"
+    click.echo(f"Generated {count} {data_type} {samples} in {elapsed_ms:.1f} ms.", err=True)
     if output != "-":
         click.echo(f"Output written to: {output}", err=True)
     if seed_chosen:
@@ -418,6 +419,11 @@ def _write(
             arguments=arguments,
             reference_time=_reference_time(settings),
             checksum=manifest,  # the command shows no checksum unless it writes a manifest
+            # Built-in data holds no NaN or infinity; a user's schema, tools or templates
+            # might bring one in (YAML's .nan, Python's json reads NaN).
+            check_finite=bool(
+                settings.get("schema") or settings.get("tools") or settings.get("templates")
+            ),
         )
     except KeyboardInterrupt:
         raise Failure(_left_unchanged("Interrupted", output), INTERRUPTED) from None

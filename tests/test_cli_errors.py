@@ -493,3 +493,15 @@ def test_interrupting_a_run_leaves_the_target_and_no_temp_file(target, sig, extr
     assert proc.returncode == 130, stderr
     assert "Traceback" not in stderr
     assert stderr.strip() == f"Error: Interrupted; {target} was left unchanged"
+
+
+def test_a_nan_brought_in_by_a_schema_is_still_caught(tmp_path):
+    # The command skips the search for NaN for its built-in data only: a schema read by
+    # Python's json may hold NaN (an enum of it), and is checked.
+    schema = tmp_path / "s.json"
+    schema.write_text('{"type": "object", "properties": {"x": {"enum": [NaN]}}, "required": ["x"]}')
+    out = tmp_path / "out.jsonl"
+    proc = synth_cli("generate", "--type", "json", "--schema", str(schema), "--count", "2",
+                     "--seed", "1", "--output", str(out))  # fmt: skip
+    assert_fails(proc, 1, "record 0", "/0/x", "nan")
+    assert not out.exists()

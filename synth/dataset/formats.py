@@ -69,7 +69,7 @@ class _Unwritable(Exception):
         )
 
 
-def _encode(record: Any, option: int) -> bytes:
+def _encode(record: Any, option: int, check_finite: bool = True) -> bytes:
     """One record as compact UTF-8 JSON, or :class:`_Unwritable`."""
     try:
         body = orjson.dumps(record, default=_fallback, option=option)
@@ -79,7 +79,7 @@ def _encode(record: Any, option: int) -> bytes:
             raise found from None
         # Integers beyond 64 bits (orjson refuses them): written exactly, as raw numbers.
         body = orjson.dumps(_exact_ints(record), default=_fallback, option=option)
-    if b"null" in body and _any_nonfinite(record):
+    if check_finite and b"null" in body and _any_nonfinite(record):
         # orjson writes NaN and infinities as null: tell them from None.
         found = _nonfinite(record, "")
         if found is not None:
@@ -232,6 +232,9 @@ class Format:
     name = ""
     chunk_records = BLOCK_SIZE * 64
     looks_at_first_chunk = False  # True: prepare() is given the first chunk
+    #: Look for NaN and infinite floats, which orjson would write as null (a walk of each
+    #: record with a null in its JSON). Off only for records known to hold none.
+    check_finite = True
 
     def prepare(self, first_chunk: list[Any], start: int = 0) -> None:
         """Look at the first chunk (records ``start, ...``) before anything is encoded
@@ -282,9 +285,9 @@ class JsonlFormat(Format):
         try:
             lines = [_line(r, default=_fallback, option=_LINE) for r in records]
         except orjson.JSONEncodeError:  # an integer beyond 64 bits, or no JSON for a value
-            return b"".join(_each(records, start, _LINE))
+            return b"".join(_each(records, start, _LINE, self.check_finite))
         out = b"".join(lines)
-        if b"null" in out:  # orjson writes NaN and infinities as null
+        if self.check_finite and b"null" in out:  # orjson writes NaN and infinities as null
             _check_finite(records, lines, start)
         return out
 
@@ -306,7 +309,7 @@ class JsonlFormat(Format):
         except orjson.JSONEncodeError:  # an integer beyond 64 bits, or no JSON for a value
             return self.encode(with_index(records, start), start)
         out = b"".join(lines)
-        if b"null" in out:  # orjson writes NaN and infinities as null
+        if self.check_finite and b"null" in out:  # orjson writes NaN and infinities as null
             _check_finite(records, lines, start)
         return out
 
@@ -314,11 +317,11 @@ class JsonlFormat(Format):
         return self.encode_chunk(records, start, index)
 
 
-def _each(records: list[Any], start: int, option: int) -> list[bytes]:
+def _each(records: list[Any], start: int, option: int, check_finite: bool = True) -> list[bytes]:
     out = []
     for i, record in enumerate(records, start):
         try:
-            out.append(_encode(record, option))
+            out.append(_encode(record, option, check_finite))
         except _Unwritable as exc:
             raise exc.error(i) from None
     return out
@@ -362,7 +365,7 @@ class JsonArrayFormat(Format):
     name = "json"
 
     def encode(self, records: list[Any], start: int = 0) -> bytes:
-        return b",\n".join(_each(records, start, _OPTIONS))
+        return b",\n".join(_each(records, start, _OPTIONS, self.check_finite))
 
     def encode_chunk(self, records: list[Any], start: int, index: bool) -> bytes:
         return self.encode(with_index(records, start) if index else records, start)
@@ -400,20 +403,26 @@ def infer_format(path: str | os.PathLike[str] | None) -> str:
     return _EXTENSIONS.get(ext, "jsonl")
 
 
-def format_for(name: str, **options: Any) -> Format:
+def format_for(name: str, *, check_finite: bool = True, **options: Any) -> Format:
     """A fresh format object by name: ``jsonl``, ``json`` or ``parquet``.
 
     ``options`` are passed to the Parquet format (``nested``, ``schema``, ``row_group_size``).
+    ``check_finite=False`` skips the search for NaN and infinite floats (see
+    :attr:`Format.check_finite`).
     """
+    fmt: Format
     if name == "jsonl":
-        return JsonlFormat()
-    if name == "json":
-        return JsonArrayFormat()
-    if name == "parquet":
+        fmt = JsonlFormat()
+    elif name == "json":
+        fmt = JsonArrayFormat()
+    elif name == "parquet":
         from synth.dataset.parquet import ParquetFormat
 
-        return ParquetFormat(**options)
-    raise InvalidArgument(f"unknown format={name!r}; expected one of {', '.join(FORMATS)}")
+        fmt = ParquetFormat(**options)
+    else:
+        raise InvalidArgument(f"unknown format={name!r}; expected one of {', '.join(FORMATS)}")
+    fmt.check_finite = check_finite
+    return fmt
 
 
 def plain_uuid(value: Any) -> Any:

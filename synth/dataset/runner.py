@@ -90,6 +90,7 @@ def write_dataset(
     reference_time: Any = None,
     parquet_options: Mapping[str, Any] | None = None,
     checksum: bool = True,
+    check_finite: bool = True,
 ) -> DatasetResult:
     """Write records ``start … start+count-1`` of ``(source, seed)`` to ``path``.
 
@@ -107,7 +108,11 @@ def write_dataset(
     writes ``PATH.manifest.json`` (see :mod:`synth.dataset.manifest`); ``arguments`` and
     ``reference_time`` are recorded in it. ``progress(done, total)`` is called after each
     chunk. ``checksum=False`` skips the SHA-256 of the bytes (about 1.4 ms per MB; the
-    result's ``sha256`` is then None); a manifest always records it.
+    result's ``sha256`` is then None); a manifest always records it. A NaN or infinite
+    float, which JSON cannot hold, stops the run naming its record and pointer;
+    ``check_finite=False`` skips that search (for generators known never to make one,
+    such as synth's built-in agent data: it costs up to a walk of each record with a
+    ``null``).
     """
     began = time.perf_counter()
     _check_count("count", count)
@@ -117,7 +122,7 @@ def write_dataset(
         raise InvalidArgument(f"expected workers to be a positive int, got workers={workers!r}")
     to_file = isinstance(path, (str, os.PathLike)) and os.fspath(path) != "-"
     name = format or infer_format(path if to_file else None)
-    fmt = format_for(name, **dict(parquet_options or {}))
+    fmt = format_for(name, check_finite=check_finite, **dict(parquet_options or {}))
     if manifest and not to_file:
         raise InvalidArgument("manifest=True needs an output file path, not a stream")
     gen = build_generator(source)
