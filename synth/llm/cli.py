@@ -16,12 +16,13 @@ rerunning the command replays them, and a killed run resumes where it stopped.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import json
 import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -166,6 +167,33 @@ def _seed(text: str) -> int | str:
     return int(text) if text.lstrip("-").isdigit() else text
 
 
+def _quiet(command: Callable[..., None]) -> Callable[..., None]:
+    """``command`` run inside :func:`_quiet_retries`."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        with _quiet_retries():
+            command(*args, **kwargs)
+
+    return run
+
+
+@contextlib.contextmanager
+def _quiet_retries() -> Iterator[None]:
+    """Messages of the synth.llm logger go to stderr as plain lines, except one line per
+    retried attempt: the progress line and the summary count retries, and a record that
+    fails lists its attempts in its one-line error."""
+    logger = logging.getLogger("synth.llm")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.addFilter(lambda record: not getattr(record, "synth_retry", False))
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+
+
 @click.command("llm")
 @click.option("--prompt", required=True, help="NAME: loads NAME.txt (system) and NAME.json.")
 @click.option("--schema", type=click.Path(exists=True, dir_okay=False), help="JSON Schema file.")
@@ -208,6 +236,7 @@ def _seed(text: str) -> int | str:
 )
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False))
 @click.option("--progress/--no-progress", default=None, help="Default: when a terminal.")
+@_quiet
 def llm_command(
     prompt: str,
     schema: str | None,
@@ -229,46 +258,6 @@ def llm_command(
     progress: bool | None,
 ) -> None:
     """Write a dataset whose outputs come from a model, reproducibly and resumably."""
-    with _quiet_retries():
-        _run(**locals())
-
-
-@contextlib.contextmanager
-def _quiet_retries() -> Iterator[None]:
-    """Messages of the synth.llm logger go to stderr as plain lines, except one line per
-    retried attempt: the progress line and the summary count retries, and a record that
-    fails lists its attempts in its one-line error."""
-    logger = logging.getLogger("synth.llm")
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    handler.addFilter(lambda record: not getattr(record, "synth_retry", False))
-    logger.addHandler(handler)
-    try:
-        yield
-    finally:
-        logger.removeHandler(handler)
-
-
-def _run(
-    prompt: str,
-    schema: str | None,
-    type_path: str | None,
-    input_path: str | None,
-    user: str | None,
-    count: int | None,
-    seed: str,
-    base_url: str | None,
-    model: str | None,
-    api_key_env: str,
-    capabilities: str,
-    cache: str,
-    max_concurrency: int,
-    max_attempts: int,
-    max_seconds: float,
-    timeout: float,
-    output: str,
-    progress: bool | None,
-) -> None:
     try:
         _check_prompt(prompt)
         try:
