@@ -615,25 +615,32 @@ def _settings(
     return settings
 
 
-def _existing_file(path: str, option: str) -> str:
-    """The absolute path of a readable UTF-8 text file named by ``option`` (a tools or
-    templates file), or a one-line usage error naming it."""
+def _read_text(path: str, option: str, kind: str = "file") -> str:
+    """The UTF-8 text of the file named by ``option`` (a byte-order mark is dropped), or a
+    one-line usage error naming it: missing, a directory (give a ``kind``), unreadable or
+    not UTF-8."""
     if not os.path.exists(path):
-        _usage(f"{option} {path}: file not found; check the path")
+        _usage(f"{option}: file not found; check the path")
     if os.path.isdir(path):
-        _usage(f"{option} {path} is a directory; give a file")
+        _usage(f"{option} is a directory; give a {kind}")
     try:
         with open(path, "rb") as handle:
             raw = handle.read()
     except OSError as exc:
-        _usage(f"{option} {path}: cannot read it ({exc.strerror}); check its permissions")
+        _usage(f"{option}: cannot read it ({exc.strerror}); check its permissions")
     try:
-        raw.decode("utf-8")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         _usage(
-            f"{option} {path} is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset "
-            f"{exc.start}); save it as UTF-8"
+            f"{option} is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+            "save it as UTF-8"
         )
+
+
+def _existing_file(path: str, option: str) -> str:
+    """The absolute path of a readable UTF-8 text file named by ``option`` (a tools or
+    templates file), or a one-line usage error naming it."""
+    _read_text(path, f"{option} {path}")
     return os.path.abspath(path)
 
 
@@ -650,22 +657,7 @@ def load_schema(path: str) -> Any:
     import json
 
     option = f"--schema {path}"
-    if not os.path.exists(path):
-        _usage(f"{option}: file not found; check the path")
-    if os.path.isdir(path):
-        _usage(f"{option} is a directory; give a .json file")
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except OSError as exc:
-        _usage(f"{option}: cannot read it ({exc.strerror}); check its permissions")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        _usage(
-            f"{option} is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-            "save it as UTF-8"
-        )
+    text = _read_text(path, option, "a .json file")
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
