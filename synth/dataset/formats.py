@@ -101,8 +101,25 @@ def dumps(record: Any) -> bytes:
 _FLOAT_FIX = "JSON has no NaN or Infinity; replace it in the generator (e.g. with None)"
 
 
+def _members(value: Any) -> Any:
+    """``(key, item)`` of each value a JSON writer puts inside ``value`` (an object's
+    members, an array's items, a set's items in a stable order, a dataclass's or an attrs
+    instance's fields), or None for a value with nothing inside."""
+    if isinstance(value, dict):
+        return value.items()
+    if isinstance(value, (list, tuple)):
+        return enumerate(value)
+    if isinstance(value, (set, frozenset)):
+        return enumerate(sorted(value, key=repr))
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return ((f.name, getattr(value, f.name)) for f in dataclasses.fields(value))
+    if attrs.has(type(value)):
+        return attrs.asdict(value, recurse=False).items()
+    return None
+
+
 def _nonfinite(value: Any, pointer: str) -> _Unwritable | None:
-    """The first NaN or infinite float (or Decimal) inside ``value``."""
+    """The first NaN or infinite float inside ``value``."""
     t = type(value)
     if t is str or t is int or t is bool or value is None:
         return None
@@ -110,28 +127,10 @@ def _nonfinite(value: Any, pointer: str) -> _Unwritable | None:
         if value - value == 0.0:
             return None
         return _Unwritable(pointer, f"the float {value!r}; {_FLOAT_FIX}")
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found = _nonfinite(item, f"{pointer}/{_escape(key)}")
-            if found is not None:
-                return found
-    elif isinstance(value, (list, tuple)):
-        for i, item in enumerate(value):
-            found = _nonfinite(item, f"{pointer}/{i}")
-            if found is not None:
-                return found
-    elif isinstance(value, (set, frozenset)):
-        for i, item in enumerate(sorted(value, key=repr)):
-            found = _nonfinite(item, f"{pointer}/{i}")
-            if found is not None:
-                return found
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for field in dataclasses.fields(value):
-            found = _nonfinite(getattr(value, field.name), f"{pointer}/{_escape(field.name)}")
-            if found is not None:
-                return found
-    elif attrs.has(type(value)):
-        return _nonfinite(attrs.asdict(value, recurse=False), pointer)
+    for key, item in _members(value) or ():
+        found = _nonfinite(item, f"{pointer}/{_escape(key)}")
+        if found is not None:
+            return found
     return None
 
 
@@ -144,7 +143,7 @@ def _problem(value: Any, pointer: str) -> _Unwritable | None:
     if isinstance(value, (str, int, float)):  # subclasses: Enum members, bool, ...
         return None
     if isinstance(value, dict):
-        for key, item in value.items():
+        for key in value:
             if not isinstance(key, (str, int, float, bool, uuid.UUID, enum.Enum)) and not (
                 key is None or isinstance(key, (datetime.date, datetime.time))
             ):
@@ -153,18 +152,6 @@ def _problem(value: Any, pointer: str) -> _Unwritable | None:
                     f"under a key of type {type(key).__name__}, which JSON cannot name; "
                     "use str keys",
                 )
-            found = _problem(item, f"{pointer}/{_escape(key)}")
-            if found is not None:
-                return found
-        return None
-    if isinstance(value, (list, tuple)):
-        for i, item in enumerate(value):
-            found = _problem(item, f"{pointer}/{i}")
-            if found is not None:
-                return found
-        return None
-    if isinstance(value, (set, frozenset)):
-        return _problem(sorted(value, key=repr), pointer)
     if isinstance(value, (bytes, bytearray, memoryview)):
         return _Unwritable(
             pointer,
@@ -179,17 +166,18 @@ def _problem(value: Any, pointer: str) -> _Unwritable | None:
         return None
     if isinstance(value, enum.Enum):
         return _problem(value.value, pointer)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return _problem(
-            {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}, pointer
+    members = _members(value)
+    if members is None:
+        return _Unwritable(
+            pointer,
+            f"a {type(value).__module__}.{type(value).__qualname__} object, which JSON has "
+            "no type for; turn it into a dict, list, str or number in the generator",
         )
-    if attrs.has(type(value)):
-        return _problem(attrs.asdict(value, recurse=False), pointer)
-    return _Unwritable(
-        pointer,
-        f"a {type(value).__module__}.{type(value).__qualname__} object, which JSON has no type "
-        "for; turn it into a dict, list, str or number in the generator",
-    )
+    for key, item in members:
+        found = _problem(item, f"{pointer}/{_escape(key)}")
+        if found is not None:
+            return found
+    return None
 
 
 def _exact_ints(value: Any) -> Any:
