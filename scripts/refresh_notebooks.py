@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def refresh(path: Path) -> None:
     """Execute ``path`` from a clean kernel in its own folder and write it back."""
     notebook = nbformat.read(path, as_version=4)
-    NotebookClient(notebook, timeout=600, resources={"metadata": {"path": str(path.parent)}}).execute()
+    where = {"metadata": {"path": str(path.parent)}}
+    NotebookClient(notebook, timeout=600, resources=where).execute()
     nbformat.write(notebook, path)
 
 
