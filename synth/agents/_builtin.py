@@ -331,20 +331,24 @@ class WebSearch(Behaviour):
             j = i + int(r() * (n - i))
             pool[i], pool[j] = pool[j], pool[i]
         sites = len(table[0])
-        drawn = [(table[t], int(r() * sites)) for t in pool[:k]]
-        picked = [row[s] for row, s in drawn]
-        if len({p[2] for p in picked}) < len(picked):
-            # A page appears once: when the site drawn gives a URL already listed, the
-            # next sites are tried in turn; a title with none left is left out.
-            picked = []
-            seen: set[str] = set()
-            for row, s in drawn:
-                for d in range(sites):
+        # A page appears once: when the site drawn gives a URL already listed, the next
+        # sites are tried in turn; a title with none left is left out. (The sites are
+        # drawn in title order either way, so checking as they are drawn is the same.)
+        picked = []
+        seen: set[str] = set()
+        for t in pool[:k]:
+            row = table[t]
+            s = int(r() * sites)
+            p = row[s]
+            if p[2] in seen:
+                for d in range(1, sites):
                     p = row[(s + d) % sites]
                     if p[2] not in seen:
-                        seen.add(p[2])
-                        picked.append(p)
                         break
+                else:
+                    continue
+            seen.add(p[2])
+            picked.append(p)
         items = ",".join([p[0] for p in picked])
         query = args["query"]
         quoted = self._quoted.get(query)
