@@ -481,16 +481,18 @@ class SendEmail(Behaviour):
             u = r()
             n_to = 1 if u < 0.7 else 2 if u < 0.92 else 3
             n_cc = (1 + int(r() * 2)) if r() < 0.3 else 0
-            # n_to + n_cc + 1 people with distinct addresses (People.people, inlined)
+            # n_to + n_cc + 1 people with distinct addresses (People.people, inlined):
+            # the sender, then the readers. A list is searched faster than a set is
+            # built for these few addresses, and slices of it are the "to" and "cc".
             k = n_to + n_cc + 1
-            crowd: list[tuple[str, str, str]] = []
-            seen: set[str] = set()
-            while len(crowd) < k:
-                first, full, local = table[int(r() * n_people)]
-                address = f"{local}@{domain or domains[int(r() * n_domains)]}"
-                if address not in seen:
-                    seen.add(address)
-                    crowd.append((first, full, address))
+            crowd: list[tuple[str, str, str]] = []  # (first, full, local) as drawn
+            addresses: list[str] = []
+            while len(addresses) < k:
+                person = table[int(r() * n_people)]
+                address = f"{person[2]}@{domain or domains[int(r() * n_domains)]}"
+                if address not in addresses:
+                    addresses.append(address)
+                    crowd.append(person)
             i, j = int(r() * n_teams), int(r() * (n_teams - 1))
             j += j >= i
             project, project_cap = projects[int(r() * n_projects)]
@@ -509,15 +511,15 @@ class SendEmail(Behaviour):
             before, after = greetings[int(r() * n_greetings)]
             text = bodies[int(r() * len(bodies))](*slots)
             closing = closings[int(r() * n_closings)]
-            sender = crowd[0]
+            sender = (crowd[0][0], crowd[0][1], addresses[0])
             body = f"{before}{reader[0]}{after}\n\n{text}\n\n{closing}\n{sender[0]}"
             args: dict[str, Any] = {
-                "to": [p[2] for p in crowd[1 : 1 + n_to]],
+                "to": addresses[1 : 1 + n_to],
                 "subject": subject,
                 "body": body,
             }
             if n_cc:
-                args["cc"] = [p[2] for p in crowd[1 + n_to :]]
+                args["cc"] = addresses[1 + n_to :]
             return args, intent, slots, sender
 
         return draw
