@@ -21,7 +21,6 @@ Failures are drawn with probability ``1 - success_rate`` and labelled:
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 from binascii import b2a_base64
 from collections.abc import Mapping, Sequence
@@ -30,7 +29,7 @@ from typing import Any, Literal
 
 import attrs
 
-from synth.agents._behaviour import Behaviour, Outcome, dumps, error_content
+from synth.agents._behaviour import Behaviour, Outcome, dumps, error_content, error_message
 from synth.agents._draw import (
     _B64_TO_ALNUM,
     below,
@@ -328,7 +327,7 @@ def _compile_core(node: _Traces) -> Any:
                     content = b.timeout(args)
                 else:
                     content = b.error(rng, args, ctx)
-                error = json.loads(content)["error"]["message"]
+                error = error_message(content)
             calls.append((args, ctx))
             goal = b.intent(args, ctx)
             name = b.name
