@@ -314,3 +314,15 @@ def test_the_repeat_check_sees_repeats():
     assert repeated_calls(twice) == [("web_search", '{"query": "x"}')]
     twice["steps"][1]["is_error"] = True  # now it is a retry of a failed call
     assert repeated_calls(twice) == []
+
+
+def test_a_repeat_is_the_same_tool_with_the_same_argument_json():
+    from synth.agents.trace import _made_before
+
+    made = [("web_search", {"query": "x", "num_results": 5})]
+    assert _made_before(made, "web_search", {"query": "x", "num_results": 5})
+    assert not _made_before(made, "execute_query", {"query": "x", "num_results": 5})
+    assert not _made_before(made, "web_search", {"query": "y", "num_results": 5})
+    # equal dicts whose JSON differs are different calls, as their JSON says
+    assert not _made_before(made, "web_search", {"num_results": 5, "query": "x"})
+    assert not _made_before(made, "web_search", {"query": "x", "num_results": 5.0})

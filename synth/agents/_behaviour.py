@@ -17,7 +17,7 @@ import orjson
 
 from synth.agents.models import ToolSpec
 
-__all__ = ["Behaviour", "Outcome", "dumps", "error_content"]
+__all__ = ["Behaviour", "Outcome", "dumps", "error_content", "error_message"]
 
 
 def dumps(value: Any) -> str:
@@ -32,6 +32,13 @@ def dumps(value: Any) -> str:
 def error_content(kind: str, message: str) -> str:
     """The JSON a tool returns when it fails: ``{"error": {"type": ..., "message": ...}}``."""
     return dumps({"error": {"type": kind, "message": message}})
+
+
+def error_message(content: str) -> str:
+    """The message of a tool's error content (``error_content``'s ``message``); parsed
+    with orjson, several times faster than the standard library on these short texts."""
+    message: str = orjson.loads(content)["error"]["message"]
+    return message
 
 
 class Outcome:

@@ -331,20 +331,24 @@ class WebSearch(Behaviour):
             j = i + int(r() * (n - i))
             pool[i], pool[j] = pool[j], pool[i]
         sites = len(table[0])
-        drawn = [(table[t], int(r() * sites)) for t in pool[:k]]
-        picked = [row[s] for row, s in drawn]
-        if len({p[2] for p in picked}) < len(picked):
-            # A page appears once: when the site drawn gives a URL already listed, the
-            # next sites are tried in turn; a title with none left is left out.
-            picked = []
-            seen: set[str] = set()
-            for row, s in drawn:
-                for d in range(sites):
+        # A page appears once: when the site drawn gives a URL already listed, the next
+        # sites are tried in turn; a title with none left is left out. (The sites are
+        # drawn in title order either way, so checking as they are drawn is the same.)
+        picked = []
+        seen: set[str] = set()
+        for t in pool[:k]:
+            row = table[t]
+            s = int(r() * sites)
+            p = row[s]
+            if p[2] in seen:
+                for d in range(1, sites):
                     p = row[(s + d) % sites]
                     if p[2] not in seen:
-                        seen.add(p[2])
-                        picked.append(p)
                         break
+                else:
+                    continue
+            seen.add(p[2])
+            picked.append(p)
         items = ",".join([p[0] for p in picked])
         query = args["query"]
         quoted = self._quoted.get(query)
@@ -477,16 +481,18 @@ class SendEmail(Behaviour):
             u = r()
             n_to = 1 if u < 0.7 else 2 if u < 0.92 else 3
             n_cc = (1 + int(r() * 2)) if r() < 0.3 else 0
-            # n_to + n_cc + 1 people with distinct addresses (People.people, inlined)
+            # n_to + n_cc + 1 people with distinct addresses (People.people, inlined):
+            # the sender, then the readers. A list is searched faster than a set is
+            # built for these few addresses, and slices of it are the "to" and "cc".
             k = n_to + n_cc + 1
-            crowd: list[tuple[str, str, str]] = []
-            seen: set[str] = set()
-            while len(crowd) < k:
-                first, full, local = table[int(r() * n_people)]
-                address = f"{local}@{domain or domains[int(r() * n_domains)]}"
-                if address not in seen:
-                    seen.add(address)
-                    crowd.append((first, full, address))
+            crowd: list[tuple[str, str, str]] = []  # (first, full, local) as drawn
+            addresses: list[str] = []
+            while len(addresses) < k:
+                person = table[int(r() * n_people)]
+                address = f"{person[2]}@{domain or domains[int(r() * n_domains)]}"
+                if address not in addresses:
+                    addresses.append(address)
+                    crowd.append(person)
             i, j = int(r() * n_teams), int(r() * (n_teams - 1))
             j += j >= i
             project, project_cap = projects[int(r() * n_projects)]
@@ -505,15 +511,15 @@ class SendEmail(Behaviour):
             before, after = greetings[int(r() * n_greetings)]
             text = bodies[int(r() * len(bodies))](*slots)
             closing = closings[int(r() * n_closings)]
-            sender = crowd[0]
+            sender = (crowd[0][0], crowd[0][1], addresses[0])
             body = f"{before}{reader[0]}{after}\n\n{text}\n\n{closing}\n{sender[0]}"
             args: dict[str, Any] = {
-                "to": [p[2] for p in crowd[1 : 1 + n_to]],
+                "to": addresses[1 : 1 + n_to],
                 "subject": subject,
                 "body": body,
             }
             if n_cc:
-                args["cc"] = [p[2] for p in crowd[1 + n_to :]]
+                args["cc"] = addresses[1 + n_to :]
             return args, intent, slots, sender
 
         return draw
@@ -938,7 +944,8 @@ class ExecuteQuery(Behaviour):
         )
         self._patterns = {t.name: _compile_patterns(t, people) for t in self.tables.values()}
         self._rows_cache: dict[Any, Callable[..., list[list[Any]]]] = {}
-        self._rows_seen: dict[Any, int] = {}
+        # per shape: the rows drawn so far and the plan of a row
+        self._rows_seen: dict[Any, list[Any]] = {}
         self._query = self._compile_query()
 
     def _compile_query(self) -> Callable[[random.Random], QueryParts]:
@@ -1095,21 +1102,23 @@ class ExecuteQuery(Behaviour):
         return dumps(body), outcome
 
     def _rows(self, rng: random.Random, q: _Query, k: int) -> list[list[Any]]:
-        """``k`` rows of ``q``'s columns. A row draws its columns in order: fixed values
-        as they are, the window's column within it, the name and email of one person
-        (drawn at the first of the two), else the column's own kind of value.
+        """``k`` rows of ``q``'s columns, drawn as ``_row`` draws them.
 
         Queries of a shape seen a few times (the same table, columns, fixed columns and
         window) get their rows from generated code (``_compile_rows``); compiling costs
-        about as much as fifty rows, so rare shapes are drawn column by column.
+        about as much as fifty rows, so rare shapes follow their plan (``_row_plan``,
+        made once per shape) column by column.
         """
         window = q.window
         key = (q.table.name, q.shape, tuple(q.columns), tuple(q.fixed), window and window[0])
         fn = self._rows_cache.get(key)
         if fn is None:
-            drawn = self._rows_seen[key] = self._rows_seen.get(key, 0) + k
-            if drawn <= _COMPILE_AFTER:
-                rows = [self._row(rng, q) for _ in range(k)]
+            seen = self._rows_seen.get(key)
+            if seen is None:
+                seen = self._rows_seen[key] = [0, self._row_plan(q)]
+            seen[0] += k
+            if seen[0] <= _COMPILE_AFTER:
+                rows = self._planned_rows(rng, q, k, seen[1])
             else:
                 fn = self._rows_cache[key] = self._compile_rows(q)
         if fn is not None:
@@ -1119,26 +1128,61 @@ class ExecuteQuery(Behaviour):
         return rows
 
     def _row(self, rng: random.Random, q: _Query) -> list[Any]:
+        """One row of ``q``'s columns (see ``_row_plan``)."""
+        return self._planned_rows(rng, q, 1, self._row_plan(q))[0]
+
+    def _row_plan(self, q: _Query) -> tuple[tuple[int, str, Any], ...]:
+        """How a row of ``q`` draws its columns, in order: fixed values as they are, the
+        window's column within it, the name and email of one person (drawn at the first
+        of the two), else the column's own kind of value. One ``(how, column, what)`` per
+        column, decided once for a shape of query: ``what`` is the window column's kind,
+        the index of the person's field, or the column's draw."""
         t, fixed, window = q.table, q.fixed, q.window
-        row = []
-        person = None  # a row's name and email belong to one person
+        plan: list[tuple[int, str, Any]] = []
+        person_drawn = False
         for col in q.columns:
             if col in fixed:
-                row.append(fixed[col])
+                plan.append((_FIXED, col, None))
             elif window is not None and col == window[0]:
-                row.append(_within(rng, window[1], window[2], t.columns[col]["kind"]))
+                plan.append((_WINDOW, col, t.columns[col]["kind"]))
             elif col in ("name", "email") and (q.shape == "join" or t.columns[col]["kind"] == col):
-                if person is None:
-                    person = self.people_.person(rng)
-                row.append(person[1] if col == "name" else person[2])
+                at = 1 if col == "name" else 2
+                plan.append((_SAME_PERSON if person_drawn else _PERSON, col, at))
+                person_drawn = True
             else:
-                row.append(t.draw[col](rng))
-        return row
+                plan.append((_VALUE, col, t.draw[col]))
+        return tuple(plan)
+
+    def _planned_rows(
+        self, rng: random.Random, q: _Query, k: int, plan: tuple[tuple[int, str, Any], ...]
+    ) -> list[list[Any]]:
+        """``k`` rows of ``q`` drawn by following ``plan`` (``_row_plan``)."""
+        fixed, window, person = q.fixed, q.window, self.people_.person
+        rows = []
+        p: tuple[str, str, str] = ("", "", "")
+        for _ in range(k):
+            row: list[Any] = []
+            append = row.append
+            for how, col, what in plan:
+                if how == _VALUE:
+                    append(what(rng))
+                elif how == _FIXED:
+                    append(fixed[col])
+                elif how == _PERSON:
+                    p = person(rng)
+                    append(p[what])
+                elif how == _SAME_PERSON:
+                    append(p[what])
+                else:
+                    append(_within(rng, window[1], window[2], what))
+            rows.append(row)
+        return rows
 
     def _compile_rows(self, q: _Query) -> Callable[..., list[list[Any]]]:
         """A compiled draw of ``k`` rows of queries shaped like ``q``: ``fn(rng, k, fixed,
-        window)`` draws what ``k`` calls of ``_row`` draw, one expression per column."""
-        t, window = q.table, q.window
+        window)`` draws what ``k`` calls of ``_row`` draw, one expression per column of
+        its plan (``_row_plan``)."""
+        t = q.table
         env: dict[str, Any] = {
             "person": self.people_.person,
             "DAYS": _DAYS,
@@ -1149,23 +1193,22 @@ class ExecuteQuery(Behaviour):
         }
         setup = []
         exprs = []
-        person_drawn = False
-        for i, col in enumerate(q.columns):
-            if col in q.fixed:
+        for i, (how, col, what) in enumerate(self._row_plan(q)):
+            if how == _FIXED:
                 setup.append(f"F{i} = fixed[{col!r}]")
                 exprs.append(f"F{i}")
-            elif window is not None and col == window[0]:
+            elif how == _WINDOW:
                 setup.append("a = fromisoformat(window[1]).toordinal()")
                 setup.append("span = fromisoformat(window[2]).toordinal() - a")
                 day = "fromordinal(a + int(r() * span)).isoformat()"
-                if t.columns[col]["kind"] == "date":
+                if what == "date":
                     exprs.append(day)
                 else:  # the day, then the time of day
                     exprs.append(f'f"{{{day}}}T{{hms(int(r() * 86400))}}Z"')
-            elif col in ("name", "email") and (q.shape == "join" or t.columns[col]["kind"] == col):
-                at = 1 if col == "name" else 2
-                exprs.append(f"p[{at}]" if person_drawn else f"(p := person(rng))[{at}]")
-                person_drawn = True
+            elif how == _PERSON:
+                exprs.append(f"(p := person(rng))[{what}]")
+            elif how == _SAME_PERSON:
+                exprs.append(f"p[{what}]")
             else:
                 exprs.append(_value_expr(t.columns[col], f"C{i}", env))
         body = "\n    ".join(["r = rng.random", *setup])
@@ -1195,6 +1238,10 @@ def _tidy(rng: random.Random, q: _Query, rows: list[list[Any]]) -> None:
         j = columns.index(order[0])
         rows.sort(key=lambda row: row[j], reverse=order[1])
 
+
+#: How ``_row_plan`` draws a column: a fixed value, a date in the window, a new person's
+#: name or email, the same person's other field, or the column's own kind of value.
+_FIXED, _WINDOW, _PERSON, _SAME_PERSON, _VALUE = range(5)
 
 #: Rows of a shape of query are drawn by generated code once the shape has drawn more than
 #: this many rows. Compiling a shape costs about as much as fifty rows drawn column by

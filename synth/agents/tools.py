@@ -26,7 +26,7 @@ from typing import Any
 
 import attrs
 
-from synth.agents._behaviour import Behaviour, dumps, error_content
+from synth.agents._behaviour import Behaviour, dumps, error_content, error_message
 from synth.agents._builtin import BUILTIN_BEHAVIOURS, People
 from synth.agents._data import yaml_error
 from synth.agents._draw import _B64_TO_ALNUM, call_id, chooser, load_data, weighted_chooser
@@ -407,7 +407,7 @@ def draw_exchange(
         content, outcome = b.result(rng, args, ctx)
         return call, ToolResult(ident, b.name, content, False), outcome, None, ctx
     content = b.timeout(args) if failure == "timeout" else b.error(rng, args, ctx)
-    message = json.loads(content)["error"]["message"]
+    message = error_message(content)
     return call, ToolResult(ident, b.name, content, True), None, message, ctx
 
 

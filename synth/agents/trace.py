@@ -21,7 +21,6 @@ Failures are drawn with probability ``1 - success_rate`` and labelled:
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 from binascii import b2a_base64
 from collections.abc import Mapping, Sequence
@@ -30,7 +29,7 @@ from typing import Any, Literal
 
 import attrs
 
-from synth.agents._behaviour import Behaviour, Outcome, dumps, error_content
+from synth.agents._behaviour import Behaviour, Outcome, dumps, error_content, error_message
 from synth.agents._draw import (
     _B64_TO_ALNUM,
     below,
@@ -274,11 +273,9 @@ def _compile_core(node: _Traces) -> Any:
         outcomes: list[tuple[int, Outcome]] = []
         calls: list[tuple[dict[str, Any], Any]] = []  # arguments and context, per iteration
         # (tool, arguments) of the calls made: only a labelled retry repeats one
-        made: set[tuple[str, str]] = set()
+        made: list[tuple[str, dict[str, Any]]] = []
 
-        def distinct(
-            b: Behaviour, role: str, ref: int, key: tuple[str, str]
-        ) -> tuple[dict[str, Any], Any, tuple[str, str]]:
+        def distinct(b: Behaviour, role: str, ref: int) -> tuple[dict[str, Any], Any]:
             """Another call than the ones made (a few redraws: a follow-up digs
             elsewhere, then any call of the tool; a tool whose every call is the same,
             such as one without arguments, keeps the repeat)."""
@@ -287,10 +284,9 @@ def _compile_core(node: _Traces) -> Any:
                     args, ctx = b.follow_up(rng, *calls[ref])
                 else:
                     args, ctx = b.call(rng)
-                key = (b.name, dumps(args))
-                if key not in made:
+                if not _made_before(made, b.name, args):
                     break
-            return args, ctx, key
+            return args, ctx
 
         note = ""
         error = None
@@ -317,10 +313,9 @@ def _compile_core(node: _Traces) -> Any:
             if step_failure != "invalid_arguments":
                 args, ctx = b.call(rng) if drawn is None else drawn
                 if role != "retry":
-                    key = (b.name, dumps(args))
-                    if key in made:
-                        args, ctx, key = distinct(b, role, ref, key)
-                    made.add(key)
+                    if _made_before(made, b.name, args):
+                        args, ctx = distinct(b, role, ref)
+                    made.append((b.name, args))
             if step_failure is None:
                 content, outcome = b.result(rng, args, ctx)
                 error = None
@@ -332,7 +327,7 @@ def _compile_core(node: _Traces) -> Any:
                     content = b.timeout(args)
                 else:
                     content = b.error(rng, args, ctx)
-                error = json.loads(content)["error"]["message"]
+                error = error_message(content)
             calls.append((args, ctx))
             goal = b.intent(args, ctx)
             name = b.name
@@ -435,6 +430,17 @@ def _compile_core(node: _Traces) -> Any:
         return record, system
 
     return draw_trace
+
+
+def _made_before(made: list[tuple[str, dict[str, Any]]], name: str, args: dict[str, Any]) -> bool:
+    """Whether ``made`` holds a call of ``name`` with the same arguments, that is the same
+    JSON text. Arguments that differ as dicts differ as JSON, so the JSON is only written
+    for the rare pair of equal dicts (equal dicts may still differ as JSON: key order,
+    ``1`` and ``1.0``)."""
+    for n, a in made:
+        if a == args and n == name and dumps(a) == dumps(args):
+            return True
+    return False
 
 
 def _trace_from_record(
