@@ -605,8 +605,18 @@ def _settings(
         # `true` admits everything, as `{}` does (the agent data takes schema objects).
         settings["schema"] = {} if document is True else document
     if tools is not None:
+        if data_type not in ("conversation", "tool_call", "agent_trace"):
+            _usage(
+                f"--tools is used only with --type conversation, tool_call or agent_trace, "
+                f"not --type {data_type}; drop --tools or change --type"
+            )
         settings["tools"] = _existing_file(tools, "--tools")
     if template is not None:
+        if data_type != "conversation":
+            _usage(
+                f"--template is used only with --type conversation, not --type {data_type}; "
+                "drop --template or use --type conversation"
+            )
         settings["templates"] = _existing_file(template, "--template")
     if export != "native":
         settings["export"] = export
