@@ -529,3 +529,108 @@ def test_names_the_schema_compiler_knows_keep_its_values() -> None:
         name, phone = call.arguments["customer_name"], call.arguments["phone"]
         assert name not in topics and re.fullmatch(r"[A-Z][a-z]+( [A-Z][A-Za-z'.-]+)+", name), name
         assert sum(c.isdigit() for c in phone) >= 7, phone
+
+
+WEATHER_MCP = {  # the MCP specification's own example shape: a structured weather result
+    "name": "get_weather_data",
+    "description": "Get current weather data for a location",
+    "inputSchema": {
+        "type": "object",
+        "properties": {"location": {"type": "string"}},
+        "required": ["location"],
+    },
+    "outputSchema": {
+        "type": "object",
+        "properties": {
+            "temperature": {"type": "number", "description": "Temperature in celsius"},
+            "conditions": {"type": "string", "description": "Weather conditions description"},
+            "humidity": {"type": "number", "description": "Humidity percentage"},
+        },
+        "required": ["temperature", "conditions", "humidity"],
+    },
+}
+
+NESTED = {
+    "type": "function",
+    "function": {
+        "name": "notify_watchers",
+        "description": "Post price alerts to Slack.",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "target": {
+                    "type": "object",
+                    "properties": {"channel": {"type": "string"}, "query": {"type": "string"}},
+                    "required": ["channel", "query"],
+                },
+                "alerts": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "ticker": {"type": "string"},
+                            "price": {"type": "number", "minimum": 0},
+                            "quantity": {"type": "integer", "minimum": 1},
+                        },
+                        "required": ["ticker", "price", "quantity"],
+                    },
+                },
+            },
+            "required": ["target", "alerts"],
+        },
+    },
+}
+
+
+def test_output_schema_results_have_realistic_measurements() -> None:
+    # were {"temperature": 462.77, "conditions": "ESZ2R2kBBSoSOvfc", "humidity": -9.5}
+    (spec,) = synth.load_tools([WEATHER_MCP])
+    validator = jsonschema.Draft202012Validator(spec.output_schema)
+    words = re.compile(r"^[a-z]+( [a-z]+)?$")
+    seen = 0
+    for _, result in synth.stream(synth.tool_exchanges([spec], error_rate=0.0), 200, seed=5):
+        data = json.loads(result.content)
+        validator.validate(data)
+        assert -10 <= data["temperature"] <= 35, data
+        assert 0 <= data["humidity"] <= 100, data
+        assert words.match(data["conditions"]), data
+        seen += 1
+    assert seen == 200
+
+
+def test_nested_objects_and_arrays_of_objects_get_realistic_values() -> None:
+    # only top-level properties were made realistic: nested tickers were random letters
+    (spec,) = synth.load_tools([NESTED])
+    validator = _validator(spec)
+    for call in synth.stream(synth.tool_calls([spec]), 200, seed=2):
+        validator.validate(call.arguments)
+        assert call.arguments["target"]["channel"].startswith("#")
+        assert " " in call.arguments["target"]["query"]
+        for alert in call.arguments["alerts"]:
+            assert re.fullmatch(r"[A-Z]{1,5}", alert["ticker"]), alert
+            assert 5 <= alert["price"] <= 500 and 1 <= alert["quantity"] <= 6, alert
+
+
+def test_amounts_in_cents_are_whole_and_bounds_win() -> None:
+    tool = {
+        "name": "charge",
+        "description": "Charge a card.",
+        "inputSchema": {
+            "type": "object",
+            "properties": {
+                "amount": {"type": "integer", "description": "Amount in cents"},
+                "latitude": {"type": "number", "minimum": 10, "maximum": 11},
+                "temperature": {"type": "number", "minimum": 100},  # no overlap: left alone
+            },
+            "required": ["amount", "latitude", "temperature"],
+        },
+    }
+    (spec,) = synth.load_tools([tool])
+    validator = _validator(spec)
+    for call in synth.stream(synth.tool_calls([spec]), 200, seed=3):
+        validator.validate(call.arguments)
+        assert (
+            isinstance(call.arguments["amount"], int) and 500 <= call.arguments["amount"] <= 50000
+        )
+        assert 10 <= call.arguments["latitude"] <= 11

@@ -3,15 +3,19 @@
 Arguments come from ``synth.from_schema(spec.parameters)``, so they validate by
 construction. On top of that, top-level properties with well-known names (``email``,
 ``to``, ``path``, ``query``, ``url``, ``city``, ``limit``, ...) get realistic values from
-synth's own vocabularies, but only where the schema makes that provably safe: the object
-has no keyword that ties properties together (``if``, ``dependentSchemas``, ``allOf``, ...),
-the property's own schema uses only simple keywords, and the drawn value is checked against
-its length and range bounds before it replaces the schema's value.
+synth's own vocabularies, and well-known quantities (``temperature``, ``humidity``,
+``price``, ``latitude``, ...) numbers in their usual range; the same goes for the properties
+of nested objects and arrays of objects, and for the results an MCP ``outputSchema`` shapes.
+This is done only where the schema makes it provably safe: the object has no keyword that
+ties properties together (``if``, ``dependentSchemas``, ``allOf``, ...), the property's own
+schema uses only simple keywords, and the drawn value is checked against its length and
+range bounds before it replaces the schema's value.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 import re
 from collections.abc import Callable
@@ -170,6 +174,7 @@ class _Vocabulary:
         self.channels = chooser(values["channels"])
         self.topics = chooser(values["topics"])
         self.country_codes = chooser(values["country_codes"])
+        self.weather = chooser(values["weather_conditions"])
         self.sentences = sentence_bank
         self.sql = chooser(
             [
@@ -259,6 +264,12 @@ def _string_table() -> tuple[tuple[Any, Any, Callable[..., str], str | None], ..
         (n(r"^(time_?zone|tz)$"), None, voc.timezones, None),
         (n(r"^(language|lang|locale|target_language|source_language)$"), None, voc.languages, None),
         (n(r"^(channel|channel_name|slack_channel)$"), None, voc.channel, None),
+        (
+            n(r"^(conditions?|weather|sky|weather_(conditions?|description)|forecast)$"),
+            d(r"weather conditions?"),
+            voc.weather,
+            None,
+        ),
         (
             n(
                 r"^(message|text|body|content|comment|note|notes|reason|feedback|reply|summary|"
@@ -354,6 +365,8 @@ def _override(name: str, schema: Any) -> Callable[[random.Random], Any] | None:
             return out if all(fits(a) for a in out) else _REJECT
 
         return addresses
+    if types & {"integer", "number"} and not _LIMIT_NAME.match(lname) and set(schema) <= _INT_KEYS:
+        return _measure(lname, schema, types)
     if types & {"integer", "number"} and _LIMIT_NAME.match(lname) and set(schema) <= _INT_KEYS:
         lo, hi = schema.get("minimum"), schema.get("maximum")
         default = schema.get("default")
@@ -371,22 +384,119 @@ def _override(name: str, schema: Any) -> Callable[[random.Random], Any] | None:
 
 _REJECT = object()
 
+#: ``(name pattern, low, high, decimals)``: the range a measured quantity usually lies in
+#: (a temperature of 462 or a humidity of -9.5 validates against ``{"type": "number"}``
+#: and reads as garbage).
+_MEASURES = tuple(
+    (re.compile(pattern), lo, hi, decimals)
+    for pattern, lo, hi, decimals in (
+        (r"^(temp|temperature|feels_like)(_c|_celsius)?$", -10, 35, 1),
+        (r"^(temp|temperature|feels_like)_f(ahrenheit)?$", 14, 95, 1),
+        (r"^((relative_)?humidity|(\w+_)?(percent|percentage|pct)|cloud_cover)$", 0, 100, 0),
+        (r"^(lat|latitude)$", -55, 70, 4),
+        (r"^(lon|lng|long|longitude)$", -170, 175, 4),
+        (r"^(wind|wind_speed|wind_kph|wind_mph|gust)$", 0, 60, 1),
+        (r"^(price|amount|cost|total|subtotal|balance|unit_price|fee|total_amount)$", 5, 500, 2),
+        (r"^(quantity|qty|passengers|adults|guests|seats)$", 1, 6, 0),
+        (r"^(rating|stars|score)$", 1, 5, 1),
+        (r"^(age)$", 18, 80, 0),
+        (r"^((\w+_)?count|total_results|num_\w+|(\w+_)?number_of_\w+)$", 0, 120, 0),
+        (r"^(duration_minutes|minutes|duration_min)$", 15, 120, 0),
+    )
+)
+_CENTS = re.compile(r"\bcents?\b|smallest (currency )?unit|minor unit", re.IGNORECASE)
+
+
+def _bound(value: Any) -> float | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
+def _measure(
+    lname: str, schema: dict[str, Any], types: set[str]
+) -> Callable[[random.Random], Any] | None:
+    """A draw of a number in the usual range of the quantity ``lname`` names, within the
+    schema's ``minimum``/``maximum``, or None when the name is not a known quantity."""
+    known = next((m for m in _MEASURES if m[0].match(lname)), None)
+    if known is None:
+        return None
+    _, lo, hi, decimals = known
+    description = schema.get("description")
+    if decimals == 2 and isinstance(description, str) and _CENTS.search(description):
+        lo, hi, decimals = lo * 100, hi * 100, 0  # an amount in cents is a whole number
+    whole = decimals == 0 or "number" not in types
+    low, high = _bound(schema.get("minimum")), _bound(schema.get("maximum"))
+    if ("minimum" in schema and low is None) or ("maximum" in schema and high is None):
+        return None
+    lo = max(lo, low) if low is not None else lo
+    hi = min(hi, high) if high is not None else hi
+    if lo > hi or (whole and math.ceil(lo) > math.floor(hi)):
+        return None
+    if whole:
+        first, size = math.ceil(lo), math.floor(hi) - math.ceil(lo) + 1
+        return lambda rng: first + below(rng, size)
+
+    def draw(rng: random.Random) -> Any:
+        value = round(lo + rng.random() * (hi - lo), decimals)
+        return value if lo <= value <= hi else _REJECT
+
+    return draw
+
+
+_PLAIN_OBJECT_KEYS = _SAFE_OBJECT_KEYS - {"$schema", "$id", "$defs", "definitions"}
+
+
+def _refiner(schema: Any, depth: int = 0) -> Callable[[random.Random, Any], Any] | None:
+    """A function that gives realistic values to the well-known properties of an instance
+    of ``schema`` (an object, at any depth of nested objects and arrays of objects), or
+    None when there is nothing to refine. Only values whose replacement cannot break the
+    instance's validity are touched (see ``_override``)."""
+    if not isinstance(schema, dict) or depth > 8:
+        return None
+    props = schema.get("properties")
+    if isinstance(props, dict) and props and set(schema) <= _SAFE_OBJECT_KEYS:
+        if depth and not set(schema) <= _PLAIN_OBJECT_KEYS:
+            return None  # a nested resource root: its references resolve elsewhere
+        entries: list[tuple[str, Any, Any]] = []
+        for name, sub in props.items():
+            draw = _override(name, sub)
+            nested = None if draw is not None else _refiner(sub, depth + 1)
+            if draw is not None or nested is not None:
+                entries.append((name, draw, nested))
+        if not entries:
+            return None
+
+        def refine_object(rng: random.Random, value: Any) -> Any:
+            if isinstance(value, dict):
+                for name, draw, nested in entries:
+                    if name in value:
+                        if draw is not None:
+                            new = draw(rng)
+                            if new is not _REJECT:
+                                value[name] = new
+                        else:
+                            value[name] = nested(rng, value[name])
+            return value
+
+        return refine_object
+    if (
+        "array" in _types(schema)
+        and set(schema) <= _ARRAY_KEYS
+        and not schema.get("uniqueItems")
+        and isinstance(schema.get("items"), dict)
+    ):
+        item = _refiner(schema["items"], depth + 1)
+        if item is None:
+            return None
+        return lambda rng, value: (
+            [item(rng, v) for v in value] if isinstance(value, list) else value
+        )
+    return None
+
 
 def _checked(value: str, fits: Callable[[str], bool]) -> Any:
     return value if fits(value) else _REJECT
-
-
-def _object_overrides(
-    params: dict[str, Any],
-) -> tuple[tuple[str, Callable[[random.Random], Any]], ...]:
-    if not set(params) <= _SAFE_OBJECT_KEYS or not isinstance(params.get("properties"), dict):
-        return ()
-    out = []
-    for name, sub in params["properties"].items():
-        draw = _override(name, sub)
-        if draw is not None:
-            out.append((name, draw))
-    return tuple(out)
 
 
 #: Verbs a tool's description or name starts with, in the base form an instruction uses.
@@ -473,16 +583,14 @@ class UserTool(Behaviour):
         self.args = compile_parameters(spec)._fn
         output = compile_output(spec)
         self.output = None if output is None else output._fn
-        self.overrides = _object_overrides(spec.parameters)
+        self.refine = _refiner(spec.parameters)
+        self.refine_output = None if spec.output_schema is None else _refiner(spec.output_schema)
         self.purpose = _purpose(spec.description, spec.name)
 
     def call(self, rng: random.Random) -> tuple[dict[str, Any], Any]:
         args = self.args(rng)
-        for name, draw in self.overrides:
-            if name in args:
-                value = draw(rng)
-                if value is not _REJECT:
-                    args[name] = value
+        if self.refine is not None:
+            self.refine(rng, args)
         return args, None
 
     def bad_call(self, rng: random.Random) -> tuple[dict[str, Any], Any, str]:
@@ -509,7 +617,10 @@ class UserTool(Behaviour):
     def result(self, rng: random.Random, args: dict[str, Any], ctx: Any) -> tuple[str, Outcome]:
         if self.output is not None:
             # The structured result of an MCP tool with an outputSchema, as JSON text.
-            content = dumps(self.output(rng))
+            output = self.output(rng)
+            if self.refine_output is not None:
+                output = self.refine_output(rng, output)
+            content = dumps(output)
             return content, Outcome(
                 note=f"{self.name} returned {_summary(content)}.",
                 answer=f"{cap(self.purpose)}: {self.name} returned {_summary(content)}.",
