@@ -634,3 +634,44 @@ def test_amounts_in_cents_are_whole_and_bounds_win() -> None:
             isinstance(call.arguments["amount"], int) and 500 <= call.arguments["amount"] <= 50000
         )
         assert 10 <= call.arguments["latitude"] <= 11
+
+
+TRIP = {
+    "type": "function",
+    "function": {
+        "name": "plan_trip",
+        "description": "Search flights and book a meeting at the destination.",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "origin": {"type": "string", "description": "IATA airport code"},
+                "destination": {"type": "string", "description": "IATA airport code"},
+                "departure_date": {"type": "string", "format": "date"},
+                "return_date": {"type": "string", "format": "date"},
+                "meeting": {
+                    "type": "object",
+                    "properties": {
+                        "startTime": {"type": "string", "format": "date-time"},
+                        "endTime": {"type": "string", "format": "date-time"},
+                    },
+                    "required": ["startTime", "endTime"],
+                },
+            },
+            "required": ["origin", "destination", "departure_date", "return_date", "meeting"],
+        },
+    },
+}
+
+
+def test_paired_arguments_are_in_order_and_distinct() -> None:
+    # returns before departures, events ending before they start (or days later) and
+    # flights from an airport to itself were drawn independently
+    (spec,) = synth.load_tools([TRIP])
+    validator = _validator(spec)
+    for call in synth.stream(synth.tool_calls([spec]), 300, seed=4):
+        args = call.arguments
+        validator.validate(args)
+        assert args["origin"] != args["destination"], args
+        assert args["departure_date"] < args["return_date"], args
+        start, end = args["meeting"]["startTime"], args["meeting"]["endTime"]
+        assert start[:10] == end[:10] and start < end, args

@@ -447,6 +447,82 @@ def _measure(
 _PLAIN_OBJECT_KEYS = _SAFE_OBJECT_KEYS - {"$schema", "$id", "$defs", "definitions"}
 
 
+#: Name parts of properties that come in pairs: the second is after (or other than) the first.
+_PAIRS = (
+    ("start", "end"),
+    ("begin", "end"),
+    ("departure", "return"),
+    ("depart", "return"),
+    ("check_in", "check_out"),
+    ("from", "to"),
+    ("origin", "destination"),
+    ("source", "target"),
+)
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+_AFTER_MINUTES = (30, 45, 60, 60, 90, 120)
+
+
+def _links(
+    props: dict[str, Any], drawn: set[str]
+) -> tuple[tuple[str, str, Callable[[str], bool]], ...]:
+    """``(first, second, fits)`` for pairs of drawn properties such as ``start``/``end``,
+    ``departure_date``/``return_date`` or ``origin``/``destination``: an event that ends
+    before it starts, a return flight before the departure or a flight from JFK to JFK is
+    valid JSON and nonsense. ``fits`` checks a new value of ``second`` against its schema."""
+    by_snake = {_snake(name): name for name in drawn}
+    out = []
+    for lname, name in by_snake.items():
+        parts = lname.split("_")
+        for a, b in _PAIRS:
+            a_parts = a.split("_")
+            k = len(a_parts)
+            for i in range(len(parts) - k + 1):
+                if parts[i : i + k] == a_parts:
+                    other = "_".join([*parts[:i], *b.split("_"), *parts[i + k :]])
+                    partner = by_snake.get(other)
+                    sub = props.get(partner) if partner is not None else None
+                    fits = _fits_string(sub, sub.get("format")) if isinstance(sub, dict) else None
+                    if partner is not None and fits is not None:
+                        out.append((name, partner, fits))
+                    break
+    return tuple(out)
+
+
+def _follow(
+    rng: random.Random,
+    value: dict[str, Any],
+    first: str,
+    second: str,
+    fits: Callable[[str], bool],
+    draw: Callable[[random.Random], Any],
+) -> None:
+    """Make ``value[second]`` a sensible partner of ``value[first]``: a date or time after
+    it, or another value than it."""
+    a, b = value[first], value[second]
+    if not isinstance(a, str) or not isinstance(b, str):
+        return
+    new: str | None = None
+    if _DAY.match(a) and _DAY.match(b):
+        if b <= a:
+            day = dt.date.fromisoformat(a) + dt.timedelta(days=1 + below(rng, 14))
+            new = day.isoformat()
+    elif _MOMENT.match(a) and _MOMENT.match(b):
+        start = dt.datetime.fromisoformat(a[:-1])
+        end = dt.datetime.fromisoformat(b[:-1])
+        if not dt.timedelta(0) < end - start <= dt.timedelta(hours=8):
+            minutes = _AFTER_MINUTES[below(rng, len(_AFTER_MINUTES))]
+            new = (start + dt.timedelta(minutes=minutes)).isoformat() + "Z"
+    elif a == b:
+        for _ in range(8):
+            other = draw(rng)
+            if other is not _REJECT and other != a:
+                value[second] = other
+                return
+    if new is not None and fits(new):
+        value[second] = new
+
+
 def _refiner(schema: Any, depth: int = 0) -> Callable[[random.Random, Any], Any] | None:
     """A function that gives realistic values to the well-known properties of an instance
     of ``schema`` (an object, at any depth of nested objects and arrays of objects), or
@@ -466,6 +542,8 @@ def _refiner(schema: Any, depth: int = 0) -> Callable[[random.Random, Any], Any]
                 entries.append((name, draw, nested))
         if not entries:
             return None
+        links = _links(props, {name for name, draw, _ in entries if draw is not None})
+        draws = {name: draw for name, draw, _ in entries}
 
         def refine_object(rng: random.Random, value: Any) -> Any:
             if isinstance(value, dict):
@@ -477,6 +555,9 @@ def _refiner(schema: Any, depth: int = 0) -> Callable[[random.Random, Any], Any]
                                 value[name] = new
                         else:
                             value[name] = nested(rng, value[name])
+                for first, second, fits in links:
+                    if first in value and second in value:
+                        _follow(rng, value, first, second, fits, draws[second])
             return value
 
         return refine_object
