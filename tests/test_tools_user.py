@@ -9,6 +9,7 @@ import jsonschema
 import pytest
 
 import synth
+from synth.agents._draw import load_data
 
 N = 500
 EMAIL = re.compile(r"^[a-z0-9._]+@[a-z0-9-]+(\.[a-z0-9-]+)+$")
@@ -675,3 +676,66 @@ def test_paired_arguments_are_in_order_and_distinct() -> None:
         assert args["departure_date"] < args["return_date"], args
         start, end = args["meeting"]["startTime"], args["meeting"]["endTime"]
         assert start[:10] == end[:10] and start < end, args
+
+
+DEVTOOLS = [
+    {
+        "name": "run_shell_command",
+        "description": "Execute a shell command in the sandbox.",
+        "inputSchema": {
+            "type": "object",
+            "properties": {"command": {"type": "string"}, "cwd": {"type": "string"}},
+            "required": ["command", "cwd"],
+        },
+    },
+    {
+        "name": "github_create_issue",
+        "description": "Create an issue in a GitHub repository.",
+        "inputSchema": {
+            "type": "object",
+            "properties": {
+                "owner": {"type": "string"},
+                "repo": {"type": "string"},
+                "assignees": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+            },
+            "required": ["owner", "repo", "assignees"],
+        },
+    },
+    {
+        "name": "create_payment_intent",
+        "description": "Create a Stripe payment intent.",
+        "inputSchema": {
+            "type": "object",
+            "properties": {
+                "currency": {
+                    "type": "string",
+                    "pattern": "^[a-z]{3}$",
+                    "description": "Three-letter ISO 4217 currency code, in lowercase",
+                }
+            },
+            "required": ["currency"],
+        },
+    },
+]
+
+
+def test_developer_tool_arguments_look_real() -> None:
+    # were phrases and random letters: {'command': 'design review', 'cwd': 'invoice
+    # reminder'}, {'owner': 'release notes', 'assignees': ['8jmuDEH']}, {'currency': 'kdz'}
+    specs = synth.load_tools(DEVTOOLS)
+    validators = {spec.name: _validator(spec) for spec in specs}
+    currencies = set(load_data("arguments.json")["currencies"])
+    seen = set()
+    for call in synth.stream(synth.tool_calls(specs), 300, seed=6):
+        args = call.arguments
+        validators[call.name].validate(args)
+        seen.add(call.name)
+        if call.name == "run_shell_command":
+            assert args["cwd"].startswith("/home/") and " " not in args["cwd"], args
+            assert re.match(r"^[a-z]+( |$)", args["command"]), args
+        elif call.name == "github_create_issue":
+            for value in (args["owner"], args["repo"], *args["assignees"]):
+                assert re.fullmatch(r"[a-z0-9][a-z0-9-]*", value), args
+        else:
+            assert args["currency"].upper() in currencies, args
+    assert seen == {spec.name for spec in specs}

@@ -175,6 +175,8 @@ class _Vocabulary:
         self.topics = chooser(values["topics"])
         self.country_codes = chooser(values["country_codes"])
         self.weather = chooser(values["weather_conditions"])
+        self.commands = chooser(values["shell_commands"])
+        self.orgs = chooser(values["github_orgs"])
         self.sentences = sentence_bank
         self.sql = chooser(
             [
@@ -195,6 +197,16 @@ class _Vocabulary:
 
     def query(self, rng: random.Random) -> str:
         return self.search.call(rng)[0]["query"]
+
+    def directory(self, rng: random.Random) -> str:
+        _, user = self.people.first(rng)
+        return f"/home/{user}/projects/{self.people.project(rng)}"
+
+    def repo(self, rng: random.Random) -> str:
+        return self.people.project(rng)
+
+    def full_repo(self, rng: random.Random) -> str:
+        return f"{self.orgs(rng)}/{self.people.project(rng)}"
 
     def url(self, rng: random.Random) -> str:
         return f"https://www.{self.people.domain(rng)}/{self.people.project(rng)}"
@@ -246,7 +258,17 @@ def _string_table() -> tuple[tuple[Any, Any, Callable[..., str], str | None], ..
         (None, d(r"language code|iso[ -]?639"), voc.languages, None),
         (None, d(r"phone number"), voc.phone, None),
         (_EMAIL_NAME, None, voc.email, "email"),
+        (
+            n(r"^(cwd|working_dir|working_directory|workdir|work_dir|directory|dir|folder)$"),
+            None,
+            voc.directory,
+            None,
+        ),
         (_PATH_NAME, None, voc.path, None),
+        (n(r"^(command|cmd|shell_command|command_line|script)$"), None, voc.commands, None),
+        (n(r"^(owner|org|repo_owner)$"), None, voc.orgs, None),
+        (n(r"^(repo|repository|repo_name|repository_name)$"), None, voc.repo, None),
+        (n(r"^(repo_full_name|repository_full_name)$"), None, voc.full_repo, None),
         (_SQL_NAME, None, voc.sql, None),
         (_QUERY_NAME, None, voc.query, None),
         (_URL_NAME, None, voc.url, "uri"),
@@ -577,7 +599,14 @@ def _refiner(schema: Any, depth: int = 0) -> Callable[[random.Random, Any], Any]
 
 
 def _checked(value: str, fits: Callable[[str], bool]) -> Any:
-    return value if fits(value) else _REJECT
+    """``value`` if the schema takes it, else the same in lower or upper case if that fits
+    (``usd`` for a currency with pattern ``^[a-z]{3}$``), else ``_REJECT``."""
+    if fits(value):
+        return value
+    for variant in (value.lower(), value.upper()):
+        if variant != value and fits(variant):
+            return variant
+    return _REJECT
 
 
 #: Verbs a tool's description or name starts with, in the base form an instruction uses.

@@ -253,6 +253,8 @@ def _kinds() -> dict[str, _Kind | _FormatKind]:
         "handle": username,
         "nickname": username,
         "screen_name": username,
+        "assignee": username,
+        "reviewer": username,
         "city": city,
         "town": city,
         "country": country,
