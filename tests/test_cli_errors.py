@@ -314,6 +314,15 @@ def test_tools_and_templates_where_they_do_not_apply_are_refused(target, tmp_pat
     assert_fails(proc, 2, *needles)
 
 
+@pytest.mark.parametrize("content", ['{"tools": 5}', "42", '"get_weather"'])
+def test_a_tools_file_of_the_wrong_shape_is_named(target, tmp_path, content):
+    # the message said "load_tools() expects a list ..." without naming the file
+    path = tmp_path / "tools.json"
+    path.write_text(content)
+    proc = gen("--type", "tool_call", "--tools", str(path), target=target)
+    assert_fails(proc, 2, f"{path}: tools", "expects a list of tool definitions")
+
+
 def test_a_users_tools_are_called_with_valid_arguments(tmp_path):
     path = tmp_path / "tools.json"
     path.write_text(json.dumps([WEATHER]))
