@@ -486,7 +486,7 @@ _AFTER_MINUTES = (30, 45, 60, 60, 90, 120)
 
 
 def _links(
-    props: dict[str, Any], drawn: set[str]
+    props: dict[str, Any], drawn: list[str]
 ) -> tuple[tuple[str, str, Callable[[str], bool]], ...]:
     """``(first, second, fits)`` for pairs of drawn properties such as ``start``/``end``,
     ``departure_date``/``return_date`` or ``origin``/``destination``: an event that ends
@@ -564,7 +564,9 @@ def _refiner(schema: Any, depth: int = 0) -> Callable[[random.Random, Any], Any]
                 entries.append((name, draw, nested))
         if not entries:
             return None
-        links = _links(props, {name for name, draw, _ in entries if draw is not None})
+        # a list in the schema's order, never a set: the order of string sets changes
+        # with the process's hash seed, and the links draw from the rng in this order
+        links = _links(props, [name for name, draw, _ in entries if draw is not None])
         draws = {name: draw for name, draw, _ in entries}
 
         def refine_object(rng: random.Random, value: Any) -> Any:
