@@ -28,7 +28,7 @@ from synth.agents._draw import below, cap, chooser, load_data, weighted_chooser
 from synth.agents.models import ToolSpec
 from synth.agents.text import sentence_bank
 from synth.core.gen import Gen
-from synth.schema.realistic import realistic_lengths
+from synth.schema.realistic import realistic_lengths, realistic_range
 
 __all__ = ["UserTool", "compile_output", "compile_parameters"]
 
@@ -406,26 +406,6 @@ def _override(name: str, schema: Any) -> Callable[[random.Random], Any] | None:
 
 _REJECT = object()
 
-#: ``(name pattern, low, high, decimals)``: the range a measured quantity usually lies in
-#: (a temperature of 462 or a humidity of -9.5 validates against ``{"type": "number"}``
-#: and reads as garbage).
-_MEASURES = tuple(
-    (re.compile(pattern), lo, hi, decimals)
-    for pattern, lo, hi, decimals in (
-        (r"^(temp|temperature|feels_like)(_c|_celsius)?$", -10, 35, 1),
-        (r"^(temp|temperature|feels_like)_f(ahrenheit)?$", 14, 95, 1),
-        (r"^((relative_)?humidity|(\w+_)?(percent|percentage|pct)|cloud_cover)$", 0, 100, 0),
-        (r"^(lat|latitude)$", -55, 70, 4),
-        (r"^(lon|lng|long|longitude)$", -170, 175, 4),
-        (r"^(wind|wind_speed|wind_kph|wind_mph|gust)$", 0, 60, 1),
-        (r"^(price|amount|cost|total|subtotal|balance|unit_price|fee|total_amount)$", 5, 500, 2),
-        (r"^(quantity|qty|passengers|adults|guests|seats)$", 1, 6, 0),
-        (r"^(rating|stars|score)$", 1, 5, 1),
-        (r"^(age)$", 18, 80, 0),
-        (r"^((\w+_)?count|total_results|num_\w+|(\w+_)?number_of_\w+)$", 0, 120, 0),
-        (r"^(duration_minutes|minutes|duration_min)$", 15, 120, 0),
-    )
-)
 _CENTS = re.compile(r"\bcents?\b|smallest (currency )?unit|minor unit", re.IGNORECASE)
 
 
@@ -440,10 +420,10 @@ def _measure(
 ) -> Callable[[random.Random], Any] | None:
     """A draw of a number in the usual range of the quantity ``lname`` names, within the
     schema's ``minimum``/``maximum``, or None when the name is not a known quantity."""
-    known = next((m for m in _MEASURES if m[0].match(lname)), None)
+    known = realistic_range(lname)
     if known is None:
         return None
-    _, lo, hi, decimals = known
+    lo, hi, decimals = known
     description = schema.get("description")
     if decimals == 2 and isinstance(description, str) and _CENTS.search(description):
         lo, hi, decimals = lo * 100, hi * 100, 0  # an amount in cents is a whole number
