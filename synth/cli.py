@@ -605,8 +605,18 @@ def _settings(
         # `true` admits everything, as `{}` does (the agent data takes schema objects).
         settings["schema"] = {} if document is True else document
     if tools is not None:
+        if data_type not in ("conversation", "tool_call", "agent_trace"):
+            _usage(
+                f"--tools is used only with --type conversation, tool_call or agent_trace, "
+                f"not --type {data_type}; drop --tools or change --type"
+            )
         settings["tools"] = _existing_file(tools, "--tools")
     if template is not None:
+        if data_type != "conversation":
+            _usage(
+                f"--template is used only with --type conversation, not --type {data_type}; "
+                "drop --template or use --type conversation"
+            )
         settings["templates"] = _existing_file(template, "--template")
     if export != "native":
         settings["export"] = export
@@ -732,9 +742,11 @@ def _build(settings: dict[str, Any]) -> Any:
     )
     from synth.dataset import Recipe
 
-    recipe = Recipe("synth.compat:payload_generator", settings)
     path = settings.get("templates")
     try:
+        if path is not None and "template" not in settings.get("constraints", {}):
+            _pick_user_template(settings, path)
+        recipe = Recipe("synth.compat:payload_generator", settings)
         recipe.build()
         if path is not None:
             _check_user_templates(path)
@@ -753,6 +765,21 @@ def _build(settings: dict[str, Any]) -> Any:
             if settings.get(key):
                 message = _path_once(message, str(settings[key]))
         _usage(message)
+
+
+def _pick_user_template(settings: dict[str, Any], path: str) -> None:
+    """``--template FILE`` without ``--constraint template=NAME``: the file's template when
+    it holds one (the built-in default would ignore the file), else a usage error listing
+    them."""
+    from synth.agents.conversation import load_templates
+
+    names = list(load_templates(path))
+    if len(names) != 1:
+        _usage(
+            f"--template {path} defines {len(names)} templates ({', '.join(names)}); choose "
+            f"one with --constraint template=NAME"
+        )
+    settings["constraints"] = {**settings.get("constraints", {}), "template": names[0]}
 
 
 def _check_user_templates(path: str) -> None:

@@ -176,7 +176,8 @@ class GeneratorConfig:
         if self.schema is not None:
             _check_object_schema(self.schema)
         if self.data_type is DataType.conversation:
-            uses_tools(opts, self.tools)  # tool definitions with a non-tool_use template
+            # tool definitions with a non-tool_use template are refused
+            uses_tools(opts, self.tools, template_given="template" in self.constraints)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of the configuration."""

@@ -172,14 +172,20 @@ def test_tool_definitions_make_conversations_tool_use_ones():
     assert gen.generate(explicit).samples == gen.generate(config).samples
 
 
-@pytest.mark.parametrize("template", ["code_assistant", "research_assistant"])
+@pytest.mark.parametrize("template", ["code_assistant", "research_assistant", "customer_support"])
 def test_tool_definitions_with_another_template_are_refused_at_build(template):
+    # customer_support is the default template: asking for it by name is still asking for
+    # a template whose turns make no calls (it used to be dropped silently for tool_use)
     with pytest.raises(synth.InvalidArgument, match="tool definitions apply to the template"):
         GeneratorConfig(
             data_type="conversation", tools=[WEATHER], constraints={"template": template}
         )
     with pytest.raises(synth.InvalidArgument, match="use template=tool_use"):
         synth.payload_generator("conversation", tools=[WEATHER], constraints={"template": template})
+    with pytest.raises(synth.InvalidArgument, match="constraint tools apply to the template"):
+        synth.payload_generator(
+            "conversation", constraints={"template": template, "tools": "search"}
+        )
 
 
 @pytest.mark.parametrize(

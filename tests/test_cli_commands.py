@@ -155,6 +155,28 @@ def test_a_users_template_generates_with_one_binding_per_conversation(tmp_path):
         assert assistant["content"] == f"Done, {name}. Refund issued."
 
 
+def test_a_template_file_alone_is_used_or_asks_which_template(tmp_path):
+    # --template FILE without --constraint template=NAME made customer_support
+    # conversations: the file was read, checked and then ignored
+    path = tmp_path / "mine.json"
+    path.write_text(json.dumps(REFUND))
+    args = ("--type", "conversation", "--template", str(path), "--count", "3", "--seed", "1")
+    alone = synth_cli("generate", *args)
+    named = synth_cli("generate", *args, "--constraint", "template=refund")
+    assert alone.returncode == 0, alone.stderr
+    assert alone.stdout == named.stdout
+    assert "Refund issued." in alone.stdout
+    two = json.loads(json.dumps(REFUND))
+    two["templates"]["exchange"] = two["templates"]["refund"]
+    path.write_text(json.dumps(two))
+    assert_fails(
+        synth_cli("generate", *args),
+        2,
+        f"--template {path} defines 2 templates (refund, exchange)",
+        "--constraint template=NAME",
+    )
+
+
 def test_explain_prints_the_tree_the_settings_and_an_example():
     proc = synth_cli("explain", "--type", "tool_call", "--constraint", "tool=email")
     assert proc.returncode == 0, proc.stderr

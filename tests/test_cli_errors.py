@@ -285,6 +285,44 @@ def test_tools_file_errors_name_the_place_inside_it(target, tmp_path):
     assert_fails(proc, 2, str(path), "tools[0].function.parameters", "#/properties/city/type")
 
 
+@pytest.mark.parametrize(
+    ("args", "needles"),
+    [
+        (["--type", "text", "--tools", "{tools}"], ["--tools is used only with", "--type text"]),
+        (["--type", "json", "--tools", "{tools}"], ["--tools is used only with", "--type json"]),
+        (["--type", "tool_call", "--template", "{tools}"], ["--template is used only with"]),
+        (["--type", "agent_trace", "--template", "{tools}"], ["--template is used only with"]),
+        # the default template, named: its turns make no calls, so the tools cannot be used
+        (
+            [
+                "--type",
+                "conversation",
+                "--tools",
+                "{tools}",
+                "--constraint",
+                "template=customer_support",
+            ],
+            ["tool definitions apply to the template 'tool_use', not 'customer_support'"],
+        ),
+    ],
+)
+def test_tools_and_templates_where_they_do_not_apply_are_refused(target, tmp_path, args, needles):
+    # they were silently ignored (or, for the named default template, the template was)
+    path = tmp_path / "tools.json"
+    path.write_text(json.dumps([WEATHER]))
+    proc = gen(*[a.format(tools=path) for a in args], "--count", "2", "--seed", "1", target=target)
+    assert_fails(proc, 2, *needles)
+
+
+@pytest.mark.parametrize("content", ['{"tools": 5}', "42", '"get_weather"'])
+def test_a_tools_file_of_the_wrong_shape_is_named(target, tmp_path, content):
+    # the message said "load_tools() expects a list ..." without naming the file
+    path = tmp_path / "tools.json"
+    path.write_text(content)
+    proc = gen("--type", "tool_call", "--tools", str(path), target=target)
+    assert_fails(proc, 2, f"{path}: tools", "expects a list of tool definitions")
+
+
 def test_a_users_tools_are_called_with_valid_arguments(tmp_path):
     path = tmp_path / "tools.json"
     path.write_text(json.dumps([WEATHER]))

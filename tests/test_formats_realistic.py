@@ -19,6 +19,7 @@ from synth.schema.realistic import (
     normalise_name,
     realistic_for,
     realistic_lengths,
+    realistic_range,
 )
 
 CHECK = Draft202012Validator.FORMAT_CHECKER
@@ -191,3 +192,51 @@ def test_array_items_are_named_after_their_array() -> None:
         assert all(re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]+", e) for e in record["emails"])
         assert all(c[:1].isupper() and not re.search(r"\d", c) for c in record["cities"])
         assert all(re.match(r"\d+ \w", a) for a in record["addresses"])
+
+
+QUANTITIES = {
+    "type": "object",
+    "required": ["age", "items", "temperature", "latitude", "total", "qty", "score"],
+    "properties": {
+        "age": {"type": "integer", "minimum": 18},
+        "items": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["quantity", "unitPrice"],
+                "properties": {
+                    "quantity": {"type": "integer", "minimum": 1},
+                    "unitPrice": {"type": "number", "exclusiveMinimum": 0},
+                },
+            },
+        },
+        "temperature": {"type": "number"},
+        "latitude": {"type": ["number", "null"]},
+        "total": {"type": "number", "maximum": 3},  # below the usual range: the bound wins
+        "qty": {"type": "integer", "minimum": 1, "maximum": 9},  # the user's range: kept
+        "score": {"type": "integer", "minimum": 0},  # not a known quantity
+    },
+}
+
+
+def test_numbers_named_after_quantities_lie_in_their_usual_range() -> None:
+    # were anywhere in a window of about a thousand: ages of 826, latitudes of -444,
+    # temperatures of -924, 721 of one item
+    gen = synth.from_schema(QUANTITIES)
+    validator = Draft202012Validator(QUANTITIES, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    qty, total = set(), set()
+    for row in synth.stream(gen, 500, seed=3):
+        validator.validate(row)
+        assert 18 <= row["age"] <= 80
+        assert -10 <= row["temperature"] <= 35
+        assert row["latitude"] is None or -55 <= row["latitude"] <= 70
+        for item in row["items"]:
+            assert 1 <= item["quantity"] <= 6 and 5 <= item["unitPrice"] <= 500
+        qty.add(row["qty"])
+        total.add(row["total"])
+    assert qty == set(range(1, 10))
+    assert min(total) < -100  # the window below maximum 3, as before
+    assert realistic_range("feelsLike") == (-10, 35, 1) and realistic_range("score") is None
+    plain = synth.from_schema(QUANTITIES, realistic=False)
+    assert max(abs(r["temperature"]) for r in synth.stream(plain, 200, seed=3)) > 100

@@ -9,6 +9,7 @@ import jsonschema
 import pytest
 
 import synth
+from synth.agents._draw import load_data
 
 N = 500
 EMAIL = re.compile(r"^[a-z0-9._]+@[a-z0-9-]+(\.[a-z0-9-]+)+$")
@@ -529,3 +530,246 @@ def test_names_the_schema_compiler_knows_keep_its_values() -> None:
         name, phone = call.arguments["customer_name"], call.arguments["phone"]
         assert name not in topics and re.fullmatch(r"[A-Z][a-z]+( [A-Z][A-Za-z'.-]+)+", name), name
         assert sum(c.isdigit() for c in phone) >= 7, phone
+
+
+WEATHER_MCP = {  # the MCP specification's own example shape: a structured weather result
+    "name": "get_weather_data",
+    "description": "Get current weather data for a location",
+    "inputSchema": {
+        "type": "object",
+        "properties": {"location": {"type": "string"}},
+        "required": ["location"],
+    },
+    "outputSchema": {
+        "type": "object",
+        "properties": {
+            "temperature": {"type": "number", "description": "Temperature in celsius"},
+            "conditions": {"type": "string", "description": "Weather conditions description"},
+            "humidity": {"type": "number", "description": "Humidity percentage"},
+        },
+        "required": ["temperature", "conditions", "humidity"],
+    },
+}
+
+NESTED = {
+    "type": "function",
+    "function": {
+        "name": "notify_watchers",
+        "description": "Post price alerts to Slack.",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "target": {
+                    "type": "object",
+                    "properties": {"channel": {"type": "string"}, "query": {"type": "string"}},
+                    "required": ["channel", "query"],
+                },
+                "alerts": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "ticker": {"type": "string"},
+                            "price": {"type": "number", "minimum": 0},
+                            "quantity": {"type": "integer", "minimum": 1},
+                        },
+                        "required": ["ticker", "price", "quantity"],
+                    },
+                },
+            },
+            "required": ["target", "alerts"],
+        },
+    },
+}
+
+
+def test_output_schema_results_have_realistic_measurements() -> None:
+    # were {"temperature": 462.77, "conditions": "ESZ2R2kBBSoSOvfc", "humidity": -9.5}
+    (spec,) = synth.load_tools([WEATHER_MCP])
+    validator = jsonschema.Draft202012Validator(spec.output_schema)
+    words = re.compile(r"^[a-z]+( [a-z]+)?$")
+    seen = 0
+    for _, result in synth.stream(synth.tool_exchanges([spec], error_rate=0.0), 200, seed=5):
+        data = json.loads(result.content)
+        validator.validate(data)
+        assert -10 <= data["temperature"] <= 35, data
+        assert 0 <= data["humidity"] <= 100, data
+        assert words.match(data["conditions"]), data
+        seen += 1
+    assert seen == 200
+
+
+def test_nested_objects_and_arrays_of_objects_get_realistic_values() -> None:
+    # only top-level properties were made realistic: nested tickers were random letters
+    (spec,) = synth.load_tools([NESTED])
+    validator = _validator(spec)
+    for call in synth.stream(synth.tool_calls([spec]), 200, seed=2):
+        validator.validate(call.arguments)
+        assert call.arguments["target"]["channel"].startswith("#")
+        assert " " in call.arguments["target"]["query"]
+        for alert in call.arguments["alerts"]:
+            assert re.fullmatch(r"[A-Z]{1,5}", alert["ticker"]), alert
+            assert 5 <= alert["price"] <= 500 and 1 <= alert["quantity"] <= 6, alert
+
+
+def test_amounts_in_cents_are_whole_and_bounds_win() -> None:
+    tool = {
+        "name": "charge",
+        "description": "Charge a card.",
+        "inputSchema": {
+            "type": "object",
+            "properties": {
+                "amount": {"type": "integer", "description": "Amount in cents"},
+                "latitude": {"type": "number", "minimum": 10, "maximum": 11},
+                "temperature": {"type": "number", "minimum": 100},  # no overlap: left alone
+            },
+            "required": ["amount", "latitude", "temperature"],
+        },
+    }
+    (spec,) = synth.load_tools([tool])
+    validator = _validator(spec)
+    for call in synth.stream(synth.tool_calls([spec]), 200, seed=3):
+        validator.validate(call.arguments)
+        assert (
+            isinstance(call.arguments["amount"], int) and 500 <= call.arguments["amount"] <= 50000
+        )
+        assert 10 <= call.arguments["latitude"] <= 11
+
+
+TRIP = {
+    "type": "function",
+    "function": {
+        "name": "plan_trip",
+        "description": "Search flights and book a meeting at the destination.",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "origin": {"type": "string", "description": "IATA airport code"},
+                "destination": {"type": "string", "description": "IATA airport code"},
+                "departure_date": {"type": "string", "format": "date"},
+                "return_date": {"type": "string", "format": "date"},
+                "meeting": {
+                    "type": "object",
+                    "properties": {
+                        "startTime": {"type": "string", "format": "date-time"},
+                        "endTime": {"type": "string", "format": "date-time"},
+                    },
+                    "required": ["startTime", "endTime"],
+                },
+            },
+            "required": ["origin", "destination", "departure_date", "return_date", "meeting"],
+        },
+    },
+}
+
+
+def test_paired_arguments_are_in_order_and_distinct() -> None:
+    # returns before departures, events ending before they start (or days later) and
+    # flights from an airport to itself were drawn independently
+    (spec,) = synth.load_tools([TRIP])
+    validator = _validator(spec)
+    for call in synth.stream(synth.tool_calls([spec]), 300, seed=4):
+        args = call.arguments
+        validator.validate(args)
+        assert args["origin"] != args["destination"], args
+        assert args["departure_date"] < args["return_date"], args
+        start, end = args["meeting"]["startTime"], args["meeting"]["endTime"]
+        assert start[:10] == end[:10] and start < end, args
+
+
+DEVTOOLS = [
+    {
+        "name": "run_shell_command",
+        "description": "Execute a shell command in the sandbox.",
+        "inputSchema": {
+            "type": "object",
+            "properties": {"command": {"type": "string"}, "cwd": {"type": "string"}},
+            "required": ["command", "cwd"],
+        },
+    },
+    {
+        "name": "github_create_issue",
+        "description": "Create an issue in a GitHub repository.",
+        "inputSchema": {
+            "type": "object",
+            "properties": {
+                "owner": {"type": "string"},
+                "repo": {"type": "string"},
+                "assignees": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+            },
+            "required": ["owner", "repo", "assignees"],
+        },
+    },
+    {
+        "name": "create_payment_intent",
+        "description": "Create a Stripe payment intent.",
+        "inputSchema": {
+            "type": "object",
+            "properties": {
+                "currency": {
+                    "type": "string",
+                    "pattern": "^[a-z]{3}$",
+                    "description": "Three-letter ISO 4217 currency code, in lowercase",
+                }
+            },
+            "required": ["currency"],
+        },
+    },
+]
+
+
+def test_developer_tool_arguments_look_real() -> None:
+    # were phrases and random letters: {'command': 'design review', 'cwd': 'invoice
+    # reminder'}, {'owner': 'release notes', 'assignees': ['8jmuDEH']}, {'currency': 'kdz'}
+    specs = synth.load_tools(DEVTOOLS)
+    validators = {spec.name: _validator(spec) for spec in specs}
+    currencies = set(load_data("arguments.json")["currencies"])
+    seen = set()
+    for call in synth.stream(synth.tool_calls(specs), 300, seed=6):
+        args = call.arguments
+        validators[call.name].validate(args)
+        seen.add(call.name)
+        if call.name == "run_shell_command":
+            assert args["cwd"].startswith("/home/") and " " not in args["cwd"], args
+            assert re.match(r"^[a-z]+( |$)", args["command"]), args
+        elif call.name == "github_create_issue":
+            for value in (args["owner"], args["repo"], *args["assignees"]):
+                assert re.fullmatch(r"[a-z0-9][a-z0-9-]*", value), args
+        else:
+            assert args["currency"].upper() in currencies, args
+    assert seen == {spec.name for spec in specs}
+
+
+_DIGEST_SCRIPT = """
+import hashlib, json, sys
+import orjson, synth
+tools = synth.load_tools(json.loads(sys.argv[1]))
+h = hashlib.sha256()
+for c in synth.stream(synth.tool_calls(tools), 300, seed=3):
+    h.update(orjson.dumps(synth.tool_call_record(c)))
+for c in synth.stream(synth.tool_calls(tools[:1]), 3000, seed=3):
+    h.update(orjson.dumps(synth.tool_call_record(c)))
+for r in synth.stream(synth.trace_records(tools=tools), 100, seed=3):
+    h.update(orjson.dumps(r))
+print(h.hexdigest())
+"""
+
+
+def test_user_tool_values_do_not_depend_on_the_hash_seed() -> None:
+    # paired properties were linked in the order of a set of names, which changes with
+    # PYTHONHASHSEED: --workers 2 wrote other bytes than --workers 1
+    import os
+    import subprocess
+    import sys
+
+    tools = json.dumps([TRIP, *DEVTOOLS, WEATHER_MCP, NESTED])
+    digests = set()
+    for hashseed in ("1", "2", "3", "4"):
+        env = {**os.environ, "PYTHONHASHSEED": hashseed}
+        out = subprocess.run(
+            [sys.executable, "-c", _DIGEST_SCRIPT, tools], capture_output=True, text=True, env=env
+        )
+        assert out.returncode == 0, out.stderr
+        digests.add(out.stdout.strip())
+    assert len(digests) == 1

@@ -3,15 +3,19 @@
 Arguments come from ``synth.from_schema(spec.parameters)``, so they validate by
 construction. On top of that, top-level properties with well-known names (``email``,
 ``to``, ``path``, ``query``, ``url``, ``city``, ``limit``, ...) get realistic values from
-synth's own vocabularies, but only where the schema makes that provably safe: the object
-has no keyword that ties properties together (``if``, ``dependentSchemas``, ``allOf``, ...),
-the property's own schema uses only simple keywords, and the drawn value is checked against
-its length and range bounds before it replaces the schema's value.
+synth's own vocabularies, and well-known quantities (``temperature``, ``humidity``,
+``price``, ``latitude``, ...) numbers in their usual range; the same goes for the properties
+of nested objects and arrays of objects, and for the results an MCP ``outputSchema`` shapes.
+This is done only where the schema makes it provably safe: the object has no keyword that
+ties properties together (``if``, ``dependentSchemas``, ``allOf``, ...), the property's own
+schema uses only simple keywords, and the drawn value is checked against its length and
+range bounds before it replaces the schema's value.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 import re
 from collections.abc import Callable
@@ -24,7 +28,7 @@ from synth.agents._draw import below, cap, chooser, load_data, weighted_chooser
 from synth.agents.models import ToolSpec
 from synth.agents.text import sentence_bank
 from synth.core.gen import Gen
-from synth.schema.realistic import realistic_lengths
+from synth.schema.realistic import realistic_lengths, realistic_range
 
 __all__ = ["UserTool", "compile_output", "compile_parameters"]
 
@@ -170,6 +174,9 @@ class _Vocabulary:
         self.channels = chooser(values["channels"])
         self.topics = chooser(values["topics"])
         self.country_codes = chooser(values["country_codes"])
+        self.weather = chooser(values["weather_conditions"])
+        self.commands = chooser(values["shell_commands"])
+        self.orgs = chooser(values["github_orgs"])
         self.sentences = sentence_bank
         self.sql = chooser(
             [
@@ -190,6 +197,16 @@ class _Vocabulary:
 
     def query(self, rng: random.Random) -> str:
         return self.search.call(rng)[0]["query"]
+
+    def directory(self, rng: random.Random) -> str:
+        _, user = self.people.first(rng)
+        return f"/home/{user}/projects/{self.people.project(rng)}"
+
+    def repo(self, rng: random.Random) -> str:
+        return self.people.project(rng)
+
+    def full_repo(self, rng: random.Random) -> str:
+        return f"{self.orgs(rng)}/{self.people.project(rng)}"
 
     def url(self, rng: random.Random) -> str:
         return f"https://www.{self.people.domain(rng)}/{self.people.project(rng)}"
@@ -241,7 +258,17 @@ def _string_table() -> tuple[tuple[Any, Any, Callable[..., str], str | None], ..
         (None, d(r"language code|iso[ -]?639"), voc.languages, None),
         (None, d(r"phone number"), voc.phone, None),
         (_EMAIL_NAME, None, voc.email, "email"),
+        (
+            n(r"^(cwd|working_dir|working_directory|workdir|work_dir|directory|dir|folder)$"),
+            None,
+            voc.directory,
+            None,
+        ),
         (_PATH_NAME, None, voc.path, None),
+        (n(r"^(command|cmd|shell_command|command_line|script)$"), None, voc.commands, None),
+        (n(r"^(owner|org|repo_owner)$"), None, voc.orgs, None),
+        (n(r"^(repo|repository|repo_name|repository_name)$"), None, voc.repo, None),
+        (n(r"^(repo_full_name|repository_full_name)$"), None, voc.full_repo, None),
         (_SQL_NAME, None, voc.sql, None),
         (_QUERY_NAME, None, voc.query, None),
         (_URL_NAME, None, voc.url, "uri"),
@@ -259,6 +286,12 @@ def _string_table() -> tuple[tuple[Any, Any, Callable[..., str], str | None], ..
         (n(r"^(time_?zone|tz)$"), None, voc.timezones, None),
         (n(r"^(language|lang|locale|target_language|source_language)$"), None, voc.languages, None),
         (n(r"^(channel|channel_name|slack_channel)$"), None, voc.channel, None),
+        (
+            n(r"^(conditions?|weather|sky|weather_(conditions?|description)|forecast)$"),
+            d(r"weather conditions?"),
+            voc.weather,
+            None,
+        ),
         (
             n(
                 r"^(message|text|body|content|comment|note|notes|reason|feedback|reply|summary|"
@@ -354,6 +387,8 @@ def _override(name: str, schema: Any) -> Callable[[random.Random], Any] | None:
             return out if all(fits(a) for a in out) else _REJECT
 
         return addresses
+    if types & {"integer", "number"} and not _LIMIT_NAME.match(lname) and set(schema) <= _INT_KEYS:
+        return _measure(lname, schema, types)
     if types & {"integer", "number"} and _LIMIT_NAME.match(lname) and set(schema) <= _INT_KEYS:
         lo, hi = schema.get("minimum"), schema.get("maximum")
         default = schema.get("default")
@@ -371,22 +406,189 @@ def _override(name: str, schema: Any) -> Callable[[random.Random], Any] | None:
 
 _REJECT = object()
 
+_CENTS = re.compile(r"\bcents?\b|smallest (currency )?unit|minor unit", re.IGNORECASE)
+
+
+def _bound(value: Any) -> float | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
+def _measure(
+    lname: str, schema: dict[str, Any], types: set[str]
+) -> Callable[[random.Random], Any] | None:
+    """A draw of a number in the usual range of the quantity ``lname`` names, within the
+    schema's ``minimum``/``maximum``, or None when the name is not a known quantity."""
+    known = realistic_range(lname)
+    if known is None:
+        return None
+    lo, hi, decimals = known
+    description = schema.get("description")
+    if decimals == 2 and isinstance(description, str) and _CENTS.search(description):
+        lo, hi, decimals = lo * 100, hi * 100, 0  # an amount in cents is a whole number
+    whole = decimals == 0 or "number" not in types
+    low, high = _bound(schema.get("minimum")), _bound(schema.get("maximum"))
+    if ("minimum" in schema and low is None) or ("maximum" in schema and high is None):
+        return None
+    lo = max(lo, low) if low is not None else lo
+    hi = min(hi, high) if high is not None else hi
+    if lo > hi or (whole and math.ceil(lo) > math.floor(hi)):
+        return None
+    if whole:
+        first, size = math.ceil(lo), math.floor(hi) - math.ceil(lo) + 1
+        return lambda rng: first + below(rng, size)
+
+    def draw(rng: random.Random) -> Any:
+        value = round(lo + rng.random() * (hi - lo), decimals)
+        return value if lo <= value <= hi else _REJECT
+
+    return draw
+
+
+_PLAIN_OBJECT_KEYS = _SAFE_OBJECT_KEYS - {"$schema", "$id", "$defs", "definitions"}
+
+
+#: Name parts of properties that come in pairs: the second is after (or other than) the first.
+_PAIRS = (
+    ("start", "end"),
+    ("begin", "end"),
+    ("departure", "return"),
+    ("depart", "return"),
+    ("check_in", "check_out"),
+    ("from", "to"),
+    ("origin", "destination"),
+    ("source", "target"),
+)
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+_AFTER_MINUTES = (30, 45, 60, 60, 90, 120)
+
+
+def _links(
+    props: dict[str, Any], drawn: list[str]
+) -> tuple[tuple[str, str, Callable[[str], bool]], ...]:
+    """``(first, second, fits)`` for pairs of drawn properties such as ``start``/``end``,
+    ``departure_date``/``return_date`` or ``origin``/``destination``: an event that ends
+    before it starts, a return flight before the departure or a flight from JFK to JFK is
+    valid JSON and nonsense. ``fits`` checks a new value of ``second`` against its schema."""
+    by_snake = {_snake(name): name for name in drawn}
+    out = []
+    for lname, name in by_snake.items():
+        parts = lname.split("_")
+        for a, b in _PAIRS:
+            a_parts = a.split("_")
+            k = len(a_parts)
+            for i in range(len(parts) - k + 1):
+                if parts[i : i + k] == a_parts:
+                    other = "_".join([*parts[:i], *b.split("_"), *parts[i + k :]])
+                    partner = by_snake.get(other)
+                    sub = props.get(partner) if partner is not None else None
+                    fits = _fits_string(sub, sub.get("format")) if isinstance(sub, dict) else None
+                    if partner is not None and fits is not None:
+                        out.append((name, partner, fits))
+                    break
+    return tuple(out)
+
+
+def _follow(
+    rng: random.Random,
+    value: dict[str, Any],
+    first: str,
+    second: str,
+    fits: Callable[[str], bool],
+    draw: Callable[[random.Random], Any],
+) -> None:
+    """Make ``value[second]`` a sensible partner of ``value[first]``: a date or time after
+    it, or another value than it."""
+    a, b = value[first], value[second]
+    if not isinstance(a, str) or not isinstance(b, str):
+        return
+    new: str | None = None
+    if _DAY.match(a) and _DAY.match(b):
+        if b <= a:
+            day = dt.date.fromisoformat(a) + dt.timedelta(days=1 + below(rng, 14))
+            new = day.isoformat()
+    elif _MOMENT.match(a) and _MOMENT.match(b):
+        start = dt.datetime.fromisoformat(a[:-1])
+        end = dt.datetime.fromisoformat(b[:-1])
+        if not dt.timedelta(0) < end - start <= dt.timedelta(hours=8):
+            minutes = _AFTER_MINUTES[below(rng, len(_AFTER_MINUTES))]
+            new = (start + dt.timedelta(minutes=minutes)).isoformat() + "Z"
+    elif a == b:
+        for _ in range(8):
+            other = draw(rng)
+            if other is not _REJECT and other != a:
+                value[second] = other
+                return
+    if new is not None and fits(new):
+        value[second] = new
+
+
+def _refiner(schema: Any, depth: int = 0) -> Callable[[random.Random, Any], Any] | None:
+    """A function that gives realistic values to the well-known properties of an instance
+    of ``schema`` (an object, at any depth of nested objects and arrays of objects), or
+    None when there is nothing to refine. Only values whose replacement cannot break the
+    instance's validity are touched (see ``_override``)."""
+    if not isinstance(schema, dict) or depth > 8:
+        return None
+    props = schema.get("properties")
+    if isinstance(props, dict) and props and set(schema) <= _SAFE_OBJECT_KEYS:
+        if depth and not set(schema) <= _PLAIN_OBJECT_KEYS:
+            return None  # a nested resource root: its references resolve elsewhere
+        entries: list[tuple[str, Any, Any]] = []
+        for name, sub in props.items():
+            draw = _override(name, sub)
+            nested = None if draw is not None else _refiner(sub, depth + 1)
+            if draw is not None or nested is not None:
+                entries.append((name, draw, nested))
+        if not entries:
+            return None
+        # a list in the schema's order, never a set: the order of string sets changes
+        # with the process's hash seed, and the links draw from the rng in this order
+        links = _links(props, [name for name, draw, _ in entries if draw is not None])
+        draws = {name: draw for name, draw, _ in entries}
+
+        def refine_object(rng: random.Random, value: Any) -> Any:
+            if isinstance(value, dict):
+                for name, draw, nested in entries:
+                    if name in value:
+                        if draw is not None:
+                            new = draw(rng)
+                            if new is not _REJECT:
+                                value[name] = new
+                        else:
+                            value[name] = nested(rng, value[name])
+                for first, second, fits in links:
+                    if first in value and second in value:
+                        _follow(rng, value, first, second, fits, draws[second])
+            return value
+
+        return refine_object
+    if (
+        "array" in _types(schema)
+        and set(schema) <= _ARRAY_KEYS
+        and not schema.get("uniqueItems")
+        and isinstance(schema.get("items"), dict)
+    ):
+        item = _refiner(schema["items"], depth + 1)
+        if item is None:
+            return None
+        return lambda rng, value: (
+            [item(rng, v) for v in value] if isinstance(value, list) else value
+        )
+    return None
+
 
 def _checked(value: str, fits: Callable[[str], bool]) -> Any:
-    return value if fits(value) else _REJECT
-
-
-def _object_overrides(
-    params: dict[str, Any],
-) -> tuple[tuple[str, Callable[[random.Random], Any]], ...]:
-    if not set(params) <= _SAFE_OBJECT_KEYS or not isinstance(params.get("properties"), dict):
-        return ()
-    out = []
-    for name, sub in params["properties"].items():
-        draw = _override(name, sub)
-        if draw is not None:
-            out.append((name, draw))
-    return tuple(out)
+    """``value`` if the schema takes it, else the same in lower or upper case if that fits
+    (``usd`` for a currency with pattern ``^[a-z]{3}$``), else ``_REJECT``."""
+    if fits(value):
+        return value
+    for variant in (value.lower(), value.upper()):
+        if variant != value and fits(variant):
+            return variant
+    return _REJECT
 
 
 #: Verbs a tool's description or name starts with, in the base form an instruction uses.
@@ -473,16 +675,14 @@ class UserTool(Behaviour):
         self.args = compile_parameters(spec)._fn
         output = compile_output(spec)
         self.output = None if output is None else output._fn
-        self.overrides = _object_overrides(spec.parameters)
+        self.refine = _refiner(spec.parameters)
+        self.refine_output = None if spec.output_schema is None else _refiner(spec.output_schema)
         self.purpose = _purpose(spec.description, spec.name)
 
     def call(self, rng: random.Random) -> tuple[dict[str, Any], Any]:
         args = self.args(rng)
-        for name, draw in self.overrides:
-            if name in args:
-                value = draw(rng)
-                if value is not _REJECT:
-                    args[name] = value
+        if self.refine is not None:
+            self.refine(rng, args)
         return args, None
 
     def bad_call(self, rng: random.Random) -> tuple[dict[str, Any], Any, str]:
@@ -509,7 +709,10 @@ class UserTool(Behaviour):
     def result(self, rng: random.Random, args: dict[str, Any], ctx: Any) -> tuple[str, Outcome]:
         if self.output is not None:
             # The structured result of an MCP tool with an outputSchema, as JSON text.
-            content = dumps(self.output(rng))
+            output = self.output(rng)
+            if self.refine_output is not None:
+                output = self.refine_output(rng, output)
+            content = dumps(output)
             return content, Outcome(
                 note=f"{self.name} returned {_summary(content)}.",
                 answer=f"{cap(self.purpose)}: {self.name} returned {_summary(content)}.",

@@ -219,7 +219,8 @@ def parse_constraints(data_type: Any, constraints: Mapping[str, Any] | None) -> 
                 f"constraint {lo}={out[lo]} is greater than {hi}={out[hi]}; {lo} must be <= {hi}"
             )
     if kind == "conversation":
-        uses_tools(out, None)  # constraint tools with another template is refused
+        # constraint tools with another template is refused
+        uses_tools(out, None, template_given="template" in (constraints or {}))
     _check_locale(out["locale"])
     if out["export"] != "native":  # "native" is always valid: skip loading the exporters
         from synth.agents.export import check_export
@@ -475,7 +476,14 @@ def _build(
         return agent_registry(opts["locale"], reference)
 
     build = _BUILDERS[kind]
-    return build(opts, schema=schema, tools=tools, templates=templates, registry=registry)
+    return build(
+        opts,
+        schema=schema,
+        tools=tools,
+        templates=templates,
+        registry=registry,
+        template_given="template" in (constraints or {}),
+    )
 
 
 def _text(opts: dict[str, Any], **_: Any) -> Gen[dict[str, Any]]:
@@ -501,14 +509,20 @@ def _json(opts: dict[str, Any], *, schema: Any, registry: Any, **_: Any) -> Gen[
 
 
 def _conversation(
-    opts: dict[str, Any], *, templates: TemplatesArg, registry: Any, tools: Any, **_: Any
+    opts: dict[str, Any],
+    *,
+    templates: TemplatesArg,
+    registry: Any,
+    tools: Any,
+    template_given: bool = False,
+    **_: Any,
 ) -> Gen[dict[str, Any]]:
     from synth.agents.conversation import conversations, native_conversations
     from synth.agents.export import conversation_exporter
 
     exporter = conversation_exporter(opts["export"])
     name = opts["template"]
-    if uses_tools(opts, tools):
+    if uses_tools(opts, tools, template_given=template_given):
         return tool_use_conversations(
             _trace_options(opts, tools, registry, steps_default=(1, 3))
         ).map(exporter)
@@ -524,17 +538,18 @@ def _conversation(
 TOOL_USE = "tool_use"
 
 
-def uses_tools(opts: Mapping[str, Any], tools: Any) -> bool:
+def uses_tools(opts: Mapping[str, Any], tools: Any, *, template_given: bool = False) -> bool:
     """Whether conversations of these parsed constraints are ``tool_use`` ones: the template
     says so, or tools are given (constraint ``tools``, or tool definitions ``tools``) and
-    the template is the default. Tools with another template are refused: its turns make
-    no calls, and dropping the tools silently would hide the mistake."""
+    no template was asked for (``template_given``: the constraint was set, even to the
+    default). Tools with another template are refused: its turns make no calls, and
+    dropping the tools (or the template) silently would hide the mistake."""
     name = opts["template"]
     if name == TOOL_USE:
         return True
     if opts.get("tools") is None and tools is None:
         return False
-    if name != CONSTRAINTS["template"].default:
+    if template_given or name != CONSTRAINTS["template"].default:
         given = "constraint tools" if opts.get("tools") is not None else "tool definitions"
         raise InvalidArgument(
             f"{given} apply to the template {TOOL_USE!r}, not {name!r} (its turns make no "

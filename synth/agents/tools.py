@@ -223,8 +223,8 @@ def load_tools(source: Any) -> tuple[ToolSpec, ...]:
         source = [source]
     if not isinstance(source, Sequence) or isinstance(source, (str, bytes)):
         raise InvalidArgument(
-            f"load_tools() expects a list of tool definitions, {{'tools': [...]}} or a file "
-            f"path, got {type(source).__name__} {source!r:.60}"
+            f"{where}: load_tools() expects a list of tool definitions, {{'tools': [...]}} "
+            f"or a file path, got {type(source).__name__} {source!r:.60}"
         )
     specs: list[ToolSpec] = []
     seen: dict[str, int] = {}

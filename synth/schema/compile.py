@@ -687,9 +687,9 @@ class Compiler:
         if t == "boolean":
             return booleans()
         if t == "integer":
-            return self._integer(flat)
+            return self._integer(flat, hint)
         if t == "float":
-            return self._float(flat, "integer" in types)
+            return self._float(flat, "integer" in types, hint)
         if t == "string":
             return self._string(flat, hint)
         if t == "array":
@@ -709,10 +709,28 @@ class Compiler:
                 where = p.pointer
         return lower, upper, mults, where
 
-    def _integer(self, flat: _Flat) -> Gen[Any]:
+    def _usual(self, hint: str | None, lower: Any, upper: Any, mults: list[Any]) -> Any:
+        """The usual range of the quantity a property's name says (``age``, ``price``,
+        ``temperature``, ...) when the schema leaves a side of it open and has no
+        ``multipleOf``, else None: bounds the schema gives both ways are the user's range."""
+        if not self.options.realistic or hint is None or mults:
+            return None
+        if lower is not None and upper is not None:
+            return None
+        from synth.schema.realistic import realistic_range
+
+        return realistic_range(hint)
+
+    def _integer(self, flat: _Flat, hint: str | None = None) -> Gen[Any]:
         lower, upper, mults, where = self._bounds(flat)
         lo = None if lower is None else _int_above(*lower)
         hi = None if upper is None else _int_below(*upper)
+        usual = self._usual(hint, lower, upper, mults)
+        if usual is not None:
+            a = usual[0] if lo is None else max(lo, usual[0])
+            b = usual[1] if hi is None else min(hi, usual[1])
+            if a <= b:
+                return integers(a, b)
         step = 1
         for m in mults:
             step = math.lcm(step, Fraction(m).numerator)
@@ -760,8 +778,21 @@ class Compiler:
             )
         return MultipleNode(step, k_lo, k_hi, as_float, Named("multiple_ok", check), tuple(good))
 
-    def _float(self, flat: _Flat, integral_ok: bool) -> Gen[Any]:
+    def _float(self, flat: _Flat, integral_ok: bool, hint: str | None = None) -> Gen[Any]:
         lower, upper, mults, where = self._bounds(flat)
+        usual = self._usual(hint, lower, upper, mults)
+        if usual is not None:
+            a, b = Fraction(usual[0]), Fraction(usual[1])
+            xl = xu = False
+            if lower is not None and lower[0] >= a:
+                a, xl = lower[0], bool(lower[1])
+            if upper is not None and upper[0] <= b:
+                b, xu = upper[0], bool(upper[1])
+            if a < b:
+                try:
+                    return FloatRange(a, b, xl, xu, max(usual[2], 1), integral_ok)
+                except Unsatisfiable:
+                    pass
         if mults:
             step = Fraction(mults[0])
             for m in mults[1:]:

@@ -38,7 +38,13 @@ from synth.schema.formats import (
     realistic_pool,
 )
 
-__all__ = ["REALISTIC_NAMES", "normalise_name", "realistic_for", "realistic_lengths"]
+__all__ = [
+    "REALISTIC_NAMES",
+    "normalise_name",
+    "realistic_for",
+    "realistic_lengths",
+    "realistic_range",
+]
 
 Exact = Callable[[random.Random, int], str]
 #: Without ``max_length``, built values are at most this much longer than the minimum.
@@ -253,6 +259,8 @@ def _kinds() -> dict[str, _Kind | _FormatKind]:
         "handle": username,
         "nickname": username,
         "screen_name": username,
+        "assignee": username,
+        "reviewer": username,
         "city": city,
         "town": city,
         "country": country,
@@ -483,3 +491,41 @@ def realistic_for(
     # Enough realistic values of an allowed length: pick among them; else build values.
     exact = PickFitting(fitting) if len(fitting) >= 10 else kind.exact
     return _Realistic(property_name, kind.gen, exact, lengths, min_length, max_length)
+
+
+#: ``(name pattern, low, high, decimals)`` over normalised names: the range a measured
+#: quantity usually lies in. ``{"type": "number"}`` admits a temperature of -924 or an age
+#: of 826; both are valid and read as garbage.
+_QUANTITIES = tuple(
+    (re.compile(pattern), lo, hi, decimals)
+    for pattern, lo, hi, decimals in (
+        (r"^(temp|temperature|feels_like)(_c|_celsius)?$", -10, 35, 1),
+        (r"^(temp|temperature|feels_like)_f(ahrenheit)?$", 14, 95, 1),
+        (r"^((relative_)?humidity|(\w+_)?(percent|percentage|pct)|cloud_cover)$", 0, 100, 0),
+        (r"^(lat|latitude)$", -55, 70, 4),
+        (r"^(lon|lng|long|longitude)$", -170, 175, 4),
+        (r"^(wind|wind_speed|wind_kph|wind_mph|gust)$", 0, 60, 1),
+        (r"^(price|amount|cost|total|subtotal|balance|unit_price|fee|total_amount)$", 5, 500, 2),
+        (r"^(quantity|qty|passengers|adults|guests|seats)$", 1, 6, 0),
+        (r"^(rating|stars)$", 1, 5, 1),
+        (r"^(age)$", 18, 80, 0),
+        (r"^((\w+_)?count|total_results|num_\w+|(\w+_)?number_of_\w+)$", 0, 120, 0),
+        (r"^(duration_minutes|minutes|duration_min)$", 15, 120, 0),
+    )
+)
+
+
+def realistic_range(property_name: str) -> tuple[int, int, int] | None:
+    """``(low, high, decimals)``: where a number called ``property_name`` usually lies
+    (``temperature`` -10 to 35 with one decimal, ``humidity`` 0 to 100, ``age`` 18 to 80,
+    ``price`` 5 to 500 with two decimals, ``latitude``, ``quantity``, ``*_count``, ...), or
+    ``None`` when the name is not a known quantity."""
+    if not isinstance(property_name, str):
+        raise InvalidArgument(
+            f"realistic_range() expects property_name to be a str, got {property_name!r}"
+        )
+    key = normalise_name(property_name)
+    for name_re, lo, hi, decimals in _QUANTITIES:
+        if name_re.match(key):
+            return lo, hi, decimals
+    return None
