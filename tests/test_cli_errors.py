@@ -245,6 +245,12 @@ def test_unknown_locale_is_a_usage_error_for_every_type(target, data_type):
     assert_fails(proc, 2, "unknown locale 'en-US'", "did you mean 'en_US'")
 
 
+def test_shard_records_without_a_cluster_is_refused(target):
+    # it was accepted and ignored: the run wrote one file, not shards of 5 records
+    proc = gen("--type", "text", "--count", "20", "--shard-records", "5", target=target)
+    assert_fails(proc, 2, "--shard-records applies only with --dask-scheduler")
+
+
 # -- tools and template files --------------------------------------------------------------
 
 
