@@ -773,3 +773,50 @@ def test_user_tool_values_do_not_depend_on_the_hash_seed() -> None:
         assert out.returncode == 0, out.stderr
         digests.add(out.stdout.strip())
     assert len(digests) == 1
+
+
+ISSUES = {
+    "name": "list_issues",
+    "description": "List issues in a GitHub repository.",
+    "inputSchema": {
+        "type": "object",
+        "properties": {"repo": {"type": "string"}, "per_page": {"type": "integer", "maximum": 100}},
+        "required": ["repo", "per_page"],
+    },
+    "outputSchema": {
+        "type": "object",
+        "properties": {
+            "issues": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"number": {"type": "integer"}, "title": {"type": "string"}},
+                    "required": ["number", "title"],
+                },
+            }
+        },
+        "required": ["issues"],
+    },
+}
+
+
+def test_structured_results_are_told_in_words_in_thoughts_and_answers() -> None:
+    # answers quoted cut-off JSON ('returned {"issues":[{"number":-894,"title":"Meeting
+    # notes","state":"open","html_url":"...') and issue numbers were negative
+    specs = synth.load_tools([WEATHER_MCP, ISSUES])
+    said = re.compile(
+        r"returned (\d+ issues?|temperature -?[\d.]+, conditions [a-z ]+, humidity \d+)"
+    )
+    for trace in synth.stream(synth.trace_records(tools=specs, success_rate=1.0), 100, seed=4):
+        for step in trace["steps"]:
+            if step["type"] == "tool_call" and step["tool"] == "list_issues":
+                assert step["arguments"]["per_page"] in (1, 3, 5, 10, 20, 50), step
+            if (
+                step["type"] == "observation"
+                and step["tool"] == "list_issues"
+                and not step["is_error"]
+            ):
+                for issue in json.loads(step["content"])["issues"]:
+                    assert 1 <= issue["number"] <= 99999, issue
+        assert "{" not in trace["final_answer"], trace["final_answer"]
+        assert said.search(trace["final_answer"]), trace["final_answer"]

@@ -78,7 +78,9 @@ _PATH_NAME = re.compile(r"^(path|file_?path|file|directory|dir|folder|(.*_)?(pat
 _QUERY_NAME = re.compile(r"^(q|query|search_query|search_term|keywords?|question)$")
 _SQL_NAME = re.compile(r"^(sql|sql_query|statement)$")
 _URL_NAME = re.compile(r"^(url|uri|link|website|homepage|(.*_)url)$")
-_LIMIT_NAME = re.compile(r"^(limit|num_results|max_results|top_k|page_size|n_results|count)$")
+_LIMIT_NAME = re.compile(
+    r"^(limit|num_results|max_results|top_k|page_size|per_page|n_results|count)$"
+)
 
 
 #: Keywords of a parameter schema that say nothing about which arguments a call has.
@@ -714,8 +716,8 @@ class UserTool(Behaviour):
                 output = self.refine_output(rng, output)
             content = dumps(output)
             return content, Outcome(
-                note=f"{self.name} returned {_summary(content)}.",
-                answer=f"{cap(self.purpose)}: {self.name} returned {_summary(content)}.",
+                note=f"{self.name} returned {_summary(output, content)}.",
+                answer=f"{cap(self.purpose)}: {self.name} returned {_summary(output, content)}.",
                 wrong=f"{self.name} returned nothing useful.",
             )
         request = "req_" + f"{rng.getrandbits(48):012x}"
@@ -736,6 +738,26 @@ class UserTool(Behaviour):
         return error_content(kind, message)
 
 
-def _summary(content: str) -> str:
-    """A short quote of a JSON result for the agent's notes."""
+def _summary(output: Any, content: str) -> str:
+    """What a structured result says, in words, for the agent's notes and answer:
+    ``temperature 5.6, conditions partly cloudy, humidity 65`` or ``3 issues``; a short
+    quote of the JSON when it has no such fields."""
+    parts: list[str] = []
+    if isinstance(output, dict):
+        for key, value in output.items():
+            label = str(key).replace("_", " ")
+            if isinstance(value, bool) or value is None:
+                parts.append(f"{label} {'yes' if value else 'no'}")
+            elif isinstance(value, (int, float, str)):
+                text = str(value)
+                parts.append(f"{label} {text if len(text) <= 40 else text[:37] + '...'}")
+            elif isinstance(value, list):
+                noun = label[:-1] if len(value) == 1 and label.endswith("s") else label
+                parts.append(f"{len(value)} {noun}")
+            if len(parts) == 4:
+                break
+    elif isinstance(output, list):
+        parts.append(f"{len(output)} item{'' if len(output) == 1 else 's'}")
+    if parts:
+        return ", ".join(parts)
     return content if len(content) <= 80 else content[:77] + "..."
