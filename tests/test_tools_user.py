@@ -820,3 +820,54 @@ def test_structured_results_are_told_in_words_in_thoughts_and_answers() -> None:
                     assert 1 <= issue["number"] <= 99999, issue
         assert "{" not in trace["final_answer"], trace["final_answer"]
         assert said.search(trace["final_answer"]), trace["final_answer"]
+
+
+CHANGES = [
+    {
+        "name": "create_ticket",
+        "description": "Open a support ticket.",
+        "inputSchema": {
+            "type": "object",
+            "properties": {"subject": {"type": "string"}, "body": {"type": "string"}},
+            "required": ["subject", "body"],
+        },
+    },
+    {
+        "name": "crm_update_contact",
+        "description": "Update a contact in the CRM.",
+        "inputSchema": {
+            "type": "object",
+            "properties": {"contact_id": {"type": "string"}, "phone": {"type": "string"}},
+            "required": ["contact_id", "phone"],
+        },
+    },
+    {
+        "name": "run_report",
+        "description": "Run a saved report.",
+        "inputSchema": {"type": "object", "properties": {"report": {"type": "string"}}},
+    },
+]
+
+
+def test_tools_that_change_something_answer_with_an_id_and_a_status() -> None:
+    # every tool without an outputSchema echoed its whole request back as
+    # {"status": "ok", "tool": ..., "request_id": ..., "input": {...}}
+    specs = synth.load_tools(CHANGES)
+    seen = set()
+    for call, result in synth.stream(synth.tool_exchanges(specs, error_rate=0.0), 200, seed=1):
+        body = json.loads(result.content)
+        seen.add(call.name)
+        if call.name == "create_ticket":
+            assert body["status"] == "created" and body["id"].startswith("ticket_"), body
+            assert body["subject"] == call.arguments["subject"], body
+        elif call.name == "crm_update_contact":
+            assert body == {
+                "id": call.arguments["contact_id"],
+                "status": "updated",
+                "phone": call.arguments["phone"],
+            }
+        else:  # not a change: the request is acknowledged as it was
+            assert body["status"] == "ok" and body["input"] == call.arguments, body
+    assert seen == {"create_ticket", "crm_update_contact", "run_report"}
+    trace = synth.sample(synth.trace_records(tools=specs[:1], success_rate=1.0), seed=2)
+    assert re.search(r"created, id ticket_[A-Za-z0-9]{14}\b", trace["final_answer"]), trace

@@ -680,6 +680,7 @@ class UserTool(Behaviour):
         self.refine = _refiner(spec.parameters)
         self.refine_output = None if spec.output_schema is None else _refiner(spec.output_schema)
         self.purpose = _purpose(spec.description, spec.name)
+        self.action = _action(spec.name)
 
     def call(self, rng: random.Random) -> tuple[dict[str, Any], Any]:
         args = self.args(rng)
@@ -720,6 +721,8 @@ class UserTool(Behaviour):
                 answer=f"{cap(self.purpose)}: {self.name} returned {_summary(output, content)}.",
                 wrong=f"{self.name} returned nothing useful.",
             )
+        if self.action is not None:
+            return self._acknowledge(rng, args)
         request = "req_" + f"{rng.getrandbits(48):012x}"
         content = dumps({"status": "ok", "tool": self.name, "request_id": request, "input": args})
         outcome = Outcome(
@@ -729,6 +732,36 @@ class UserTool(Behaviour):
         )
         return content, outcome
 
+    def _acknowledge(self, rng: random.Random, args: dict[str, Any]) -> tuple[str, Outcome]:
+        """What a service answers to a call that changes something (creates, sends,
+        books, updates, deletes ...): the new object's id and its status, with the call's
+        short identifying values, rather than an echo of the whole request."""
+        assert self.action is not None
+        noun, status = self.action
+        # a change to an existing object names it by the id the call gave
+        given = (
+            None if status in _NEW else next((v for k, v in args.items() if _names_id(k, v)), None)
+        )
+        if given is not None:
+            ident = given
+        else:
+            stem = noun.split()[-1][:8]
+            ident = f"{stem}_{''.join(_ALNUM[below(rng, 62)] for _ in range(14))}"
+        body: dict[str, Any] = {"id": ident, "status": status}
+        for key, value in args.items():
+            if value is given:
+                continue
+            if len(body) == 4:
+                break
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                if key not in body and len(str(value)) <= 60:
+                    body[key] = value
+        return dumps(body), Outcome(
+            note=f"The {noun} was {status} (id {ident}).",
+            answer=f"{cap(self.purpose)}: {status}, id {ident}.",
+            wrong=f"{self.name} reported that the request failed.",
+        )
+
     def error(self, rng: random.Random, args: dict[str, Any], ctx: Any) -> str:
         kind, message = (
             ("ServiceUnavailable", f"{self.name} is temporarily unavailable (HTTP 503)"),
@@ -736,6 +769,74 @@ class UserTool(Behaviour):
             ("RateLimited", f"too many requests to {self.name}; retry after 30 s"),
         )[below(rng, 3)]
         return error_content(kind, message)
+
+
+#: Verbs of tools that change something, and the status their result reports.
+_DONE = {
+    "create": "created",
+    "add": "created",
+    "insert": "created",
+    "open": "created",
+    "register": "created",
+    "submit": "submitted",
+    "place": "placed",
+    "book": "confirmed",
+    "reserve": "confirmed",
+    "schedule": "scheduled",
+    "send": "sent",
+    "post": "posted",
+    "publish": "published",
+    "notify": "sent",
+    "reply": "sent",
+    "invite": "sent",
+    "update": "updated",
+    "edit": "updated",
+    "rename": "updated",
+    "assign": "updated",
+    "delete": "deleted",
+    "remove": "deleted",
+    "archive": "archived",
+    "cancel": "cancelled",
+    "close": "closed",
+    "refund": "refunded",
+    "approve": "approved",
+    "reject": "rejected",
+    "upload": "uploaded",
+    "deploy": "deployed",
+}
+
+
+#: Statuses of results that make a new object (with a new id).
+_NEW = frozenset(
+    {
+        "created",
+        "submitted",
+        "placed",
+        "confirmed",
+        "scheduled",
+        "sent",
+        "posted",
+        "published",
+        "uploaded",
+        "deployed",
+    }
+)
+
+
+def _names_id(key: str, value: Any) -> bool:
+    return isinstance(value, str) and _ID_NAME.match(_snake(key)) is not None
+
+
+def _action(name: str) -> tuple[str, str] | None:
+    """``(noun, status)`` of a tool named for a change (``create_calendar_event`` ->
+    ``("calendar event", "created")``), or None (reads, searches, runs, other names)."""
+    words = _name_words(name)
+    for i, word in enumerate(words):
+        verb = _base_verb(word)
+        if verb in _DONE:
+            noun = " ".join(words[i + 1 :]) or "request"
+            return noun, _DONE[verb]
+    return None
 
 
 def _summary(output: Any, content: str) -> str:
