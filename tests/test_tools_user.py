@@ -871,3 +871,18 @@ def test_tools_that_change_something_answer_with_an_id_and_a_status() -> None:
     assert seen == {"create_ticket", "crm_update_contact", "run_report"}
     trace = synth.sample(synth.trace_records(tools=specs[:1], success_rate=1.0), seed=2)
     assert re.search(r"created, id ticket_[A-Za-z0-9]{14}\b", trace["final_answer"]), trace
+
+
+def test_slack_thread_timestamps_look_like_slack_timestamps() -> None:
+    # thread_ts was a phrase ('invoice reminder')
+    tool = {
+        "name": "slack_post_message",
+        "description": "Post a message to a Slack channel.",
+        "inputSchema": {
+            "type": "object",
+            "properties": {"channel": {"type": "string"}, "thread_ts": {"type": "string"}},
+            "required": ["channel", "thread_ts"],
+        },
+    }
+    for call in synth.stream(synth.tool_calls(synth.load_tools([tool])), 100, seed=1):
+        assert re.fullmatch(r"17\d{8}\.\d{6}", call.arguments["thread_ts"]), call.arguments

@@ -210,6 +210,12 @@ class _Vocabulary:
     def full_repo(self, rng: random.Random) -> str:
         return f"{self.orgs(rng)}/{self.people.project(rng)}"
 
+    def slack_ts(self, rng: random.Random) -> str:
+        # Slack message timestamps: epoch seconds (in the weeks around the reference date)
+        # and six digits
+        base = int(dt.datetime.combine(REFERENCE_DATE, dt.time(), dt.UTC).timestamp())
+        return f"{base + below(rng, 60 * 86400)}.{below(rng, 1_000_000):06d}"
+
     def url(self, rng: random.Random) -> str:
         return f"https://www.{self.people.domain(rng)}/{self.people.project(rng)}"
 
@@ -288,6 +294,7 @@ def _string_table() -> tuple[tuple[Any, Any, Callable[..., str], str | None], ..
         (n(r"^(time_?zone|tz)$"), None, voc.timezones, None),
         (n(r"^(language|lang|locale|target_language|source_language)$"), None, voc.languages, None),
         (n(r"^(channel|channel_name|slack_channel)$"), None, voc.channel, None),
+        (n(r"^(thread_ts|message_ts|ts)$"), None, voc.slack_ts, None),
         (
             n(r"^(conditions?|weather|sky|weather_(conditions?|description)|forecast)$"),
             d(r"weather conditions?"),
