@@ -886,3 +886,46 @@ def test_slack_thread_timestamps_look_like_slack_timestamps() -> None:
     }
     for call in synth.stream(synth.tool_calls(synth.load_tools([tool])), 100, seed=1):
         assert re.fullmatch(r"17\d{8}\.\d{6}", call.arguments["thread_ts"]), call.arguments
+
+
+def test_titles_fit_what_the_tool_makes() -> None:
+    # a calendar event was titled 'Re: contract renewal' and an issue 'Meeting notes'
+    # (email subjects); an attendee's name stays a person's name
+    event = {
+        "name": "create_calendar_event",
+        "description": "Create an event on the user's calendar.",
+        "inputSchema": {
+            "type": "object",
+            "properties": {
+                "summary": {"type": "string"},
+                "attendees": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {
+                        "type": "object",
+                        "properties": {"name": {"type": "string"}},
+                        "required": ["name"],
+                    },
+                },
+            },
+            "required": ["summary", "attendees"],
+        },
+    }
+    issue = {
+        "name": "github_create_issue",
+        "description": "Create an issue in a GitHub repository.",
+        "inputSchema": {
+            "type": "object",
+            "properties": {"title": {"type": "string"}},
+            "required": ["title"],
+        },
+    }
+    data = load_data("arguments.json")
+    for call in synth.stream(synth.tool_calls(synth.load_tools([event, issue])), 200, seed=2):
+        if call.name == "create_calendar_event":
+            assert call.arguments["summary"] in data["meeting_titles"], call.arguments
+            for person in call.arguments["attendees"]:
+                assert person["name"] not in data["meeting_titles"], person
+                assert person["name"][:1].isupper() and " " in person["name"], person
+        else:
+            assert call.arguments["title"] in data["issue_titles"], call.arguments

@@ -178,6 +178,8 @@ class _Vocabulary:
         self.country_codes = chooser(values["country_codes"])
         self.weather = chooser(values["weather_conditions"])
         self.commands = chooser(values["shell_commands"])
+        self.meetings = chooser(values["meeting_titles"])
+        self.issues = chooser(values["issue_titles"])
         self.orgs = chooser(values["github_orgs"])
         self.sentences = sentence_bank
         self.sql = chooser(
@@ -331,8 +333,34 @@ _ID_NAME = re.compile(r"^(id|(\w+)_id)$")
 _ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
-def _override(name: str, schema: Any) -> Callable[[random.Random], Any] | None:
-    """A draw function giving a realistic value for property ``name``, or None."""
+#: What a title is, by what the tool is about: ``(tool pattern, title names, vocabulary)``.
+_TITLED = (
+    (
+        re.compile(r"\b(events?|meetings?|calendars?|appointments?)\b", re.IGNORECASE),
+        re.compile(r"^(title|summary|subject|event_name|event_title|meeting_title)$"),
+        "meetings",
+    ),
+    (
+        re.compile(r"\b(issues?|tickets?|bugs?|incidents?|pull requests?)\b", re.IGNORECASE),
+        re.compile(r"^(title|summary|subject|issue_title)$"),
+        "issues",
+    ),
+)
+
+
+def _titled(lname: str, context: str) -> Callable[[random.Random], str] | None:
+    """Titles for what the tool makes: an event of a calendar tool is a "Design review",
+    an issue of a tracker "CSV export drops the last row" (not an email subject)."""
+    for tool_re, name_re, vocabulary in _TITLED:
+        if name_re.match(lname) and tool_re.search(context.replace("_", " ")):
+            draw: Callable[[random.Random], str] = getattr(_vocabulary(), vocabulary)
+            return draw
+    return None
+
+
+def _override(name: str, schema: Any, context: str = "") -> Callable[[random.Random], Any] | None:
+    """A draw function giving a realistic value for property ``name`` of a tool about
+    ``context`` (its name and description), or None."""
     if not isinstance(schema, dict) or "$ref" in schema:
         return None
     voc = _vocabulary()
@@ -341,6 +369,12 @@ def _override(name: str, schema: Any) -> Callable[[random.Random], Any] | None:
     if "string" in types:
         described = schema.get("description")
         description = described if isinstance(described, str) else ""
+        titles = _titled(lname, context)
+        if titles is not None:
+            fits = _fits_string(schema, None)
+            if fits is None:
+                return None
+            return lambda rng, fits=fits: _checked(titles(rng), fits)
         for name_re, description_re, draw, fmt in _string_table():
             if (name_re is not None and name_re.match(lname)) or (
                 description_re is not None and description_re.search(description)
@@ -534,7 +568,9 @@ def _follow(
         value[second] = new
 
 
-def _refiner(schema: Any, depth: int = 0) -> Callable[[random.Random, Any], Any] | None:
+def _refiner(
+    schema: Any, depth: int = 0, context: str = ""
+) -> Callable[[random.Random, Any], Any] | None:
     """A function that gives realistic values to the well-known properties of an instance
     of ``schema`` (an object, at any depth of nested objects and arrays of objects), or
     None when there is nothing to refine. Only values whose replacement cannot break the
@@ -547,8 +583,8 @@ def _refiner(schema: Any, depth: int = 0) -> Callable[[random.Random, Any], Any]
             return None  # a nested resource root: its references resolve elsewhere
         entries: list[tuple[str, Any, Any]] = []
         for name, sub in props.items():
-            draw = _override(name, sub)
-            nested = None if draw is not None else _refiner(sub, depth + 1)
+            draw = _override(name, sub, context)
+            nested = None if draw is not None else _refiner(sub, depth + 1, context)
             if draw is not None or nested is not None:
                 entries.append((name, draw, nested))
         if not entries:
@@ -580,7 +616,7 @@ def _refiner(schema: Any, depth: int = 0) -> Callable[[random.Random, Any], Any]
         and not schema.get("uniqueItems")
         and isinstance(schema.get("items"), dict)
     ):
-        item = _refiner(schema["items"], depth + 1)
+        item = _refiner(schema["items"], depth + 1, context)
         if item is None:
             return None
         return lambda rng, value: (
@@ -684,8 +720,11 @@ class UserTool(Behaviour):
         self.args = compile_parameters(spec)._fn
         output = compile_output(spec)
         self.output = None if output is None else output._fn
-        self.refine = _refiner(spec.parameters)
-        self.refine_output = None if spec.output_schema is None else _refiner(spec.output_schema)
+        context = f"{spec.name} {spec.description}"
+        self.refine = _refiner(spec.parameters, context=context)
+        self.refine_output = (
+            None if spec.output_schema is None else _refiner(spec.output_schema, context=context)
+        )
         self.purpose = _purpose(spec.description, spec.name)
         self.action = _action(spec.name)
 
