@@ -929,3 +929,35 @@ def test_titles_fit_what_the_tool_makes() -> None:
                 assert person["name"][:1].isupper() and " " in person["name"], person
         else:
             assert call.arguments["title"] in data["issue_titles"], call.arguments
+
+
+def test_dates_described_or_named_without_a_format_are_dates() -> None:
+    # OpenAI strict-mode tools rarely use "format": check_in "YYYY-MM-DD" was 'security audit'
+    hotel = {
+        "type": "function",
+        "function": {
+            "name": "book_hotel",
+            "strict": True,
+            "description": "Book a hotel room.",
+            "parameters": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["check_in", "check_out", "pickup"],
+                "properties": {
+                    "check_in": {"type": "string", "description": "Arrival date, YYYY-MM-DD"},
+                    "check_out": {"type": "string"},
+                    "pickup": {
+                        "type": "string",
+                        "description": "Pickup time in ISO 8601 date-time",
+                    },
+                },
+            },
+        },
+    }
+    (spec,) = synth.load_tools([hotel])
+    for call in synth.stream(synth.tool_calls([spec]), 200, seed=5):
+        args = call.arguments
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", args["check_in"]), args
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", args["check_out"]), args
+        assert args["check_in"] < args["check_out"], args
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00Z", args["pickup"]), args

@@ -322,8 +322,13 @@ def _string_table() -> tuple[tuple[Any, Any, Callable[..., str], str | None], ..
 
 
 _DATE_NAME = re.compile(
-    r"^(date|day|deadline|(start|end|due|from|to|departure|return|check_in|check_out|"
-    r"birth|event|delivery|travel|meeting)_?(date|day))$"
+    r"^(date|day|deadline|check_?in|check_?out|(start|end|due|from|to|departure|return|"
+    r"check_in|check_out|birth|event|delivery|travel|meeting)_?(date|day))$"
+)
+#: Descriptions that spell out a date or a date-time format.
+_DATE_DESCRIBED = re.compile(r"\bYYYY-MM-DD\b(?![T ]HH)|\bISO[ -]?8601 date\b(?![- ]?time)", re.I)
+_MOMENT_DESCRIBED = re.compile(
+    r"\bYYYY-MM-DD[T ]HH|\bISO[ -]?8601 (date[- ]?time|timestamp)|\bRFC[ -]?3339\b", re.I
 )
 _MOMENT_NAME = re.compile(
     r"^(time|datetime|timestamp|when|(start|end|due|departure|arrival|meeting|event|"
@@ -388,9 +393,16 @@ def _override(name: str, schema: Any, context: str = "") -> Callable[[random.Ran
             special = voc.email, "email"
         elif schema.get("format") == "uri":
             special = voc.url, "uri"
-        elif _DATE_NAME.match(lname) or schema.get("format") == "date":
+        elif schema.get("format") == "date" or (
+            "format" not in schema
+            and (_DATE_DESCRIBED.search(description) or _DATE_NAME.match(lname))
+            and not _MOMENT_DESCRIBED.search(description)
+        ):
             special = voc.day, "date"
-        elif _MOMENT_NAME.match(lname) or schema.get("format") == "date-time":
+        elif schema.get("format") == "date-time" or (
+            "format" not in schema
+            and (_MOMENT_DESCRIBED.search(description) or _MOMENT_NAME.match(lname))
+        ):
             special = voc.moment, "date-time"
         elif (m := _ID_NAME.match(lname)) is not None:
             stem = m.group(2) or "id"
