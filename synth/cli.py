@@ -35,6 +35,12 @@ class Failure(Exception):
         self.code = code
 
 
+def _given(param: str) -> bool:
+    """Whether the command line set option ``param`` (rather than its default)."""
+    source = click.get_current_context().get_parameter_source(param)
+    return source not in (None, click.core.ParameterSource.DEFAULT)
+
+
 def _usage(message: str) -> NoReturn:
     raise Failure(message, USAGE)
 
@@ -296,6 +302,11 @@ def generate(
     fmt = _output_format(output, out_format, dask_scheduler)
     if manifest and output == "-":
         _usage("--manifest needs an output file; add --output PATH")
+    if not dask_scheduler and _given("shard_records"):
+        _usage(
+            "--shard-records applies only with --dask-scheduler; drop it, or add "
+            "--dask-scheduler ADDRESS to write shards on a cluster"
+        )
     _keep_faker_snapshot()
     recipe = _build(settings)  # fail on bad settings before touching the output
     # After compiling: a schema that is invalid or unsatisfiable is reported as such (with

@@ -149,6 +149,11 @@ def test_unknown_placeholder_reports_line_column_and_close_names():
         ("x {a b}", "bad placeholder", 3),
         ("x {int:9-1}", "LOW <= HIGH", 3),
         ("x {first_name!shout}", "unknown filter", 3),
+        (
+            "x {first_name!lowr}",
+            "unknown filter !lowr in {first_name!lowr}; did you mean !lower?",
+            3,
+        ),
         ("x {uuid:4}", "takes no arguments", 3),
         ("{a=int:1-2} {a=int:1-3}", "defined twice", 13),
     ],

@@ -103,7 +103,15 @@ def test_unsupported_schema_gives_the_pointer_and_the_feature(target, tmp_path):
     pattern = {"type": "string", "pattern": "(a)\\1"}
     schema = _schema(tmp_path, {"type": "object", "properties": {"code": pattern}})
     proc = gen("--type", "json", "--schema", str(schema), target=target)
-    assert_fails(proc, 2, "synth cannot generate", "#/properties/code", "backreference")
+    # and how to fix it (the message stopped at "cannot generate correctly")
+    assert_fails(
+        proc,
+        2,
+        "synth cannot generate",
+        "#/properties/code",
+        "backreference",
+        "rewrite the pattern without it",
+    )
 
 
 def test_unsatisfiable_schema_gives_the_pointer(target, tmp_path):
@@ -243,6 +251,12 @@ def test_unknown_locale_is_a_usage_error_for_every_type(target, data_type):
     # types that build name lists, and was silently ignored by the others.
     proc = gen("--type", data_type, "--locale", "en-US", target=target)
     assert_fails(proc, 2, "unknown locale 'en-US'", "did you mean 'en_US'")
+
+
+def test_shard_records_without_a_cluster_is_refused(target):
+    # it was accepted and ignored: the run wrote one file, not shards of 5 records
+    proc = gen("--type", "text", "--count", "20", "--shard-records", "5", target=target)
+    assert_fails(proc, 2, "--shard-records applies only with --dask-scheduler")
 
 
 # -- tools and template files --------------------------------------------------------------

@@ -127,6 +127,20 @@ def test_errors_are_one_line_messages(tmp_path, prompt):
     assert result.exit_code == 1 and "HTTP 401" in result.output
 
 
+def test_bad_base_url_and_both_input_sources_are_usage_errors(tmp_path, prompt):
+    # a base URL without a scheme failed as a connection error after the first request,
+    # advising to "fix the prompt"; --input with --user said to give one of them
+    args = ["--prompt", prompt, "--user", "x", "--count", "1", "-o", str(tmp_path / "o.jsonl")]
+    result = CliRunner().invoke(llm_command, [*args, "--base-url", "localhost:8080/v1"])
+    assert result.exit_code == 2, result.output
+    assert "--base-url 'localhost:8080/v1' is not an http:// or https:// URL" in result.output
+    inputs = tmp_path / "in.jsonl"
+    inputs.write_text('"hello"\n')
+    result = CliRunner().invoke(llm_command, [*args, "--input", str(inputs)])
+    assert result.exit_code == 2 and "not both" in result.output, result.output
+    assert not (tmp_path / "o.jsonl").exists()
+
+
 def test_type_option_imports_the_output_class(tmp_path, prompt):
     out = tmp_path / "o.jsonl"
     answer = json.dumps({"title": "Lamp", "price": 3, "tags": [], "note": None})
@@ -229,7 +243,9 @@ def test_a_failed_call_is_reported_once_with_the_cli_options(tmp_path, prompt):
             "2",
         )
     # Not the retried attempt as a line of its own, and not the failure twice: one line.
-    message = assert_fails(proc, 1, "HTTP 503", "--max-attempts (now 2)", "--max-seconds")
+    message = assert_fails(
+        proc, 1, "HTTP 503", "--max-attempts (now 2)", "--max-seconds", "server at --base-url"
+    )
     assert "#1 transport: HTTP 503" in message and "#2 transport: HTTP 503" in message
     assert "RetryPolicy" not in message
     assert not (tmp_path / "o.jsonl").exists()

@@ -773,3 +773,191 @@ def test_user_tool_values_do_not_depend_on_the_hash_seed() -> None:
         assert out.returncode == 0, out.stderr
         digests.add(out.stdout.strip())
     assert len(digests) == 1
+
+
+ISSUES = {
+    "name": "list_issues",
+    "description": "List issues in a GitHub repository.",
+    "inputSchema": {
+        "type": "object",
+        "properties": {"repo": {"type": "string"}, "per_page": {"type": "integer", "maximum": 100}},
+        "required": ["repo", "per_page"],
+    },
+    "outputSchema": {
+        "type": "object",
+        "properties": {
+            "issues": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"number": {"type": "integer"}, "title": {"type": "string"}},
+                    "required": ["number", "title"],
+                },
+            }
+        },
+        "required": ["issues"],
+    },
+}
+
+
+def test_structured_results_are_told_in_words_in_thoughts_and_answers() -> None:
+    # answers quoted cut-off JSON ('returned {"issues":[{"number":-894,"title":"Meeting
+    # notes","state":"open","html_url":"...') and issue numbers were negative
+    specs = synth.load_tools([WEATHER_MCP, ISSUES])
+    said = re.compile(
+        r"returned (\d+ issues?|temperature -?[\d.]+, conditions [a-z ]+, humidity \d+)"
+    )
+    for trace in synth.stream(synth.trace_records(tools=specs, success_rate=1.0), 100, seed=4):
+        for step in trace["steps"]:
+            if step["type"] == "tool_call" and step["tool"] == "list_issues":
+                assert step["arguments"]["per_page"] in (1, 3, 5, 10, 20, 50), step
+            if (
+                step["type"] == "observation"
+                and step["tool"] == "list_issues"
+                and not step["is_error"]
+            ):
+                for issue in json.loads(step["content"])["issues"]:
+                    assert 1 <= issue["number"] <= 99999, issue
+        assert "{" not in trace["final_answer"], trace["final_answer"]
+        assert said.search(trace["final_answer"]), trace["final_answer"]
+
+
+CHANGES = [
+    {
+        "name": "create_ticket",
+        "description": "Open a support ticket.",
+        "inputSchema": {
+            "type": "object",
+            "properties": {"subject": {"type": "string"}, "body": {"type": "string"}},
+            "required": ["subject", "body"],
+        },
+    },
+    {
+        "name": "crm_update_contact",
+        "description": "Update a contact in the CRM.",
+        "inputSchema": {
+            "type": "object",
+            "properties": {"contact_id": {"type": "string"}, "phone": {"type": "string"}},
+            "required": ["contact_id", "phone"],
+        },
+    },
+    {
+        "name": "run_report",
+        "description": "Run a saved report.",
+        "inputSchema": {"type": "object", "properties": {"report": {"type": "string"}}},
+    },
+]
+
+
+def test_tools_that_change_something_answer_with_an_id_and_a_status() -> None:
+    # every tool without an outputSchema echoed its whole request back as
+    # {"status": "ok", "tool": ..., "request_id": ..., "input": {...}}
+    specs = synth.load_tools(CHANGES)
+    seen = set()
+    for call, result in synth.stream(synth.tool_exchanges(specs, error_rate=0.0), 200, seed=1):
+        body = json.loads(result.content)
+        seen.add(call.name)
+        if call.name == "create_ticket":
+            assert body["status"] == "created" and body["id"].startswith("ticket_"), body
+            assert body["subject"] == call.arguments["subject"], body
+        elif call.name == "crm_update_contact":
+            assert body == {
+                "id": call.arguments["contact_id"],
+                "status": "updated",
+                "phone": call.arguments["phone"],
+            }
+        else:  # not a change: the request is acknowledged as it was
+            assert body["status"] == "ok" and body["input"] == call.arguments, body
+    assert seen == {"create_ticket", "crm_update_contact", "run_report"}
+    trace = synth.sample(synth.trace_records(tools=specs[:1], success_rate=1.0), seed=2)
+    assert re.search(r"created, id ticket_[A-Za-z0-9]{14}\b", trace["final_answer"]), trace
+
+
+def test_slack_thread_timestamps_look_like_slack_timestamps() -> None:
+    # thread_ts was a phrase ('invoice reminder')
+    tool = {
+        "name": "slack_post_message",
+        "description": "Post a message to a Slack channel.",
+        "inputSchema": {
+            "type": "object",
+            "properties": {"channel": {"type": "string"}, "thread_ts": {"type": "string"}},
+            "required": ["channel", "thread_ts"],
+        },
+    }
+    for call in synth.stream(synth.tool_calls(synth.load_tools([tool])), 100, seed=1):
+        assert re.fullmatch(r"17\d{8}\.\d{6}", call.arguments["thread_ts"]), call.arguments
+
+
+def test_titles_fit_what_the_tool_makes() -> None:
+    # a calendar event was titled 'Re: contract renewal' and an issue 'Meeting notes'
+    # (email subjects); an attendee's name stays a person's name
+    event = {
+        "name": "create_calendar_event",
+        "description": "Create an event on the user's calendar.",
+        "inputSchema": {
+            "type": "object",
+            "properties": {
+                "summary": {"type": "string"},
+                "attendees": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {
+                        "type": "object",
+                        "properties": {"name": {"type": "string"}},
+                        "required": ["name"],
+                    },
+                },
+            },
+            "required": ["summary", "attendees"],
+        },
+    }
+    issue = {
+        "name": "github_create_issue",
+        "description": "Create an issue in a GitHub repository.",
+        "inputSchema": {
+            "type": "object",
+            "properties": {"title": {"type": "string"}},
+            "required": ["title"],
+        },
+    }
+    data = load_data("arguments.json")
+    for call in synth.stream(synth.tool_calls(synth.load_tools([event, issue])), 200, seed=2):
+        if call.name == "create_calendar_event":
+            assert call.arguments["summary"] in data["meeting_titles"], call.arguments
+            for person in call.arguments["attendees"]:
+                assert person["name"] not in data["meeting_titles"], person
+                assert person["name"][:1].isupper() and " " in person["name"], person
+        else:
+            assert call.arguments["title"] in data["issue_titles"], call.arguments
+
+
+def test_dates_described_or_named_without_a_format_are_dates() -> None:
+    # OpenAI strict-mode tools rarely use "format": check_in "YYYY-MM-DD" was 'security audit'
+    hotel = {
+        "type": "function",
+        "function": {
+            "name": "book_hotel",
+            "strict": True,
+            "description": "Book a hotel room.",
+            "parameters": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["check_in", "check_out", "pickup"],
+                "properties": {
+                    "check_in": {"type": "string", "description": "Arrival date, YYYY-MM-DD"},
+                    "check_out": {"type": "string"},
+                    "pickup": {
+                        "type": "string",
+                        "description": "Pickup time in ISO 8601 date-time",
+                    },
+                },
+            },
+        },
+    }
+    (spec,) = synth.load_tools([hotel])
+    for call in synth.stream(synth.tool_calls([spec]), 200, seed=5):
+        args = call.arguments
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", args["check_in"]), args
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", args["check_out"]), args
+        assert args["check_in"] < args["check_out"], args
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00Z", args["pickup"]), args

@@ -78,7 +78,9 @@ _PATH_NAME = re.compile(r"^(path|file_?path|file|directory|dir|folder|(.*_)?(pat
 _QUERY_NAME = re.compile(r"^(q|query|search_query|search_term|keywords?|question)$")
 _SQL_NAME = re.compile(r"^(sql|sql_query|statement)$")
 _URL_NAME = re.compile(r"^(url|uri|link|website|homepage|(.*_)url)$")
-_LIMIT_NAME = re.compile(r"^(limit|num_results|max_results|top_k|page_size|n_results|count)$")
+_LIMIT_NAME = re.compile(
+    r"^(limit|num_results|max_results|top_k|page_size|per_page|n_results|count)$"
+)
 
 
 #: Keywords of a parameter schema that say nothing about which arguments a call has.
@@ -176,6 +178,8 @@ class _Vocabulary:
         self.country_codes = chooser(values["country_codes"])
         self.weather = chooser(values["weather_conditions"])
         self.commands = chooser(values["shell_commands"])
+        self.meetings = chooser(values["meeting_titles"])
+        self.issues = chooser(values["issue_titles"])
         self.orgs = chooser(values["github_orgs"])
         self.sentences = sentence_bank
         self.sql = chooser(
@@ -207,6 +211,12 @@ class _Vocabulary:
 
     def full_repo(self, rng: random.Random) -> str:
         return f"{self.orgs(rng)}/{self.people.project(rng)}"
+
+    def slack_ts(self, rng: random.Random) -> str:
+        # Slack message timestamps: epoch seconds (in the weeks around the reference date)
+        # and six digits
+        base = int(dt.datetime.combine(REFERENCE_DATE, dt.time(), dt.UTC).timestamp())
+        return f"{base + below(rng, 60 * 86400)}.{below(rng, 1_000_000):06d}"
 
     def url(self, rng: random.Random) -> str:
         return f"https://www.{self.people.domain(rng)}/{self.people.project(rng)}"
@@ -286,6 +296,7 @@ def _string_table() -> tuple[tuple[Any, Any, Callable[..., str], str | None], ..
         (n(r"^(time_?zone|tz)$"), None, voc.timezones, None),
         (n(r"^(language|lang|locale|target_language|source_language)$"), None, voc.languages, None),
         (n(r"^(channel|channel_name|slack_channel)$"), None, voc.channel, None),
+        (n(r"^(thread_ts|message_ts|ts)$"), None, voc.slack_ts, None),
         (
             n(r"^(conditions?|weather|sky|weather_(conditions?|description)|forecast)$"),
             d(r"weather conditions?"),
@@ -311,8 +322,13 @@ def _string_table() -> tuple[tuple[Any, Any, Callable[..., str], str | None], ..
 
 
 _DATE_NAME = re.compile(
-    r"^(date|day|deadline|(start|end|due|from|to|departure|return|check_in|check_out|"
-    r"birth|event|delivery|travel|meeting)_?(date|day))$"
+    r"^(date|day|deadline|check_?in|check_?out|(start|end|due|from|to|departure|return|"
+    r"check_in|check_out|birth|event|delivery|travel|meeting)_?(date|day))$"
+)
+#: Descriptions that spell out a date or a date-time format.
+_DATE_DESCRIBED = re.compile(r"\bYYYY-MM-DD\b(?![T ]HH)|\bISO[ -]?8601 date\b(?![- ]?time)", re.I)
+_MOMENT_DESCRIBED = re.compile(
+    r"\bYYYY-MM-DD[T ]HH|\bISO[ -]?8601 (date[- ]?time|timestamp)|\bRFC[ -]?3339\b", re.I
 )
 _MOMENT_NAME = re.compile(
     r"^(time|datetime|timestamp|when|(start|end|due|departure|arrival|meeting|event|"
@@ -322,8 +338,34 @@ _ID_NAME = re.compile(r"^(id|(\w+)_id)$")
 _ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
-def _override(name: str, schema: Any) -> Callable[[random.Random], Any] | None:
-    """A draw function giving a realistic value for property ``name``, or None."""
+#: What a title is, by what the tool is about: ``(tool pattern, title names, vocabulary)``.
+_TITLED = (
+    (
+        re.compile(r"\b(events?|meetings?|calendars?|appointments?)\b", re.IGNORECASE),
+        re.compile(r"^(title|summary|subject|event_name|event_title|meeting_title)$"),
+        "meetings",
+    ),
+    (
+        re.compile(r"\b(issues?|tickets?|bugs?|incidents?|pull requests?)\b", re.IGNORECASE),
+        re.compile(r"^(title|summary|subject|issue_title)$"),
+        "issues",
+    ),
+)
+
+
+def _titled(lname: str, context: str) -> Callable[[random.Random], str] | None:
+    """Titles for what the tool makes: an event of a calendar tool is a "Design review",
+    an issue of a tracker "CSV export drops the last row" (not an email subject)."""
+    for tool_re, name_re, vocabulary in _TITLED:
+        if name_re.match(lname) and tool_re.search(context.replace("_", " ")):
+            draw: Callable[[random.Random], str] = getattr(_vocabulary(), vocabulary)
+            return draw
+    return None
+
+
+def _override(name: str, schema: Any, context: str = "") -> Callable[[random.Random], Any] | None:
+    """A draw function giving a realistic value for property ``name`` of a tool about
+    ``context`` (its name and description), or None."""
     if not isinstance(schema, dict) or "$ref" in schema:
         return None
     voc = _vocabulary()
@@ -332,6 +374,12 @@ def _override(name: str, schema: Any) -> Callable[[random.Random], Any] | None:
     if "string" in types:
         described = schema.get("description")
         description = described if isinstance(described, str) else ""
+        titles = _titled(lname, context)
+        if titles is not None:
+            fits = _fits_string(schema, None)
+            if fits is None:
+                return None
+            return lambda rng, fits=fits: _checked(titles(rng), fits)
         for name_re, description_re, draw, fmt in _string_table():
             if (name_re is not None and name_re.match(lname)) or (
                 description_re is not None and description_re.search(description)
@@ -345,9 +393,16 @@ def _override(name: str, schema: Any) -> Callable[[random.Random], Any] | None:
             special = voc.email, "email"
         elif schema.get("format") == "uri":
             special = voc.url, "uri"
-        elif _DATE_NAME.match(lname) or schema.get("format") == "date":
+        elif schema.get("format") == "date" or (
+            "format" not in schema
+            and (_DATE_DESCRIBED.search(description) or _DATE_NAME.match(lname))
+            and not _MOMENT_DESCRIBED.search(description)
+        ):
             special = voc.day, "date"
-        elif _MOMENT_NAME.match(lname) or schema.get("format") == "date-time":
+        elif schema.get("format") == "date-time" or (
+            "format" not in schema
+            and (_MOMENT_DESCRIBED.search(description) or _MOMENT_NAME.match(lname))
+        ):
             special = voc.moment, "date-time"
         elif (m := _ID_NAME.match(lname)) is not None:
             stem = m.group(2) or "id"
@@ -525,7 +580,9 @@ def _follow(
         value[second] = new
 
 
-def _refiner(schema: Any, depth: int = 0) -> Callable[[random.Random, Any], Any] | None:
+def _refiner(
+    schema: Any, depth: int = 0, context: str = ""
+) -> Callable[[random.Random, Any], Any] | None:
     """A function that gives realistic values to the well-known properties of an instance
     of ``schema`` (an object, at any depth of nested objects and arrays of objects), or
     None when there is nothing to refine. Only values whose replacement cannot break the
@@ -538,8 +595,8 @@ def _refiner(schema: Any, depth: int = 0) -> Callable[[random.Random, Any], Any]
             return None  # a nested resource root: its references resolve elsewhere
         entries: list[tuple[str, Any, Any]] = []
         for name, sub in props.items():
-            draw = _override(name, sub)
-            nested = None if draw is not None else _refiner(sub, depth + 1)
+            draw = _override(name, sub, context)
+            nested = None if draw is not None else _refiner(sub, depth + 1, context)
             if draw is not None or nested is not None:
                 entries.append((name, draw, nested))
         if not entries:
@@ -571,7 +628,7 @@ def _refiner(schema: Any, depth: int = 0) -> Callable[[random.Random, Any], Any]
         and not schema.get("uniqueItems")
         and isinstance(schema.get("items"), dict)
     ):
-        item = _refiner(schema["items"], depth + 1)
+        item = _refiner(schema["items"], depth + 1, context)
         if item is None:
             return None
         return lambda rng, value: (
@@ -675,9 +732,13 @@ class UserTool(Behaviour):
         self.args = compile_parameters(spec)._fn
         output = compile_output(spec)
         self.output = None if output is None else output._fn
-        self.refine = _refiner(spec.parameters)
-        self.refine_output = None if spec.output_schema is None else _refiner(spec.output_schema)
+        context = f"{spec.name} {spec.description}"
+        self.refine = _refiner(spec.parameters, context=context)
+        self.refine_output = (
+            None if spec.output_schema is None else _refiner(spec.output_schema, context=context)
+        )
         self.purpose = _purpose(spec.description, spec.name)
+        self.action = _action(spec.name)
 
     def call(self, rng: random.Random) -> tuple[dict[str, Any], Any]:
         args = self.args(rng)
@@ -714,10 +775,12 @@ class UserTool(Behaviour):
                 output = self.refine_output(rng, output)
             content = dumps(output)
             return content, Outcome(
-                note=f"{self.name} returned {_summary(content)}.",
-                answer=f"{cap(self.purpose)}: {self.name} returned {_summary(content)}.",
+                note=f"{self.name} returned {_summary(output, content)}.",
+                answer=f"{cap(self.purpose)}: {self.name} returned {_summary(output, content)}.",
                 wrong=f"{self.name} returned nothing useful.",
             )
+        if self.action is not None:
+            return self._acknowledge(rng, args)
         request = "req_" + f"{rng.getrandbits(48):012x}"
         content = dumps({"status": "ok", "tool": self.name, "request_id": request, "input": args})
         outcome = Outcome(
@@ -726,6 +789,36 @@ class UserTool(Behaviour):
             wrong=f"{self.name} reported that the request failed.",
         )
         return content, outcome
+
+    def _acknowledge(self, rng: random.Random, args: dict[str, Any]) -> tuple[str, Outcome]:
+        """What a service answers to a call that changes something (creates, sends,
+        books, updates, deletes ...): the new object's id and its status, with the call's
+        short identifying values, rather than an echo of the whole request."""
+        assert self.action is not None
+        noun, status = self.action
+        # a change to an existing object names it by the id the call gave
+        given = (
+            None if status in _NEW else next((v for k, v in args.items() if _names_id(k, v)), None)
+        )
+        if given is not None:
+            ident = given
+        else:
+            stem = noun.split()[-1][:8]
+            ident = f"{stem}_{''.join(_ALNUM[below(rng, 62)] for _ in range(14))}"
+        body: dict[str, Any] = {"id": ident, "status": status}
+        for key, value in args.items():
+            if value is given:
+                continue
+            if len(body) == 4:
+                break
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                if key not in body and len(str(value)) <= 60:
+                    body[key] = value
+        return dumps(body), Outcome(
+            note=f"The {noun} was {status} (id {ident}).",
+            answer=f"{cap(self.purpose)}: {status}, id {ident}.",
+            wrong=f"{self.name} reported that the request failed.",
+        )
 
     def error(self, rng: random.Random, args: dict[str, Any], ctx: Any) -> str:
         kind, message = (
@@ -736,6 +829,94 @@ class UserTool(Behaviour):
         return error_content(kind, message)
 
 
-def _summary(content: str) -> str:
-    """A short quote of a JSON result for the agent's notes."""
+#: Verbs of tools that change something, and the status their result reports.
+_DONE = {
+    "create": "created",
+    "add": "created",
+    "insert": "created",
+    "open": "created",
+    "register": "created",
+    "submit": "submitted",
+    "place": "placed",
+    "book": "confirmed",
+    "reserve": "confirmed",
+    "schedule": "scheduled",
+    "send": "sent",
+    "post": "posted",
+    "publish": "published",
+    "notify": "sent",
+    "reply": "sent",
+    "invite": "sent",
+    "update": "updated",
+    "edit": "updated",
+    "rename": "updated",
+    "assign": "updated",
+    "delete": "deleted",
+    "remove": "deleted",
+    "archive": "archived",
+    "cancel": "cancelled",
+    "close": "closed",
+    "refund": "refunded",
+    "approve": "approved",
+    "reject": "rejected",
+    "upload": "uploaded",
+    "deploy": "deployed",
+}
+
+
+#: Statuses of results that make a new object (with a new id).
+_NEW = frozenset(
+    {
+        "created",
+        "submitted",
+        "placed",
+        "confirmed",
+        "scheduled",
+        "sent",
+        "posted",
+        "published",
+        "uploaded",
+        "deployed",
+    }
+)
+
+
+def _names_id(key: str, value: Any) -> bool:
+    return isinstance(value, str) and _ID_NAME.match(_snake(key)) is not None
+
+
+def _action(name: str) -> tuple[str, str] | None:
+    """``(noun, status)`` of a tool named for a change (``create_calendar_event`` ->
+    ``("calendar event", "created")``), or None (reads, searches, runs, other names)."""
+    words = _name_words(name)
+    for i, word in enumerate(words):
+        verb = _base_verb(word)
+        if verb in _DONE:
+            noun = " ".join(words[i + 1 :]) or "request"
+            return noun, _DONE[verb]
+    return None
+
+
+def _summary(output: Any, content: str) -> str:
+    """What a structured result says, in words, for the agent's notes and answer:
+    ``temperature 5.6, conditions partly cloudy, humidity 65`` or ``3 issues``; a short
+    quote of the JSON when it has no such fields."""
+    parts: list[str] = []
+    if isinstance(output, dict):
+        for key, value in output.items():
+            label = str(key).replace("_", " ")
+            if isinstance(value, bool) or value is None:
+                parts.append(f"{label} {'yes' if value else 'no'}")
+            elif isinstance(value, (int, float, str)):
+                text = str(value)
+                parts.append(f"{label} {text if len(text) <= 40 else text[:37] + '...'}")
+            elif isinstance(value, list):
+                noun = label[:-1] if len(value) == 1 and label.endswith("s") else label
+                parts.append(f"{len(value)} {noun}")
+            if len(parts) == 4:
+                break
+    elif isinstance(output, list):
+        parts.append(f"{len(output)} item{'' if len(output) == 1 else 's'}")
+    if parts:
+        return ", ".join(parts)
     return content if len(content) <= 80 else content[:77] + "..."

@@ -544,7 +544,12 @@ def _parse(source: str, where: str) -> list[str | _Slot]:
                         where,
                         source,
                         m.start(),
-                        f"unknown filter !{f} in {{{body}}}; filters: {', '.join(FILTERS)}",
+                        f"unknown filter !{f} in {{{body}}}"
+                        + "".join(
+                            f"; did you mean !{close}?"
+                            for close in difflib.get_close_matches(f, list(FILTERS), n=1)
+                        )
+                        + f"; filters: {', '.join(FILTERS)}",
                     )
             line, column = _position(source, m.start())
             text = "".join(literal)

@@ -113,7 +113,11 @@ def _check_schema(document: Any, path: str) -> None:
 
 
 def _inputs(input_path: str | None, user: str | None, count: int | None) -> list[Any]:
-    if bool(input_path) == bool(user):
+    if input_path and user:
+        raise click.UsageError(
+            "give the user messages with --input FILE.jsonl or --user TEXT, not both"
+        )
+    if not input_path and not user:
         raise click.UsageError("give the user messages with --input FILE.jsonl or --user TEXT")
     if user is not None:
         if count is None:
@@ -267,6 +271,11 @@ def llm_command(
         if model:
             config = type(config)(config.system_message, _with_model(config.parameters, model))
         caps = _capabilities(capabilities)
+        if base_url is not None and not base_url.lower().startswith(("http://", "https://")):
+            raise click.UsageError(
+                f"--base-url {base_url!r} is not an http:// or https:// URL; pass the server's "
+                "OpenAI-compatible endpoint, e.g. --base-url http://127.0.0.1:8080/v1"
+            )
         client = Client(base_url, os.environ.get(api_key_env), capabilities=caps, timeout=timeout)
         call = StructuredCall(
             client,
@@ -277,7 +286,7 @@ def llm_command(
         )
         call.retry_hint = (
             f"raise --max-attempts (now {max_attempts}) or --max-seconds (now {max_seconds:g}), "
-            "or fix the prompt"
+            "or check that the server at --base-url answers, or fix the prompt"
         )
         inputs = _inputs(input_path, user, count)
         check_output_dir(output)  # before any request: fail fast

@@ -511,6 +511,7 @@ _QUANTITIES = tuple(
         (r"^(age)$", 18, 80, 0),
         (r"^((\w+_)?count|total_results|num_\w+|(\w+_)?number_of_\w+)$", 0, 120, 0),
         (r"^(duration_minutes|minutes|duration_min)$", 15, 120, 0),
+        (r"^(number|(\w+_)?(number|no)|\w+_id)$", 1, 99999, 0),
     )
 )
 

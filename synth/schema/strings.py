@@ -43,7 +43,8 @@ def pattern_gen(pattern: str, min_length: int, max_length: int | None, pointer: 
             ) from exc
         raise UnsupportedSchema(
             f"pattern {pattern!r} at {pointer} uses a {exc.feature or 'feature'} synth cannot "
-            f"generate correctly",
+            f"generate correctly; rewrite the pattern without it (spell the allowed strings "
+            f"out), or pass your own generator for a format with from_schema(..., formats=)",
             pointer,
             "pattern",
         ) from exc
