@@ -961,3 +961,36 @@ def test_dates_described_or_named_without_a_format_are_dates() -> None:
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", args["check_out"]), args
         assert args["check_in"] < args["check_out"], args
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00Z", args["pickup"]), args
+
+
+def test_price_ranges_pages_currencies_and_namespaces_look_real() -> None:
+    # min_price -978.75 above max_price -442.37, page 952, from_currency 'CUC' (random
+    # letters), namespace 'security audit'
+    catalog = {
+        "name": "search_products",
+        "description": "Search the product catalog.",
+        "inputSchema": {
+            "type": "object",
+            "properties": {
+                "min_price": {"type": "number"},
+                "max_price": {"type": "number"},
+                "page": {"type": "integer", "minimum": 1},
+                "from_currency": {"type": "string"},
+                "to_currency": {"type": "string"},
+                "namespace": {"type": "string"},
+            },
+            "required": [
+                "min_price", "max_price", "page", "from_currency", "to_currency", "namespace"
+            ],
+        },
+    }  # fmt: skip
+    (spec,) = synth.load_tools([catalog])
+    currencies = set(load_data("arguments.json")["currencies"])
+    namespaces = set(load_data("arguments.json")["namespaces"])
+    for call in synth.stream(synth.tool_calls([spec]), 300, seed=7):
+        args = call.arguments
+        assert 5 <= args["min_price"] <= args["max_price"] <= 500, args
+        assert 1 <= args["page"] <= 5, args
+        assert {args["from_currency"], args["to_currency"]} <= currencies, args
+        assert args["from_currency"] != args["to_currency"], args
+        assert args["namespace"] in namespaces, args

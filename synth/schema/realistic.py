@@ -505,7 +505,14 @@ _QUANTITIES = tuple(
         (r"^(lat|latitude)$", -55, 70, 4),
         (r"^(lon|lng|long|longitude)$", -170, 175, 4),
         (r"^(wind|wind_speed|wind_kph|wind_mph|gust)$", 0, 60, 1),
-        (r"^(price|amount|cost|total|subtotal|balance|unit_price|fee|total_amount)$", 5, 500, 2),
+        (
+            r"^((min|max)_)?(price|amount|cost|total|subtotal|balance|unit_price|fee|"
+            r"total_amount)(_(min|max))?$",
+            5,
+            500,
+            2,
+        ),
+        (r"^(page|page_number|page_no)$", 1, 5, 0),
         (r"^(quantity|qty|passengers|adults|guests|seats)$", 1, 6, 0),
         (r"^(rating|stars)$", 1, 5, 1),
         (r"^(age)$", 18, 80, 0),
