@@ -994,3 +994,19 @@ def test_price_ranges_pages_currencies_and_namespaces_look_real() -> None:
         assert {args["from_currency"], args["to_currency"]} <= currencies, args
         assert args["from_currency"] != args["to_currency"], args
         assert args["namespace"] in namespaces, args
+
+
+def test_a_product_search_looks_for_products() -> None:
+    # the catalog was searched for 'antibiotic resistance key developments' (a news query)
+    tool = {
+        "name": "search_products",
+        "description": "Search the product catalog.",
+        "inputSchema": {
+            "type": "object",
+            "properties": {"query": {"type": "string"}},
+            "required": ["query"],
+        },
+    }
+    products = set(load_data("arguments.json")["products"])
+    for call in synth.stream(synth.tool_calls(synth.load_tools([tool])), 100, seed=3):
+        assert call.arguments["query"] in products, call.arguments

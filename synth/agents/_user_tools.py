@@ -339,7 +339,7 @@ _ID_NAME = re.compile(r"^(id|(\w+)_id)$")
 _ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
-#: What a title is, by what the tool is about: ``(tool pattern, title names, vocabulary)``.
+#: Titles and queries by what the tool is about: ``(tool pattern, names, vocabulary)``.
 _TITLED = (
     (
         re.compile(r"\b(events?|meetings?|calendars?|appointments?)\b", re.IGNORECASE),
@@ -351,12 +351,18 @@ _TITLED = (
         re.compile(r"^(title|summary|subject|issue_title)$"),
         "issues",
     ),
+    (
+        re.compile(r"\b(products?|catalog(ue)?|shop|store|inventory)\b", re.IGNORECASE),
+        re.compile(r"^(q|query|search_query|search_term|keywords?)$"),
+        "products",
+    ),
 )
 
 
 def _titled(lname: str, context: str) -> Callable[[random.Random], str] | None:
     """Titles for what the tool makes: an event of a calendar tool is a "Design review",
-    an issue of a tracker "CSV export drops the last row" (not an email subject)."""
+    an issue of a tracker "CSV export drops the last row" (not an email subject); a product
+    search looks for products ("standing desk"), not news."""
     for tool_re, name_re, vocabulary in _TITLED:
         if name_re.match(lname) and tool_re.search(context.replace("_", " ")):
             draw: Callable[[random.Random], str] = getattr(_vocabulary(), vocabulary)
