@@ -141,6 +141,18 @@ def test_customer_support_bindings_are_consistent(samples):
         assert orders, text
 
 
+def test_tracking_numbers_do_not_contradict_the_carrier(samples):
+    # the carrier and the tracking number were drawn apart: "with FedEx ... 1ZKSS406878"
+    # (a UPS number) or a USPS "9400..." number from DHL
+    seen = 0
+    for rec in samples["customer_support"]:
+        text = " ".join(t["content"] for t in rec["turns"][1:])
+        for number in re.findall(r"tracking number (?:is )?(\w+)", text):
+            assert number.isdigit() and not number.startswith("9400"), text
+            seen += 1
+    assert seen >= 20
+
+
 def test_research_title_asked_about_is_the_one_summarised(samples):
     checked = 0
     for rec in samples["research_assistant"]:
