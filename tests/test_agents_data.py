@@ -153,6 +153,19 @@ def test_tracking_numbers_do_not_contradict_the_carrier(samples):
     assert seen >= 20
 
 
+def test_csv_totals_function_is_named_after_what_it_groups_by(samples):
+    # "the total amount for each region" came as def total_by_category(...)
+    checked = 0
+    for rec in samples["code_assistant"]:
+        answer = rec["turns"][2]["content"]
+        grouped = re.search(r'totals\[row\["(\w+)"\]\]', answer)
+        name = re.search(r"def (\w+)\(path", answer)
+        if grouped and name:
+            assert grouped.group(1) in name.group(1), answer
+            checked += 1
+    assert checked >= 50
+
+
 def test_research_title_asked_about_is_the_one_summarised(samples):
     checked = 0
     for rec in samples["research_assistant"]:
