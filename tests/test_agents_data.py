@@ -166,6 +166,15 @@ def test_csv_totals_function_is_named_after_what_it_groups_by(samples):
     assert checked >= 50
 
 
+def test_follow_ups_do_not_call_strings_dictionaries(samples):
+    # "My emails are dictionaries" / "My user_ids are dictionaries"
+    for rec in samples["code_assistant"]:
+        for turn in rec["turns"]:
+            assert not re.search(
+                r"My (emails|user_ids|tags|values|items) are dict", turn["content"]
+            )
+
+
 def test_research_title_asked_about_is_the_one_summarised(samples):
     checked = 0
     for rec in samples["research_assistant"]:
