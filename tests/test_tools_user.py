@@ -308,6 +308,13 @@ def test_tool_suggestions_name_each_tool_once(typo, expected):
         ("", "get_user", "get user"),
         ("", "ping", "ping"),
         ("", "frobnicate", "use frobnicate"),
+        # in the user's own request "the user's calendar" reads wrong
+        (
+            "Create an event on the user's Google Calendar.",
+            "ev",
+            "create an event on the Google Calendar",
+        ),
+        ("Look up a customer's open invoices", "inv", "look up the open invoices"),
     ],
 )
 def test_user_tool_purpose_is_an_instruction(description: str, name: str, purpose: str) -> None:

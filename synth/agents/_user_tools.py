@@ -716,6 +716,9 @@ def _name_words(name: str) -> list[str]:
     return spaced.lower().split()
 
 
+_THIRD_PARTY = re.compile(r"\b(?:the |a )?(?:user|caller|customer|end user)'s\b", re.IGNORECASE)
+
+
 def _purpose(description: str, name: str) -> str:
     """What calling the tool does, as an instruction a task and a thought can use ("Please
     {purpose}", "Let me {purpose}"): the description's first sentence with its preamble
@@ -723,6 +726,8 @@ def _purpose(description: str, name: str) -> str:
     forecast"); a description without a verb is read through the tool's name ("get
     weather", or "use lookup_city for weather for a city")."""
     sentence = description.strip().split(". ")[0].strip().rstrip(".").strip()
+    # "the user's calendar" reads wrong in the user's own request: "the calendar"
+    sentence = _THIRD_PARTY.sub("the", sentence)
     while True:
         shorter = _PREAMBLE.sub("", sentence, count=1)
         if shorter == sentence:
