@@ -1017,3 +1017,19 @@ def test_a_product_search_looks_for_products() -> None:
     products = set(load_data("arguments.json")["products"])
     for call in synth.stream(synth.tool_calls(synth.load_tools([tool])), 100, seed=3):
         assert call.arguments["query"] in products, call.arguments
+
+
+def test_the_task_names_a_words_argument_before_a_number() -> None:
+    # "Get the weather forecast (days: 3)" when the city was there to say
+    tool = {
+        "name": "get_forecast",
+        "description": "Get the weather forecast.",
+        "inputSchema": {
+            "type": "object",
+            "properties": {"days": {"type": "integer", "minimum": 1}, "city": {"type": "string"}},
+            "required": ["days", "city"],
+        },
+    }
+    tools = synth.load_tools([tool])
+    for trace in synth.stream(synth.trace_records(tools=tools), 20, seed=1):
+        assert "(city: " in trace["task"] and "(days: " not in trace["task"], trace["task"]

@@ -783,10 +783,11 @@ class UserTool(Behaviour):
         return args, ctx, f"{self.name} rejected the request: missing required context"
 
     def intent(self, args: dict[str, Any], ctx: Any) -> str:
-        shown = [
+        # a word says more than a number: (city: Lisbon) before (latitude: 38.72)
+        shown = [(k, v) for k, v in args.items() if isinstance(v, str)] + [
             (k, v)
             for k, v in args.items()
-            if isinstance(v, (str, int, float)) and not isinstance(v, bool)
+            if isinstance(v, (int, float)) and not isinstance(v, bool)
         ]
         if shown:
             k, v = shown[0]
