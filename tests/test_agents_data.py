@@ -141,6 +141,40 @@ def test_customer_support_bindings_are_consistent(samples):
         assert orders, text
 
 
+def test_tracking_numbers_do_not_contradict_the_carrier(samples):
+    # the carrier and the tracking number were drawn apart: "with FedEx ... 1ZKSS406878"
+    # (a UPS number) or a USPS "9400..." number from DHL
+    seen = 0
+    for rec in samples["customer_support"]:
+        text = " ".join(t["content"] for t in rec["turns"][1:])
+        for number in re.findall(r"tracking number (?:is )?(\w+)", text):
+            assert number.isdigit() and not number.startswith("9400"), text
+            seen += 1
+    assert seen >= 20
+
+
+def test_csv_totals_function_is_named_after_what_it_groups_by(samples):
+    # "the total amount for each region" came as def total_by_category(...)
+    checked = 0
+    for rec in samples["code_assistant"]:
+        answer = rec["turns"][2]["content"]
+        grouped = re.search(r'totals\[row\["(\w+)"\]\]', answer)
+        name = re.search(r"def (\w+)\(path", answer)
+        if grouped and name:
+            assert grouped.group(1) in name.group(1), answer
+            checked += 1
+    assert checked >= 50
+
+
+def test_follow_ups_do_not_call_strings_dictionaries(samples):
+    # "My emails are dictionaries" / "My user_ids are dictionaries"
+    for rec in samples["code_assistant"]:
+        for turn in rec["turns"]:
+            assert not re.search(
+                r"My (emails|user_ids|tags|values|items) are dict", turn["content"]
+            )
+
+
 def test_research_title_asked_about_is_the_one_summarised(samples):
     checked = 0
     for rec in samples["research_assistant"]:

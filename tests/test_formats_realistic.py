@@ -124,7 +124,7 @@ def test_normalisation() -> None:
 
 
 def test_unknown_names() -> None:
-    for name in ("foo", "product_name", "quantity", "", "x_y_z", "status"):
+    for name in ("foo", "widget_mode", "quantity", "", "x_y_z", "status"):
         assert realistic_for(name) is None, name
     with pytest.raises(InvalidArgument):
         realistic_for(3)  # type: ignore[arg-type]
@@ -240,3 +240,29 @@ def test_numbers_named_after_quantities_lie_in_their_usual_range() -> None:
     assert realistic_range("feelsLike") == (-10, 35, 1) and realistic_range("score") is None
     plain = synth.from_schema(QUANTITIES, realistic=False)
     assert max(abs(r["temperature"]) for r in synth.stream(plain, 200, seed=3)) > 100
+
+
+def test_product_names_are_products() -> None:
+    # product_name was random letters ('M3Z1V68ixi', 'sPu')
+    schema = {
+        "type": "object",
+        "required": ["product_name", "lines"],
+        "properties": {
+            "product_name": {"type": "string"},
+            "lines": {
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                    "type": "object",
+                    "required": ["itemName"],
+                    "properties": {"itemName": {"type": "string"}},
+                },
+            },
+        },
+    }
+    for row in synth.stream(synth.from_schema(schema), 100, seed=4):
+        names = [row["product_name"], *(line["itemName"] for line in row["lines"])]
+        for name in names:
+            assert re.fullmatch(r"[0-9A-Z][\w-]*( [A-Z][\w-]*)*", name), name
+            assert not re.search(r"[a-z][A-Z]|\d[a-z]", name), name
+    assert realistic_lengths("product") is not None

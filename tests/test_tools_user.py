@@ -308,6 +308,13 @@ def test_tool_suggestions_name_each_tool_once(typo, expected):
         ("", "get_user", "get user"),
         ("", "ping", "ping"),
         ("", "frobnicate", "use frobnicate"),
+        # in the user's own request "the user's calendar" reads wrong
+        (
+            "Create an event on the user's Google Calendar.",
+            "ev",
+            "create an event on the Google Calendar",
+        ),
+        ("Look up a customer's open invoices", "inv", "look up the open invoices"),
     ],
 )
 def test_user_tool_purpose_is_an_instruction(description: str, name: str, purpose: str) -> None:
@@ -961,3 +968,68 @@ def test_dates_described_or_named_without_a_format_are_dates() -> None:
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", args["check_out"]), args
         assert args["check_in"] < args["check_out"], args
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00Z", args["pickup"]), args
+
+
+def test_price_ranges_pages_currencies_and_namespaces_look_real() -> None:
+    # min_price -978.75 above max_price -442.37, page 952, from_currency 'CUC' (random
+    # letters), namespace 'security audit'
+    catalog = {
+        "name": "search_products",
+        "description": "Search the product catalog.",
+        "inputSchema": {
+            "type": "object",
+            "properties": {
+                "min_price": {"type": "number"},
+                "max_price": {"type": "number"},
+                "page": {"type": "integer", "minimum": 1},
+                "from_currency": {"type": "string"},
+                "to_currency": {"type": "string"},
+                "namespace": {"type": "string"},
+            },
+            "required": [
+                "min_price", "max_price", "page", "from_currency", "to_currency", "namespace"
+            ],
+        },
+    }  # fmt: skip
+    (spec,) = synth.load_tools([catalog])
+    currencies = set(load_data("arguments.json")["currencies"])
+    namespaces = set(load_data("arguments.json")["namespaces"])
+    for call in synth.stream(synth.tool_calls([spec]), 300, seed=7):
+        args = call.arguments
+        assert 5 <= args["min_price"] <= args["max_price"] <= 500, args
+        assert 1 <= args["page"] <= 5, args
+        assert {args["from_currency"], args["to_currency"]} <= currencies, args
+        assert args["from_currency"] != args["to_currency"], args
+        assert args["namespace"] in namespaces, args
+
+
+def test_a_product_search_looks_for_products() -> None:
+    # the catalog was searched for 'antibiotic resistance key developments' (a news query)
+    tool = {
+        "name": "search_products",
+        "description": "Search the product catalog.",
+        "inputSchema": {
+            "type": "object",
+            "properties": {"query": {"type": "string"}},
+            "required": ["query"],
+        },
+    }
+    products = set(load_data("arguments.json")["products"])
+    for call in synth.stream(synth.tool_calls(synth.load_tools([tool])), 100, seed=3):
+        assert call.arguments["query"] in products, call.arguments
+
+
+def test_the_task_names_a_words_argument_before_a_number() -> None:
+    # "Get the weather forecast (days: 3)" when the city was there to say
+    tool = {
+        "name": "get_forecast",
+        "description": "Get the weather forecast.",
+        "inputSchema": {
+            "type": "object",
+            "properties": {"days": {"type": "integer", "minimum": 1}, "city": {"type": "string"}},
+            "required": ["days", "city"],
+        },
+    }
+    tools = synth.load_tools([tool])
+    for trace in synth.stream(synth.trace_records(tools=tools), 20, seed=1):
+        assert "(city: " in trace["task"] and "(days: " not in trace["task"], trace["task"]

@@ -179,6 +179,7 @@ class _Vocabulary:
         self.weather = chooser(values["weather_conditions"])
         self.commands = chooser(values["shell_commands"])
         self.meetings = chooser(values["meeting_titles"])
+        self.namespaces = chooser(values["namespaces"])
         self.issues = chooser(values["issue_titles"])
         self.orgs = chooser(values["github_orgs"])
         self.sentences = sentence_bank
@@ -211,6 +212,9 @@ class _Vocabulary:
 
     def full_repo(self, rng: random.Random) -> str:
         return f"{self.orgs(rng)}/{self.people.project(rng)}"
+
+    def selector(self, rng: random.Random) -> str:
+        return f"app={self.people.project(rng)}"
 
     def slack_ts(self, rng: random.Random) -> str:
         # Slack message timestamps: epoch seconds (in the weeks around the reference date)
@@ -286,12 +290,9 @@ def _string_table() -> tuple[tuple[Any, Any, Callable[..., str], str | None], ..
         (n(r"^(city|location|destination|town)$"), None, voc.cities, None),
         (n(r"^(subject|title)$"), None, voc.subjects, None),
         (n(r"^(ticker|symbol|stock|stock_symbol)$"), None, voc.tickers, None),
-        (
-            n(r"^(currency|currency_code|base_currency|target_currency)$"),
-            None,
-            voc.currencies,
-            None,
-        ),
+        (n(r"^(\w+_)?currency(_code)?$"), None, voc.currencies, None),
+        (n(r"^(namespace|k8s_namespace|kube_namespace)$"), None, voc.namespaces, None),
+        (n(r"^(label_selector|selector)$"), None, voc.selector, None),
         (n(r"^country_code$"), None, voc.country_codes, None),
         (n(r"^(time_?zone|tz)$"), None, voc.timezones, None),
         (n(r"^(language|lang|locale|target_language|source_language)$"), None, voc.languages, None),
@@ -338,7 +339,7 @@ _ID_NAME = re.compile(r"^(id|(\w+)_id)$")
 _ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
-#: What a title is, by what the tool is about: ``(tool pattern, title names, vocabulary)``.
+#: Titles and queries by what the tool is about: ``(tool pattern, names, vocabulary)``.
 _TITLED = (
     (
         re.compile(r"\b(events?|meetings?|calendars?|appointments?)\b", re.IGNORECASE),
@@ -350,12 +351,18 @@ _TITLED = (
         re.compile(r"^(title|summary|subject|issue_title)$"),
         "issues",
     ),
+    (
+        re.compile(r"\b(products?|catalog(ue)?|shop|store|inventory)\b", re.IGNORECASE),
+        re.compile(r"^(q|query|search_query|search_term|keywords?)$"),
+        "products",
+    ),
 )
 
 
 def _titled(lname: str, context: str) -> Callable[[random.Random], str] | None:
     """Titles for what the tool makes: an event of a calendar tool is a "Design review",
-    an issue of a tracker "CSV export drops the last row" (not an email subject)."""
+    an issue of a tracker "CSV export drops the last row" (not an email subject); a product
+    search looks for products ("standing desk"), not news."""
     for tool_re, name_re, vocabulary in _TITLED:
         if name_re.match(lname) and tool_re.search(context.replace("_", " ")):
             draw: Callable[[random.Random], str] = getattr(_vocabulary(), vocabulary)
@@ -514,6 +521,8 @@ _PAIRS = (
     ("from", "to"),
     ("origin", "destination"),
     ("source", "target"),
+    ("min", "max"),
+    ("lower", "upper"),
 )
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
@@ -522,13 +531,13 @@ _AFTER_MINUTES = (30, 45, 60, 60, 90, 120)
 
 def _links(
     props: dict[str, Any], drawn: list[str]
-) -> tuple[tuple[str, str, Callable[[str], bool]], ...]:
+) -> tuple[tuple[str, str, Callable[[str], bool] | None], ...]:
     """``(first, second, fits)`` for pairs of drawn properties such as ``start``/``end``,
     ``departure_date``/``return_date`` or ``origin``/``destination``: an event that ends
     before it starts, a return flight before the departure or a flight from JFK to JFK is
     valid JSON and nonsense. ``fits`` checks a new value of ``second`` against its schema."""
     by_snake = {_snake(name): name for name in drawn}
-    out = []
+    out: list[tuple[str, str, Callable[[str], bool] | None]] = []
     for lname, name in by_snake.items():
         parts = lname.split("_")
         for a, b in _PAIRS:
@@ -539,6 +548,17 @@ def _links(
                     other = "_".join([*parts[:i], *b.split("_"), *parts[i + k :]])
                     partner = by_snake.get(other)
                     sub = props.get(partner) if partner is not None else None
+                    if (
+                        partner is not None
+                        and sub == props.get(name)
+                        and _types(sub)
+                        & {
+                            "integer",
+                            "number",
+                        }
+                    ):
+                        out.append((name, partner, None))  # numbers: swapped when reversed
+                        break
                     fits = _fits_string(sub, sub.get("format")) if isinstance(sub, dict) else None
                     if partner is not None and fits is not None:
                         out.append((name, partner, fits))
@@ -551,12 +571,16 @@ def _follow(
     value: dict[str, Any],
     first: str,
     second: str,
-    fits: Callable[[str], bool],
+    fits: Callable[[str], bool] | None,
     draw: Callable[[random.Random], Any],
 ) -> None:
     """Make ``value[second]`` a sensible partner of ``value[first]``: a date or time after
     it, or another value than it."""
     a, b = value[first], value[second]
+    if fits is None:  # two numbers of one schema: the lower one first
+        if isinstance(a, (int, float)) and isinstance(b, (int, float)) and b < a:
+            value[first], value[second] = b, a
+        return
     if not isinstance(a, str) or not isinstance(b, str):
         return
     new: str | None = None
@@ -692,6 +716,9 @@ def _name_words(name: str) -> list[str]:
     return spaced.lower().split()
 
 
+_THIRD_PARTY = re.compile(r"\b(?:the |a )?(?:user|caller|customer|end user)'s\b", re.IGNORECASE)
+
+
 def _purpose(description: str, name: str) -> str:
     """What calling the tool does, as an instruction a task and a thought can use ("Please
     {purpose}", "Let me {purpose}"): the description's first sentence with its preamble
@@ -699,6 +726,8 @@ def _purpose(description: str, name: str) -> str:
     forecast"); a description without a verb is read through the tool's name ("get
     weather", or "use lookup_city for weather for a city")."""
     sentence = description.strip().split(". ")[0].strip().rstrip(".").strip()
+    # "the user's calendar" reads wrong in the user's own request: "the calendar"
+    sentence = _THIRD_PARTY.sub("the", sentence)
     while True:
         shorter = _PREAMBLE.sub("", sentence, count=1)
         if shorter == sentence:
@@ -754,10 +783,11 @@ class UserTool(Behaviour):
         return args, ctx, f"{self.name} rejected the request: missing required context"
 
     def intent(self, args: dict[str, Any], ctx: Any) -> str:
-        shown = [
+        # a word says more than a number: (city: Lisbon) before (latitude: 38.72)
+        shown = [(k, v) for k, v in args.items() if isinstance(v, str)] + [
             (k, v)
             for k, v in args.items()
-            if isinstance(v, (str, int, float)) and not isinstance(v, bool)
+            if isinstance(v, (int, float)) and not isinstance(v, bool)
         ]
         if shown:
             k, v = shown[0]

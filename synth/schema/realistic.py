@@ -227,6 +227,11 @@ def _kinds() -> dict[str, _Kind | _FormatKind]:
     language = _Kind(lambda: fake("language_code"), _lower_exact, 2, 3)
     color = _faker("color_name", _lower_exact)
     tag = _Kind(lambda: sampled_from(_TAGS), _lower_exact, natural=(2, 13))
+    product = _Kind(
+        lambda: sampled_from(_PRODUCTS),
+        _product_exact,
+        natural=(min(map(len, _PRODUCTS)), max(map(len, _PRODUCTS))),
+    )
     email = _FormatKind("email")
     url = _FormatKind("uri")
     stamp = _FormatKind("date-time")
@@ -334,6 +339,10 @@ def _kinds() -> dict[str, _Kind | _FormatKind]:
         "color": color,
         "colour": color,
         "tag": tag,
+        "product": product,
+        "product_name": product,
+        "item_name": product,
+        "product_title": product,
         "keyword": tag,
         "label": tag,
         "language": language,
@@ -356,6 +365,19 @@ _TAGS = (
     "legal", "finance", "travel", "health", "education", "sports", "music", "food", "news",
     "review", "accessibility", "pricing", "integration", "follow-up",
 )  # fmt: skip
+
+
+_PRODUCTS = (
+    "Wireless Mouse", "Noise-Cancelling Headphones", "Standing Desk", "USB-C Charger",
+    "Mechanical Keyboard", "27-inch Monitor", "Ergonomic Office Chair", "Laptop Stand",
+    "Stainless Steel Water Bottle", "Cast-Iron Skillet", "Espresso Machine", "Yoga Mat",
+    "Running Shoes", "Rain Jacket", "Backpack", "Desk Lamp", "Bluetooth Speaker",
+    "Smart Watch", "Phone Case", "Coffee Grinder", "Electric Kettle", "Wool Sweater",
+)  # fmt: skip
+
+
+def _product_exact(rng: random.Random, n: int) -> str:
+    return _words_exact(rng, n, capital=True, period=False).title()
 
 
 def _drop_period(sentence: str) -> str:
@@ -505,7 +527,14 @@ _QUANTITIES = tuple(
         (r"^(lat|latitude)$", -55, 70, 4),
         (r"^(lon|lng|long|longitude)$", -170, 175, 4),
         (r"^(wind|wind_speed|wind_kph|wind_mph|gust)$", 0, 60, 1),
-        (r"^(price|amount|cost|total|subtotal|balance|unit_price|fee|total_amount)$", 5, 500, 2),
+        (
+            r"^((min|max)_)?(price|amount|cost|total|subtotal|balance|unit_price|fee|"
+            r"total_amount)(_(min|max))?$",
+            5,
+            500,
+            2,
+        ),
+        (r"^(page|page_number|page_no)$", 1, 5, 0),
         (r"^(quantity|qty|passengers|adults|guests|seats)$", 1, 6, 0),
         (r"^(rating|stars)$", 1, 5, 1),
         (r"^(age)$", 18, 80, 0),
