@@ -30,7 +30,7 @@ def main(argv: list[str]) -> None:
     paths = [Path(a) for a in argv] or sorted((ROOT / "notebooks").glob("*.ipynb"))
     for path in paths:
         refresh(path)
-        print(f"refreshed {path.relative_to(ROOT) if path.is_absolute() else path}")
+        print(f"refreshed {path}")
 
 
 if __name__ == "__main__":
