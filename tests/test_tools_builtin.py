@@ -298,3 +298,22 @@ def test_reprs_are_the_calls() -> None:
         == "tool_exchanges('database', error_rate=0.2)"
     )
     assert repr(synth.tool_exchanges("database")) == "tool_exchanges('database')"
+
+
+def test_sums_have_the_size_of_their_column() -> None:
+    # Regression: SUM(salary) of a department was drawn like any total, below 50,000
+    # (less than one salary). A sum is now some rows times a typical value of its column.
+    seen = {"salary": 0, "money": 0}
+    gen = synth.tool_exchanges(["database"])
+    for call, result in synth.stream(gen, 3000, seed=21):
+        sql = call.arguments["query"]
+        if not sql.startswith("SELECT SUM("):
+            continue
+        total = json.loads(result.content)["rows"][0][0]
+        if "SUM(salary)" in sql:
+            seen["salary"] += 1
+            assert 80_000 <= total <= 151 * 180_000, (sql, total)
+        else:
+            seen["money"] += 1
+            assert 10 <= total <= 151 * 2005, (sql, total)
+    assert seen["salary"] > 5 and seen["money"] > 20, seen

@@ -1073,7 +1073,13 @@ class ExecuteQuery(Behaviour):
                 f"{rows[0][0]}: {rows[0][1] + 1 + below(rng, 50)}.",
             )
         elif q.shape == "total":
-            total = round(below(rng, 5_000_000) / 100 + 10, 2)
+            # SUM over the rows that match: a plausible number of them times a typical
+            # value of the column (salaries add up to millions, order totals to thousands)
+            rows = 2 + below(rng, 150)
+            if t.columns[t.amounts[0]]["kind"] == "salary":
+                total = float(rows * (40_000 + 500 * below(rng, 280)))
+            else:
+                total = round(rows * (5 + below(rng, 200_000) / 100), 2)
             body = {"columns": ["total"], "rows": [[total]], "row_count": 1}
             outcome = Outcome(
                 note=f"The query returned a total of {total:,.2f}.",
