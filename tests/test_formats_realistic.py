@@ -266,3 +266,31 @@ def test_product_names_are_products() -> None:
             assert re.fullmatch(r"[0-9A-Z][\w-]*( [A-Z][\w-]*)*", name), name
             assert not re.search(r"[a-z][A-Z]|\d[a-z]", name), name
     assert realistic_lengths("product") is not None
+
+
+def test_realistic_array_items_are_not_repeated_where_they_can_differ() -> None:
+    # tags came as ['research', 'research', ...]: valid without uniqueItems, and fake
+    schema = {
+        "type": "object",
+        "required": ["tags", "emails", "scores"],
+        "properties": {
+            "tags": {"type": "array", "items": {"type": "string"}, "minItems": 4},
+            "emails": {"type": "array", "items": {"type": "string"}, "minItems": 2},
+            "scores": {"type": "array", "items": {"type": "integer"}},
+        },
+    }
+    gen = synth.from_schema(schema)
+    assert "distinct=True" in repr(gen)
+    validator = Draft202012Validator(schema)
+    for row in synth.stream(gen, 300, seed=8):
+        validator.validate(row)
+        assert len(set(row["tags"])) == len(row["tags"]), row["tags"]
+        assert len(set(row["emails"])) == len(row["emails"]), row["emails"]
+    # a vocabulary too small for the length still gives valid (repeating) arrays
+    many = {
+        "type": "object",
+        "required": ["tags"],
+        "properties": {"tags": {"type": "array", "items": {"type": "string"}, "minItems": 60}},
+    }
+    for row in synth.stream(synth.from_schema(many), 20, seed=1):
+        assert len(row["tags"]) >= 60 and 20 <= len(set(row["tags"])) < len(row["tags"])

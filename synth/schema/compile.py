@@ -1118,6 +1118,11 @@ class Compiler:
             min_c,
             max_c,
             c_part is not None,
+            distinct=not unique
+            and not prefix_len
+            and c_part is None
+            and plain_rest is not None
+            and _is_realistic(plain_rest),
         )
         extra_checks = contains[1:]
         for cpart, mn, mx in extra_checks:
@@ -1545,6 +1550,13 @@ def _terminates(gen: Gen[Any], visiting: set[int]) -> bool:
             _terminates(g, visiting) for g in options
         )
     return all(_terminates(g, visiting) for g in gen.children())
+
+
+def _is_realistic(gen: Gen[Any]) -> bool:
+    """Whether ``gen`` makes realistic values for a property name (tags, emails, ...)."""
+    from synth.schema.realistic import _Realistic
+
+    return isinstance(gen, _Realistic)
 
 
 def _singular(name: str) -> str:
