@@ -294,3 +294,25 @@ def test_realistic_array_items_are_not_repeated_where_they_can_differ() -> None:
     }
     for row in synth.stream(synth.from_schema(many), 20, seed=1):
         assert len(row["tags"]) >= 60 and 20 <= len(set(row["tags"])) < len(row["tags"])
+
+
+def test_dates_of_birth_are_in_the_past() -> None:
+    # birthdays were dates of the format's 2000-2030 range: born in 2030
+    schema = {
+        "type": "object",
+        "required": ["dob", "birthDate", "date_of_birth", "start"],
+        "properties": {
+            "dob": {"type": "string", "format": "date"},
+            "birthDate": {"type": "string"},
+            "date_of_birth": {"type": "string", "format": "date", "maxLength": 10},
+            "start": {"type": "string", "format": "date"},
+        },
+    }
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    starts = set()
+    for row in synth.stream(synth.from_schema(schema), 300, seed=2):
+        validator.validate(row)
+        for key in ("dob", "birthDate", "date_of_birth"):
+            assert "1950-01-01" <= row[key] <= "2006-12-31", row
+        starts.add(row["start"][:2])
+    assert starts == {"20"}  # other dates keep the format's range
