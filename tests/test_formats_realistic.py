@@ -266,3 +266,53 @@ def test_product_names_are_products() -> None:
             assert re.fullmatch(r"[0-9A-Z][\w-]*( [A-Z][\w-]*)*", name), name
             assert not re.search(r"[a-z][A-Z]|\d[a-z]", name), name
     assert realistic_lengths("product") is not None
+
+
+def test_realistic_array_items_are_not_repeated_where_they_can_differ() -> None:
+    # tags came as ['research', 'research', ...]: valid without uniqueItems, and fake
+    schema = {
+        "type": "object",
+        "required": ["tags", "emails", "scores"],
+        "properties": {
+            "tags": {"type": "array", "items": {"type": "string"}, "minItems": 4},
+            "emails": {"type": "array", "items": {"type": "string"}, "minItems": 2},
+            "scores": {"type": "array", "items": {"type": "integer"}},
+        },
+    }
+    gen = synth.from_schema(schema)
+    assert "distinct=True" in repr(gen)
+    validator = Draft202012Validator(schema)
+    for row in synth.stream(gen, 300, seed=8):
+        validator.validate(row)
+        assert len(set(row["tags"])) == len(row["tags"]), row["tags"]
+        assert len(set(row["emails"])) == len(row["emails"]), row["emails"]
+    # a vocabulary too small for the length still gives valid (repeating) arrays
+    many = {
+        "type": "object",
+        "required": ["tags"],
+        "properties": {"tags": {"type": "array", "items": {"type": "string"}, "minItems": 60}},
+    }
+    for row in synth.stream(synth.from_schema(many), 20, seed=1):
+        assert len(row["tags"]) >= 60 and 20 <= len(set(row["tags"])) < len(row["tags"])
+
+
+def test_dates_of_birth_are_in_the_past() -> None:
+    # birthdays were dates of the format's 2000-2030 range: born in 2030
+    schema = {
+        "type": "object",
+        "required": ["dob", "birthDate", "date_of_birth", "start"],
+        "properties": {
+            "dob": {"type": "string", "format": "date"},
+            "birthDate": {"type": "string"},
+            "date_of_birth": {"type": "string", "format": "date", "maxLength": 10},
+            "start": {"type": "string", "format": "date"},
+        },
+    }
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    starts = set()
+    for row in synth.stream(synth.from_schema(schema), 300, seed=2):
+        validator.validate(row)
+        for key in ("dob", "birthDate", "date_of_birth"):
+            assert "1950-01-01" <= row[key] <= "2006-12-31", row
+        starts.add(row["start"][:2])
+    assert starts == {"20"}  # other dates keep the format's range

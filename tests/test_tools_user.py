@@ -1033,3 +1033,66 @@ def test_the_task_names_a_words_argument_before_a_number() -> None:
     tools = synth.load_tools([tool])
     for trace in synth.stream(synth.trace_records(tools=tools), 20, seed=1):
         assert "(city: " in trace["task"] and "(days: " not in trace["task"], trace["task"]
+
+
+def test_a_persons_email_matches_their_name_and_birth_dates_are_past() -> None:
+    # passenger Steven Larsen had john35@example.org; nested date_of_birth fell in the
+    # weeks after the reference date (a booking's dates)
+    tool = {
+        "name": "book_flight",
+        "description": "Book a flight for a passenger.",
+        "inputSchema": {
+            "type": "object",
+            "properties": {
+                "passenger": {
+                    "type": "object",
+                    "properties": {
+                        "first_name": {"type": "string"},
+                        "last_name": {"type": "string"},
+                        "email": {"type": "string", "format": "email"},
+                        "date_of_birth": {"type": "string", "format": "date"},
+                    },
+                    "required": ["first_name", "last_name", "email", "date_of_birth"],
+                },
+                "contact": {
+                    "type": "object",
+                    "properties": {"name": {"type": "string"}, "email": {"type": "string"}},
+                    "required": ["name", "email"],
+                },
+            },
+            "required": ["passenger", "contact"],
+        },
+    }
+    (spec,) = synth.load_tools([tool])
+    validator = _validator(spec)
+    matched = 0
+    for call in synth.stream(synth.tool_calls([spec]), 200, seed=3):
+        validator.validate(call.arguments)
+        p = call.arguments["passenger"]
+        if p["first_name"].isascii() and p["last_name"].isascii():
+            local = p["email"].split("@")[0]
+            assert local.startswith(re.sub(r"[^a-z]", "", p["first_name"].lower()) + "."), p
+            matched += 1
+        assert p["date_of_birth"] < "2026", p
+        titles = {
+            "mr",
+            "mrs",
+            "ms",
+            "miss",
+            "dr",
+            "prof",
+            "jr",
+            "sr",
+            "ii",
+            "iii",
+            "iv",
+            "phd",
+            "md",
+            "dds",
+        }
+        words = re.sub(r"[^a-z ]", "", call.arguments["contact"]["name"].lower()).split()
+        words = [w for w in words if w not in titles]
+        if call.arguments["contact"]["name"].isascii():
+            local = call.arguments["contact"]["email"].split("@")[0]
+            assert local == f"{words[0]}.{words[-1]}", call.arguments["contact"]
+    assert matched >= 150

@@ -395,6 +395,14 @@ def _override(name: str, schema: Any, context: str = "") -> Callable[[random.Ran
                 if fits is None:
                     return None
                 return lambda rng, draw=draw, fits=fits: _checked(draw(rng), fits)
+        if (
+            schema.get("format") in ("date", "date-time")
+            and realistic_lengths(name) is not None
+            and not (_DATE_NAME.match(lname) or _MOMENT_NAME.match(lname))
+        ):
+            # a date_of_birth or created_at is in the past, as the schema compiler makes
+            # it, not in the weeks ahead like a booking
+            return None
         special: tuple[Callable[[random.Random], str], str | None] | None = None
         if schema.get("format") == "email":
             special = voc.email, "email"
@@ -604,6 +612,57 @@ def _follow(
         value[second] = new
 
 
+_FIRST_NAMES = frozenset({"first_name", "firstname", "given_name"})
+_LAST_NAMES = frozenset({"last_name", "lastname", "surname", "family_name"})
+_FULL_NAMES = frozenset({"name", "full_name", "fullname", "contact_name", "customer_name"})
+_EMAILS = frozenset({"email", "email_address", "e_mail"})
+
+
+def _person_keys(
+    props: dict[str, Any],
+) -> tuple[tuple[str, ...], str, Callable[[str], bool]] | None:
+    """``(name keys, email key, fits)`` of an object describing a person: its first and
+    last name (or full name) and an email the schema lets us rewrite, else None."""
+    by_snake = {_snake(k): k for k in props}
+    email = next((by_snake[k] for k in by_snake if k in _EMAILS), None)
+    sub = props.get(email) if email is not None else None
+    fits = _fits_string(sub, "email") if isinstance(sub, dict) else None
+    if email is None or fits is None:
+        return None
+    first = next((by_snake[k] for k in by_snake if k in _FIRST_NAMES), None)
+    last = next((by_snake[k] for k in by_snake if k in _LAST_NAMES), None)
+    if first is not None and last is not None:
+        return (first, last), email, fits
+    full = next((by_snake[k] for k in by_snake if k in _FULL_NAMES), None)
+    return ((full,), email, fits) if full is not None else None
+
+
+_NOT_NAMES = frozenset(
+    {"mr", "mrs", "ms", "miss", "dr", "prof", "jr", "sr", "ii", "iii", "iv", "phd", "md", "dds"}
+)
+
+
+def _match_email(
+    value: dict[str, Any], names: tuple[str, ...], email: str, fits: Callable[[str], bool]
+) -> None:
+    """The person's email made from their name (``steven.larsen@`` for Steven Larsen), on
+    the domain it had: a booking for Steven Larsen with john35@example.org reads as two
+    people."""
+    current = value.get(email)
+    texts = [value.get(k) for k in names]
+    if not isinstance(current, str) or "@" not in current:
+        return
+    if not all(isinstance(t, str) and t.isascii() for t in texts):
+        return
+    joined = " ".join(str(t) for t in texts).lower()
+    words = [w for w in re.sub(r"[^a-z ]", "", joined).split() if w not in _NOT_NAMES]
+    if len(words) < 2:
+        return
+    new = f"{words[0]}.{words[-1]}@{current.rsplit('@', 1)[1]}"
+    if fits(new):
+        value[email] = new
+
+
 def _refiner(
     schema: Any, depth: int = 0, context: str = ""
 ) -> Callable[[random.Random, Any], Any] | None:
@@ -623,12 +682,13 @@ def _refiner(
             nested = None if draw is not None else _refiner(sub, depth + 1, context)
             if draw is not None or nested is not None:
                 entries.append((name, draw, nested))
-        if not entries:
+        if not entries and _person_keys(props) is None:
             return None
         # a list in the schema's order, never a set: the order of string sets changes
         # with the process's hash seed, and the links draw from the rng in this order
         links = _links(props, [name for name, draw, _ in entries if draw is not None])
         draws = {name: draw for name, draw, _ in entries}
+        person = _person_keys(props)
 
         def refine_object(rng: random.Random, value: Any) -> Any:
             if isinstance(value, dict):
@@ -643,6 +703,8 @@ def _refiner(
                 for first, second, fits in links:
                     if first in value and second in value:
                         _follow(rng, value, first, second, fits, draws[second])
+                if person is not None:
+                    _match_email(value, *person)
             return value
 
         return refine_object

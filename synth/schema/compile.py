@@ -929,6 +929,25 @@ class Compiler:
         """Strings made by the first known format, else by the first pattern, else plain
         text; every other format and pattern (and ``check_formats``) becomes a check."""
         checks: list[tuple[str, Callable[[Any], bool], str, str]] = []
+        if (
+            known
+            and known[0][0] == "date"
+            and self.options.realistic
+            and hint is not None
+            and lo <= 10
+            and (hi is None or hi >= 10)
+            and not (self.options.formats and "date" in self.options.formats)
+            and strings.is_birth_date(hint)
+        ):
+            # a date of birth in the past, not anywhere in the format's 2000-2030
+            base = strings.birth_date_gen()
+            for f, fp in known[1:]:
+                checks.append((f"format({f!r})", self.v.format_ok(f), fp, "format"))
+            for pat, pp in patterns:
+                checks.append((f"pattern({pat!r})", _search(pat, pp), pp, "pattern"))
+            for label, check, p, kw in checks:
+                base = self.filtered(base, Named(label, check), p, kw)
+            return base
         if known:
             fmt, p = known[0]
             base = strings.format_gen(fmt, lo, hi, self.options.formats, p)
@@ -1118,6 +1137,11 @@ class Compiler:
             min_c,
             max_c,
             c_part is not None,
+            distinct=not unique
+            and not prefix_len
+            and c_part is None
+            and plain_rest is not None
+            and _is_realistic(plain_rest),
         )
         extra_checks = contains[1:]
         for cpart, mn, mx in extra_checks:
@@ -1545,6 +1569,13 @@ def _terminates(gen: Gen[Any], visiting: set[int]) -> bool:
             _terminates(g, visiting) for g in options
         )
     return all(_terminates(g, visiting) for g in gen.children())
+
+
+def _is_realistic(gen: Gen[Any]) -> bool:
+    """Whether ``gen`` makes realistic values for a property name (tags, emails, ...)."""
+    from synth.schema.realistic import _Realistic
+
+    return isinstance(gen, _Realistic)
 
 
 def _singular(name: str) -> str:

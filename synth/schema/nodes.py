@@ -260,6 +260,9 @@ class ArrayNode(Gen[list[Any]]):
     min_contains: int = 0
     max_contains: int | None = None
     has_contains: bool = False
+    #: Avoid repeats where the schema allows them (a few redraws, then whatever comes):
+    #: realistic items such as tags, which a person never lists twice.
+    distinct: bool = False
 
     def _compile(self) -> DrawFn:
         plain = [g._fn if g is not None else None for g in self.prefix]
@@ -278,6 +281,26 @@ class ArrayNode(Gen[list[Any]]):
         min_c, max_c = self.min_contains, self.max_contains
         n_prefix = len(plain)
         lo = sizes[0]
+
+        if self.distinct and not (unique or has_contains or mine or n_prefix) and rest is not None:
+            distinct_item = rest
+            pick = _below_fn(n_sizes) if n_sizes > 1 else None
+
+            def draw_distinct(rng: random.Random) -> list[Any]:
+                n = sizes[pick(rng)] if pick is not None else lo
+                out: list[Any] = []
+                seen: set[Any] = set()
+                for _ in range(n):
+                    value = distinct_item(rng)
+                    for _ in range(4):
+                        if json_key(value) not in seen:
+                            break
+                        value = distinct_item(rng)
+                    seen.add(json_key(value))
+                    out.append(value)
+                return out
+
+            return draw_distinct
 
         if not (unique or has_contains or mine or n_prefix) and rest is not None:
             # Items all alike: the same draws as ``draw_once``, without per-item lookups.
@@ -363,6 +386,8 @@ class ArrayNode(Gen[list[Any]]):
         kwargs["max_items"] = sizes[-1]
         if self.unique:
             kwargs["unique"] = True
+        if self.distinct:
+            kwargs["distinct"] = True
         if self.has_contains:
             kwargs["contains"] = self.c_rest or next((g for g in self.c_prefix if g), None)
             kwargs["min_contains"] = self.min_contains

@@ -17,6 +17,7 @@ always 36 characters), so the compiler falls back to plain strings.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import re
 import string
@@ -28,7 +29,7 @@ import attrs
 from synth.core.combinators import sampled_from
 from synth.core.errors import InvalidArgument, UnsatisfiableSchema
 from synth.core.gen import DrawFn, Gen
-from synth.core.primitives import randbelow
+from synth.core.primitives import dates, randbelow
 from synth.providers import fake
 from synth.schema.formats import (
     LengthBounded,
@@ -236,6 +237,7 @@ def _kinds() -> dict[str, _Kind | _FormatKind]:
     url = _FormatKind("uri")
     stamp = _FormatKind("date-time")
     date = _FormatKind("date")
+    birth = _Kind(birth_dates, None, 10, 10, natural=(10, 10))
     uuid = _FormatKind("uuid")
     host = _FormatKind("hostname")
     table: dict[str, _Kind | _FormatKind] = {
@@ -322,10 +324,11 @@ def _kinds() -> dict[str, _Kind | _FormatKind]:
         "datetime": stamp,
         "date_time": stamp,
         "date": date,
-        "birthday": date,
-        "birthdate": date,
-        "dob": date,
-        "date_of_birth": date,
+        "birthday": birth,
+        "birthdate": birth,
+        "birth_date": birth,
+        "dob": birth,
+        "date_of_birth": birth,
         "ip": _FormatKind("ipv4"),
         "ip_address": _FormatKind("ipv4"),
         "ipv4": _FormatKind("ipv4"),
@@ -378,6 +381,27 @@ _PRODUCTS = (
 
 def _product_exact(rng: random.Random, n: int) -> str:
     return _words_exact(rng, n, capital=True, period=False).title()
+
+
+#: Birth dates of adults, in the past whatever the reference date (format dates span
+#: 2000-2030, which puts birthdays in the future).
+BIRTH_DATES = (dt.date(1950, 1, 1), dt.date(2006, 12, 31))
+
+
+def is_birth_name(property_name: str) -> bool:
+    """Whether ``property_name`` names a date of birth."""
+    return normalise_name(property_name) in (
+        "birthday",
+        "birthdate",
+        "birth_date",
+        "dob",
+        "date_of_birth",
+    )
+
+
+def birth_dates() -> Gen[str]:
+    """ISO dates of birth (``1987-04-12``) between ``BIRTH_DATES``."""
+    return dates(*BIRTH_DATES).map(dt.date.isoformat)
 
 
 def _drop_period(sentence: str) -> str:

@@ -87,3 +87,13 @@ def format_gen(
 def realistic_gen(name: str, min_length: int, max_length: int | None) -> Gen[str] | None:
     """A realistic generator for a string property called ``name``, if one fits."""
     return _realistic.realistic_for(name, min_length=min_length, max_length=max_length)
+
+
+def is_birth_date(name: str) -> bool:
+    """Whether a property called ``name`` holds a date of birth (``dob``, ``birthDate``)."""
+    return _realistic.is_birth_name(name)
+
+
+def birth_date_gen() -> Gen[str]:
+    """ISO dates of birth (format ``date``), in the past."""
+    return _realistic.birth_dates()
