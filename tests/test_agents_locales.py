@@ -47,14 +47,9 @@ def check_email(email: str) -> None:
 @pytest.mark.parametrize("locale", LOCALES)
 def test_every_email_of_every_type_is_ascii_and_valid(locale):
     seen = 0
-    for data_type, constraints in (
-        ("json", {}),
-        ("conversation", {}),
-        ("tool_call", {"tool": "email"}),
-        ("agent_trace", {}),
-    ):
+    for data_type, constraints in (("json", {}), ("conversation", {})):
         config = GeneratorConfig(
-            data_type=data_type, count=200, seed=1, constraints={**constraints, "locale": locale}
+            data_type=data_type, count=400, seed=1, constraints={**constraints, "locale": locale}
         )
         for sample in DataGenerator().generate(config).samples:
             for text in texts(sample):
@@ -86,3 +81,26 @@ def test_the_slug_filter_transliterates_and_keeps_ascii_as_it_was():
     }
     for value, slug in cases.items():
         assert synth.sample(from_template("{x!slug}", vocab={"x": [value]}), seed=1) == slug
+
+
+@pytest.mark.parametrize(
+    ("data_type", "constraints"),
+    [
+        ("text", {}),
+        ("tool_call", {"tool": "email"}),
+        ("agent_trace", {}),
+        ("conversation", {"template": "tool_use"}),
+    ],
+)
+def test_a_locale_that_would_change_nothing_is_refused(data_type, constraints):
+    # Regression: traces, tool calls and text were the same bytes with locale de_DE as
+    # with en_US (their names and texts are synth's own English data); the locale was
+    # silently ignored.
+    with pytest.raises(synth.InvalidArgument, match="locale='de_DE' has no effect"):
+        GeneratorConfig(
+            data_type=data_type, count=2, seed=1, constraints={**constraints, "locale": "de_DE"}
+        )
+    with pytest.raises(synth.InvalidArgument, match="has no effect"):
+        DataGenerator(locale="de_DE").generate(
+            GeneratorConfig(data_type=data_type, count=2, seed=1, constraints=constraints)
+        )

@@ -222,6 +222,7 @@ def parse_constraints(data_type: Any, constraints: Mapping[str, Any] | None) -> 
         # constraint tools with another template is refused
         uses_tools(out, None, template_given="template" in (constraints or {}))
     _check_locale(out["locale"])
+    _check_locale_applies(kind, out, None)
     if out["export"] != "native":  # "native" is always valid: skip loading the exporters
         from synth.agents.export import check_export
 
@@ -462,6 +463,7 @@ def _build(
 ) -> Gen[dict[str, Any]]:
     merged = {"export": export, "locale": locale, **dict(constraints or {})}
     opts = parse_constraints(kind, merged)
+    _check_locale_applies(kind, opts, tools)
     if schema is not None and kind != "json":
         raise InvalidArgument(
             f"schema applies to data_type 'json', not {kind!r}; remove it or use --type json"
@@ -536,6 +538,23 @@ def _conversation(
 
 #: The template name of conversations in which the assistant calls tools.
 TOOL_USE = "tool_use"
+
+
+def _check_locale_applies(kind: str, opts: Mapping[str, Any], tools: Any) -> None:
+    """A locale other than en_US only where it changes something: json records and
+    conversation templates other than tool_use (Faker's names and places); text, tool
+    calls and traces are synth's own English data, and ignoring the locale silently would
+    hide that."""
+    if opts["locale"] != "en_US" and (
+        kind in ("text", "tool_call", "agent_trace")
+        or (kind == "conversation" and uses_tools(opts, tools))
+    ):
+        what = "tool_use conversations" if kind == "conversation" else f"{kind} data"
+        raise InvalidArgument(
+            f"locale={opts['locale']!r} has no effect on {what}: its names and texts are "
+            "synth's own English data (locale applies to json records and to conversation "
+            "templates other than tool_use); leave the locale at en_US"
+        )
 
 
 def uses_tools(opts: Mapping[str, Any], tools: Any, *, template_given: bool = False) -> bool:
