@@ -326,3 +326,32 @@ def test_a_repeat_is_the_same_tool_with_the_same_argument_json():
     # equal dicts whose JSON differs are different calls, as their JSON says
     assert not _made_before(made, "web_search", {"num_results": 5, "query": "x"})
     assert not _made_before(made, "web_search", {"query": "x", "num_results": 5.0})
+
+
+def test_a_retry_waits_as_long_as_the_error_asked() -> None:
+    # Regression: "rate limit exceeded ..., retry after 12 s" was retried ~1-6 s later.
+    waited = 0
+    for t in synth.stream(synth.traces(), 3000, seed=31):
+        steps = t.steps
+        for i, s in enumerate(steps):
+            if s.result is None or not s.result.is_error:
+                continue
+            m = re.search(r"retry after (\d+) s", s.result.content)
+            later = [x for x in steps[i + 1 :] if x.call is not None]
+            if m is None or not later or later[0].call.arguments != steps[i - 1].call.arguments:
+                continue
+            assert later[0].timestamp - s.timestamp >= int(m.group(1)), t.trace_id
+            waited += 1
+    assert waited > 5
+
+
+def test_sums_are_told_with_what_they_add_up() -> None:
+    # Regression: two sums in one answer read "The total is 13,248.17. The total is 44,279.77."
+    checked = 0
+    for t in synth.stream(synth.traces(tools=["database"], success_rate=1.0), 600, seed=5):
+        for s in t.steps:
+            if s.call is not None and s.call.arguments["query"].startswith("SELECT SUM("):
+                col = re.search(r"SUM\((\w+)\)", s.call.arguments["query"]).group(1)
+                assert f"The {col} of all " in t.final_answer, t.final_answer
+                checked += 1
+    assert checked > 20

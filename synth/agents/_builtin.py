@@ -852,7 +852,7 @@ def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
                 [value],
                 f"add up the {amount} of all {plural} with {col} '{value}'",
                 ["total"],
-                _NO_FIXED,
+                {col: value},  # what the sum is over, for the answer
                 None,
                 10,
             )
@@ -1081,10 +1081,12 @@ class ExecuteQuery(Behaviour):
             else:
                 total = round(rows * (5 + below(rng, 200_000) / 100), 2)
             body = {"columns": ["total"], "rows": [[total]], "row_count": 1}
+            ((col, value),) = q.fixed.items()
+            what = f"The {t.amounts[0]} of all {t.plural} with {col} '{value}'"
             outcome = Outcome(
                 note=f"The query returned a total of {total:,.2f}.",
-                answer=f"The total is {total:,.2f}.",
-                wrong=f"The total is {total * 1.1 + 1:,.2f}.",
+                answer=f"{what} adds up to {total:,.2f}.",
+                wrong=f"{what} adds up to {total * 1.1 + 1:,.2f}.",
             )
         else:
             k = (

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from binascii import b2a_base64
 from collections.abc import Mapping, Sequence
 from functools import cache
@@ -331,8 +332,13 @@ def _compile_core(node: _Traces) -> Any:
             calls.append((args, ctx))
             goal = b.intent(args, ctx)
             name = b.name
+            waited = 0
             if role == "retry":
                 thought = retry(rng)(goal, name, note, previous_error)
+                # the agent waits as long as the error asked ("retry after 12 s"): the
+                # wait is part of the retry thought's time
+                wait = _RETRY_AFTER.search(previous_error or "")
+                waited = 0 if wait is None else int(wait.group(1)) * 1000
             elif i == 0:
                 thought = first(rng)(goal, name, note, previous_error)
             elif role == "goal":
@@ -344,6 +350,7 @@ def _compile_core(node: _Traces) -> Any:
             k = len(steps)
             u = r()
             latency = 350 + int(5650 * u * u * u)  # _thought_ms
+            latency += waited
             now += latency
             append(
                 {
@@ -475,6 +482,8 @@ def _trace_from_record(
         failure_step=None if failure is None else failure["step"],
     )
 
+
+_RETRY_AFTER = re.compile(r"retry after (\d+) s\b")
 
 #: The share of traces in which one call fails transiently and the agent retries it.
 RETRY_RATE = 0.08
