@@ -355,3 +355,23 @@ def test_sums_are_told_with_what_they_add_up() -> None:
                 assert f"The {col} of all " in t.final_answer, t.final_answer
                 checked += 1
     assert checked > 20
+
+
+def test_a_step_limit_leaves_part_of_the_task_undone() -> None:
+    # Regression: with max_steps=2 and a task of two parts, both calls succeeded and the
+    # trace still ended "I reached the limit of 2 steps before finishing the task". The
+    # task of a step_limit trace now asks for one more thing, which no thought takes up.
+    checked = 0
+    gen = synth.traces(success_rate=0.0, min_steps=1, max_steps=3)
+    for t in synth.stream(gen, 1500, seed=19):
+        if t.failure != "step_limit":
+            continue
+        thoughts = " ".join(s.content for s in t.steps if s.type == "thought").lower()
+        task = t.task.lower().rstrip(".?")
+        body = re.sub(r"^[^:]*: ", "", task) if ": " in task[:20] else task
+        parts = re.split(r"; after that, |; |, and then |, then | and then | and |, ", body)
+        parts = [re.sub(r"^(please|can you|could you|i need you to) ", "", p) for p in parts]
+        parts = [p.rstrip(".?").removesuffix(" for me") for p in parts if len(p.split()) >= 2]
+        assert any(p not in thoughts for p in parts), (t.task, thoughts)
+        checked += 1
+    assert checked > 50

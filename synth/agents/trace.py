@@ -400,6 +400,17 @@ def _compile_core(node: _Traces) -> Any:
                 outcomes.append((k + 2, outcome))
                 note = outcome.note
 
+        if failure == "step_limit":
+            # The limit came before the task was done: it asks for one more thing, which
+            # the agent never got to (without it, every part could be done and the trace
+            # still "stopped at the limit before finishing").
+            done = {s["content"] for s in steps if s["type"] == "thought"}
+            for _ in range(20):  # something no thought took up
+                b = pick_tool(rng)
+                extra = b.intent(*b.call(rng))
+                if not any(extra in thought for thought in done):
+                    break
+            intents.append(extra)
         task = _task(rng, p, intents)
         answers = [o.answer for _, o in outcomes]
         labelled = None
