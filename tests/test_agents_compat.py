@@ -1,4 +1,5 @@
-"""The seed-compatible API: README examples, shapes of every type, exports, determinism."""
+"""The seed-compatible API: shapes of every type, exports, determinism (the seed README's
+examples run in tests/test_agents_seed_readme.py)."""
 
 from __future__ import annotations
 
@@ -15,120 +16,6 @@ import pytest
 
 import synth
 from synth import DataGenerator, DataType, GeneratorConfig
-
-# -- every Python example of the seed's README, with `synth` in place of the seed ----------
-
-README_EXAMPLES = """
-from synth import DataGenerator, GeneratorConfig, DataType
-
-generator = DataGenerator()
-
-config = GeneratorConfig(
-    data_type=DataType.text,
-    count=20,
-    seed=42,
-    constraints={"min_sentences": 2, "max_sentences": 6},
-)
-dataset = generator.generate(config)
-for sample in dataset.samples[:3]:
-    print(sample["text"])
-print(dataset.metadata)
-
-config = GeneratorConfig(
-    data_type=DataType.conversation,
-    count=5,
-    seed=0,
-    constraints={"template": "code_assistant"},
-)
-dataset = generator.generate(config)
-for sample in dataset.samples:
-    for turn in sample["turns"]:
-        print(f"[{turn['role']}] {turn['content'][:80]}")
-    print("---")
-
-config = GeneratorConfig(
-    data_type=DataType.tool_call,
-    count=10,
-    constraints={"tool": "email"},
-)
-dataset = generator.generate(config)
-for sample in dataset.samples:
-    print(sample["function"]["name"])
-    print(sample["function"]["arguments"])
-
-config = GeneratorConfig(data_type=DataType.agent_trace, count=3, seed=7)
-dataset = generator.generate(config)
-for trace in dataset.samples:
-    steps = trace["steps"]
-    print(f"Trace {trace['trace_id']}: {len(steps)} steps, success={trace['success']}")
-    for step in steps:
-        print(f"  step {step['step']} [{step['type']}]")
-
-config = GeneratorConfig(
-    data_type=DataType.conversation,
-    count=5,
-    seed=0,
-    constraints={"template": "code_assistant"},
-)
-conversations = generator.generate_conversations(config)
-for turns in conversations:
-    for turn in turns:
-        print(turn.role, turn.content[:60])
-"""
-
-SCHEMA_EXAMPLE = """
-from synth import DataGenerator, GeneratorConfig, DataType
-generator = DataGenerator()
-schema = {
-    "type": "object",
-    "properties": {
-        "user_id": {"type": "string", "format": "uuid"},
-        "score":   {"type": "number", "minimum": 0.0, "maximum": 100.0},
-        "tier":    {"type": "string", "enum": ["free", "pro", "enterprise"]},
-        "tags":    {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 4},
-    },
-    "required": ["user_id", "score", "tier"],
-}
-config = GeneratorConfig(data_type=DataType.json, count=50, schema=schema, seed=1)
-dataset = generator.generate(config)
-print(dataset.samples[0])
-
-from faker import Faker
-from synth import SchemaBasedGenerator
-
-gen = SchemaBasedGenerator(faker=Faker())
-records = gen.from_schema(
-    schema={
-        "type": "object",
-        "properties": {
-            "name":   {"type": "string"},
-            "count":  {"type": "integer", "minimum": 1, "maximum": 10},
-            "active": {"type": "boolean"},
-        },
-        "required": ["name", "count"],
-    },
-    count=5,
-)
-for record in records:
-    print(record)
-"""
-
-
-def test_the_seed_readme_examples_run(capsys):
-    exec(compile(README_EXAMPLES, "readme", "exec"), {})
-    out = capsys.readouterr().out
-    assert "'generated_count': 20" in out and "'data_type': 'text'" in out
-    assert "[system]" in out and "send_email" in out and "Trace " in out
-    assert out.count("---") == 5
-
-
-@pytest.mark.skipif(
-    not hasattr(synth, "SchemaBasedGenerator"), reason="JSON Schema compiler not merged yet"
-)
-def test_the_seed_readme_schema_examples_run(capsys):
-    exec(compile(SCHEMA_EXAMPLE, "readme", "exec"), {})
-    assert "user_id" in capsys.readouterr().out
-
 
 # -- configuration ----------------------------------------------------------------------------
 
