@@ -1096,3 +1096,39 @@ def test_a_persons_email_matches_their_name_and_birth_dates_are_past() -> None:
             local = call.arguments["contact"]["email"].split("@")[0]
             assert local == f"{words[0]}.{words[-1]}", call.arguments["contact"]
     assert matched >= 150
+
+
+def test_results_echo_the_values_the_call_gave() -> None:
+    # Regression: an MCP result told of another ticker than the one asked about (and an
+    # issue left 'open' when the call set it to 'closed'). A result property that is also
+    # an argument holds the argument's value, where the output schema allows it.
+    tool = {
+        "name": "update_issue",
+        "description": "Update an issue",
+        "inputSchema": {
+            "type": "object",
+            "properties": {
+                "number": {"type": "integer", "minimum": 1, "maximum": 500},
+                "state": {"enum": ["open", "closed"]},
+                "title": {"type": "string", "maxLength": 5},
+            },
+            "required": ["number", "state", "title"],
+        },
+        "outputSchema": {
+            "type": "object",
+            "properties": {
+                "number": {"type": "integer", "minimum": 1, "maximum": 500},
+                "state": {"enum": ["open", "closed"]},
+                "title": {"type": "string", "minLength": 6},
+            },
+            "required": ["number", "state", "title"],
+        },
+    }
+    (spec,) = synth.load_tools([tool])
+    output = jsonschema.Draft202012Validator(tool["outputSchema"])
+    for call, result in synth.stream(synth.tool_exchanges([spec]), 100, seed=2):
+        body = json.loads(result.content)
+        output.validate(body)
+        assert body["number"] == call.arguments["number"]
+        assert body["state"] == call.arguments["state"]
+        assert len(body["title"]) >= 6  # the call's title (at most 5) does not fit: not echoed

@@ -119,6 +119,34 @@ def compile_output(spec: ToolSpec) -> Gen[Any] | None:
     return from_schema(spec.output_schema)
 
 
+def _echoed(
+    parameters: dict[str, Any], output_schema: dict[str, Any] | None
+) -> tuple[tuple[str, Callable[[Any], bool]], ...]:
+    """The properties a result shares with its call's arguments (the ``ticker`` asked
+    about, the ``state`` an issue was set to), each with a check that the argument's value
+    is valid where the result holds it: a result echoes those values."""
+    if not isinstance(output_schema, dict):
+        return ()
+    given, returned = parameters.get("properties"), output_schema.get("properties")
+    if not isinstance(given, dict) or not isinstance(returned, dict):
+        return ()
+    shared = [k for k in returned if k in given and isinstance(returned[k], dict)]
+    if not shared:
+        return ()
+    import jsonschema  # only for tools whose results and calls share properties
+
+    checks = []
+    for key in shared:
+        sub = returned[key]
+        try:
+            cls = jsonschema.validators.validator_for(sub)
+            cls.check_schema(sub)
+        except jsonschema.SchemaError:
+            continue
+        checks.append((key, cls(sub, format_checker=cls.FORMAT_CHECKER).is_valid))
+    return tuple(checks)
+
+
 def _types(schema: dict[str, Any]) -> set[str]:
     t = schema.get("type")
     if isinstance(t, str):
@@ -828,6 +856,7 @@ class UserTool(Behaviour):
         self.refine_output = (
             None if spec.output_schema is None else _refiner(spec.output_schema, context=context)
         )
+        self.echo = _echoed(spec.parameters, spec.output_schema)
         self.purpose = _purpose(spec.description, spec.name)
         self.action = _action(spec.name)
 
@@ -865,6 +894,11 @@ class UserTool(Behaviour):
             output = self.output(rng)
             if self.refine_output is not None:
                 output = self.refine_output(rng, output)
+            if isinstance(output, dict):
+                # what the result says of the call's own values is those values
+                for key, fits in self.echo:
+                    if key in output and key in args and fits(args[key]):
+                        output[key] = args[key]
             content = dumps(output)
             return content, Outcome(
                 note=f"{self.name} returned {_summary(output, content)}.",
