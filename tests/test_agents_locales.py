@@ -4,8 +4,6 @@ transliterated (``Бобылева`` -> ``bobyleva``), never dropped to ``.@`` o
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Any
 
 import jsonschema
 import pytest
@@ -14,6 +12,7 @@ import synth
 from synth import DataGenerator, GeneratorConfig
 from synth.agents.conversation import agent_registry
 from synth.compilers.template import from_template
+from tests.record_helpers import texts
 
 LOCALES = ["de_DE", "ja_JP", "ru_RU", "zh_CN", "el_GR", "ko_KR", "uk_UA", "ar_AA"]
 FOUND = re.compile(r"[^\s\"'<>(),;:]+@[^\s\"'<>(),;:]+")
@@ -23,17 +22,6 @@ EMAIL = jsonschema.Draft202012Validator(
     {"type": "string", "format": "email"},
     format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
 )
-
-
-def texts(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from texts(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from texts(v)
 
 
 def check_email(email: str) -> None:

@@ -6,13 +6,13 @@ and of traces (tool results and the thoughts that quote them) with each built-in
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from synth import DataGenerator, GeneratorConfig
 from synth.agents.conversation import builtin_templates
+from tests.record_helpers import texts
 
 DOUBLED = re.compile(r"\b([A-Za-z]+)\s+\1\b", re.IGNORECASE)
 ONE_PLURAL = re.compile(r"(?<![\d.,$#-])\b1 (?!of\b)([a-z]+s)\b")
@@ -21,17 +21,6 @@ A_VOWEL = re.compile(r"\b[Aa] (?:amount|error|entry|order|item|update|answer|ema
 DOES_PLURAL = re.compile(r"\bDoes (?:[A-Z][\w-]* )*[A-Z][\w-]*[^s]s [A-Z]")
 # Plural words that take singular agreement or are not plurals.
 NOT_PLURAL = {"is", "was", "has", "does", "this", "its", "as", "us", "plus", "status", "analysis"}
-
-
-def texts(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from texts(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from texts(v)
 
 
 def defects(samples: list[dict[str, Any]]) -> list[str]:
