@@ -1,0 +1,696 @@
+"""Realistic argument values for the tools a user defines.
+
+A call's arguments come from ``synth.from_schema(spec.parameters)``, so they validate by
+construction. On top of that, top-level properties with well-known names (``email``,
+``to``, ``path``, ``query``, ``url``, ``city``, ``limit``, ...) get realistic values from
+synth's own vocabularies, and well-known quantities (``temperature``, ``humidity``,
+``price``, ``latitude``, ...) numbers in their usual range; the same goes for the properties
+of nested objects and arrays of objects, and for the results an MCP ``outputSchema`` shapes.
+This is done only where the schema makes it provably safe: the object has no keyword that
+ties properties together (``if``, ``dependentSchemas``, ``allOf``, ...), the property's own
+schema uses only simple keywords, and the drawn value is checked against its length and
+range bounds before it replaces the schema's value. :func:`_refiner` is the entry point.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+import re
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from synth.agents._builtin import REFERENCE_DATE, People, WebSearch
+from synth.agents._draw import below, chooser, load_data, weighted_chooser
+from synth.agents.models import ToolSpec
+from synth.agents.text import sentence_bank
+from synth.schema.realistic import realistic_lengths, realistic_range
+
+__all__: list[str] = []
+
+# Object keywords that leave each declared property's value free to be any instance of
+# its own subschema.
+_SAFE_OBJECT_KEYS = frozenset(
+    {
+        "type",
+        "properties",
+        "required",
+        "additionalProperties",
+        "description",
+        "title",
+        "$schema",
+        "$id",
+        "$comment",
+        "$defs",
+        "definitions",
+        "default",
+        "examples",
+        "minProperties",
+        "maxProperties",
+    }
+)
+_STRING_KEYS = frozenset(
+    {"type", "description", "title", "default", "examples", "minLength", "maxLength", "format"}
+)
+_ARRAY_KEYS = frozenset(
+    {
+        "type",
+        "description",
+        "title",
+        "default",
+        "examples",
+        "items",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+    }
+)
+_INT_KEYS = frozenset({"type", "description", "title", "default", "examples", "minimum", "maximum"})
+
+_EMAIL_NAME = re.compile(
+    r"^(to|cc|bcc|recipients?|sender|from_email|reply_to|(.*_)?e?mails?(_address(es)?)?)$"
+)
+_PATH_NAME = re.compile(r"^(path|file_?path|file|directory|dir|folder|(.*_)?(path|dir))$")
+_QUERY_NAME = re.compile(r"^(q|query|search_query|search_term|keywords?|question)$")
+_SQL_NAME = re.compile(r"^(sql|sql_query|statement)$")
+_URL_NAME = re.compile(r"^(url|uri|link|website|homepage|(.*_)url)$")
+_LIMIT_NAME = re.compile(
+    r"^(limit|num_results|max_results|top_k|page_size|per_page|n_results|count)$"
+)
+
+
+def _types(schema: dict[str, Any]) -> set[str]:
+    t = schema.get("type")
+    if isinstance(t, str):
+        return {t}
+    if isinstance(t, list):
+        return set(t)
+    return set()
+
+
+def _fits_string(schema: dict[str, Any], fmt: str | None) -> Callable[[str], bool] | None:
+    """A check of string values (length, and ``pattern`` as jsonschema applies it: a search)
+    when ``schema`` accepts any string of our kind that passes it, else None."""
+    if not set(schema) <= _STRING_KEYS | {"pattern"} or "string" not in _types(schema):
+        return None
+    if "format" in schema and schema["format"] != fmt:
+        return None
+    lo, hi = schema.get("minLength", 0), schema.get("maxLength")
+    if not isinstance(lo, int) or (hi is not None and not isinstance(hi, int)):
+        return None
+    top = hi if hi is not None else float("inf")
+    if "pattern" not in schema:
+        return lambda v: lo <= len(v) <= top
+    try:
+        search = re.compile(schema["pattern"]).search
+    except (re.error, TypeError):
+        return None
+    return lambda v: lo <= len(v) <= top and search(v) is not None
+
+
+class _Vocabulary:
+    """Realistic values for well-known argument names."""
+
+    def __init__(self) -> None:
+        self.people = People()
+        self.search = WebSearch(ToolSpec("web_search"))
+        self.cities = chooser(load_data("search.json")["categories"]["local"]["topics"])
+        files = load_data("files.json")
+        self.files = chooser([entry[0] for entry in files["read_files"]])
+        email = load_data("email.json")
+        self.subjects = chooser(
+            [s for p in email["purposes"] for s in p["subjects"] if "{" not in s]
+            + ["Quick question", "Meeting notes", "Status update", "Re: contract renewal"]
+        )
+        values = load_data("arguments.json")
+        self.airports = chooser(values["airports"])
+        self.tickers = chooser(values["tickers"])
+        self.currencies = chooser(values["currencies"])
+        self.timezones = chooser(values["timezones"])
+        self.languages = chooser(values["languages"])
+        self.categories = chooser(values["categories"])
+        self.products = chooser(values["products"])
+        self.colors = chooser(values["colors"])
+        self.priorities = chooser(values["priorities"])
+        self.statuses = chooser(values["statuses"])
+        self.channels = chooser(values["channels"])
+        self.topics = chooser(values["topics"])
+        self.country_codes = chooser(values["country_codes"])
+        self.weather = chooser(values["weather_conditions"])
+        self.commands = chooser(values["shell_commands"])
+        self.meetings = chooser(values["meeting_titles"])
+        self.namespaces = chooser(values["namespaces"])
+        self.issues = chooser(values["issue_titles"])
+        self.orgs = chooser(values["github_orgs"])
+        self.sentences = sentence_bank
+        self.sql = chooser(
+            [
+                "SELECT id, name, email FROM customers WHERE country = 'DE' LIMIT 10",
+                "SELECT status, COUNT(*) AS count FROM orders GROUP BY status",
+                "SELECT id, total FROM orders ORDER BY created_at DESC LIMIT 5",
+                "SELECT SUM(amount) AS total FROM invoices WHERE status = 'overdue'",
+            ]
+        )
+
+    def email(self, rng: random.Random) -> str:
+        return self.people.person(rng)[2]
+
+    def path(self, rng: random.Random) -> str:
+        _, user = self.people.first(rng)
+        project = self.people.project(rng)
+        return f"/home/{user}/projects/{project}/{self.files(rng)}"
+
+    def query(self, rng: random.Random) -> str:
+        return self.search.call(rng)[0]["query"]
+
+    def directory(self, rng: random.Random) -> str:
+        _, user = self.people.first(rng)
+        return f"/home/{user}/projects/{self.people.project(rng)}"
+
+    def repo(self, rng: random.Random) -> str:
+        return self.people.project(rng)
+
+    def full_repo(self, rng: random.Random) -> str:
+        return f"{self.orgs(rng)}/{self.people.project(rng)}"
+
+    def selector(self, rng: random.Random) -> str:
+        return f"app={self.people.project(rng)}"
+
+    def slack_ts(self, rng: random.Random) -> str:
+        # Slack message timestamps: epoch seconds (in the weeks around the reference date)
+        # and six digits
+        base = int(dt.datetime.combine(REFERENCE_DATE, dt.time(), dt.UTC).timestamp())
+        return f"{base + below(rng, 60 * 86400)}.{below(rng, 1_000_000):06d}"
+
+    def url(self, rng: random.Random) -> str:
+        return f"https://www.{self.people.domain(rng)}/{self.people.project(rng)}"
+
+    def phone(self, rng: random.Random) -> str:
+        # 555-01xx numbers are reserved for fiction in North America
+        return f"+1 {200 + below(rng, 800)}-555-01{below(rng, 100):02d}"
+
+    def message(self, rng: random.Random) -> str:
+        bank = self.sentences()
+        return " ".join(bank[below(rng, len(bank))] for _ in range(1 + below(rng, 2)))
+
+    def channel(self, rng: random.Random) -> str:
+        return "#" + self.channels(rng)
+
+    def identifier(self, rng: random.Random, stem: str) -> str:
+        return f"{stem}_{''.join(_ALNUM[below(rng, 62)] for _ in range(10))}"
+
+    def day(self, rng: random.Random) -> str:
+        return (REFERENCE_DATE + dt.timedelta(days=1 + below(rng, 90))).isoformat()
+
+    def moment(self, rng: random.Random) -> str:
+        return f"{self.day(rng)}T{8 + below(rng, 11):02d}:{15 * below(rng, 4):02d}:00Z"
+
+
+@cache
+def _vocabulary() -> _Vocabulary:
+    return _Vocabulary()
+
+
+def _snake(name: str) -> str:
+    """``startTime`` and ``start-time`` -> ``start_time``."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).replace("-", "_").lower()
+
+
+@cache
+def _string_table() -> tuple[tuple[Any, Any, Callable[..., str], str | None], ...]:
+    """``(name pattern, description pattern, draw, format)`` for string arguments, first
+    match wins: what the description says (an IATA code, a ticker) before what the name
+    suggests (``destination`` is a city unless described as an airport code)."""
+    voc = _vocabulary()
+    n, d = re.compile, (lambda p: re.compile(p, re.IGNORECASE))
+    return (
+        (None, d(r"\biata\b|airport code"), voc.airports, None),
+        (None, d(r"\bticker\b|stock symbol"), voc.tickers, None),
+        (None, d(r"iso[ -]?4217|currency code"), voc.currencies, None),
+        (None, d(r"iso[ -]?3166|country code"), voc.country_codes, None),
+        (None, d(r"time ?zone|\biana\b"), voc.timezones, None),
+        (None, d(r"language code|iso[ -]?639"), voc.languages, None),
+        (None, d(r"phone number"), voc.phone, None),
+        (_EMAIL_NAME, None, voc.email, "email"),
+        (
+            n(r"^(cwd|working_dir|working_directory|workdir|work_dir|directory|dir|folder)$"),
+            None,
+            voc.directory,
+            None,
+        ),
+        (_PATH_NAME, None, voc.path, None),
+        (n(r"^(command|cmd|shell_command|command_line|script)$"), None, voc.commands, None),
+        (n(r"^(owner|org|repo_owner)$"), None, voc.orgs, None),
+        (n(r"^(repo|repository|repo_name|repository_name)$"), None, voc.repo, None),
+        (n(r"^(repo_full_name|repository_full_name)$"), None, voc.full_repo, None),
+        (_SQL_NAME, None, voc.sql, None),
+        (_QUERY_NAME, None, voc.query, None),
+        (_URL_NAME, None, voc.url, "uri"),
+        (n(r"^(origin|departure|arrival)(_airport)?$|^airport$"), None, voc.airports, None),
+        (n(r"^(city|location|destination|town)$"), None, voc.cities, None),
+        (n(r"^(subject|title)$"), None, voc.subjects, None),
+        (n(r"^(ticker|symbol|stock|stock_symbol)$"), None, voc.tickers, None),
+        (n(r"^(\w+_)?currency(_code)?$"), None, voc.currencies, None),
+        (n(r"^(namespace|k8s_namespace|kube_namespace)$"), None, voc.namespaces, None),
+        (n(r"^(label_selector|selector)$"), None, voc.selector, None),
+        (n(r"^country_code$"), None, voc.country_codes, None),
+        (n(r"^(time_?zone|tz)$"), None, voc.timezones, None),
+        (n(r"^(language|lang|locale|target_language|source_language)$"), None, voc.languages, None),
+        (n(r"^(channel|channel_name|slack_channel)$"), None, voc.channel, None),
+        (n(r"^(thread_ts|message_ts|ts)$"), None, voc.slack_ts, None),
+        (
+            n(r"^(conditions?|weather|sky|weather_(conditions?|description)|forecast)$"),
+            d(r"weather conditions?"),
+            voc.weather,
+            None,
+        ),
+        (
+            n(
+                r"^(message|text|body|content|comment|note|notes|reason|feedback|reply|summary|"
+                r"description|details|instructions)$"
+            ),
+            None,
+            voc.message,
+            None,
+        ),
+        (n(r"^(category|department|section|genre)$"), None, voc.categories, None),
+        (n(r"^(product|product_name|item|item_name|sku_name)$"), None, voc.products, None),
+        (n(r"^(colou?r)$"), None, voc.colors, None),
+        (n(r"^(priority|severity|urgency)$"), None, voc.priorities, None),
+        (n(r"^(status|state)$"), None, voc.statuses, None),
+        (n(r"^(topic|tag|label|keyword|project|agenda)$"), None, voc.topics, None),
+    )
+
+
+_DATE_NAME = re.compile(
+    r"^(date|day|deadline|check_?in|check_?out|(start|end|due|from|to|departure|return|"
+    r"check_in|check_out|birth|event|delivery|travel|meeting)_?(date|day))$"
+)
+#: Descriptions that spell out a date or a date-time format.
+_DATE_DESCRIBED = re.compile(r"\bYYYY-MM-DD\b(?![T ]HH)|\bISO[ -]?8601 date\b(?![- ]?time)", re.I)
+_MOMENT_DESCRIBED = re.compile(
+    r"\bYYYY-MM-DD[T ]HH|\bISO[ -]?8601 (date[- ]?time|timestamp)|\bRFC[ -]?3339\b", re.I
+)
+_MOMENT_NAME = re.compile(
+    r"^(time|datetime|timestamp|when|(start|end|due|departure|arrival|meeting|event|"
+    r"scheduled|remind)_?(time|at|datetime))$"
+)
+_ID_NAME = re.compile(r"^(id|(\w+)_id)$")
+_ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+#: Titles and queries by what the tool is about: ``(tool pattern, names, vocabulary)``.
+_TITLED = (
+    (
+        re.compile(r"\b(events?|meetings?|calendars?|appointments?)\b", re.IGNORECASE),
+        re.compile(r"^(title|summary|subject|event_name|event_title|meeting_title)$"),
+        "meetings",
+    ),
+    (
+        re.compile(r"\b(issues?|tickets?|bugs?|incidents?|pull requests?)\b", re.IGNORECASE),
+        re.compile(r"^(title|summary|subject|issue_title)$"),
+        "issues",
+    ),
+    (
+        re.compile(r"\b(products?|catalog(ue)?|shop|store|inventory)\b", re.IGNORECASE),
+        re.compile(r"^(q|query|search_query|search_term|keywords?)$"),
+        "products",
+    ),
+)
+
+
+def _titled(lname: str, context: str) -> Callable[[random.Random], str] | None:
+    """Titles for what the tool makes: an event of a calendar tool is a "Design review",
+    an issue of a tracker "CSV export drops the last row" (not an email subject); a product
+    search looks for products ("standing desk"), not news."""
+    for tool_re, name_re, vocabulary in _TITLED:
+        if name_re.match(lname) and tool_re.search(context.replace("_", " ")):
+            draw: Callable[[random.Random], str] = getattr(_vocabulary(), vocabulary)
+            return draw
+    return None
+
+
+def _override(name: str, schema: Any, context: str = "") -> Callable[[random.Random], Any] | None:
+    """A draw function giving a realistic value for property ``name`` of a tool about
+    ``context`` (its name and description), or None."""
+    if not isinstance(schema, dict) or "$ref" in schema:
+        return None
+    voc = _vocabulary()
+    lname = _snake(name)
+    types = _types(schema)
+    if "string" in types:
+        described = schema.get("description")
+        description = described if isinstance(described, str) else ""
+        titles = _titled(lname, context)
+        if titles is not None:
+            fits = _fits_string(schema, None)
+            if fits is None:
+                return None
+            return lambda rng, fits=fits: _checked(titles(rng), fits)
+        for name_re, description_re, draw, fmt in _string_table():
+            if (name_re is not None and name_re.match(lname)) or (
+                description_re is not None and description_re.search(description)
+            ):
+                fits = _fits_string(schema, fmt)
+                if fits is None:
+                    return None
+                return lambda rng, draw=draw, fits=fits: _checked(draw(rng), fits)
+        if (
+            schema.get("format") in ("date", "date-time")
+            and realistic_lengths(name) is not None
+            and not (_DATE_NAME.match(lname) or _MOMENT_NAME.match(lname))
+        ):
+            # a date_of_birth or created_at is in the past, as the schema compiler makes
+            # it, not in the weeks ahead like a booking
+            return None
+        special: tuple[Callable[[random.Random], str], str | None] | None = None
+        if schema.get("format") == "email":
+            special = voc.email, "email"
+        elif schema.get("format") == "uri":
+            special = voc.url, "uri"
+        elif schema.get("format") == "date" or (
+            "format" not in schema
+            and (_DATE_DESCRIBED.search(description) or _DATE_NAME.match(lname))
+            and not _MOMENT_DESCRIBED.search(description)
+        ):
+            special = voc.day, "date"
+        elif schema.get("format") == "date-time" or (
+            "format" not in schema
+            and (_MOMENT_DESCRIBED.search(description) or _MOMENT_NAME.match(lname))
+        ):
+            special = voc.moment, "date-time"
+        elif (m := _ID_NAME.match(lname)) is not None:
+            stem = m.group(2) or "id"
+            special = (lambda rng, stem=stem: voc.identifier(rng, stem)), None
+        if special is not None:
+            fits = _fits_string(schema, special[1])
+            if fits is None:
+                return None
+            return lambda rng, draw=special[0], fits=fits: _checked(draw(rng), fits)
+        if realistic_lengths(name) is not None:
+            return None  # the schema compiler gives names, phones, addresses... already
+        # Any other free text: a short phrase rather than random letters.
+        fits = _fits_string(schema, None)
+        if fits is None or "format" in schema:
+            return None
+        return lambda rng, fits=fits: _checked(voc.topics(rng), fits)
+    items = schema.get("items", {})
+    emails = isinstance(items, dict) and items.get("format") == "email"
+    if "array" in types and (_EMAIL_NAME.match(lname) or emails) and set(schema) <= _ARRAY_KEYS:
+        fits = _fits_string(items, "email") if isinstance(items, dict) else None
+        lo, hi = schema.get("minItems", 1), schema.get("maxItems")
+        if (
+            fits is None
+            or not isinstance(lo, int)
+            or lo > 10
+            or (hi is not None and not isinstance(hi, int))
+        ):
+            return None
+        lo = max(lo, 1) if hi is None or hi >= 1 else 0
+        top = min(hi if hi is not None else lo + 2, lo + 2)
+        if top < lo:
+            return None
+
+        def addresses(rng: random.Random) -> Any:
+            k = lo + below(rng, top - lo + 1)
+            out = [p[2] for p in voc.people.people(rng, k)]
+            return out if all(fits(a) for a in out) else _REJECT
+
+        return addresses
+    if types & {"integer", "number"} and not _LIMIT_NAME.match(lname) and set(schema) <= _INT_KEYS:
+        return _measure(lname, schema, types)
+    if types & {"integer", "number"} and _LIMIT_NAME.match(lname) and set(schema) <= _INT_KEYS:
+        lo, hi = schema.get("minimum"), schema.get("maximum")
+        default = schema.get("default")
+        weights = {5: 40, 10: 30, 3: 10, 20: 10, 1: 5, 50: 5}
+        if isinstance(default, int) and not isinstance(default, bool):
+            weights[default] = weights.get(default, 0) + 60  # near the default, mostly on it
+        fitting = [
+            (v, w)
+            for v, w in weights.items()
+            if (lo is None or v >= lo) and (hi is None or v <= hi)
+        ]
+        return weighted_chooser(fitting) if fitting else None
+    return None
+
+
+_REJECT = object()
+
+_CENTS = re.compile(r"\bcents?\b|smallest (currency )?unit|minor unit", re.IGNORECASE)
+
+
+def _bound(value: Any) -> float | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
+def _measure(
+    lname: str, schema: dict[str, Any], types: set[str]
+) -> Callable[[random.Random], Any] | None:
+    """A draw of a number in the usual range of the quantity ``lname`` names, within the
+    schema's ``minimum``/``maximum``, or None when the name is not a known quantity."""
+    known = realistic_range(lname)
+    if known is None:
+        return None
+    lo, hi, decimals = known
+    description = schema.get("description")
+    if decimals == 2 and isinstance(description, str) and _CENTS.search(description):
+        lo, hi, decimals = lo * 100, hi * 100, 0  # an amount in cents is a whole number
+    whole = decimals == 0 or "number" not in types
+    low, high = _bound(schema.get("minimum")), _bound(schema.get("maximum"))
+    if ("minimum" in schema and low is None) or ("maximum" in schema and high is None):
+        return None
+    lo = max(lo, low) if low is not None else lo
+    hi = min(hi, high) if high is not None else hi
+    if lo > hi or (whole and math.ceil(lo) > math.floor(hi)):
+        return None
+    if whole:
+        first, size = math.ceil(lo), math.floor(hi) - math.ceil(lo) + 1
+        return lambda rng: first + below(rng, size)
+
+    def draw(rng: random.Random) -> Any:
+        value = round(lo + rng.random() * (hi - lo), decimals)
+        return value if lo <= value <= hi else _REJECT
+
+    return draw
+
+
+_PLAIN_OBJECT_KEYS = _SAFE_OBJECT_KEYS - {"$schema", "$id", "$defs", "definitions"}
+
+
+#: Name parts of properties that come in pairs: the second is after (or other than) the first.
+_PAIRS = (
+    ("start", "end"),
+    ("begin", "end"),
+    ("departure", "return"),
+    ("depart", "return"),
+    ("check_in", "check_out"),
+    ("from", "to"),
+    ("origin", "destination"),
+    ("source", "target"),
+    ("min", "max"),
+    ("lower", "upper"),
+)
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+_AFTER_MINUTES = (30, 45, 60, 60, 90, 120)
+
+
+def _links(
+    props: dict[str, Any], drawn: list[str]
+) -> tuple[tuple[str, str, Callable[[str], bool] | None], ...]:
+    """``(first, second, fits)`` for pairs of drawn properties such as ``start``/``end``,
+    ``departure_date``/``return_date`` or ``origin``/``destination``: an event that ends
+    before it starts, a return flight before the departure or a flight from JFK to JFK is
+    valid JSON and nonsense. ``fits`` checks a new value of ``second`` against its schema."""
+    by_snake = {_snake(name): name for name in drawn}
+    out: list[tuple[str, str, Callable[[str], bool] | None]] = []
+    for lname, name in by_snake.items():
+        parts = lname.split("_")
+        for a, b in _PAIRS:
+            a_parts = a.split("_")
+            k = len(a_parts)
+            for i in range(len(parts) - k + 1):
+                if parts[i : i + k] == a_parts:
+                    other = "_".join([*parts[:i], *b.split("_"), *parts[i + k :]])
+                    partner = by_snake.get(other)
+                    sub = props.get(partner) if partner is not None else None
+                    if (
+                        partner is not None
+                        and sub == props.get(name)
+                        and _types(sub)
+                        & {
+                            "integer",
+                            "number",
+                        }
+                    ):
+                        out.append((name, partner, None))  # numbers: swapped when reversed
+                        break
+                    fits = _fits_string(sub, sub.get("format")) if isinstance(sub, dict) else None
+                    if partner is not None and fits is not None:
+                        out.append((name, partner, fits))
+                    break
+    return tuple(out)
+
+
+def _follow(
+    rng: random.Random,
+    value: dict[str, Any],
+    first: str,
+    second: str,
+    fits: Callable[[str], bool] | None,
+    draw: Callable[[random.Random], Any],
+) -> None:
+    """Make ``value[second]`` a sensible partner of ``value[first]``: a date or time after
+    it, or another value than it."""
+    a, b = value[first], value[second]
+    if fits is None:  # two numbers of one schema: the lower one first
+        if isinstance(a, (int, float)) and isinstance(b, (int, float)) and b < a:
+            value[first], value[second] = b, a
+        return
+    if not isinstance(a, str) or not isinstance(b, str):
+        return
+    new: str | None = None
+    if _DAY.match(a) and _DAY.match(b):
+        if b <= a:
+            day = dt.date.fromisoformat(a) + dt.timedelta(days=1 + below(rng, 14))
+            new = day.isoformat()
+    elif _MOMENT.match(a) and _MOMENT.match(b):
+        start = dt.datetime.fromisoformat(a[:-1])
+        end = dt.datetime.fromisoformat(b[:-1])
+        if not dt.timedelta(0) < end - start <= dt.timedelta(hours=8):
+            minutes = _AFTER_MINUTES[below(rng, len(_AFTER_MINUTES))]
+            new = (start + dt.timedelta(minutes=minutes)).isoformat() + "Z"
+    elif a == b:
+        for _ in range(8):
+            other = draw(rng)
+            if other is not _REJECT and other != a:
+                value[second] = other
+                return
+    if new is not None and fits(new):
+        value[second] = new
+
+
+_FIRST_NAMES = frozenset({"first_name", "firstname", "given_name"})
+_LAST_NAMES = frozenset({"last_name", "lastname", "surname", "family_name"})
+_FULL_NAMES = frozenset({"name", "full_name", "fullname", "contact_name", "customer_name"})
+_EMAILS = frozenset({"email", "email_address", "e_mail"})
+
+
+def _person_keys(
+    props: dict[str, Any],
+) -> tuple[tuple[str, ...], str, Callable[[str], bool]] | None:
+    """``(name keys, email key, fits)`` of an object describing a person: its first and
+    last name (or full name) and an email the schema lets us rewrite, else None."""
+    by_snake = {_snake(k): k for k in props}
+    email = next((by_snake[k] for k in by_snake if k in _EMAILS), None)
+    sub = props.get(email) if email is not None else None
+    fits = _fits_string(sub, "email") if isinstance(sub, dict) else None
+    if email is None or fits is None:
+        return None
+    first = next((by_snake[k] for k in by_snake if k in _FIRST_NAMES), None)
+    last = next((by_snake[k] for k in by_snake if k in _LAST_NAMES), None)
+    if first is not None and last is not None:
+        return (first, last), email, fits
+    full = next((by_snake[k] for k in by_snake if k in _FULL_NAMES), None)
+    return ((full,), email, fits) if full is not None else None
+
+
+_NOT_NAMES = frozenset(
+    {"mr", "mrs", "ms", "miss", "dr", "prof", "jr", "sr", "ii", "iii", "iv", "phd", "md", "dds"}
+)
+
+
+def _match_email(
+    value: dict[str, Any], names: tuple[str, ...], email: str, fits: Callable[[str], bool]
+) -> None:
+    """The person's email made from their name (``steven.larsen@`` for Steven Larsen), on
+    the domain it had: a booking for Steven Larsen with john35@example.org reads as two
+    people."""
+    current = value.get(email)
+    texts = [value.get(k) for k in names]
+    if not isinstance(current, str) or "@" not in current:
+        return
+    if not all(isinstance(t, str) and t.isascii() for t in texts):
+        return
+    joined = " ".join(str(t) for t in texts).lower()
+    words = [w for w in re.sub(r"[^a-z ]", "", joined).split() if w not in _NOT_NAMES]
+    if len(words) < 2:
+        return
+    new = f"{words[0]}.{words[-1]}@{current.rsplit('@', 1)[1]}"
+    if fits(new):
+        value[email] = new
+
+
+def _refiner(
+    schema: Any, depth: int = 0, context: str = ""
+) -> Callable[[random.Random, Any], Any] | None:
+    """A function that gives realistic values to the well-known properties of an instance
+    of ``schema`` (an object, at any depth of nested objects and arrays of objects), or
+    None when there is nothing to refine. Only values whose replacement cannot break the
+    instance's validity are touched (see ``_override``)."""
+    if not isinstance(schema, dict) or depth > 8:
+        return None
+    props = schema.get("properties")
+    if isinstance(props, dict) and props and set(schema) <= _SAFE_OBJECT_KEYS:
+        if depth and not set(schema) <= _PLAIN_OBJECT_KEYS:
+            return None  # a nested resource root: its references resolve elsewhere
+        entries: list[tuple[str, Any, Any]] = []
+        for name, sub in props.items():
+            draw = _override(name, sub, context)
+            nested = None if draw is not None else _refiner(sub, depth + 1, context)
+            if draw is not None or nested is not None:
+                entries.append((name, draw, nested))
+        if not entries and _person_keys(props) is None:
+            return None
+        # a list in the schema's order, never a set: the order of string sets changes
+        # with the process's hash seed, and the links draw from the rng in this order
+        links = _links(props, [name for name, draw, _ in entries if draw is not None])
+        draws = {name: draw for name, draw, _ in entries}
+        person = _person_keys(props)
+
+        def refine_object(rng: random.Random, value: Any) -> Any:
+            if isinstance(value, dict):
+                for name, draw, nested in entries:
+                    if name in value:
+                        if draw is not None:
+                            new = draw(rng)
+                            if new is not _REJECT:
+                                value[name] = new
+                        else:
+                            value[name] = nested(rng, value[name])
+                for first, second, fits in links:
+                    if first in value and second in value:
+                        _follow(rng, value, first, second, fits, draws[second])
+                if person is not None:
+                    _match_email(value, *person)
+            return value
+
+        return refine_object
+    if (
+        "array" in _types(schema)
+        and set(schema) <= _ARRAY_KEYS
+        and not schema.get("uniqueItems")
+        and isinstance(schema.get("items"), dict)
+    ):
+        item = _refiner(schema["items"], depth + 1, context)
+        if item is None:
+            return None
+        return lambda rng, value: (
+            [item(rng, v) for v in value] if isinstance(value, list) else value
+        )
+    return None
+
+
+def _checked(value: str, fits: Callable[[str], bool]) -> Any:
+    """``value`` if the schema takes it, else the same in lower or upper case if that fits
+    (``usd`` for a currency with pattern ``^[a-z]{3}$``), else ``_REJECT``."""
+    if fits(value):
+        return value
+    for variant in (value.lower(), value.upper()):
+        if variant != value and fits(variant):
+            return variant
+    return _REJECT
