@@ -18,6 +18,7 @@ from synth.agents._behaviour import Behaviour, Outcome, dumps, error_content
 from synth.agents._draw import below, cap
 from synth.agents.models import ToolSpec
 from synth.core.gen import Gen
+from synth.schema.realistic import singular
 
 __all__ = ["UserTool", "compile_output", "compile_parameters"]
 
@@ -109,7 +110,6 @@ _PREAMBLE = re.compile(
     r"|(?:can be )?used (?:to|for) )",
     re.IGNORECASE,
 )
-_VERB_ENDINGS = (("ies", "y"), ("ches", "ch"), ("shes", "sh"), ("sses", "ss"), ("xes", "x"))
 
 
 def _base_verb(word: str) -> str | None:
@@ -117,9 +117,10 @@ def _base_verb(word: str) -> str | None:
     w = word.lower()
     if w in _VERBS:
         return w
-    for ending, base in (*_VERB_ENDINGS, ("s", "")):
-        if w.endswith(ending) and w[: -len(ending)] + base in _VERBS:
-            return w[: -len(ending)] + base
+    # "fetches" -> "fetch", "queries" -> "query"; else only the final s ("caches" -> "cache")
+    for candidate in (singular(w), w[:-1] if w.endswith("s") else w):
+        if candidate in _VERBS:
+            return candidate
     return None
 
 

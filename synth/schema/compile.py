@@ -52,6 +52,7 @@ from synth.schema.nodes import (
     SharedDeferred,
     WeightedPair,
 )
+from synth.schema.realistic import singular
 from synth.schema.validation import Resolver, Validators
 
 __all__ = ["Compiler", "Options"]
@@ -1031,7 +1032,7 @@ class Compiler:
             return tuple(out)
 
         # Items are named after their array, in the singular ("tags" holds tags).
-        item_hint = _singular(hint) if hint is not None else None
+        item_hint = singular(hint) if hint is not None else None
 
         def try_compile(
             extra: tuple[Part, ...], i: int | None, contains: bool = False
@@ -1576,16 +1577,3 @@ def _is_realistic(gen: Gen[Any]) -> bool:
     from synth.schema.realistic import _Realistic
 
     return isinstance(gen, _Realistic)
-
-
-def _singular(name: str) -> str:
-    """The singular of a plural property name, for its items' realistic values: ``tags``
-    -> ``tag``, ``cities`` -> ``city``, ``addresses`` -> ``address``, ``email_list`` and
-    other names without a plural ending -> themselves."""
-    endings = (("ies", "y"), ("sses", "ss"), ("xes", "x"), ("ches", "ch"), ("shes", "sh"))
-    for ending, base in endings:
-        if name.endswith(ending) and len(name) > len(ending) + 1:
-            return name[: -len(ending)] + base
-    if name.endswith("s") and not name.endswith("ss") and len(name) > 2:
-        return name[:-1]
-    return name

@@ -45,6 +45,7 @@ __all__ = [
     "realistic_for",
     "realistic_lengths",
     "realistic_range",
+    "singular",
 ]
 
 Exact = Callable[[random.Random, int], str]
@@ -583,3 +584,17 @@ def realistic_range(property_name: str) -> tuple[int, int, int] | None:
         if name_re.match(key):
             return lo, hi, decimals
     return None
+
+
+def singular(name: str) -> str:
+    """The singular of a plural name (or the base form of a verb in the third person):
+    ``tags`` -> ``tag``, ``cities`` -> ``city``, ``addresses`` -> ``address``,
+    ``fetches`` -> ``fetch``; names without a plural ending are themselves. Array items
+    take their array's name in the singular as their realistic hint."""
+    endings = (("ies", "y"), ("sses", "ss"), ("xes", "x"), ("ches", "ch"), ("shes", "sh"))
+    for ending, base in endings:
+        if name.endswith(ending) and len(name) > len(ending) + 1:
+            return name[: -len(ending)] + base
+    if name.endswith("s") and not name.endswith("ss") and len(name) > 2:
+        return name[:-1]
+    return name
