@@ -26,7 +26,7 @@ from synth.agents._builtin import REFERENCE_DATE, People, WebSearch
 from synth.agents._draw import below, chooser, load_data, weighted_chooser
 from synth.agents.models import ToolSpec
 from synth.agents.text import sentence_bank
-from synth.schema.realistic import realistic_lengths, realistic_range
+from synth.schema.realistic import normalise_name, realistic_lengths, realistic_range
 
 __all__: list[str] = []
 
@@ -213,11 +213,6 @@ def _vocabulary() -> _Vocabulary:
     return _Vocabulary()
 
 
-def _snake(name: str) -> str:
-    """``startTime`` and ``start-time`` -> ``start_time``."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).replace("-", "_").lower()
-
-
 @cache
 def _string_table() -> tuple[tuple[Any, Any, Callable[..., str], str | None], ...]:
     """``(name pattern, description pattern, draw, format)`` for string arguments, first
@@ -338,7 +333,7 @@ def _override(name: str, schema: Any, context: str = "") -> Callable[[random.Ran
     if not isinstance(schema, dict) or "$ref" in schema:
         return None
     voc = _vocabulary()
-    lname = _snake(name)
+    lname = normalise_name(name)
     types = _types(schema)
     if "string" in types:
         described = schema.get("description")
@@ -506,7 +501,7 @@ def _links(
     ``departure_date``/``return_date`` or ``origin``/``destination``: an event that ends
     before it starts, a return flight before the departure or a flight from JFK to JFK is
     valid JSON and nonsense. ``fits`` checks a new value of ``second`` against its schema."""
-    by_snake = {_snake(name): name for name in drawn}
+    by_snake = {normalise_name(name): name for name in drawn}
     out: list[tuple[str, str, Callable[[str], bool] | None]] = []
     for lname, name in by_snake.items():
         parts = lname.split("_")
@@ -585,7 +580,7 @@ def _person_keys(
 ) -> tuple[tuple[str, ...], str, Callable[[str], bool]] | None:
     """``(name keys, email key, fits)`` of an object describing a person: its first and
     last name (or full name) and an email the schema lets us rewrite, else None."""
-    by_snake = {_snake(k): k for k in props}
+    by_snake = {normalise_name(k): k for k in props}
     email = next((by_snake[k] for k in by_snake if k in _EMAILS), None)
     sub = props.get(email) if email is not None else None
     fits = _fits_string(sub, "email") if isinstance(sub, dict) else None

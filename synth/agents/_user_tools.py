@@ -13,12 +13,12 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from synth.agents._arguments import _ALNUM, _ID_NAME, _refiner, _snake
+from synth.agents._arguments import _ALNUM, _ID_NAME, _refiner
 from synth.agents._behaviour import Behaviour, Outcome, dumps, error_content
 from synth.agents._draw import below, cap
 from synth.agents.models import ToolSpec
 from synth.core.gen import Gen
-from synth.schema.realistic import singular
+from synth.schema.realistic import normalise_name, singular
 
 __all__ = ["UserTool", "compile_output", "compile_parameters"]
 
@@ -124,12 +124,6 @@ def _base_verb(word: str) -> str | None:
     return None
 
 
-def _name_words(name: str) -> list[str]:
-    """``get_weather``, ``get-weather`` and ``getWeather`` -> ``["get", "weather"]``."""
-    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).replace("_", " ").replace("-", " ")
-    return spaced.lower().split()
-
-
 _THIRD_PARTY = re.compile(r"\b(?:the |a )?(?:user|caller|customer|end user)'s\b", re.IGNORECASE)
 
 
@@ -158,7 +152,7 @@ def _purpose(description: str, name: str) -> str:
             )
         return f"{verb} {rest}".strip()
     phrase = sentence[:1].lower() + sentence[1:]
-    words = _name_words(name)
+    words = normalise_name(name).split("_")
     named = _base_verb(words[0]) if words else None
     if named is not None:  # "Weather for a city" of get_weather -> "get weather for a city"
         return f"{named} {phrase}" if phrase else " ".join([named, *words[1:]])
@@ -332,13 +326,13 @@ _NEW = frozenset(
 
 
 def _names_id(key: str, value: Any) -> bool:
-    return isinstance(value, str) and _ID_NAME.match(_snake(key)) is not None
+    return isinstance(value, str) and _ID_NAME.match(normalise_name(key)) is not None
 
 
 def _action(name: str) -> tuple[str, str] | None:
     """``(noun, status)`` of a tool named for a change (``create_calendar_event`` ->
     ``("calendar event", "created")``), or None (reads, searches, runs, other names)."""
-    words = _name_words(name)
+    words = normalise_name(name).split("_")
     for i, word in enumerate(words):
         verb = _base_verb(word)
         if verb in _DONE:
