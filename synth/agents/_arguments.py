@@ -125,10 +125,11 @@ class _Vocabulary:
         #: locale lacks the provider): they replace synth's English ones.
         self.places: dict[str, Callable[[random.Random], str]] = {}
         if locale != "en_US":
-            for provider in ("city", "phone_number", "street_address", "postcode"):
+            for provider in ("city", "phone_number", "street_address", "address", "postcode"):
                 bank = locale_bank(provider, locale)
                 if bank is not None:
-                    self.places[provider] = chooser(bank)
+                    # a postal address on one line: "Beckerallee 81, 13896 Bergzabern"
+                    self.places[provider] = chooser([", ".join(v.split("\n")) for v in bank])
             self.cities = self.places.get("city", self.cities)
             self.first_names = chooser(locale_bank("first_name", locale) or ("",))
             self.last_names = chooser(locale_bank("last_name", locale) or ("",))
@@ -262,7 +263,8 @@ def _locale_strings(
         (n(r"^(phone|phone_number|telephone|mobile|mobile_number|cell)$"), None, voc.phone, None),
     ]
     for provider, names in (
-        ("street_address", r"^(street|address|street_address|address_line1?|address1)$"),
+        ("street_address", r"^(street|street_address|address_line1?|address1)$"),
+        ("address", r"^(address|postal_address|mailing_address|full_address)$"),
         ("postcode", r"^(zip|zipcode|zip_code|postcode|postal_code)$"),
     ):
         draw = voc.places.get(provider)
