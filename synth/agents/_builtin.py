@@ -1338,6 +1338,11 @@ class FileOperation(Behaviour):
         data = load_data("files.json")
         self.data = data
         self.people_ = people
+        # A note names a colleague: synth's own one if the address book has them, else
+        # the address book's first first name (a locale's most common).
+        firsts = [f for f, _ in people.firsts]
+        colleague = data["colleague"] if data["colleague"] in firsts else firsts[0]
+        self.txt_lines = [line.format(colleague=colleague) for line in data["txt_lines"]]
         self.places = {k: chooser(v) for k, v in data["places"].items()}
         self.any_place = chooser(list(data["places"]))
         self.read_file = chooser([tuple(x) for x in data["read_files"]])
@@ -1575,7 +1580,7 @@ class FileOperation(Behaviour):
             )
         if ext == "req":
             return "\n".join(distinct(rng, self.data["requirements"], 2 + below(rng, 4))) + "\n"
-        return "\n".join(distinct(rng, self.data["txt_lines"], 1 + below(rng, 4))) + "\n"
+        return "\n".join(distinct(rng, self.txt_lines, 1 + below(rng, 4))) + "\n"
 
     def result(self, rng: random.Random, args: dict[str, Any], ctx: Any) -> tuple[str, Outcome]:
         op, path = args["operation"], args["path"]
