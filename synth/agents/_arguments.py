@@ -111,6 +111,18 @@ def _fits_string(schema: dict[str, Any], fmt: str | None) -> Callable[[str], boo
     return lambda v: lo <= len(v) <= top and search(v) is not None
 
 
+#: The Faker providers whose values a locale other than en_US puts in user-tool arguments.
+_LOCAL_PROVIDERS = (
+    "first_name",
+    "last_name",
+    "city",
+    "phone_number",
+    "street_address",
+    "address",
+    "postcode",
+)
+
+
 class _Vocabulary:
     """Realistic values for well-known argument names; the people and places (names,
     email addresses, cities, street addresses, postcodes, phone numbers) are those of
@@ -121,18 +133,16 @@ class _Vocabulary:
         self.people = people_for(locale)
         self.search = WebSearch(ToolSpec("web_search"))
         self.cities = chooser(load_data("search.json")["categories"]["local"]["topics"])
-        #: The locale's own draws of Faker providers (None for en_US and where the
-        #: locale lacks the provider): they replace synth's English ones.
-        self.places: dict[str, Callable[[random.Random], str]] = {}
+        #: Draws of the locale's Faker providers, by provider (none in en_US, and none
+        #: for a provider the locale lacks): they replace synth's English values.
+        self.local: dict[str, Callable[[random.Random], str]] = {}
         if locale != "en_US":
-            for provider in ("city", "phone_number", "street_address", "address", "postcode"):
+            for provider in _LOCAL_PROVIDERS:
                 bank = locale_bank(provider, locale)
                 if bank is not None:
                     # a postal address on one line: "Beckerallee 81, 13896 Bergzabern"
-                    self.places[provider] = chooser([", ".join(v.split("\n")) for v in bank])
-            self.cities = self.places.get("city", self.cities)
-            self.first_names = chooser(locale_bank("first_name", locale) or ("",))
-            self.last_names = chooser(locale_bank("last_name", locale) or ("",))
+                    self.local[provider] = chooser([", ".join(v.split("\n")) for v in bank])
+            self.cities = self.local.get("city", self.cities)
         files = load_data("files.json")
         self.files = chooser([entry[0] for entry in files["read_files"]])
         email = load_data("email.json")
@@ -204,7 +214,7 @@ class _Vocabulary:
         return f"https://www.{self.people.domain(rng)}/{self.people.project(rng)}"
 
     def phone(self, rng: random.Random) -> str:
-        local = self.places.get("phone_number")
+        local = self.local.get("phone_number")
         if local is not None:
             return local(rng)
         # 555-01xx numbers are reserved for fiction in North America
@@ -257,17 +267,17 @@ def _locale_strings(
     if voc.locale == "en_US":
         return ()
     out: list[tuple[Any, Any, Callable[..., str], str | None]] = [
-        (n(f"^({'|'.join(sorted(_FIRST_NAMES))})$"), None, voc.first_names, None),
-        (n(f"^({'|'.join(sorted(_LAST_NAMES))})$"), None, voc.last_names, None),
         (n(f"^({'|'.join(sorted(_FULL_NAMES))})$"), None, voc.full_name, None),
         (n(r"^(phone|phone_number|telephone|mobile|mobile_number|cell)$"), None, voc.phone, None),
     ]
     for provider, names in (
+        ("first_name", f"^({'|'.join(sorted(_FIRST_NAMES))})$"),
+        ("last_name", f"^({'|'.join(sorted(_LAST_NAMES))})$"),
         ("street_address", r"^(street|street_address|address_line1?|address1)$"),
         ("address", r"^(address|postal_address|mailing_address|full_address)$"),
         ("postcode", r"^(zip|zipcode|zip_code|postcode|postal_code)$"),
     ):
-        draw = voc.places.get(provider)
+        draw = voc.local.get(provider)
         if draw is not None:
             out.append((n(names), None, draw, None))
     return tuple(out)
