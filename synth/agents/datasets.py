@@ -228,7 +228,7 @@ def parse_constraints(data_type: Any, constraints: Mapping[str, Any] | None) -> 
         # constraint tools with another template is refused
         uses_tools(out, None, template_given="template" in (constraints or {}))
     _check_locale(out["locale"])
-    _check_locale_applies(kind, out, None)
+    _check_locale_applies(kind, out)
     if out["export"] != "native":  # "native" is always valid: skip loading the exporters
         from synth.agents.export import check_export
 
@@ -469,7 +469,6 @@ def _build(
 ) -> Gen[dict[str, Any]]:
     merged = {"export": export, "locale": locale, **dict(constraints or {})}
     opts = parse_constraints(kind, merged)
-    _check_locale_applies(kind, opts, tools)
     if schema is not None and kind != "json":
         raise InvalidArgument(
             f"schema applies to data_type 'json', not {kind!r}; remove it or use --type json"
@@ -546,7 +545,7 @@ def _conversation(
 TOOL_USE = "tool_use"
 
 
-def _check_locale_applies(kind: str, opts: Mapping[str, Any], tools: Any) -> None:
+def _check_locale_applies(kind: str, opts: Mapping[str, Any]) -> None:
     """A locale other than en_US only where it changes something: the people and places
     of json records, conversations, tool calls and traces. Text is synth's own English
     sentences, with no one in them, and ignoring the locale silently would hide that."""
