@@ -306,3 +306,25 @@ def test_two_workers_pass_the_locale_and_write_the_same_bytes(tmp_path):
     text = two.read_text(encoding="utf-8")
     assert sum(text.count(name) for name in firsts if len(name) > 1) > 100
     assert os.path.getsize(two) > 1_000_000
+
+
+def test_en_US_agent_data_never_imports_faker() -> None:
+    # Only a locale other than en_US needs Faker's name tables; synth's own lists serve
+    # en_US, so embedding synth for tool calls and traces never loads Faker.
+    code = (
+        "import sys\n"
+        "from synth import DataGenerator, GeneratorConfig\n"
+        "for kind, c in [('tool_call', {'tool': 'email,database'}), ('agent_trace', {}),\n"
+        "                ('conversation', {'template': 'tool_use'})]:\n"
+        "    DataGenerator().generate(GeneratorConfig(data_type=kind, count=50, seed=1,\n"
+        "                                             constraints=c))\n"
+        "print('faker' in sys.modules)\n"
+        "DataGenerator().generate(GeneratorConfig(data_type='tool_call', count=5, seed=1,\n"
+        "                                         constraints={'locale': 'de_DE'}))\n"
+        "print('faker' in sys.modules)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env(), timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["False", "True"]
