@@ -16,6 +16,7 @@ from typing import Any
 from synth.agents._arguments import _ALNUM, _ID_NAME, _refiner
 from synth.agents._behaviour import Behaviour, Outcome, dumps, error_content
 from synth.agents._draw import below, cap
+from synth.agents._results import ReadResult
 from synth.agents.models import ToolSpec
 from synth.core.gen import Gen
 from synth.schema.realistic import normalise_name, singular
@@ -177,6 +178,12 @@ class UserTool(Behaviour):
         self.echo = _echoed(spec.parameters, spec.output_schema)
         self.purpose = _purpose(spec.description, spec.name)
         self.action = _action(spec.name)
+        # what a tool that reads answers with (weather, a quote, issues, an order, ...)
+        self.read = (
+            ReadResult(spec, self.purpose, _base_verb)
+            if self.output is None and self.action is None
+            else None
+        )
 
     def call(self, rng: random.Random) -> tuple[dict[str, Any], Any]:
         args = self.args(rng)
@@ -225,14 +232,8 @@ class UserTool(Behaviour):
             )
         if self.action is not None:
             return self._acknowledge(rng, args)
-        request = "req_" + f"{rng.getrandbits(48):012x}"
-        content = dumps({"status": "ok", "tool": self.name, "request_id": request, "input": args})
-        outcome = Outcome(
-            note=f"{self.name} completed successfully (request {request}).",
-            answer=f"{cap(self.purpose)}: done (request {request}).",
-            wrong=f"{self.name} reported that the request failed.",
-        )
-        return content, outcome
+        assert self.read is not None
+        return self.read.result(rng, args)
 
     def _acknowledge(self, rng: random.Random, args: dict[str, Any]) -> tuple[str, Outcome]:
         """What a service answers to a call that changes something (creates, sends,

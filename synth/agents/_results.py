@@ -1,0 +1,541 @@
+"""What a user tool without an ``outputSchema`` returns when it reads something.
+
+``get_weather(city="Lisbon")`` answers with the weather in Lisbon, ``list_issues(repo=...,
+state="open")`` with open issues and their count, ``convert_currency(amount, from, to)``
+with the converted amount and its rate. The shapes are data (``data/results.json``): for
+each kind of thing a tool may read (weather, a stock quote, orders, people, issues,
+flights, documents, ...) the JSON Schema of one result object, the argument names that
+fill its properties, values worked out from others and how to say it in words. A tool is
+matched to a kind once, by the verb and nouns of its name (then of its description);
+calculations and unknown nouns get a shape built for them (the computed value with its
+inputs; an object with an id, a name, a status and timestamps).
+
+Each kind's schema is compiled once per tool with ``synth.from_schema`` and refined by
+:func:`synth.agents._arguments._refiner`; a result is then drawn from the rng alone: the
+object(s), timestamps before the reference date, the call's identifying and filtering
+values copied in, computed values, and a sentence that says what was found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import re
+from collections.abc import Callable, Sequence
+from functools import cache
+from typing import Any
+
+from synth.agents._arguments import _ID_NAME, _LIMIT_NAME, _QUERY_NAME, _refiner
+from synth.agents._behaviour import Outcome, dumps
+from synth.agents._builtin import REFERENCE_DATE
+from synth.agents._draw import below, cap, load_data
+from synth.agents.models import ToolSpec
+from synth.schema.realistic import normalise_name, realistic_range, singular
+
+__all__ = ["ReadResult"]
+
+Verb = Callable[[str], "str | None"]
+
+#: The moment results are "now" (timestamps fall before it): synth's reference date.
+_NOW = dt.datetime.combine(REFERENCE_DATE, dt.time(), dt.UTC)
+#: Timestamp properties that say when the answer was made: minutes or hours before now.
+_CURRENT = frozenset({"as_of", "observed_at", "checked_at", "local_time", "timestamp"})
+_PAST = re.compile(r"^(\w+_at|as_of|timestamp|local_time)$")
+_FIELD = re.compile(r"\{([A-Za-z0-9_.]+)(?:\|(\w+))?\}")
+_DECIMALS = {"latitude": 4, "longitude": 4, "rate": 4}
+
+
+class _Kind:
+    """One entry of ``results.json`` (or one built for a calculation or an unknown noun)."""
+
+    __slots__ = (
+        "compute",
+        "computed",
+        "echo",
+        "inputs",
+        "key",
+        "match",
+        "noun",
+        "plural",
+        "say",
+        "schema",
+        "shape",
+    )
+
+    def __init__(self, entry: dict[str, Any], vocabularies: dict[str, list[Any]]) -> None:
+        self.schema: dict[str, Any] = _closed(entry["schema"], vocabularies)
+        self.noun: str = entry.get("nouns", ["item"])[0]
+        self.shape: str = entry.get("shape", "either")
+        self.plural: str = entry.get("plural") or _plural(normalise_name(self.noun))
+        self.key: str | None = entry.get("key")
+        self.echo: dict[str, str] = {
+            normalise_name(arg): prop
+            for prop, args in entry.get("echo", {}).items()
+            for arg in args
+        }
+        self.match: dict[str, list[str]] = entry.get("match", {})
+        self.compute: list[dict[str, Any]] = entry.get("compute", [])
+        self.computed: bool = bool(entry.get("computed"))
+        self.inputs: bool = bool(entry.get("inputs"))
+        self.say: str = entry["say"]
+
+
+class _Table:
+    """``results.json`` parsed: kinds by noun and by verb, and the word lists."""
+
+    def __init__(self) -> None:
+        data = load_data("results.json")
+        arguments = load_data("arguments.json")
+        vocabularies = {
+            **{k: v for k, v in arguments.items() if isinstance(v, list)},
+            "projects": load_data("workplace.json")["projects"],
+            **data["vocabularies"],
+        }
+        self.vocabularies = vocabularies
+        self.entries: list[dict[str, Any]] = data["kinds"]
+        self.by_noun: dict[str, int] = {}
+        self.by_verb: dict[str, int] = {}
+        for i, entry in enumerate(self.entries):
+            for noun in entry["nouns"]:
+                self.by_noun.setdefault(noun, i)
+            for verb in entry.get("verbs", ()):
+                self.by_verb.setdefault(verb, i)
+        self.rates: dict[str, float] = data["rates_per_usd"]
+        self.calculation: dict[str, Any] = data["calculation"]
+        self.generic: dict[str, Any] = data["generic"]
+        self.list_verbs = frozenset(data["list_verbs"])
+        self.control = frozenset(data["control_arguments"])
+        self.weak = frozenset(data["weak_nouns"])
+        self.not_plural = frozenset(data["not_plural"])
+
+    def kind(self, i: int) -> _Kind:
+        return _Kind(self.entries[i], self.vocabularies)
+
+
+@cache
+def _table() -> _Table:
+    return _Table()
+
+
+def _plural(word: str) -> str:
+    if word.endswith("y") and word[-2:-1] not in "aeiou":
+        return word[:-1] + "ies"
+    if word.endswith(("s", "x", "ch", "sh")):
+        return word + "es"
+    return word + "s"
+
+
+def _closed(schema: Any, vocabularies: dict[str, list[Any]]) -> Any:
+    """A copy of a ``results.json`` schema ready for ``from_schema``: ``x-vocab`` replaced
+    by an ``enum`` of the vocabulary, every property required and no others allowed."""
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: _closed(v, vocabularies) for k, v in schema.items() if not k.startswith("x-")}
+    if "properties" in schema:
+        out["properties"] = {k: _closed(v, vocabularies) for k, v in schema["properties"].items()}
+        out["required"] = list(schema["properties"])
+        out["additionalProperties"] = False
+    if "x-vocab" in schema:
+        values = [str(v) for v in vocabularies[schema["x-vocab"]]]
+        if schema.get("x-cap"):
+            values = [cap(v) for v in values]
+        prefix = schema.get("x-prefix", "")
+        out = {"enum": list(dict.fromkeys(prefix + v for v in values))}
+    return out
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in normalise_name(text).split("_") if w]
+
+
+def _find_noun(table: _Table, words: Sequence[str], weak_too: bool) -> tuple[int, str] | None:
+    """The kind named by ``words`` and the word that named it, looking from the last word
+    (the head of "order_status", "stock_price") back; two-word names first."""
+    for j in range(len(words) - 1, -1, -1):
+        word = words[j]
+        if word in table.weak and not weak_too:
+            continue
+        pairs = [f"{words[j - 1]} {word}"] if j else []
+        for phrase in (*pairs, word, singular(word)):
+            i = table.by_noun.get(phrase)
+            if i is not None:
+                return i, word
+            last = phrase.rsplit(" ", 1)
+            if len(last) == 2 and table.by_noun.get(f"{last[0]} {singular(last[1])}") is not None:
+                return table.by_noun[f"{last[0]} {singular(last[1])}"], word
+    return None
+
+
+def _choose(spec: ToolSpec, base_verb: Verb) -> tuple[_Kind, bool, list[str]]:
+    """The kind of result ``spec`` returns, whether it is a list, and the tool's nouns."""
+    table = _table()
+    words = _words(spec.name)
+    verb, nouns = None, words
+    for i, word in enumerate(words):
+        verb = base_verb(word)
+        if verb is not None:
+            nouns = words[i + 1 :]
+            break
+    described = _words(spec.description.split(". ")[0])
+    if verb is not None and verb in table.by_verb:
+        return table.kind(table.by_verb[verb]), False, nouns
+    found = _find_noun(table, nouns, False) or _find_noun(table, nouns, True)
+    if verb is not None and verb in table.calculation["verbs"]:
+        if found is None or not table.entries[found[0]].get("computed"):
+            return _calculation(verb, nouns), False, nouns
+    if found is None:
+        found = _find_noun(table, described, False)
+    if found is None:
+        return _generic(table, nouns), _lists(table, verb, nouns[-1] if nouns else ""), nouns
+    kind = table.kind(found[0])
+    listing = kind.shape == "list" or (kind.shape == "either" and _lists(table, verb, found[1]))
+    return kind, listing, nouns
+
+
+def _lists(table: _Table, verb: str | None, word: str) -> bool:
+    """Whether a tool answers with a list: it lists or searches, or names a plural."""
+    if verb in table.list_verbs and verb != "find":
+        return True
+    return bool(word) and singular(word) != word and word not in table.not_plural
+
+
+def _calculation(verb: str, nouns: Sequence[str]) -> _Kind:
+    """The result of ``calculate_shipping_cost`` and the like: the computed value (named
+    after the tool's nouns, in the usual range of that quantity) with the call's inputs."""
+    table = _table()
+    strong = [w for w in nouns if w not in table.weak] or ["result"]
+    label = "_".join(strong[-3:]) + ("_count" if verb == "count" else "")
+    known = realistic_range(label)
+    lo, hi, decimals = known if known is not None else (1, 1000, 2)
+    value: dict[str, Any] = (
+        {"type": "integer", "minimum": lo, "maximum": hi}
+        if decimals == 0
+        else {"type": "number", "minimum": lo, "maximum": hi}
+    )
+    props: dict[str, Any] = {label: value}
+    money = re.search(r"(cost|price|fee|tax|total|amount|tip|payment|salary|budget)$", label)
+    if money:
+        props["currency"] = {"const": "USD"}
+    entry = {
+        "nouns": [label.replace("_", " ")],
+        "shape": "single",
+        "inputs": True,
+        "schema": {"type": "object", "properties": props},
+        "say": table.calculation["say"]
+        .replace("{label}", label.replace("_", " "))
+        .replace("{value}", "{" + label + "}")
+        + (" {currency}" if money else ""),
+    }
+    return _Kind(entry, {})
+
+
+def _generic(table: _Table, nouns: Sequence[str]) -> _Kind:
+    """A plausible object of a noun ``results.json`` does not know: an id made from the
+    noun, a name, a status and when it was created and last updated."""
+    strong = [w for w in nouns if w not in table.weak]
+    noun = singular(strong[-1]) if strong else "item"
+    stem = re.sub(r"[^a-z0-9]", "", noun)[:10] or "item"
+    entry = {
+        "nouns": [" ".join(strong) or noun],
+        "shape": "either",
+        "plural": _plural(stem),
+        "key": "id",
+        "echo": {"name": ["name", "title", noun, f"{noun}_name"], "status": ["status", "state"]},
+        "schema": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "string", "pattern": f"^{stem}_[A-Za-z0-9]{{10}}$"},
+                "name": {"type": "string", "x-vocab": "names"},
+                "status": {"enum": table.generic["statuses"]},
+                "created_at": {"type": "string", "format": "date-time"},
+                "updated_at": {"type": "string", "format": "date-time"},
+            },
+        },
+        "say": table.generic["say"].replace("{noun}", " ".join(strong) or noun),
+    }
+    return _Kind(entry, table.vocabularies)
+
+
+# -- words -------------------------------------------------------------------------------
+
+
+def _lookup(value: Any, path: str) -> Any:
+    for part in path.split("."):
+        if isinstance(value, dict):
+            value = value.get(part)
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return None
+    return value
+
+
+def _text(value: Any, flag: str | None, name: str = "") -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        if flag == "count" and name:
+            noun = name.rsplit(".", 1)[-1].replace("_", " ")
+            return f"{len(value)} {singular(noun) if len(value) == 1 else noun}"
+        return str(len(value))
+    if value is None:
+        return "none"
+    text = str(value)
+    if flag == "time" and len(text) >= 16:
+        return text[11:16]
+    if flag == "date":
+        return text[:10]
+    if flag == "short":
+        return text[:7]
+    if flag == "signed" and isinstance(value, (int, float)):
+        return f"{value:+}"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _render(template: str, value: Any) -> str:
+    """``template`` with each ``{path}`` or ``{path|flag}`` filled from ``value``."""
+    return _FIELD.sub(lambda m: _text(_lookup(value, m.group(1)), m.group(2), m.group(1)), template)
+
+
+# -- values ------------------------------------------------------------------------------
+
+
+def _stamp(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _times(rng: random.Random, value: Any) -> None:
+    """Timestamps of what was read lie before the reference moment, in the schema's order
+    (created before updated); the time of the answer itself just before it."""
+    if isinstance(value, list):
+        for v in value:
+            _times(rng, v)
+        return
+    if not isinstance(value, dict):
+        return
+    past = [k for k, v in value.items() if isinstance(v, str) and _PAST.match(k)]
+    older = [k for k in past if k not in _CURRENT]
+    ages = sorted((below(rng, 400 * 1440) + 60 for _ in older), reverse=True)
+    for key, minutes in zip(older, ages, strict=True):
+        value[key] = _stamp(_NOW - dt.timedelta(minutes=minutes))
+    for key in past:
+        if key in _CURRENT:
+            value[key] = _stamp(_NOW - dt.timedelta(minutes=1 + below(rng, 180)))
+    for v in value.values():
+        if isinstance(v, (dict, list)):
+            _times(rng, v)
+
+
+def _rounded(value: Any, key: str = "") -> Any:
+    if isinstance(value, float):
+        return round(value, _DECIMALS.get(key, 2))
+    if isinstance(value, dict):
+        return {k: _rounded(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rounded(v, key) for v in value]
+    return value
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _same_type(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool)
+    return (isinstance(a, str) and isinstance(b, str)) or (_number(a) and _number(b))
+
+
+def _compute(
+    rng: random.Random, obj: dict[str, Any], rules: list[dict[str, Any]], schema: dict[str, Any]
+) -> None:
+    """Values worked out from others: a rate from the two currencies, an amount times a
+    rate, an order's total over its items, an arrival after the departure, ..."""
+    rates = _table().rates
+    for rule in rules:
+        op, target = rule["op"], rule["target"]
+        if op == "rate":
+            base = rates.get(str(obj.get(rule["from"])).upper())
+            quote = rates.get(str(obj.get(rule["to"])).upper())
+            if base and quote:
+                jitter = 1 + (rng.random() - 0.5) / 100  # the rate of the day
+                obj[target] = round(quote / base * (jitter if base != quote else 1), 4)
+        elif op == "uniform":
+            lo, hi = rule["range"]
+            obj[target] = round(lo + rng.random() * (hi - lo), 2)
+        elif op == "multiply":
+            a, b = (obj.get(k) for k in rule["of"])
+            if _number(a) and _number(b):
+                obj[target] = round(a * b, 2)
+        elif op == "sum":
+            f, g = rule["of"]
+            rows = obj.get(rule["over"]) or []
+            obj[target] = round(sum(r.get(f, 0) * r.get(g, 0) for r in rows), 2)
+        elif op == "near" and _number(obj.get(rule["of"])):
+            obj[target] = round(obj[rule["of"]] + (rng.random() - 0.5) * rule["spread"], 1)
+        elif op == "at_most" and _number(obj.get(target)) and _number(obj.get(rule["limit"])):
+            obj[target] = min(obj[target], obj[rule["limit"]])
+        elif op == "sorted" and isinstance(obj.get(target), list):
+            obj[target] = sorted(obj[target])
+        elif op == "empty_unless" and obj.get(rule["flag"]) is False:
+            obj[target] = []
+        elif op == "after" and isinstance(obj.get(rule["of"]), str):
+            lo, hi = rule["minutes"]
+            try:
+                start = dt.datetime.fromisoformat(obj[rule["of"]].replace("Z", "+00:00"))
+            except ValueError:
+                continue
+            obj[target] = _stamp(start + dt.timedelta(minutes=lo + below(rng, hi - lo)))
+        elif op == "differ" and obj.get(target) == obj.get(rule["from"]):
+            choices = schema["properties"][target].get("enum", [])
+            if obj.get(target) in choices and len(choices) > 1:
+                obj[target] = choices[(choices.index(obj[target]) + 1) % len(choices)]
+        elif op == "name_from_email" and isinstance(obj.get(rule["from"]), str):
+            _name_from_email(obj, target, obj[rule["from"]])
+
+
+def _name_from_email(obj: dict[str, Any], target: str, email: str) -> None:
+    """The person's name as their address spells it (``maria.lopez@`` is Maria Lopez,
+    ``maria32@`` a Maria): a call that asked for one address gets that person back."""
+    local = email.split("@")[0]
+    name = obj.get(target)
+    if re.fullmatch(r"[a-z]{2,}[._][a-z]{2,}", local):
+        obj[target] = " ".join(cap(p) for p in re.split(r"[._]", local))
+    elif (m := re.fullmatch(r"([a-z]{2,})\d*", local)) and isinstance(name, str) and " " in name:
+        obj[target] = f"{cap(m.group(1))} {name.split(' ', 1)[1]}"
+
+
+class _Placement:
+    """Where one argument of the tool goes in a result: a property of each object read
+    (``item``), the top of a list result (``top``), or nowhere."""
+
+    __slots__ = ("arg", "prop", "where")
+
+    def __init__(self, arg: str, prop: str, where: str) -> None:
+        self.arg, self.prop, self.where = arg, prop, where
+
+
+def _placements(
+    spec: ToolSpec, kind: _Kind, listing: bool, nouns: Sequence[str]
+) -> tuple[list[_Placement], str | None, str | None]:
+    """Where each argument goes, the query argument (for ``match``) and the limit one."""
+    table = _table()
+    params = spec.parameters.get("properties")
+    names = list(params) if isinstance(params, dict) else []
+    props = {normalise_name(p): p for p in kind.schema["properties"]}
+    stems = {singular(w) for w in nouns} | {w for w in nouns}
+    placed: list[_Placement] = []
+    query = limit = None
+    keyed = False
+    id_args = [a for a in names if _ID_NAME.match(normalise_name(a))]
+    for arg in names:
+        n = normalise_name(arg)
+        if _LIMIT_NAME.match(n) and limit is None:
+            limit = arg
+        if n in table.control:
+            continue
+        prop = kind.echo.get(n) or props.get(n)
+        m = _ID_NAME.match(n)
+        if prop is None and m is not None and kind.key is not None and not keyed:
+            if m.group(2) is None or m.group(2) in stems or len(id_args) == 1:
+                prop = kind.key
+        if prop is not None:
+            keyed = keyed or prop == kind.key
+            placed.append(_Placement(arg, prop, "item"))
+            continue
+        if _QUERY_NAME.match(n):
+            query = arg
+        if listing or kind.inputs or m is not None:
+            placed.append(_Placement(arg, arg, "top"))
+    return placed, query, limit
+
+
+class ReadResult:
+    """The results of one user tool that reads (compiled once per tool): ``result(rng,
+    args)`` gives the JSON text and the :class:`Outcome` that says what was found."""
+
+    def __init__(self, spec: ToolSpec, purpose: str, base_verb: Verb) -> None:
+        from synth.schema import from_schema
+
+        self.name = spec.name
+        self.purpose = purpose
+        kind, self.listing, nouns = _choose(spec, base_verb)
+        self.kind = kind
+        self.draw = from_schema(kind.schema)._fn
+        self.refine = _refiner(kind.schema, context=f"{spec.name} {spec.description}")
+        self.placed, self.query, self.limit = _placements(spec, kind, self.listing, nouns)
+        self.words = kind.plural.replace("_", " ") if self.listing else kind.noun
+
+    def __repr__(self) -> str:
+        shape = "list" if self.listing else "single"
+        return f"ReadResult({self.name!r}, kind={self.kind.noun!r}, {shape})"
+
+    def _one(self, rng: random.Random, args: dict[str, Any]) -> dict[str, Any]:
+        obj = self.draw(rng)
+        if self.refine is not None:
+            obj = self.refine(rng, obj)
+        _times(rng, obj)
+        for p in self.placed:
+            if p.where == "item" and p.arg in args and _same_type(args[p.arg], obj.get(p.prop)):
+                obj[p.prop] = args[p.arg]
+        _compute(rng, obj, self.kind.compute, self.kind.schema)
+        result: dict[str, Any] = _rounded(obj)
+        return result
+
+    def _top(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {
+            p.arg: args[p.arg]
+            for p in self.placed
+            if p.where == "top"
+            and p.arg in args
+            and isinstance(args[p.arg], (str, int, float))
+            and len(str(args[p.arg])) <= 80
+        }
+
+    def result(self, rng: random.Random, args: dict[str, Any]) -> tuple[str, Outcome]:
+        """The JSON text a service would answer ``args`` with, and what it says."""
+        kind = self.kind
+        if not self.listing:
+            obj = self._one(rng, args)
+            if kind.inputs:
+                obj = {**self._top(args), **obj}
+            else:
+                obj = {**{k: v for k, v in self._top(args).items() if k not in obj}, **obj}
+            said = _render(kind.say, obj)
+            return dumps(obj), Outcome(
+                note=f"{self.name} returned {said}.",
+                answer=f"{cap(self.purpose)}: {said}.",
+                wrong=f"{self.name} had no {self.words} to report.",
+            )
+        top = 5
+        limit = args.get(self.limit) if self.limit is not None else None
+        if _number(limit) and limit >= 1:
+            top = min(int(limit), 5)
+        k = max(1, top - below(rng, 3))
+        items: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        for _ in range(k):
+            for _attempt in range(3):  # two alike read as a duplicate, not as a result
+                item = self._one(rng, args)
+                said = _render(kind.say, item)
+                if said not in seen:
+                    break
+            seen.add(said)
+            items.append(item)
+        q = args.get(self.query) if self.query is not None else None
+        if isinstance(q, str) and len(q) <= 40 and q.strip():
+            for prop, templates in kind.match.items():
+                order = sorted(range(len(templates)), key=lambda _: rng.random())
+                for item, t in zip(items, order * len(items), strict=False):
+                    if prop in item:
+                        item[prop] = templates[t].format(query=q, Query=cap(q))
+        total = k if k < top else k + below(rng, 40)
+        body = {**self._top(args), kind.plural: items, "total_count": total}
+        listed = "; ".join(_render(kind.say, item) for item in items[:2])
+        more = f" and {total - 2} more" if total > 2 else ""
+        said = f"{total} {self.words}: {listed}{more}"
+        return dumps(body), Outcome(
+            note=f"{self.name} returned {said}.",
+            answer=f"{cap(self.purpose)}: {said}.",
+            wrong=f"{self.name} found no {self.words}.",
+        )
