@@ -90,6 +90,7 @@ class _Table:
             **{k: v for k, v in arguments.items() if isinstance(v, list)},
             "projects": load_data("workplace.json")["projects"],
             **data["vocabularies"],
+            "cities": list(data["places"]),
         }
         self.vocabularies = vocabularies
         self.entries: list[dict[str, Any]] = data["kinds"]
@@ -101,6 +102,10 @@ class _Table:
             for verb in entry.get("verbs", ()):
                 self.by_verb.setdefault(verb, i)
         self.rates: dict[str, float] = data["rates_per_usd"]
+        self.offsets: dict[str, str] = data["utc_offsets"]
+        self.summer_time = frozenset(data["summer_time"])
+        self.places: dict[str, list[Any]] = data["places"]
+        self.phrases: dict[str, list[str]] = data["phrases"]
         self.calculation: dict[str, Any] = data["calculation"]
         self.generic: dict[str, Any] = data["generic"]
         self.list_verbs = frozenset(data["list_verbs"])
@@ -205,7 +210,7 @@ def _calculation(verb: str, nouns: Sequence[str]) -> _Kind:
     table = _table()
     strong = [w for w in nouns if w not in table.weak] or ["result"]
     label = "_".join(strong[-3:]) + ("_count" if verb == "count" else "")
-    known = realistic_range(label)
+    known = realistic_range(label) or realistic_range(strong[-1])
     lo, hi, decimals = known if known is not None else (1, 1000, 2)
     value: dict[str, Any] = (
         {"type": "integer", "minimum": lo, "maximum": hi}
@@ -293,8 +298,19 @@ def _text(value: Any, flag: str | None, name: str = "") -> str:
 
 
 def _render(template: str, value: Any) -> str:
-    """``template`` with each ``{path}`` or ``{path|flag}`` filled from ``value``."""
-    return _FIELD.sub(lambda m: _text(_lookup(value, m.group(1)), m.group(2), m.group(1)), template)
+    """``template`` with each ``{path}`` or ``{path|flag}`` filled from ``value``; a
+    ``deg`` flag on a ``*_c`` path says °C, or °F where the result is in Fahrenheit."""
+
+    def fill(m: re.Match[str]) -> str:
+        path, flag = m.group(1), m.group(2)
+        if flag == "deg":
+            found = _lookup(value, path)
+            if found is None and path.endswith("_c"):
+                return f"{_text(_lookup(value, path[:-2] + '_f'), None)} °F"
+            return f"{_text(found, None)} °C"
+        return _text(_lookup(value, path), flag, path)
+
+    return _FIELD.sub(fill, template)
 
 
 # -- values ------------------------------------------------------------------------------
@@ -328,7 +344,7 @@ def _times(rng: random.Random, value: Any) -> None:
 
 def _rounded(value: Any, key: str = "") -> Any:
     if isinstance(value, float):
-        return round(value, _DECIMALS.get(key, 2))
+        return round(value, _DECIMALS.get(key, 1 if key.endswith(("_c", "_f")) else 2))
     if isinstance(value, dict):
         return {k: _rounded(v, k) for k, v in value.items()}
     if isinstance(value, list):
@@ -347,51 +363,178 @@ def _same_type(a: Any, b: Any) -> bool:
 
 
 def _compute(
-    rng: random.Random, obj: dict[str, Any], rules: list[dict[str, Any]], schema: dict[str, Any]
+    rng: random.Random,
+    obj: dict[str, Any],
+    rules: list[dict[str, Any]],
+    schema: dict[str, Any],
+    args: dict[str, Any],
 ) -> None:
     """Values worked out from others: a rate from the two currencies, an amount times a
-    rate, an order's total over its items, an arrival after the departure, ..."""
-    rates = _table().rates
+    rate, an order's total over its items, an arrival after the departure, dates within
+    the range the call asked about, ... (the ``compute`` rules of ``results.json``)."""
+    table = _table()
     for rule in rules:
-        op, target = rule["op"], rule["target"]
-        if op == "rate":
-            base = rates.get(str(obj.get(rule["from"])).upper())
-            quote = rates.get(str(obj.get(rule["to"])).upper())
+        op, target = rule["op"], rule.get("target", "")
+        if "over" in rule:  # the rule applies to each row of a list
+            inner = {k: v for k, v in rule.items() if k != "over"}
+            item_schema = schema["properties"][rule["over"]]["items"]
+            for row in obj.get(rule["over"]) or []:
+                _compute(rng, row, [inner], item_schema, args)
+        elif op == "rate":
+            base = table.rates.get(str(obj.get(rule["from"])).upper())
+            quote = table.rates.get(str(obj.get(rule["to"])).upper())
             if base and quote:
                 jitter = 1 + (rng.random() - 0.5) / 100  # the rate of the day
                 obj[target] = round(quote / base * (jitter if base != quote else 1), 4)
-        elif op == "uniform":
-            lo, hi = rule["range"]
-            obj[target] = round(lo + rng.random() * (hi - lo), 2)
         elif op == "multiply":
             a, b = (obj.get(k) for k in rule["of"])
             if _number(a) and _number(b):
                 obj[target] = round(a * b, 2)
         elif op == "sum":
             f, g = rule["of"]
-            rows = obj.get(rule["over"]) or []
+            rows = obj.get(rule["rows"]) or []
             obj[target] = round(sum(r.get(f, 0) * r.get(g, 0) for r in rows), 2)
+        elif op == "uniform":
+            lo, hi = rule["range"]
+            obj[target] = round(lo + rng.random() * (hi - lo), 2)
         elif op == "near" and _number(obj.get(rule["of"])):
             obj[target] = round(obj[rule["of"]] + (rng.random() - 0.5) * rule["spread"], 1)
         elif op == "at_most" and _number(obj.get(target)) and _number(obj.get(rule["limit"])):
             obj[target] = min(obj[target], obj[rule["limit"]])
+        elif op == "ordered":
+            low, high = obj.get(rule["low"]), obj.get(rule["high"])
+            if _number(low) and _number(high) and low > high:
+                obj[rule["low"]], obj[rule["high"]] = high, low
         elif op == "sorted" and isinstance(obj.get(target), list):
             obj[target] = sorted(obj[target])
         elif op == "empty_unless" and obj.get(rule["flag"]) is False:
             obj[target] = []
+        elif op == "sequence":
+            _sequence(obj.get(target), rule["field"], rule.get("from_today", False))
+        elif op == "within":
+            _within(rng, obj, target, _date_arg(args, rule["from"]), _date_arg(args, rule["to"]))
         elif op == "after" and isinstance(obj.get(rule["of"]), str):
             lo, hi = rule["minutes"]
-            try:
-                start = dt.datetime.fromisoformat(obj[rule["of"]].replace("Z", "+00:00"))
-            except ValueError:
-                continue
-            obj[target] = _stamp(start + dt.timedelta(minutes=lo + below(rng, hi - lo)))
+            start = _moment(obj[rule["of"]])
+            if start is not None:
+                obj[target] = _stamp(start + dt.timedelta(minutes=lo + below(rng, hi - lo)))
         elif op == "differ" and obj.get(target) == obj.get(rule["from"]):
             choices = schema["properties"][target].get("enum", [])
             if obj.get(target) in choices and len(choices) > 1:
                 obj[target] = choices[(choices.index(obj[target]) + 1) % len(choices)]
         elif op == "name_from_email" and isinstance(obj.get(rule["from"]), str):
             _name_from_email(obj, target, obj[rule["from"]])
+        elif op == "fahrenheit":
+            unit = next((args[a] for a in rule["args"] if isinstance(args.get(a), str)), "")
+            if unit.lower().startswith(("f", "imperial")):
+                _fahrenheit(obj)
+        elif op == "offset" and obj.get(rule["zone"]) in table.offsets:
+            zone = obj[rule["zone"]]
+            offset = obj[target] = table.offsets[zone]
+            obj[rule["dst"]] = zone in table.summer_time
+            moment = _moment(obj.get(rule["time"], ""))
+            if moment is not None:
+                sign = -1 if offset[0] == "-" else 1
+                shift = dt.timedelta(hours=int(offset[1:3]), minutes=int(offset[4:6]))
+                local = moment + sign * shift
+                obj[rule["time"]] = local.strftime("%Y-%m-%dT%H:%M:%S") + offset
+        elif op == "place":
+            _place(rng, obj, rule, args)
+        elif op == "phrase":
+            phrases = table.phrases.get(str(obj.get(rule["language"])).lower()[:2])
+            if phrases:
+                obj[target] = phrases[below(rng, len(phrases))]
+
+
+def _moment(text: Any) -> dt.datetime | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def _date_arg(args: dict[str, Any], names: Sequence[str]) -> dt.date | None:
+    """The date the call gave under one of ``names`` (a date or the date of a moment)."""
+    for name in names:
+        value = args.get(name)
+        if isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}", value):
+            try:
+                return dt.date.fromisoformat(value[:10])
+            except ValueError:
+                continue
+    return None
+
+
+def _within(
+    rng: random.Random, obj: dict[str, Any], key: str, lo: dt.date | None, hi: dt.date | None
+) -> None:
+    """``obj[key]`` (a moment) moved to a day from ``lo`` to ``hi`` at the same time of
+    day: events in the range the call asked about, a flight on the date it asked for."""
+    moment = _moment(obj.get(key))
+    if moment is None or lo is None:
+        return
+    span = (hi - lo).days if hi is not None and hi >= lo else 0
+    day = lo + dt.timedelta(days=below(rng, span + 1))
+    obj[key] = _stamp(dt.datetime.combine(day, moment.time(), dt.UTC))
+
+
+def _sequence(rows: Any, field: str, from_today: bool) -> None:
+    """Consecutive dates down a list (the days of a forecast), from the first one or from
+    the reference date."""
+    if not isinstance(rows, list) or not rows or not isinstance(rows[0].get(field), str):
+        return
+    try:
+        first = REFERENCE_DATE if from_today else dt.date.fromisoformat(rows[0][field])
+    except ValueError:
+        return
+    for i, row in enumerate(rows):
+        row[field] = (first + dt.timedelta(days=i)).isoformat()
+
+
+def _fahrenheit(value: Any) -> None:
+    """Temperatures in °F: each ``*_c`` property becomes ``*_f``, in place."""
+    if isinstance(value, list):
+        for v in value:
+            _fahrenheit(v)
+    elif isinstance(value, dict):
+        for key in list(value):
+            v = value[key]
+            if key.endswith("_c") and _number(v):
+                items = list(value.items())
+                value.clear()
+                for k, old in items:
+                    if k == key:
+                        value[key[:-2] + "_f"] = round(old * 9 / 5 + 32, 1)
+                    else:
+                        value[k] = old
+            else:
+                _fahrenheit(v)
+
+
+def _place(
+    rng: random.Random, obj: dict[str, Any], rule: dict[str, Any], args: dict[str, Any]
+) -> None:
+    """A place with its own country and coordinates: the city the call named (in its
+    address or query) when it is one synth knows, else the city drawn."""
+    places = _table().places
+    city = obj.get(rule["city"])
+    for name in rule["args"]:
+        text = args.get(name)
+        if isinstance(text, str):
+            named = next((c for c in places if c.lower() in text.lower()), None)
+            if named is not None:
+                city = named
+                break
+    if city not in places:
+        return
+    country, lat, lon = places[city]
+    obj[rule["city"]] = city
+    obj[rule["country"]] = country
+    obj[rule["latitude"]] = round(lat + (rng.random() - 0.5) / 10, 4)
+    obj[rule["longitude"]] = round(lon + (rng.random() - 0.5) / 10, 4)
 
 
 def _name_from_email(obj: dict[str, Any], target: str, email: str) -> None:
@@ -437,8 +580,12 @@ def _placements(
         prop = kind.echo.get(n) or props.get(n)
         m = _ID_NAME.match(n)
         if prop is None and m is not None and kind.key is not None and not keyed:
-            if m.group(2) is None or m.group(2) in stems or len(id_args) == 1:
+            # the id of the thing read; a list is filtered by other things' ids
+            own = m.group(2) is None or m.group(2) in stems
+            if own or (len(id_args) == 1 and not listing):
                 prop = kind.key
+        if prop is not None and listing and prop == kind.key:
+            prop = None  # the call filters a list: each item has its own key
         if prop is not None:
             keyed = keyed or prop == kind.key
             placed.append(_Placement(arg, prop, "item"))
@@ -478,7 +625,7 @@ class ReadResult:
         for p in self.placed:
             if p.where == "item" and p.arg in args and _same_type(args[p.arg], obj.get(p.prop)):
                 obj[p.prop] = args[p.arg]
-        _compute(rng, obj, self.kind.compute, self.kind.schema)
+        _compute(rng, obj, self.kind.compute, self.kind.schema, args)
         result: dict[str, Any] = _rounded(obj)
         return result
 
@@ -517,7 +664,7 @@ class ReadResult:
         for _ in range(k):
             for _attempt in range(3):  # two alike read as a duplicate, not as a result
                 item = self._one(rng, args)
-                said = _render(kind.say, item)
+                said = str(item.get(kind.key)) if kind.key in item else _render(kind.say, item)
                 if said not in seen:
                     break
             seen.add(said)

@@ -2,8 +2,12 @@
 
 Arguments come from ``synth.from_schema(spec.parameters)``, refined into realistic values
 by :mod:`synth.agents._arguments`; the description is read as an instruction for tasks
-and thoughts; results follow an MCP ``outputSchema`` when there is one, else they answer
-as a service does.
+and thoughts. Results follow an MCP ``outputSchema`` when there is one; without one, a
+tool named for a change (``create_*``, ``send_*``, ``update_*``, ...) acknowledges it with
+an id and a status, and any other tool answers with what it read, as
+:mod:`synth.agents._results` shapes it: the weather in the city asked about, the open
+issues of the repository given, the order with the id given, the converted amount; an
+object of the noun for nouns synth does not know. Never an echo of the request.
 """
 
 from __future__ import annotations
