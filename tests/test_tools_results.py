@@ -501,6 +501,12 @@ def test_lists_hold_what_the_call_filtered_on_and_singles_what_it_named() -> Non
         body = json.loads(content)
         assert body["repo"] == "atlas" and {i["state"] for i in body["issues"]} == {state}
         assert f"({state})" in outcome.answer
+    labelled = _mcp("list_issues", "List issues.", {"repo": S, "label": S, "calendar_id": S})
+    (spec,) = synth.load_tools([labelled])
+    args = {"repo": "atlas", "label": "regression", "calendar_id": "cal_1"}
+    body = json.loads(UserTool(spec).result(random.Random(5), args, None)[0])
+    assert all("regression" in issue["labels"] for issue in body["issues"]), body
+    assert body["calendar_id"] == "cal_1"  # an argument the items lack stays at the top
     rng = random.Random(4)
     content, outcome = UserTool(weather).result(rng, {"city": "Lisbon"}, None)
     body = json.loads(content)

@@ -397,6 +397,11 @@ def _compute(
         elif op == "uniform":
             lo, hi = rule["range"]
             obj[target] = round(lo + rng.random() * (hi - lo), 2)
+        elif op == "fit" and obj.get(rule["by"]) in rule["ranges"]:
+            # sleet at 30 °C reads as nonsense: a temperature the conditions allow
+            lo, hi = rule["ranges"][obj[rule["by"]]]
+            if not (_number(obj.get(target)) and lo <= obj[target] <= hi):
+                obj[target] = round(lo + rng.random() * (hi - lo), 1)
         elif op == "near" and _number(obj.get(rule["of"])):
             obj[target] = round(obj[rule["of"]] + (rng.random() - 0.5) * rule["spread"], 1)
         elif op == "at_most" and _number(obj.get(target)) and _number(obj.get(rule["limit"])):
@@ -578,6 +583,8 @@ def _placements(
         if n in table.control:
             continue
         prop = kind.echo.get(n) or props.get(n)
+        if prop not in kind.schema["properties"]:
+            prop = None
         m = _ID_NAME.match(n)
         if prop is None and m is not None and kind.key is not None and not keyed:
             # the id of the thing read; a list is filtered by other things' ids
@@ -623,8 +630,13 @@ class ReadResult:
             obj = self.refine(rng, obj)
         _times(rng, obj)
         for p in self.placed:
-            if p.where == "item" and p.arg in args and _same_type(args[p.arg], obj.get(p.prop)):
-                obj[p.prop] = args[p.arg]
+            if p.where != "item" or p.arg not in args:
+                continue
+            value, drawn = args[p.arg], obj.get(p.prop)
+            if _same_type(value, drawn):
+                obj[p.prop] = value
+            elif isinstance(drawn, list) and isinstance(value, str) and value not in drawn:
+                drawn.insert(0, value)  # a list filtered by one label has that label
         _compute(rng, obj, self.kind.compute, self.kind.schema, args)
         result: dict[str, Any] = _rounded(obj)
         return result
