@@ -636,3 +636,33 @@ def test_unknown_nouns_get_an_object_of_their_own() -> None:
     body = json.loads(content)
     assert body["name"] == "Weekly churn" and body["id"].startswith("report_")
     assert "Weekly churn" in outcome.answer
+
+
+def test_a_person_found_by_name_or_address_is_that_person() -> None:
+    import random
+
+    definition = _mcp("find_contact", "Find a contact.", {"name": S, "email": S}, [])
+    tool = UserTool(synth.load_tools([definition])[0])
+    rng = random.Random(6)
+    for _ in range(20):
+        body = json.loads(tool.result(rng, {"name": "Ana Lopez"}, None)[0])
+        assert body["name"] == "Ana Lopez" and body["email"].startswith("ana.lopez@"), body
+        body = json.loads(tool.result(rng, {"email": "sam.okafor@example.org"}, None)[0])
+        assert body["name"] == "Sam Okafor" and body["email"] == "sam.okafor@example.org", body
+
+
+def test_a_tool_is_read_by_its_first_verb_and_its_description_from_the_start() -> None:
+    import random
+
+    definitions = [
+        _mcp("list_open_issues", "List the open issues.", {"repo": S}),  # "open" is no change
+        _mcp("lookup", "Look up a customer by email.", {"q": S}),  # not an email search
+    ]
+    issues, lookup = (UserTool(s) for s in synth.load_tools(definitions))
+    assert issues.action is None and lookup.action is None
+    rng = random.Random(1)
+    body = json.loads(issues.result(rng, {"repo": "atlas"}, None)[0])
+    assert body["repo"] == "atlas" and body["issues"] and body["total_count"] >= 1, body
+    assert {issue["state"] for issue in body["issues"]} == {"open"}, body
+    body = json.loads(lookup.result(rng, {"q": "x"}, None)[0])
+    assert {"name", "email", "phone"} <= set(body), body

@@ -153,10 +153,14 @@ def _words(text: str) -> list[str]:
     return [w for w in normalise_name(text).split("_") if w]
 
 
-def _find_noun(table: _Table, words: Sequence[str], weak_too: bool) -> tuple[int, str] | None:
-    """The kind named by ``words`` and the word that named it, looking from the last word
-    (the head of "order_status", "stock_price") back; two-word names first."""
-    for j in range(len(words) - 1, -1, -1):
+def _find_noun(
+    table: _Table, words: Sequence[str], weak_too: bool, from_left: bool = False
+) -> tuple[int, str] | None:
+    """The kind named by ``words`` and the word that named it, two-word names first. A
+    tool's name is read from its last word (the head of "order_status", "stock_price"), a
+    description from its first ("Look up a customer by email")."""
+    positions = range(len(words)) if from_left else range(len(words) - 1, -1, -1)
+    for j in positions:
         word = words[j]
         if word in table.weak and not weak_too:
             continue
@@ -189,7 +193,7 @@ def _choose(spec: ToolSpec, base_verb: Verb) -> tuple[_Kind, bool, list[str]]:
         if found is None or not table.entries[found[0]].get("computed"):
             return _calculation(verb, nouns), False, nouns
     if found is None:
-        found = _find_noun(table, described, False)
+        found = _find_noun(table, described, False, from_left=True)
     if found is None:
         return _generic(table, nouns), _lists(table, verb, nouns[-1] if nouns else ""), nouns
     kind = table.kind(found[0])
@@ -368,6 +372,7 @@ def _compute(
     rules: list[dict[str, Any]],
     schema: dict[str, Any],
     args: dict[str, Any],
+    given: set[str],
 ) -> None:
     """Values worked out from others: a rate from the two currencies, an amount times a
     rate, an order's total over its items, an arrival after the departure, dates within
@@ -379,7 +384,7 @@ def _compute(
             inner = {k: v for k, v in rule.items() if k != "over"}
             item_schema = schema["properties"][rule["over"]]["items"]
             for row in obj.get(rule["over"]) or []:
-                _compute(rng, row, [inner], item_schema, args)
+                _compute(rng, row, [inner], item_schema, args, set())
         elif op == "rate":
             base = table.rates.get(str(obj.get(rule["from"])).upper())
             quote = table.rates.get(str(obj.get(rule["to"])).upper())
@@ -427,8 +432,8 @@ def _compute(
             choices = schema["properties"][target].get("enum", [])
             if obj.get(target) in choices and len(choices) > 1:
                 obj[target] = choices[(choices.index(obj[target]) + 1) % len(choices)]
-        elif op == "name_from_email" and isinstance(obj.get(rule["from"]), str):
-            _name_from_email(obj, target, obj[rule["from"]])
+        elif op == "person":
+            _person(obj, rule["name"], rule["email"], given)
         elif op == "fahrenheit":
             unit = next((args[a] for a in rule["args"] if isinstance(args.get(a), str)), "")
             if unit.lower().startswith(("f", "imperial")):
@@ -542,15 +547,23 @@ def _place(
     obj[rule["longitude"]] = round(lon + (rng.random() - 0.5) / 10, 4)
 
 
-def _name_from_email(obj: dict[str, Any], target: str, email: str) -> None:
-    """The person's name as their address spells it (``maria.lopez@`` is Maria Lopez,
-    ``maria32@`` a Maria): a call that asked for one address gets that person back."""
-    local = email.split("@")[0]
-    name = obj.get(target)
-    if re.fullmatch(r"[a-z]{2,}[._][a-z]{2,}", local):
-        obj[target] = " ".join(cap(p) for p in re.split(r"[._]", local))
-    elif (m := re.fullmatch(r"([a-z]{2,})\d*", local)) and isinstance(name, str) and " " in name:
-        obj[target] = f"{cap(m.group(1))} {name.split(' ', 1)[1]}"
+def _person(obj: dict[str, Any], name_key: str, email_key: str, given: set[str]) -> None:
+    """A person's name and address agree with the one the call gave: the name as the
+    address spells it (``maria.lopez@`` is Maria Lopez, ``maria32@`` a Maria), or an
+    address made from the name asked about, on the domain drawn."""
+    name, email = obj.get(name_key), obj.get(email_key)
+    if not isinstance(name, str) or not isinstance(email, str) or "@" not in email:
+        return
+    local, domain = email.split("@", 1)
+    if email_key in given:
+        if re.fullmatch(r"[a-z]{2,}[._][a-z]{2,}", local):
+            obj[name_key] = " ".join(cap(p) for p in re.split(r"[._]", local))
+        elif (m := re.fullmatch(r"([a-z]{2,})\d*", local)) and " " in name:
+            obj[name_key] = f"{cap(m.group(1))} {name.split(' ', 1)[1]}"
+    elif name_key in given:
+        words = re.sub(r"[^a-z ]", "", name.lower()).split()
+        if len(words) >= 2 and name.isascii():
+            obj[email_key] = f"{words[0]}.{words[-1]}@{domain}"
 
 
 class _Placement:
@@ -604,6 +617,18 @@ def _placements(
     return placed, query, limit
 
 
+def _named_values(kind: _Kind, nouns: Sequence[str]) -> dict[str, Any]:
+    """Values the tool's name fixes: every issue of ``list_open_issues`` is open, every
+    invoice of ``get_overdue_invoices`` overdue (a word of the name that is one of a
+    property's values)."""
+    fixed: dict[str, Any] = {}
+    for word in nouns:
+        for prop, sub in kind.schema["properties"].items():
+            if prop not in fixed and word in sub.get("enum", ()):
+                fixed[prop] = word
+    return fixed
+
+
 class ReadResult:
     """The results of one user tool that reads (compiled once per tool): ``result(rng,
     args)`` gives the JSON text and the :class:`Outcome` that says what was found."""
@@ -619,6 +644,7 @@ class ReadResult:
         self.refine = _refiner(kind.schema, context=f"{spec.name} {spec.description}")
         self.placed, self.query, self.limit = _placements(spec, kind, self.listing, nouns)
         self.words = kind.plural.replace("_", " ") if self.listing else kind.noun
+        self.named = _named_values(kind, nouns)
 
     def __repr__(self) -> str:
         shape = "list" if self.listing else "single"
@@ -629,15 +655,18 @@ class ReadResult:
         if self.refine is not None:
             obj = self.refine(rng, obj)
         _times(rng, obj)
+        given: set[str] = set()
+        obj.update(self.named)
         for p in self.placed:
             if p.where != "item" or p.arg not in args:
                 continue
             value, drawn = args[p.arg], obj.get(p.prop)
             if _same_type(value, drawn):
                 obj[p.prop] = value
+                given.add(p.prop)
             elif isinstance(drawn, list) and isinstance(value, str) and value not in drawn:
                 drawn.insert(0, value)  # a list filtered by one label has that label
-        _compute(rng, obj, self.kind.compute, self.kind.schema, args)
+        _compute(rng, obj, self.kind.compute, self.kind.schema, args, given)
         result: dict[str, Any] = _rounded(obj)
         return result
 

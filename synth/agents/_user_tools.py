@@ -343,6 +343,8 @@ def _action(name: str) -> tuple[str, str] | None:
         if verb in _DONE:
             noun = " ".join(words[i + 1 :]) or "request"
             return noun, _DONE[verb]
+        if verb is not None:  # list_open_issues reads: "open" describes what it lists
+            return None
     return None
 
 
