@@ -404,6 +404,52 @@ CORPUS: list[tuple[dict, dict[str, Any]]] = [
         },
     ),
 ]
+CORPUS += [
+    (
+        _openai(
+            "get_directions",
+            "Get driving directions between two places.",
+            {"origin": S, "destination": S},
+        ),
+        {
+            "fields": {"distance_km", "duration_minutes", "mode"},
+            "echo": {"origin": "origin", "destination": "destination"},
+            "said": ["distance_km", "duration_minutes"],
+        },
+    ),
+    (
+        _mcp("get_train_times", "Get the next trains from a station.", {"station": S}),
+        {"items": "departures", "fields": {"line", "departure_time", "platform", "status"}},
+    ),
+    (
+        _mcp("get_stock_level", "Get the stock level of a product in a warehouse.", {"sku": S}),
+        {
+            "fields": {"product", "quantity_available", "warehouse"},
+            "echo": {"sku": "sku"},
+            "said": ["quantity_available"],
+        },
+    ),
+    (
+        _openai("get_air_quality", "Get the air quality in a city.", {"city": S}),
+        {
+            "fields": {"aqi", "category", "pm2_5"},
+            "echo": {"city": "city"},
+            "said": ["aqi", "category"],
+        },
+    ),
+    (
+        _mcp("wikipedia_search", "Search Wikipedia.", {"query": S}),
+        {"items": "results", "fields": {"title", "url", "snippet"}, "top": {"query": "query"}},
+    ),
+    (
+        _openai(
+            "get_customer_by_email",
+            "Get a customer by their email.",
+            {"email": {"type": "string", "format": "email"}},
+        ),
+        {"fields": {"id", "name", "phone"}, "echo": {"email": "email"}, "said": ["name"]},
+    ),
+]
 DEFINITIONS = [d for d, _ in CORPUS]
 EXPECT = {(d.get("function") or d)["name"]: e for d, e in CORPUS}
 #: Timestamps of what was read, and of the answer itself, lie before the reference date.

@@ -112,6 +112,7 @@ class _Table:
         self.control = frozenset(data["control_arguments"])
         self.weak = frozenset(data["weak_nouns"])
         self.not_plural = frozenset(data["not_plural"])
+        self.qualifiers = frozenset(data["qualifiers"])
 
     def kind(self, i: int) -> _Kind:
         return _Kind(self.entries[i], self.vocabularies)
@@ -183,8 +184,14 @@ def _choose(spec: ToolSpec, base_verb: Verb) -> tuple[_Kind, bool, list[str]]:
     for i, word in enumerate(words):
         verb = base_verb(word)
         if verb is not None:
-            nouns = words[i + 1 :]
+            # the words after the verb name the thing; with none, the words before it
+            # do (wikipedia_search), as a namespace can (github_get_file)
+            after = words[i + 1 :]
+            nouns = words[:i] if i and all(w in table.weak for w in after) else after
             break
+    # get_customer_by_email reads a customer: what follows "by" only qualifies it
+    cut = next((i for i, w in enumerate(nouns) if w in table.qualifiers and i), None)
+    nouns = nouns[:cut] if cut is not None else nouns
     described = _words(spec.description.split(". ")[0])
     if verb is not None and verb in table.by_verb:
         return table.kind(table.by_verb[verb]), False, nouns
@@ -242,7 +249,8 @@ def _generic(table: _Table, nouns: Sequence[str]) -> _Kind:
     """A plausible object of a noun ``results.json`` does not know: an id made from the
     noun, a name, a status and when it was created and last updated."""
     strong = [w for w in nouns if w not in table.weak]
-    noun = singular(strong[-1]) if strong else "item"
+    last = strong[-1] if strong else "item"
+    noun = last if last in table.not_plural else singular(last)
     stem = re.sub(r"[^a-z0-9]", "", noun)[:10] or "item"
     entry = {
         "nouns": [" ".join(strong) or noun],
@@ -399,6 +407,10 @@ def _compute(
             f, g = rule["of"]
             rows = obj.get(rule["rows"]) or []
             obj[target] = round(sum(r.get(f, 0) * r.get(g, 0) for r in rows), 2)
+        elif op == "band" and _number(obj.get(rule["of"])):
+            obj[target] = next(
+                (label for top, label in rule["bands"] if obj[rule["of"]] <= top), obj[target]
+            )
         elif op == "uniform":
             lo, hi = rule["range"]
             obj[target] = round(lo + rng.random() * (hi - lo), 2)
@@ -711,7 +723,7 @@ class ReadResult:
             seen.add(said)
             items.append(item)
         q = args.get(self.query) if self.query is not None else None
-        if isinstance(q, str) and len(q) <= 40 and q.strip():
+        if isinstance(q, str) and len(q) <= 60 and q.strip():
             for prop, templates in kind.match.items():
                 order = sorted(range(len(templates)), key=lambda _: rng.random())
                 for item, t in zip(items, order * len(items), strict=False):
