@@ -41,6 +41,8 @@ _NOW = dt.datetime.combine(REFERENCE_DATE, dt.time(), dt.UTC)
 #: Timestamp properties that say when the answer was made: minutes or hours before now.
 _CURRENT = frozenset({"as_of", "observed_at", "checked_at", "local_time", "timestamp"})
 _PAST = re.compile(r"^(\w+_at|as_of|timestamp|local_time)$")
+#: What a timestamp of a result holds until the finisher sets it.
+_PLACEHOLDER = "2026-01-01T00:00:00Z"
 _FIELD = re.compile(r"\{([A-Za-z0-9_.]+)(?:\|(\w+))?\}")
 _DECIMALS = {"latitude": 4, "longitude": 4, "rate": 4}
 
@@ -52,6 +54,7 @@ class _Kind:
         "compute",
         "computed",
         "echo",
+        "finish",
         "inputs",
         "key",
         "match",
@@ -64,6 +67,7 @@ class _Kind:
 
     def __init__(self, entry: dict[str, Any], vocabularies: dict[str, list[Any]]) -> None:
         self.schema: dict[str, Any] = _closed(entry["schema"], vocabularies)
+        self.finish = _finisher(entry["schema"])
         self.noun: str = entry.get("nouns", ["item"])[0]
         self.shape: str = entry.get("shape", "either")
         self.plural: str = entry.get("plural") or _plural(normalise_name(self.noun))
@@ -141,6 +145,8 @@ def _closed(schema: Any, vocabularies: dict[str, list[Any]]) -> Any:
         out["properties"] = {k: _closed(v, vocabularies) for k, v in schema["properties"].items()}
         out["required"] = list(schema["properties"])
         out["additionalProperties"] = False
+    if out.get("format") == "date-time" and "properties" not in schema:
+        out = {"const": _PLACEHOLDER}  # the finisher writes these: no point drawing them
     if "x-vocab" in schema:
         values = [str(v) for v in vocabularies[schema["x-vocab"]]]
         if schema.get("x-cap"):
@@ -332,36 +338,56 @@ def _stamp(moment: dt.datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _times(rng: random.Random, value: Any) -> None:
-    """Timestamps of what was read lie before the reference moment, in the schema's order
-    (created before updated); the time of the answer itself just before it."""
-    if isinstance(value, list):
-        for v in value:
-            _times(rng, v)
-        return
-    if not isinstance(value, dict):
-        return
-    past = [k for k, v in value.items() if isinstance(v, str) and _PAST.match(k)]
-    older = [k for k in past if k not in _CURRENT]
-    ages = sorted((below(rng, 400 * 1440) + 60 for _ in older), reverse=True)
-    for key, minutes in zip(older, ages, strict=True):
-        value[key] = _stamp(_NOW - dt.timedelta(minutes=minutes))
-    for key in past:
-        if key in _CURRENT:
+def _finisher(schema: Any) -> Callable[[random.Random, Any], None] | None:
+    """A function that finishes an instance of a ``results.json`` schema in place (built
+    once per tool): timestamps of what was read lie before the reference moment, in the
+    schema's order (created before updated), the time of the answer itself just before
+    it; numbers are rounded as services print them (temperatures to 0.1, money to 0.01,
+    coordinates and rates to 0.0001). None when there is nothing to finish."""
+    if not isinstance(schema, dict):
+        return None
+    props = schema.get("properties")
+    if not isinstance(props, dict):
+        items = _finisher(schema.get("items"))
+        if items is None:
+            return None
+
+        def each(rng: random.Random, value: Any) -> None:
+            if isinstance(value, list):
+                for v in value:
+                    items(rng, v)
+
+        return each
+    stamps = [k for k, s in props.items() if _PAST.match(k) and s.get("format") == "date-time"]
+    older = tuple(k for k in stamps if k not in _CURRENT)
+    current = tuple(k for k in stamps if k in _CURRENT)
+    floats = tuple(
+        (k, _DECIMALS.get(k, 1 if k.endswith(("_c", "_f")) else 2))
+        for k, s in props.items()
+        if s.get("type") == "number"
+    )
+    nested = tuple((k, f) for k, s in props.items() if (f := _finisher(s)) is not None)
+    if not (older or current or floats or nested):
+        return None
+
+    def finish(rng: random.Random, value: Any) -> None:
+        if not isinstance(value, dict):
+            return
+        if older:
+            ages = sorted((below(rng, 400 * 1440) + 60 for _ in older), reverse=True)
+            for key, minutes in zip(older, ages, strict=True):
+                value[key] = _stamp(_NOW - dt.timedelta(minutes=minutes))
+        for key in current:
             value[key] = _stamp(_NOW - dt.timedelta(minutes=1 + below(rng, 180)))
-    for v in value.values():
-        if isinstance(v, (dict, list)):
-            _times(rng, v)
+        for key, decimals in floats:
+            v = value.get(key)
+            if isinstance(v, float):
+                value[key] = round(v, decimals)
+        for key, f in nested:
+            if key in value:
+                f(rng, value[key])
 
-
-def _rounded(value: Any, key: str = "") -> Any:
-    if isinstance(value, float):
-        return round(value, _DECIMALS.get(key, 1 if key.endswith(("_c", "_f")) else 2))
-    if isinstance(value, dict):
-        return {k: _rounded(v, k) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_rounded(v, key) for v in value]
-    return value
+    return finish
 
 
 def _number(value: Any) -> bool:
@@ -414,11 +440,8 @@ def _compute(
         elif op == "uniform":
             lo, hi = rule["range"]
             obj[target] = round(lo + rng.random() * (hi - lo), 2)
-        elif op == "fit" and obj.get(rule["by"]) in rule["ranges"]:
-            # sleet at 30 °C reads as nonsense: a temperature the conditions allow
-            lo, hi = rule["ranges"][obj[rule["by"]]]
-            if not (_number(obj.get(target)) and lo <= obj[target] <= hi):
-                obj[target] = round(lo + rng.random() * (hi - lo), 1)
+        elif op == "fit":
+            _fit(rng, obj, target, rule)
         elif op == "near" and _number(obj.get(rule["of"])):
             obj[target] = round(obj[rule["of"]] + (rng.random() - 0.5) * rule["spread"], 1)
         elif op == "at_most" and _number(obj.get(target)) and _number(obj.get(rule["limit"])):
@@ -466,6 +489,23 @@ def _compute(
             phrases = table.phrases.get(str(obj.get(rule["language"])).lower()[:2])
             if phrases:
                 obj[target] = phrases[below(rng, len(phrases))]
+
+
+def _fit(rng: random.Random, obj: dict[str, Any], target: str, rule: dict[str, Any]) -> None:
+    """A temperature and conditions that go together: in a city whose climate synth knows,
+    a temperature near its mean at the reference date and, when the conditions drawn
+    cannot happen at it (sleet at 30 °C), milder ones; elsewhere a temperature the
+    conditions allow."""
+    place = _table().places.get(obj.get(rule["city"]))
+    ranges = rule["ranges"].get(obj.get(rule["by"]))
+    if place is not None and len(place) > 3:
+        obj[target] = round(place[3] + (rng.random() - 0.5) * 2 * rule["spread"], 1)
+        if ranges is not None and not ranges[0] <= obj[target] <= ranges[1]:
+            obj[rule["by"]] = rule["mild"][below(rng, len(rule["mild"]))]
+    elif ranges is not None and not (
+        _number(obj.get(target)) and ranges[0] <= obj[target] <= ranges[1]
+    ):
+        obj[target] = round(ranges[0] + rng.random() * (ranges[1] - ranges[0]), 1)
 
 
 def _moment(text: Any) -> dt.datetime | None:
@@ -552,7 +592,7 @@ def _place(
                 break
     if city not in places:
         return
-    country, lat, lon = places[city]
+    country, lat, lon = places[city][:3]
     obj[rule["city"]] = city
     obj[rule["country"]] = country
     obj[rule["latitude"]] = round(lat + (rng.random() - 0.5) / 10, 4)
@@ -666,7 +706,8 @@ class ReadResult:
         obj = self.draw(rng)
         if self.refine is not None:
             obj = self.refine(rng, obj)
-        _times(rng, obj)
+        if self.kind.finish is not None:
+            self.kind.finish(rng, obj)
         given: set[str] = set()
         obj.update(self.named)
         for p in self.placed:
@@ -679,8 +720,7 @@ class ReadResult:
             elif isinstance(drawn, list) and isinstance(value, str) and value not in drawn:
                 drawn.insert(0, value)  # a list filtered by one label has that label
         _compute(rng, obj, self.kind.compute, self.kind.schema, args, given)
-        result: dict[str, Any] = _rounded(obj)
-        return result
+        return obj
 
     def _top(self, args: dict[str, Any]) -> dict[str, Any]:
         return {
