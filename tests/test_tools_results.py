@@ -712,3 +712,89 @@ def test_a_tool_is_read_by_its_first_verb_and_its_description_from_the_start() -
     assert {issue["state"] for issue in body["issues"]} == {"open"}, body
     body = json.loads(lookup.result(rng, {"q": "x"}, None)[0])
     assert {"name", "email", "phone"} <= set(body), body
+
+
+def test_any_read_tool_answers_with_json_and_words_never_the_request() -> None:
+    # names and argument schemas in every combination: no kind, filter or computed value
+    # may fail on an argument of an unexpected type (an "items" string once joined an
+    # order's items and broke its total)
+    import itertools
+    import random
+
+    verbs = ["get", "list", "search", "check", "calculate", "convert", "count", "validate", ""]
+    nouns = [
+        "weather",
+        "orders",
+        "by_id",
+        "status",
+        "price",
+        "exchange_rate",
+        "forecast",
+        "flights",
+        "availability",
+        "customer",
+        "air_quality",
+        "invoice",
+        "web",
+        "gadgets",
+    ]
+    types = [
+        S,
+        {"type": "integer"},
+        {"type": "number"},
+        {"type": "boolean"},
+        {"type": "array", "items": S},
+        {"type": ["string", "null"]},
+        {"enum": ["a", "b"]},
+        DAY,
+        {"type": "null"},
+    ]
+    names = [
+        "id",
+        "order_id",
+        "query",
+        "limit",
+        "city",
+        "email",
+        "name",
+        "state",
+        "from",
+        "to",
+        "amount",
+        "unit",
+        "start_date",
+        "end_date",
+        "label",
+        "items",
+        "origin",
+        "days",
+    ]
+    pick = random.Random(0)
+    definitions = [_mcp("list_orders", "", {"items": S, "label": {"type": "integer"}})]
+    for verb, noun in itertools.product(verbs, nouns):
+        props = {a: pick.choice(types) for a in pick.sample(names, pick.randint(0, 6))}
+        definitions.append(_mcp(f"{verb}_{noun}" if verb else noun, "", props))
+    for definition in definitions:
+        tool = UserTool(synth.load_tools([definition])[0])
+        rng = random.Random(1)
+        for _ in range(4):
+            args, ctx = tool.call(rng)
+            content, outcome = tool.result(rng, args, ctx)
+            body = json.loads(content)
+            assert isinstance(body, dict) and "input" not in body and "request_id" not in body
+            assert "none" not in outcome.answer.split() and "{" not in outcome.answer, (
+                outcome.answer
+            )
+
+
+def test_a_string_argument_joins_only_lists_of_strings() -> None:
+    import random
+
+    definition = _mcp("list_orders", "", {"items": S, "labels": S})
+    tool = UserTool(synth.load_tools([definition])[0])
+    rng = random.Random(2)
+    body = json.loads(tool.result(rng, {"items": "desk", "labels": "x"}, None)[0])
+    for order in body["orders"]:
+        assert all(isinstance(item, dict) for item in order["items"]), order
+        total = sum(item["quantity"] * item["unit_price"] for item in order["items"])
+        assert abs(order["total"] - total) < 0.01, order

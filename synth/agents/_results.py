@@ -431,8 +431,10 @@ def _compute(
                 obj[target] = round(a * b, 2)
         elif op == "sum":
             f, g = rule["of"]
-            rows = obj.get(rule["rows"]) or []
-            obj[target] = round(sum(r.get(f, 0) * r.get(g, 0) for r in rows), 2)
+            rows = [r for r in obj.get(rule["rows"]) or [] if isinstance(r, dict)]
+            obj[target] = round(
+                sum(r[f] * r[g] for r in rows if _number(r.get(f)) and _number(r.get(g))), 2
+            )
         elif op == "band" and _number(obj.get(rule["of"])):
             obj[target] = next(
                 (label for top, label in rule["bands"] if obj[rule["of"]] <= top), obj[target]
@@ -622,10 +624,12 @@ class _Placement:
     """Where one argument of the tool goes in a result: a property of each object read
     (``item``), the top of a list result (``top``), or nowhere."""
 
-    __slots__ = ("arg", "prop", "where")
+    __slots__ = ("arg", "prop", "tags", "where")
 
-    def __init__(self, arg: str, prop: str, where: str) -> None:
+    def __init__(self, arg: str, prop: str, where: str, tags: bool = False) -> None:
         self.arg, self.prop, self.where = arg, prop, where
+        #: the property is a list of strings (labels): a string argument joins it
+        self.tags = tags
 
 
 def _placements(
@@ -660,7 +664,11 @@ def _placements(
             prop = None  # the call filters a list: each item has its own key
         if prop is not None:
             keyed = keyed or prop == kind.key
-            placed.append(_Placement(arg, prop, "item"))
+            items = kind.schema["properties"][prop].get("items")
+            tags = isinstance(items, dict) and all(
+                isinstance(v, str) for v in items.get("enum", [0])
+            )
+            placed.append(_Placement(arg, prop, "item", tags))
             continue
         if _QUERY_NAME.match(n):
             query = arg
@@ -717,8 +725,9 @@ class ReadResult:
             if _same_type(value, drawn):
                 obj[p.prop] = value
                 given.add(p.prop)
-            elif isinstance(drawn, list) and isinstance(value, str) and value not in drawn:
-                drawn.insert(0, value)  # a list filtered by one label has that label
+            elif p.tags and isinstance(drawn, list) and isinstance(value, str):
+                if value not in drawn:
+                    drawn.insert(0, value)  # a list filtered by one label has that label
         _compute(rng, obj, self.kind.compute, self.kind.schema, args, given)
         return obj
 
