@@ -798,3 +798,20 @@ def test_a_string_argument_joins_only_lists_of_strings() -> None:
         assert all(isinstance(item, dict) for item in order["items"]), order
         total = sum(item["quantity"] * item["unit_price"] for item in order["items"])
         assert abs(order["total"] - total) < 0.01, order
+
+
+def test_words_fill_their_template_or_fall_back_to_a_summary() -> None:
+    from synth.agents._results import _render
+
+    weather = "{conditions} and {temperature_c|deg} in {city}"
+    assert _render(weather, {"conditions": "fog", "temperature_c": 4.5, "city": "Kyoto"}) == (
+        "fog and 4.5 °C in Kyoto"
+    )
+    assert _render(weather, {"conditions": "fog", "temperature_f": 40.1, "city": "Kyoto"}) == (
+        "fog and 40.1 °F in Kyoto"
+    )
+    assert _render("{days|count} from {days.0.date}", {"days": [{"date": "2026-01-01"}]}) == (
+        "1 day from 2026-01-01"
+    )
+    # a field the result lacks: the result's own fields, not "none"
+    assert _render("{city} is {missing}", {"city": "Kyoto", "aqi": 40}) == "city Kyoto, aqi 40"

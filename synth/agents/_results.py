@@ -317,18 +317,51 @@ def _text(value: Any, flag: str | None, name: str = "") -> str:
 
 def _render(template: str, value: Any) -> str:
     """``template`` with each ``{path}`` or ``{path|flag}`` filled from ``value``; a
-    ``deg`` flag on a ``*_c`` path says °C, or °F where the result is in Fahrenheit."""
+    ``deg`` flag on a ``*_c`` path says °C, or °F where the result is in Fahrenheit. A
+    template whose fields the value lacks gives way to :func:`_summary`."""
+    missing = False
 
     def fill(m: re.Match[str]) -> str:
+        nonlocal missing
         path, flag = m.group(1), m.group(2)
+        found = _lookup(value, path)
         if flag == "deg":
-            found = _lookup(value, path)
             if found is None and path.endswith("_c"):
-                return f"{_text(_lookup(value, path[:-2] + '_f'), None)} °F"
+                found = _lookup(value, path[:-2] + "_f")
+                missing = missing or found is None
+                return f"{_text(found, None)} °F"
+            missing = missing or found is None
             return f"{_text(found, None)} °C"
-        return _text(_lookup(value, path), flag, path)
+        missing = missing or found is None
+        return _text(found, flag, path)
 
-    return _FIELD.sub(fill, template)
+    text = _FIELD.sub(fill, template)
+    return _summary(value, dumps(value)) if missing else text
+
+
+def _summary(output: Any, content: str) -> str:
+    """What a structured result says, in words, for the agent's notes and answer:
+    ``temperature 5.6, conditions partly cloudy, humidity 65`` or ``3 issues``; a short
+    quote of the JSON when it has no such fields."""
+    parts: list[str] = []
+    if isinstance(output, dict):
+        for key, value in output.items():
+            label = str(key).replace("_", " ")
+            if isinstance(value, bool) or value is None:
+                parts.append(f"{label} {'yes' if value else 'no'}")
+            elif isinstance(value, (int, float, str)):
+                text = str(value)
+                parts.append(f"{label} {text if len(text) <= 40 else text[:37] + '...'}")
+            elif isinstance(value, list):
+                noun = label[:-1] if len(value) == 1 and label.endswith("s") else label
+                parts.append(f"{len(value)} {noun}")
+            if len(parts) == 4:
+                break
+    elif isinstance(output, list):
+        parts.append(f"{len(output)} item{'' if len(output) == 1 else 's'}")
+    if parts:
+        return ", ".join(parts)
+    return content if len(content) <= 80 else content[:77] + "..."
 
 
 # -- values ------------------------------------------------------------------------------

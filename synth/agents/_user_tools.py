@@ -20,7 +20,7 @@ from typing import Any
 from synth.agents._arguments import _ALNUM, _ID_NAME, _refiner
 from synth.agents._behaviour import Behaviour, Outcome, dumps, error_content
 from synth.agents._draw import below, cap
-from synth.agents._results import ReadResult
+from synth.agents._results import ReadResult, _summary
 from synth.agents.models import ToolSpec
 from synth.core.gen import Gen
 from synth.schema.realistic import normalise_name, singular
@@ -346,28 +346,3 @@ def _action(name: str) -> tuple[str, str] | None:
         if verb is not None:  # list_open_issues reads: "open" describes what it lists
             return None
     return None
-
-
-def _summary(output: Any, content: str) -> str:
-    """What a structured result says, in words, for the agent's notes and answer:
-    ``temperature 5.6, conditions partly cloudy, humidity 65`` or ``3 issues``; a short
-    quote of the JSON when it has no such fields."""
-    parts: list[str] = []
-    if isinstance(output, dict):
-        for key, value in output.items():
-            label = str(key).replace("_", " ")
-            if isinstance(value, bool) or value is None:
-                parts.append(f"{label} {'yes' if value else 'no'}")
-            elif isinstance(value, (int, float, str)):
-                text = str(value)
-                parts.append(f"{label} {text if len(text) <= 40 else text[:37] + '...'}")
-            elif isinstance(value, list):
-                noun = label[:-1] if len(value) == 1 and label.endswith("s") else label
-                parts.append(f"{len(value)} {noun}")
-            if len(parts) == 4:
-                break
-    elif isinstance(output, list):
-        parts.append(f"{len(output)} item{'' if len(output) == 1 else 's'}")
-    if parts:
-        return ", ".join(parts)
-    return content if len(content) <= 80 else content[:77] + "..."
