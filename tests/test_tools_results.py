@@ -695,6 +695,7 @@ def test_a_person_found_by_name_or_address_is_that_person() -> None:
         assert body["name"] == "Ana Lopez" and body["email"].startswith("ana.lopez@"), body
         body = json.loads(tool.result(rng, {"email": "sam.okafor@example.org"}, None)[0])
         assert body["name"] == "Sam Okafor" and body["email"] == "sam.okafor@example.org", body
+        assert body["username"] == "sam.okafor", body
 
 
 def test_a_tool_is_read_by_its_first_verb_and_its_description_from_the_start() -> None:
@@ -815,3 +816,17 @@ def test_words_fill_their_template_or_fall_back_to_a_summary() -> None:
     )
     # a field the result lacks: the result's own fields, not "none"
     assert _render("{city} is {missing}", {"city": "Kyoto", "aqi": 40}) == "city Kyoto, aqi 40"
+
+
+def test_the_items_of_a_list_are_different_things() -> None:
+    # five issues of one list carried the same title, three emails the same subject
+    specs = [s for s in synth.load_tools(DEFINITIONS) if "items" in EXPECT[s.name]]
+    lists = repeated = 0
+    for call, result in synth.stream(synth.tool_exchanges(specs, error_rate=0.0), 600, seed=4):
+        items = json.loads(result.content)[EXPECT[call.name]["items"]]
+        label = next((f for f in ("title", "name", "subject", "message") if f in items[0]), None)
+        if label is None or len(items) < 2:
+            continue
+        lists += 1
+        repeated += len({i[label] for i in items}) < len(items)
+    assert lists > 300 and repeated <= lists // 100, (repeated, lists)

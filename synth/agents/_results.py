@@ -53,6 +53,7 @@ class _Kind:
     __slots__ = (
         "compute",
         "computed",
+        "distinct",
         "echo",
         "finish",
         "inputs",
@@ -72,6 +73,7 @@ class _Kind:
         self.shape: str = entry.get("shape", "either")
         self.plural: str = entry.get("plural") or _plural(normalise_name(self.noun))
         self.key: str | None = entry.get("key")
+        self.distinct: str | None = entry.get("distinct") or self.key
         self.echo: dict[str, str] = {
             normalise_name(arg): prop
             for prop, args in entry.get("echo", {}).items()
@@ -651,6 +653,8 @@ def _person(obj: dict[str, Any], name_key: str, email_key: str, given: set[str])
         words = re.sub(r"[^a-z ]", "", name.lower()).split()
         if len(words) >= 2 and name.isascii():
             obj[email_key] = f"{words[0]}.{words[-1]}@{domain}"
+    if "username" in obj and isinstance(obj[email_key], str):
+        obj["username"] = obj[email_key].split("@")[0]  # the handle their address has
 
 
 class _Placement:
@@ -797,9 +801,11 @@ class ReadResult:
         items: list[dict[str, Any]] = []
         seen: set[str] = set()
         for _ in range(k):
-            for _attempt in range(3):  # two alike read as a duplicate, not as a result
+            for _attempt in range(8):  # two alike read as a duplicate, not as a result
                 item = self._one(rng, args)
-                said = str(item.get(kind.key)) if kind.key in item else _render(kind.say, item)
+                said = (
+                    str(item[kind.distinct]) if kind.distinct in item else _render(kind.say, item)
+                )
                 if said not in seen:
                     break
             seen.add(said)
@@ -808,7 +814,9 @@ class ReadResult:
         if isinstance(q, str) and len(q) <= 60 and q.strip():
             for prop, templates in kind.match.items():
                 order = sorted(range(len(templates)), key=lambda _: rng.random())
-                for item, t in zip(items, order * len(items), strict=False):
+                # as many items match the query as there are templates; the others are
+                # what else the search found
+                for item, t in zip(items, order, strict=False):
                     if prop in item:
                         item[prop] = templates[t].format(query=q, Query=cap(q))
         total = k if k < top else k + below(rng, 40)
