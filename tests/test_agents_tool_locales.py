@@ -328,3 +328,35 @@ def test_en_US_agent_data_never_imports_faker() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["False", "True"]
+
+
+LOOKUP = {
+    "type": "function",
+    "function": {
+        "name": "get_customer",
+        "description": "Look up a customer by id.",
+        "parameters": {
+            "type": "object",
+            "properties": {"customer_id": {"type": "string"}},
+            "required": ["customer_id"],
+        },
+    },
+}
+
+
+@pytest.mark.parametrize("locale", ["de_DE", "ja_JP"])
+def test_people_a_read_tool_finds_come_from_the_locale(locale):
+    # a tool without an outputSchema that reads a person answers with one of the
+    # locale's people, as its arguments do
+    firsts, lasts = bank_names(locale)
+    cities = set(_name_bank("city", locale))
+    found = 0
+    for _call, result in synth.stream(synth.tool_exchanges(LOOKUP, locale=locale), 60, seed=4):
+        if result.is_error:
+            continue
+        customer = json.loads(result.content)
+        assert is_full_name(customer["name"], firsts, lasts), customer
+        assert customer["city"] in cities, customer
+        check_email(customer["email"])
+        found += 1
+    assert found > 30

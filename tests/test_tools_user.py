@@ -873,8 +873,9 @@ def test_tools_that_change_something_answer_with_an_id_and_a_status() -> None:
                 "status": "updated",
                 "phone": call.arguments["phone"],
             }
-        else:  # not a change: the request is acknowledged as it was
-            assert body["status"] == "ok" and body["input"] == call.arguments, body
+        else:  # not a change: a report named as the call asked (it echoed the request)
+            assert body["id"].startswith("report_") and "input" not in body, body
+            assert body.get("name") == call.arguments.get("report", body.get("name")), body
     assert seen == {"create_ticket", "crm_update_contact", "run_report"}
     trace = synth.sample(synth.trace_records(tools=specs[:1], success_rate=1.0), seed=2)
     assert re.search(r"created, id ticket_[A-Za-z0-9]{14}\b", trace["final_answer"]), trace

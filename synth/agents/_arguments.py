@@ -223,6 +223,10 @@ class _Vocabulary:
     def full_name(self, rng: random.Random) -> str:
         return self.people.person(rng)[1]
 
+    def tracking(self, rng: random.Random) -> str:
+        # the shape of a UPS tracking number: 1Z and 16 letters or digits
+        return "1Z" + "".join(_ALNUM[below(rng, 36)] for _ in range(16)).upper()
+
     def message(self, rng: random.Random) -> str:
         bank = self.sentences()
         return " ".join(bank[below(rng, len(bank))] for _ in range(1 + below(rng, 2)))
@@ -307,6 +311,8 @@ def _common_strings(
         (n(r"^(owner|org|repo_owner)$"), None, voc.orgs, None),
         (n(r"^(repo|repository|repo_name|repository_name)$"), None, voc.repo, None),
         (n(r"^(repo_full_name|repository_full_name)$"), None, voc.full_repo, None),
+        (n(r"^(service|service_name|app|app_name|deployment)$"), None, voc.repo, None),
+        (n(r"^tracking_(number|no|code|id)$"), None, voc.tracking, None),
         (_SQL_NAME, None, voc.sql, None),
         (_QUERY_NAME, None, voc.query, None),
         (_URL_NAME, None, voc.url, "uri"),
@@ -363,7 +369,8 @@ _ID_NAME = re.compile(r"^(id|(\w+)_id)$")
 _ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
-#: Titles and queries by what the tool is about: ``(tool pattern, names, vocabulary)``.
+#: Titles, queries and currencies by what the tool is about: ``(tool pattern, names,
+#: vocabulary)``.
 _TITLED = (
     (
         re.compile(r"\b(events?|meetings?|calendars?|appointments?)\b", re.IGNORECASE),
@@ -374,6 +381,11 @@ _TITLED = (
         re.compile(r"\b(issues?|tickets?|bugs?|incidents?|pull requests?)\b", re.IGNORECASE),
         re.compile(r"^(title|summary|subject|issue_title)$"),
         "issues",
+    ),
+    (
+        re.compile(r"\b(currenc(y|ies)|exchange|forex|fx)\b", re.IGNORECASE),
+        re.compile(r"^(from|to|base|target|source|quote)$"),
+        "currencies",
     ),
     (
         re.compile(r"\b(products?|catalog(ue)?|shop|store|inventory)\b", re.IGNORECASE),
