@@ -69,6 +69,8 @@ _ARRAY_KEYS = frozenset(
     }
 )
 _INT_KEYS = frozenset({"type", "description", "title", "default", "examples", "minimum", "maximum"})
+#: Number keywords a drawn quantity satisfies by construction.
+_NUMBER_KEYS = _INT_KEYS | {"exclusiveMinimum", "exclusiveMaximum", "multipleOf"}
 
 _EMAIL_NAME = re.compile(
     r"^(to|cc|bcc|recipients?|sender|from_email|reply_to|(.*_)?e?mails?(_address(es)?)?)$"
@@ -495,7 +497,11 @@ def _override(
             return out if all(fits(a) for a in out) else _REJECT
 
         return addresses
-    if types & {"integer", "number"} and not _LIMIT_NAME.match(lname) and set(schema) <= _INT_KEYS:
+    if (
+        types & {"integer", "number"}
+        and not (_LIMIT_NAME.match(lname) and set(schema) <= _INT_KEYS)
+        and set(schema) <= _NUMBER_KEYS
+    ):
         return _measure(lname, schema, types)
     if types & {"integer", "number"} and _LIMIT_NAME.match(lname) and set(schema) <= _INT_KEYS:
         lo, hi = schema.get("minimum"), schema.get("maximum")
@@ -515,6 +521,8 @@ def _override(
 _REJECT = object()
 
 _CENTS = re.compile(r"\bcents?\b|smallest (currency )?unit|minor unit", re.IGNORECASE)
+#: A description that says the number counts things ("Number of items", "How many ...").
+_COUNTED = re.compile(r"\b(number of|how many|count of)\b", re.IGNORECASE)
 
 
 def _bound(value: Any) -> float | None:
@@ -523,33 +531,118 @@ def _bound(value: Any) -> float | None:
     return None
 
 
+@cache
+def _quantities() -> tuple[tuple[re.Pattern[str], float, float, int], ...]:
+    """The ranges of ``arguments.json`` ``quantities``, compiled: what synth's own agents
+    know of numbers on top of :func:`realistic_range` (days, guests, issue numbers, ...)."""
+    return tuple(
+        (re.compile(p), lo, hi, decimals)
+        for p, lo, hi, decimals in load_data("arguments.json")["quantities"]
+    )
+
+
+@cache
+def _counting() -> tuple[re.Pattern[str], float, float, int]:
+    p, lo, hi, decimals = load_data("arguments.json")["counting"]
+    return re.compile(p), lo, hi, decimals
+
+
+def _usual_range(lname: str, description: str) -> tuple[float, float, int] | None:
+    """``(low, high, decimals)`` where a number called ``lname`` usually lies: the
+    ``quantities`` of ``arguments.json`` first, then the schema compiler's
+    :func:`realistic_range`, then any name made of a counting word (``num_*``,
+    ``*_count``, ``max_*``, ``*_size``: a small positive count). A description saying
+    "number of" makes a money-like name (``amount``) a count. None for other names."""
+    known: tuple[float, float, int] | None = next(
+        ((lo, hi, d) for name_re, lo, hi, d in _quantities() if name_re.match(lname)), None
+    )
+    if known is None:
+        known = realistic_range(lname)
+    counting = _counting()
+    if (known is None and counting[0].match(lname)) or (
+        (known is None or known[2] == 2) and _COUNTED.search(description)
+    ):
+        known = counting[1:]
+    return known
+
+
 def _measure(
     lname: str, schema: dict[str, Any], types: set[str]
 ) -> Callable[[random.Random], Any] | None:
-    """A draw of a number in the usual range of the quantity ``lname`` names, within the
-    schema's ``minimum``/``maximum``, or None when the name is not a known quantity."""
-    known = realistic_range(lname)
+    """A draw of a number in the usual range of the quantity ``lname`` names, or None when
+    the name is not a known quantity. The schema decides where it says something: bounds
+    given both ways are the range (drawn with the quantity's decimals), one bound narrows
+    the usual range (or moves it, when they do not meet), exclusive bounds and
+    ``multipleOf`` hold by construction."""
+    description = schema.get("description")
+    description = description if isinstance(description, str) else ""
+    known = _usual_range(lname, description)
     if known is None:
         return None
     lo, hi, decimals = known
-    description = schema.get("description")
-    if decimals == 2 and isinstance(description, str) and _CENTS.search(description):
+    if decimals == 2 and _CENTS.search(description):
         lo, hi, decimals = lo * 100, hi * 100, 0  # an amount in cents is a whole number
     whole = decimals == 0 or "number" not in types
-    low, high = _bound(schema.get("minimum")), _bound(schema.get("maximum"))
-    if ("minimum" in schema and low is None) or ("maximum" in schema and high is None):
-        return None
-    lo = max(lo, low) if low is not None else lo
-    hi = min(hi, high) if high is not None else hi
-    if lo > hi or (whole and math.ceil(lo) > math.floor(hi)):
-        return None
+    bounds = {}
+    for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"):
+        if key in schema:
+            bounds[key] = _bound(schema[key])
+            if bounds[key] is None:
+                return None
+    low = max(
+        (b for b in (bounds.get("minimum"), bounds.get("exclusiveMinimum")) if b is not None),
+        default=None,
+    )
+    high = min(
+        (b for b in (bounds.get("maximum"), bounds.get("exclusiveMaximum")) if b is not None),
+        default=None,
+    )
+    if low is not None and high is not None:
+        lo, hi = low, high  # the user's own range
+    elif low is not None:
+        lo, hi = (max(lo, low), hi) if low <= hi else (low, low + (hi - lo))
+    elif high is not None:
+        lo, hi = (lo, min(hi, high)) if high >= lo else (high - (hi - lo), high)
+
+    def fits(value: float) -> bool:
+        return (
+            ("minimum" not in bounds or value >= bounds["minimum"])
+            and ("maximum" not in bounds or value <= bounds["maximum"])
+            and ("exclusiveMinimum" not in bounds or value > bounds["exclusiveMinimum"])
+            and ("exclusiveMaximum" not in bounds or value < bounds["exclusiveMaximum"])
+        )
+
+    step = bounds.get("multipleOf")
+    if step is not None:
+        if step <= 0:
+            return None
+        first, last = math.ceil(lo / step), math.floor(hi / step)
+        if first > last:
+            return None
+        integral = float(step).is_integer()
+        if whole and not integral:
+            return None
+
+        def multiple(rng: random.Random) -> Any:
+            k = first + below(rng, min(last - first + 1, 10**9))
+            value: Any = int(k * step) if integral else k * step
+            ok = fits(value) and (integral or int(value / step) == value / step)
+            return value if ok else _REJECT
+
+        return multiple
     if whole:
-        first, size = math.ceil(lo), math.floor(hi) - math.ceil(lo) + 1
-        return lambda rng: first + below(rng, size)
+        a, b = math.ceil(lo), math.floor(hi)
+        while a <= b and not fits(a):
+            a += 1
+        while b >= a and not fits(b):
+            b -= 1
+        if a > b:
+            return None
+        return lambda rng: a + below(rng, b - a + 1)
 
     def draw(rng: random.Random) -> Any:
         value = round(lo + rng.random() * (hi - lo), decimals)
-        return value if lo <= value <= hi else _REJECT
+        return value if lo <= value <= hi and fits(value) else _REJECT
 
     return draw
 
