@@ -27,7 +27,7 @@ from synth.agents._draw import below, chooser, load_data, weighted_chooser
 from synth.agents._locale import ascii_name, locale_bank, people_for
 from synth.agents.models import ToolSpec
 from synth.agents.text import sentence_bank
-from synth.schema.realistic import normalise_name, realistic_lengths, realistic_range
+from synth.schema.realistic import normalise_name, realistic_lengths, realistic_range, singular
 
 __all__: list[str] = []
 
@@ -172,6 +172,12 @@ class _Vocabulary:
         self.namespaces = chooser(values["namespaces"])
         self.issues = chooser(values["issue_titles"])
         self.orgs = chooser(values["github_orgs"])
+        self.issue_labels = chooser(values["issue_labels"])
+        self.issue_states = chooser(values["issue_states"])
+        self.order_statuses = chooser(values["order_statuses"])
+        self.language_names = chooser(values["language_names"])
+        self.code_languages = chooser(values["code_languages"])
+        self.restaurants = chooser(values["restaurants"])
         self.sentences = sentence_bank
         self.sql = chooser(
             [
@@ -241,6 +247,10 @@ class _Vocabulary:
 
     def day(self, rng: random.Random) -> str:
         return (REFERENCE_DATE + dt.timedelta(days=1 + below(rng, 90))).isoformat()
+
+    def clock(self, rng: random.Random) -> str:
+        """A time of day someone books or meets at: 08:00 to 21:45, on the quarter hour."""
+        return f"{8 + below(rng, 14):02d}:{15 * below(rng, 4):02d}"
 
     def moment(self, rng: random.Random) -> str:
         return f"{self.day(rng)}T{8 + below(rng, 11):02d}:{15 * below(rng, 4):02d}:00Z"
@@ -320,6 +330,7 @@ def _common_strings(
         (_URL_NAME, None, voc.url, "uri"),
         (n(r"^(origin|departure|arrival)(_airport)?$|^airport$"), None, voc.airports, None),
         (n(r"^(city|location|destination|town)$"), None, voc.cities, None),
+        (n(r"^(restaurant|restaurant_name|venue|venue_name)$"), None, voc.restaurants, None),
         (n(r"^(subject|title)$"), None, voc.subjects, None),
         (n(r"^(ticker|symbol|stock|stock_symbol)$"), None, voc.tickers, None),
         (n(r"^(\w+_)?currency(_code)?$"), None, voc.currencies, None),
@@ -368,6 +379,23 @@ _MOMENT_NAME = re.compile(
     r"scheduled|remind)_?(time|at|datetime))$"
 )
 _ID_NAME = re.compile(r"^(id|(\w+)_id)$")
+#: Strings that hold a time of day ("19:30"): by name, unless the description asks for a
+#: date too; by a description that spells out the format, whatever the name.
+_CLOCK_NAME = re.compile(
+    r"^(time|time_of_day|clock_time|(reservation|booking|pickup|pick_up|dropoff|drop_off|"
+    r"preferred|dinner|lunch|arrival|delivery|appointment|table|slot)_time|time_slot|slot)$"
+)
+_CLOCK_DESCRIBED = re.compile(r"\bHH:MM\b(?!:SS)|\b24-hour\b|\btime of (the )?day\b", re.I)
+_DATED = re.compile(r"\bdates?\b|\btimestamp\b|\bYYYY\b|\bepoch\b|\bISO[ -]?8601\b", re.I)
+_LANGUAGE_NAME = re.compile(
+    r"^(language|lang|target_language|source_language|to_language|from_language)$"
+)
+#: Descriptions asking for a language by its name ("English") rather than its code ("en").
+_LANGUAGE_NAMED = re.compile(
+    r"language name|name of the language|full name|spelled out|"
+    r"\b(e\.g\.|such as|like)\W*(English|Spanish|French|German)\b",
+    re.I,
+)
 _ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
@@ -383,6 +411,30 @@ _TITLED = (
         re.compile(r"\b(issues?|tickets?|bugs?|incidents?|pull requests?)\b", re.IGNORECASE),
         re.compile(r"^(title|summary|subject|issue_title)$"),
         "issues",
+    ),
+    (
+        re.compile(r"\b(issues?|pull requests?|prs?|bugs?)\b", re.IGNORECASE),
+        re.compile(r"^(labels?|tags?|issue_labels?)$"),
+        "issue_labels",
+    ),
+    (
+        re.compile(r"\b(issues?|pull requests?|prs?|bugs?)\b", re.IGNORECASE),
+        re.compile(r"^(state|status|issue_state|pr_state)$"),
+        "issue_states",
+    ),
+    (
+        re.compile(r"\b(orders?|shipments?|deliver(y|ies)|purchases?)\b", re.IGNORECASE),
+        re.compile(r"^(status|order_status|state)$"),
+        "order_statuses",
+    ),
+    (
+        re.compile(
+            r"\b(code|snippet|script|program|source|syntax|compile|lint|linter|gists?|"
+            r"interpreter|sandbox)\b",
+            re.IGNORECASE,
+        ),
+        re.compile(r"^(language|lang|programming_language)$"),
+        "code_languages",
     ),
     (
         re.compile(r"\b(currenc(y|ies)|exchange|forex|fx)\b", re.IGNORECASE),
@@ -421,6 +473,21 @@ def _override(
     if "string" in types:
         described = schema.get("description")
         description = described if isinstance(described, str) else ""
+        if "format" not in schema and (
+            _CLOCK_DESCRIBED.search(description)
+            or (
+                _CLOCK_NAME.match(lname)
+                and not (_MOMENT_DESCRIBED.search(description) or _DATED.search(description))
+            )
+        ):
+            # "time" of a table or a pickup is a time of day, "19:30", not a timestamp
+            fits = _fits_string(schema, None)
+            return None if fits is None else (lambda rng: _checked(voc.clock(rng), fits))
+        if _LANGUAGE_NAME.match(lname) and _LANGUAGE_NAMED.search(description):
+            fits = _fits_string(schema, None)
+            if fits is None:
+                return None
+            return lambda rng: _checked(voc.language_names(rng), fits)
         titles = _titled(lname, context)
         if titles is not None:
             fits = _fits_string(schema, None)
@@ -498,6 +565,14 @@ def _override(
 
         return addresses
     if (
+        "array" in types
+        and set(schema) <= _ARRAY_KEYS
+        and isinstance(items, dict)
+        and "string" in _types(items)
+        and singular(lname) != lname
+    ):
+        return _strings(_override(singular(lname), items, context, locale), schema)
+    if (
         types & {"integer", "number"}
         and not (_LIMIT_NAME.match(lname) and set(schema) <= _INT_KEYS)
         and set(schema) <= _NUMBER_KEYS
@@ -519,6 +594,34 @@ def _override(
 
 
 _REJECT = object()
+
+
+def _strings(
+    draw: Callable[[random.Random], Any] | None, schema: dict[str, Any]
+) -> Callable[[random.Random], Any] | None:
+    """A list of one to three different values of ``draw`` (``labels``: ``["bug",
+    "regression"]``), as many as ``minItems``/``maxItems`` allow, or None."""
+    lo, hi = schema.get("minItems", 1), schema.get("maxItems")
+    if draw is None or not isinstance(lo, int) or (hi is not None and not isinstance(hi, int)):
+        return None
+    lo = max(lo, 1) if hi is None or hi >= 1 else 0
+    top = min(hi if hi is not None else lo + 2, lo + 2)
+    if top < lo or lo > 8:
+        return None
+
+    def values(rng: random.Random) -> Any:
+        k = lo + below(rng, top - lo + 1)
+        out: list[Any] = []
+        for _ in range(4 * k):
+            if len(out) == k:
+                break
+            v = draw(rng)
+            if v is not _REJECT and v not in out:
+                out.append(v)
+        return out if len(out) == k else _REJECT
+
+    return values
+
 
 _CENTS = re.compile(r"\bcents?\b|smallest (currency )?unit|minor unit", re.IGNORECASE)
 #: A description that says the number counts things ("Number of items", "How many ...").
@@ -623,11 +726,16 @@ def _measure(
         if whole and not integral:
             return None
 
+        digits = max(0, -math.floor(math.log10(step))) + 2 if not integral else 0
+
         def multiple(rng: random.Random) -> Any:
-            k = first + below(rng, min(last - first + 1, 10**9))
-            value: Any = int(k * step) if integral else k * step
-            ok = fits(value) and (integral or int(value / step) == value / step)
-            return value if ok else _REJECT
+            # a float multiple of 0.01 is not always one by jsonschema's division: retry
+            for _ in range(16):
+                k = first + below(rng, min(last - first + 1, 10**9))
+                value: Any = int(k * step) if integral else round(k * step, digits)
+                if fits(value) and (integral or int(value / step) == value / step):
+                    return value
+            return _REJECT
 
         return multiple
     if whole:
