@@ -105,60 +105,137 @@ _VERBS = frozenset(
     summarise summarize suspend sync tag test track transcribe transfer translate trigger
     unlock unsubscribe update upload upsert validate verify view watch write""".split()
 )
+#: More verbs a description may start with. Only descriptions read them: in a tool's
+#: name, several of them are nouns as often as verbs.
+_DESCRIPTION_VERBS = _VERBS | frozenset(
+    """answer ask authenticate block build capture clean clone combine compress crop decode
+    decrypt draw embed encode encrypt explain give greet hash identify join measure mute
+    normalise normalize obtain paraphrase pause play plot provide recommend resize resume
+    rewrite shorten sign split suggest take tell transform turn unblock unmute visualise
+    visualize wait""".split()
+)
+#: Words after a description's first word that make it a verb ("Turn an address ...",
+#: "Turns on the lights") rather than a noun ("Weather for a city").
+_OBJECT_STARTS = frozenset(
+    """a an the one two some all any every each its their this that these those your my
+    our his her up down on off out back away""".split()
+)
+#: First words followed by such a word that are still not verbs ("All the users").
+_NOT_VERBS = frozenset("all both only just also here now then today given".split())
 #: Words before the instruction itself: "Use this tool to get ...", "Allows the agent to ...".
 _PREAMBLE = re.compile(
-    r"^(?:(?:use|call|invoke) (?:this|the) (?:tool|function|endpoint) (?:to|for) "
-    r"|(?:this|a|the) (?:tool|function|endpoint) (?:that|which|to|for) "
-    r"|(?:tool|function|endpoint) (?:that|which|to|for) "
-    r"|(?:this (?:tool|function|endpoint) )"
+    r"^(?:(?:use|call|invoke) (?:this|the|it)(?: (?:tool|function|endpoint|api))? (?:to|for) "
+    r"|(?:use|call|invoke) (?:this|it)(?: (?:tool|function|endpoint|api))? (?:when|if) "
+    r"(?:you|the (?:user|agent|model)) (?:need|needs|want|wants) to "
+    r"|(?:this|a|an|the) (?:tool|function|endpoint|api|service|utility|helper) "
+    r"(?:that|which|to|for) "
+    r"|(?:tool|function|endpoint|api|service|utility|helper) (?:that|which|to|for) "
+    r"|(?:this (?:tool|function|endpoint|api) )"
     r"|(?:allows?|lets?|enables?|helps?) (?:you |the (?:user|agent|model|caller) |users )?(?:to )?"
-    r"|(?:can be )?used (?:to|for) )",
+    r"|(?:can be )?used (?:to|for) "
+    r"|useful (?:to|for|when) )",
     re.IGNORECASE,
 )
+#: Labels and markers before a description's sentence: "[Beta] ", "(Admin only) ",
+#: "Geocoding: ", "Text to speech: ".
+_LABEL = re.compile(r"^(?:\[[^\]]{1,30}\]|\([^)]{1,30}\))\s*|^\w+(?:[ -]\w+){0,3}: ")
+#: The end of a description's first sentence (not the dot of "e.g." or "i.e.").
+#: "Given an address, returns its coordinates": what the call is given, said last.
+_GIVEN = re.compile(r"^given ([^,]{1,60}), ", re.IGNORECASE)
+#: Examples at the end of a sentence: "Search products, e.g. shoes or shirts".
+_EXAMPLES = re.compile(r",?\s*\(?\b(?:e\.g\.|i\.e\.|for example|such as)[^)]*\)?$", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)\.(?:\s|$)|\n")
 
 
-def _base_verb(word: str) -> str | None:
+def _base_verb(word: str, verbs: frozenset[str] = _VERBS) -> str | None:
     """``word`` as the base form of a known verb ("Returns" -> "return"), or None."""
     w = word.lower()
-    if w in _VERBS:
+    if w in verbs:
         return w
     # "fetches" -> "fetch", "queries" -> "query"; else only the final s ("caches" -> "cache")
     for candidate in (singular(w), w[:-1] if w.endswith("s") else w):
-        if candidate in _VERBS:
+        if candidate in verbs:
             return candidate
+    if w.endswith("ing") and len(w) > 5:  # "Sending ..." -> "send", "Getting" -> "get"
+        stem = w[:-3]
+        for candidate in (stem, stem + "e", stem[:-1] if stem[-1:] == stem[-2:-1] else stem):
+            if candidate in verbs:
+                return candidate
     return None
 
 
+def _verb_by_shape(word: str, after: str) -> str | None:
+    """The base form of a first word a description uses as a verb though synth does not
+    list it: one followed by an object's article or a particle ("Fling a ball", "Spins
+    up a server"), written in the third person or not."""
+    w = word.lower()
+    if not w.isalpha() or w in _NOT_VERBS or after.lower() not in _OBJECT_STARTS:
+        return None
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    if w.endswith(("sses", "shes", "ches", "xes", "zes")):
+        return w[:-2]
+    if w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
 _THIRD_PARTY = re.compile(r"\b(?:the |a )?(?:user|caller|customer|end user)'s\b", re.IGNORECASE)
+
+
+def _first_sentence(description: str) -> str:
+    """The description's first sentence, without markup, a trailing dot or a label."""
+    text = re.sub(r"[`*]{1,2}(\S[^`*]*?)[`*]{1,2}", r"\1", description.strip())
+    sentence = _SENTENCE_END.split(text, maxsplit=1)[0].strip().rstrip(".").strip()
+    while True:
+        shorter = _LABEL.sub("", sentence, count=1).strip()
+        if shorter == sentence or not shorter:
+            return sentence
+        sentence = shorter
 
 
 def _purpose(description: str, name: str) -> str:
     """What calling the tool does, as an instruction a task and a thought can use ("Please
     {purpose}", "Let me {purpose}"): the description's first sentence with its preamble
     dropped and its verb in the base form ("Returns the forecast" -> "return the
-    forecast"); a description without a verb is read through the tool's name ("get
+    forecast", "Turns an address into coordinates" -> "turn an address into
+    coordinates"); a description without a verb is read through the tool's name ("get
     weather", or "use lookup_city for weather for a city")."""
-    sentence = description.strip().split(". ")[0].strip().rstrip(".").strip()
+    sentence = _first_sentence(description)
     # "the user's calendar" reads wrong in the user's own request: "the calendar"
-    sentence = _THIRD_PARTY.sub("the", sentence)
+    sentence = _EXAMPLES.sub("", _THIRD_PARTY.sub("the", sentence)).strip() or sentence
+    given = _GIVEN.match(sentence)
+    if given is not None:
+        sentence = sentence[given.end() :]
     while True:
         shorter = _PREAMBLE.sub("", sentence, count=1)
         if shorter == sentence:
             break
         sentence = shorter
     first, _, rest = sentence.partition(" ")
-    verb = _base_verb(first) if first else None
+    following = rest.split(" ", 1)[0].strip(",;")
+    verb = None
+    if first and following.lower() != "of":  # "List of users" names a list
+        verb = _base_verb(first, _DESCRIPTION_VERBS) or _verb_by_shape(first, following)
     if verb is not None:
         if verb != first.lower():  # written in the third person: "... and returns its text"
             rest = re.sub(
                 r"\b(and|then|or) (\w+)",
-                lambda m: f"{m.group(1)} {_base_verb(m.group(2)) or m.group(2)}",
+                lambda m: (
+                    f"{m.group(1)} {_base_verb(m.group(2), _DESCRIPTION_VERBS) or m.group(2)}"
+                ),
                 rest,
             )
+        if given is not None:  # "return the coordinates for an address"
+            rest = re.sub(r"^(its|their) ", "the ", rest)
+            if given.group(1).lower() not in rest.lower():
+                rest = f"{rest} for {given.group(1)}"
         return f"{verb} {rest}".strip()
     phrase = sentence[:1].lower() + sentence[1:]
     words = normalise_name(name).split("_")
     named = _base_verb(words[0]) if words else None
+    if named is not None and phrase.lower().startswith(f"{named} of "):
+        return f"{named} {phrase[len(named) + 4 :]}"  # "List of users" of list_users
     if named is not None:  # "Weather for a city" of get_weather -> "get weather for a city"
         return f"{named} {phrase}" if phrase else " ".join([named, *words[1:]])
     return f"use {name} for {phrase}" if phrase else f"use {name}"
