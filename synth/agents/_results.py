@@ -64,6 +64,7 @@ class _Kind:
         "say",
         "schema",
         "shape",
+        "sized",
     )
 
     def __init__(self, entry: dict[str, Any], vocabularies: dict[str, list[Any]]) -> None:
@@ -84,6 +85,11 @@ class _Kind:
         self.computed: bool = bool(entry.get("computed"))
         self.inputs: bool = bool(entry.get("inputs"))
         self.say: str = entry["say"]
+        #: list property -> (argument names that size it, most rows)
+        self.sized: dict[str, tuple[frozenset[str], int]] = {
+            prop: (frozenset(normalise_name(a) for a in rule["args"]), int(rule["max"]))
+            for prop, rule in entry.get("sized", {}).items()
+        }
 
 
 class _Table:
@@ -493,6 +499,8 @@ def _compute(
             obj[target] = []
         elif op == "sequence":
             _sequence(obj.get(target), rule["field"], rule.get("from_today", False))
+        elif op == "span":
+            _span(rng, obj, target, rule, args)
         elif op == "within":
             _within(rng, obj, target, _date_arg(args, rule["from"]), _date_arg(args, rule["to"]))
         elif op == "after" and isinstance(obj.get(rule["of"]), str):
@@ -543,6 +551,23 @@ def _fit(rng: random.Random, obj: dict[str, Any], target: str, rule: dict[str, A
         _number(obj.get(target)) and ranges[0] <= obj[target] <= ranges[1]
     ):
         obj[target] = round(ranges[0] + rng.random() * (ranges[1] - ranges[0]), 1)
+
+
+def _span(
+    rng: random.Random, obj: dict[str, Any], target: str, rule: dict[str, Any], args: dict[str, Any]
+) -> None:
+    """A stay's end as many nights after its start as the call asked (``nights``), or
+    one to seven nights after it when the call did not say or the dates disagree."""
+    try:
+        start = dt.date.fromisoformat(str(obj.get(rule["of"])))
+        end = dt.date.fromisoformat(str(obj.get(target)))
+    except ValueError:
+        return
+    nights = next((args[a] for a in rule["args"] if _number(args.get(a))), None)
+    if nights is not None and nights >= 1:
+        obj[target] = (start + dt.timedelta(days=int(nights))).isoformat()
+    elif end <= start:
+        obj[target] = (start + dt.timedelta(days=1 + below(rng, 7))).isoformat()
 
 
 def _moment(text: Any) -> dt.datetime | None:
@@ -726,6 +751,53 @@ def _named_values(kind: _Kind, nouns: Sequence[str]) -> dict[str, Any]:
     return fixed
 
 
+def _sizes(
+    spec: ToolSpec, kind: _Kind, locale: str
+) -> tuple[tuple[str, str, int, Callable[[random.Random], Any]], ...]:
+    """``(list property, argument, most rows, row draw)`` for each list of the result whose
+    length an argument of the tool sets (``days`` of a forecast)."""
+    if not kind.sized:
+        return ()
+    from synth.schema import from_schema
+
+    params = spec.parameters.get("properties")
+    names = list(params) if isinstance(params, dict) else []
+    out = []
+    for prop, (arg_names, most) in kind.sized.items():
+        arg = next((a for a in names if normalise_name(a) in arg_names), None)
+        if arg is None:
+            continue
+        items = kind.schema["properties"][prop]["items"]
+        draw = from_schema(items)._fn
+        refine = _refiner(items, context=f"{spec.name} {spec.description}", locale=locale)
+
+        def row(rng: random.Random, draw: Callable[..., Any] = draw, refine: Any = refine) -> Any:
+            value = draw(rng)
+            return refine(rng, value) if refine is not None else value
+
+        out.append((prop, arg, most, row))
+    return tuple(out)
+
+
+def _resize(
+    rng: random.Random,
+    obj: dict[str, Any],
+    prop: str,
+    asked: Any,
+    most: int,
+    row: Callable[[random.Random], Any],
+) -> None:
+    """``obj[prop]`` with as many rows as the call asked for (at most ``most``): a
+    forecast for 10 days has 10 days."""
+    rows = obj.get(prop)
+    if not isinstance(rows, list) or not _number(asked) or asked < 1:
+        return
+    n = min(int(asked), most)
+    del rows[n:]
+    while len(rows) < n:
+        rows.append(row(rng))
+
+
 class ReadResult:
     """The results of one user tool that reads (compiled once per tool): ``result(rng,
     args)`` gives the JSON text and the :class:`Outcome` that says what was found. The
@@ -747,6 +819,7 @@ class ReadResult:
         self.placed, self.query, self.limit = _placements(spec, kind, self.listing, nouns)
         self.words = kind.plural.replace("_", " ") if self.listing else kind.noun
         self.named = _named_values(kind, nouns)
+        self.sizes = _sizes(spec, kind, locale)
 
     def __repr__(self) -> str:
         shape = "list" if self.listing else "single"
@@ -756,6 +829,8 @@ class ReadResult:
         obj = self.draw(rng)
         if self.refine is not None:
             obj = self.refine(rng, obj)
+        for prop, arg, most, row in self.sizes:
+            _resize(rng, obj, prop, args.get(arg), most, row)
         if self.kind.finish is not None:
             self.kind.finish(rng, obj)
         given: set[str] = set()
