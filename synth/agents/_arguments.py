@@ -652,21 +652,19 @@ def _counting() -> tuple[re.Pattern[str], float, float, int]:
 
 def _usual_range(lname: str, description: str) -> tuple[float, float, int] | None:
     """``(low, high, decimals)`` where a number called ``lname`` usually lies: the
-    ``quantities`` of ``arguments.json`` first, then the schema compiler's
-    :func:`realistic_range`, then any name made of a counting word (``num_*``,
-    ``*_count``, ``max_*``, ``*_size``: a small positive count). A description saying
+    ``quantities`` of ``arguments.json`` first, then any name made of a counting word
+    (``num_*``, ``*_count``, ``max_*``, ``*_size``: a small positive count), then the
+    schema compiler's :func:`realistic_range`. A description saying
     "number of" makes a money-like name (``amount``) a count. None for other names."""
     known: tuple[float, float, int] | None = next(
         ((lo, hi, d) for name_re, lo, hi, d in _quantities() if name_re.match(lname)), None
     )
-    if known is None:
-        known = realistic_range(lname)
     counting = _counting()
     if (known is None and counting[0].match(lname)) or (
         (known is None or known[2] == 2) and _COUNTED.search(description)
     ):
         known = counting[1:]
-    return known
+    return known if known is not None else realistic_range(lname)
 
 
 def _measure(
