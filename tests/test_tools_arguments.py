@@ -73,7 +73,8 @@ _NUMBERS: list[tuple[str, dict[str, Any], float, float, int | None]] = [
     # names synth has no entry for, made of a counting word: a small positive count
     ("num_retries", INT, 0, 30, 0),
     ("attachment_count", INT, 0, 30, 0),
-    ("max_items", INT, 1, 30, 0),
+    ("max_attendees", INT, 1, 30, 0),
+    ("max_items", INT, 1, 100, 0),
     ("batch_size", INT, 1, 30, 0),
     ("number_of_attendees", INT, 1, 30, 0),
 ]
@@ -450,3 +451,18 @@ def test_a_booking_read_with_nights_ends_that_many_nights_later() -> None:
         end = dt.date.fromisoformat(body["check_out"])
         assert body["check_in"] == call.arguments["check_in"], (call.arguments, body)
         assert (end - start).days == call.arguments["nights"], (call.arguments, body)
+
+
+def test_a_list_has_no_more_items_than_any_limit_like_argument_asks() -> None:
+    import random
+
+    for limit in ("limit", "top_k", "max_items", "number_of_results", "n"):
+        definition = _tool("search_news", "Search news articles.", {"q": S, limit: INT})
+        tool = UserTool(synth.load_tools([definition])[0])
+        for asked in (1, 2, 3):
+            body = json.loads(
+                tool.result(random.Random(asked), {"q": "rates", limit: asked}, None)[0]
+            )
+            assert 1 <= len(body["articles"]) <= asked, (limit, asked, body)
+        # and the call itself asks for a sensible number of them
+        assert all(1 <= a[limit] <= 100 for a in _calls(definition, 30)), limit

@@ -80,7 +80,8 @@ _QUERY_NAME = re.compile(r"^(q|query|search_query|search_term|keywords?|question
 _SQL_NAME = re.compile(r"^(sql|sql_query|statement)$")
 _URL_NAME = re.compile(r"^(url|uri|link|website|homepage|(.*_)url)$")
 _LIMIT_NAME = re.compile(
-    r"^(limit|num_results|max_results|top_k|page_size|per_page|n_results|count)$"
+    r"^(limit|num_results|max_results|top_k|page_size|per_page|n_results|count|max_items|"
+    r"max_count|number_of_results|results_per_page|max_hits|n)$"
 )
 
 
