@@ -424,6 +424,12 @@ def test_a_forecast_has_as_many_days_as_the_call_asks() -> None:
             assert len(days) == min(asked, 14), (call.arguments, len(days))
             dates = [d["date"] for d in days]
             assert dates == sorted(set(dates)), dates
+            # in a city whose climate synth knows, near its January mean
+            place = load_data("results.json")["places"].get(call.arguments["city"])
+            if place is not None:
+                for d in days:
+                    low, high = d["min_temperature_c"], d["max_temperature_c"]
+                    assert place[3] - 10 <= low <= high <= place[3] + 10, (place, d)
             sizes.add(len(days))
         assert len(sizes) > 3, sizes  # the call decides, not the result shape
     # a call given by hand: more days than a forecast has are capped at 14

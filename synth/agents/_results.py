@@ -499,6 +499,8 @@ def _compute(
             obj[target] = []
         elif op == "sequence":
             _sequence(obj.get(target), rule["field"], rule.get("from_today", False))
+        elif op == "climate":
+            _climate(rng, obj, target, rule)
         elif op == "span":
             _span(rng, obj, target, rule, args)
         elif op == "within":
@@ -551,6 +553,21 @@ def _fit(rng: random.Random, obj: dict[str, Any], target: str, rule: dict[str, A
         _number(obj.get(target)) and ranges[0] <= obj[target] <= ranges[1]
     ):
         obj[target] = round(ranges[0] + rng.random() * (ranges[1] - ranges[0]), 1)
+
+
+def _climate(rng: random.Random, obj: dict[str, Any], target: str, rule: dict[str, Any]) -> None:
+    """The days of a forecast for a city whose climate synth knows: lows and highs around
+    its mean at the reference date (a January forecast for Copenhagen is not 24 °C)."""
+    place = _table().places.get(obj.get(rule["city"]))
+    rows = obj.get(target)
+    if place is None or len(place) < 4 or not isinstance(rows, list):
+        return
+    spread = rule["spread"]
+    for row in rows:
+        if isinstance(row, dict):
+            middle = place[3] + (rng.random() - 0.5) * spread
+            row[rule["low"]] = round(middle - 1 - rng.random() * spread / 2, 1)
+            row[rule["high"]] = round(middle + 1 + rng.random() * spread / 2, 1)
 
 
 def _span(
