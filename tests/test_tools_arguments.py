@@ -230,6 +230,16 @@ def test_strings_without_a_format_get_what_their_name_says() -> None:
                 assert args["source_lang"] in _vocab("languages"), args
             if "code" in args:
                 assert args["language"] in _vocab("code_languages"), args
+    # arrays named in the plural: values of the singular, or the schema compiler's own
+    # values when the name says nothing (attendees are not topics)
+    tags = _tool("tag_note", "Tag a note.", {"tags": {"type": "array", "items": S}})
+    assert all(a["tags"] and set(a["tags"]) <= _vocab("topics") for a in _calls(tags, 20))
+    people = _tool("invite", "Invite people.", {"attendees": {"type": "array", "items": S}})
+    for args in _calls(people, 20):
+        assert not set(args["attendees"]) & _vocab("topics"), args
+    # "in order to" does not make a tool about orders
+    service = _tool("check", "Use this in order to check a service.", {"status": S})
+    assert all(a["status"] in _vocab("statuses") for a in _calls(service, 20))
     # a time the description asks to be a date-time stays one
     stamp = _tool(
         "remind",
@@ -370,6 +380,21 @@ _PURPOSES = [
         "Wait a number of seconds before the next step.",
         "sleep",
         "wait a number of seconds before the next step",
+    ),
+    # a description wrapped over lines, or a docstring with sections after its sentence
+    ("Get the current weather for a\ncity.", "get_weather", "get the current weather for a city"),
+    ("Search the web\n\nArgs:\n  q: the query", "web", "search the web"),
+    ("Lists files\n- path: the folder", "ls", "list files"),
+    # nouns followed by "on" or "that" stay nouns
+    (
+        "Information on the weather in a city.",
+        "get_info",
+        "get information on the weather in a city",
+    ),
+    (
+        "Wrapper that calls the billing API.",
+        "billing",
+        "use billing for wrapper that calls the billing API",
     ),
     (
         "Cancels a subscription at the end of the billing period.",

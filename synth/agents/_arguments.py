@@ -424,7 +424,11 @@ _TITLED = (
         "issue_states",
     ),
     (
-        re.compile(r"\b(orders?|shipments?|deliver(y|ies)|purchases?)\b", re.IGNORECASE),
+        # not "in order to" or "sort order"
+        re.compile(
+            r"(?<!\bin )(?<!\bsort )\b(orders?|shipments?|deliver(y|ies)|purchases?)\b(?! to\b)",
+            re.IGNORECASE,
+        ),
         re.compile(r"^(status|order_status|state)$"),
         "order_statuses",
     ),
@@ -462,10 +466,11 @@ def _titled(lname: str, context: str) -> Callable[[random.Random], str] | None:
 
 
 def _override(
-    name: str, schema: Any, context: str = "", locale: str = "en_US"
+    name: str, schema: Any, context: str = "", locale: str = "en_US", phrases: bool = True
 ) -> Callable[[random.Random], Any] | None:
     """A draw function giving a realistic value for property ``name`` of a tool about
-    ``context`` (its name and description), or None."""
+    ``context`` (its name and description), or None. Without ``phrases``, a string the
+    name says nothing about is left to the schema compiler (not a short phrase)."""
     if not isinstance(schema, dict) or "$ref" in schema:
         return None
     voc = _vocabulary(locale)
@@ -539,7 +544,7 @@ def _override(
             return None  # the schema compiler gives names, phones, addresses... already
         # Any other free text: a short phrase rather than random letters.
         fits = _fits_string(schema, None)
-        if fits is None or "format" in schema:
+        if fits is None or "format" in schema or not phrases:
             return None
         return lambda rng, fits=fits: _checked(voc.topics(rng), fits)
     items = schema.get("items", {})
@@ -572,7 +577,7 @@ def _override(
         and "string" in _types(items)
         and singular(lname) != lname
     ):
-        return _strings(_override(singular(lname), items, context, locale), schema)
+        return _strings(_override(singular(lname), items, context, locale, False), schema)
     if (
         types & {"integer", "number"}
         and not (_LIMIT_NAME.match(lname) and set(schema) <= _INT_KEYS)

@@ -115,10 +115,11 @@ _DESCRIPTION_VERBS = _VERBS | frozenset(
     visualize wait""".split()
 )
 #: Words after a description's first word that make it a verb ("Turn an address ...",
-#: "Turns on the lights") rather than a noun ("Weather for a city").
+#: "Spins up a server") rather than a noun ("Weather for a city"); not "on" or "that",
+#: which follow nouns as often ("Information on the weather", "Wrapper that calls ...").
 _OBJECT_STARTS = frozenset(
-    """a an the one two some all any every each its their this that these those your my
-    our his her up down on off out back away""".split()
+    """a an the one two some all any every each its their this these those your my our his
+    her up down off out back away""".split()
 )
 #: First words followed by such a word that are still not verbs ("All the users").
 _NOT_VERBS = frozenset("all both only just also here now then today given".split())
@@ -144,7 +145,14 @@ _LABEL = re.compile(r"^(?:\[[^\]]{1,30}\]|\([^)]{1,30}\))\s*|^\w+(?:[ -]\w+){0,3
 _GIVEN = re.compile(r"^given ([^,]{1,60}), ", re.IGNORECASE)
 #: Examples at the end of a sentence: "Search products, e.g. shoes or shirts".
 _EXAMPLES = re.compile(r",?\s*\(?\b(?:e\.g\.|i\.e\.|for example|such as)[^)]*\)?$", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)\.(?:\s|$)|\n")
+#: ... or of its first paragraph, or where a docstring's sections ("Args:") or a list
+#: begin; a line break inside a sentence is a space.
+_SENTENCE_END = re.compile(
+    r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)\.(?:\s|$)|\n\s*\n"
+    r"|\n\s*(?:args|arguments|parameters|params|returns|raises|examples?|notes?|usage)\b"
+    r"|\n\s*[-*\u2022]",
+    re.IGNORECASE,
+)
 
 
 def _base_verb(word: str, verbs: frozenset[str] = _VERBS) -> str | None:
@@ -186,7 +194,7 @@ _THIRD_PARTY = re.compile(r"\b(?:the |a )?(?:user|caller|customer|end user)'s\b"
 def _first_sentence(description: str) -> str:
     """The description's first sentence, without markup, a trailing dot or a label."""
     text = re.sub(r"[`*]{1,2}(\S[^`*]*?)[`*]{1,2}", r"\1", description.strip())
-    sentence = _SENTENCE_END.split(text, maxsplit=1)[0].strip().rstrip(".").strip()
+    sentence = " ".join(_SENTENCE_END.split(text, maxsplit=1)[0].split()).rstrip(".").strip()
     while True:
         shorter = _LABEL.sub("", sentence, count=1).strip()
         if shorter == sentence or not shorter:
