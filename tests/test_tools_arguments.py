@@ -75,6 +75,10 @@ _NUMBERS: list[tuple[str, dict[str, Any], float, float, int | None]] = [
     ("attachment_count", INT, 0, 30, 0),
     ("max_attendees", INT, 1, 30, 0),
     ("max_items", INT, 1, 100, 0),
+    ("k", INT, 1, 100, 0),
+    ("tip", N, 0, 100, 2),
+    ("salary", N, 1000, 1000000, None),
+    ("font_size", INT, 6, 72, 0),
     ("batch_size", INT, 1, 30, 0),
     ("number_of_attendees", INT, 1, 30, 0),
 ]

@@ -81,7 +81,7 @@ _SQL_NAME = re.compile(r"^(sql|sql_query|statement)$")
 _URL_NAME = re.compile(r"^(url|uri|link|website|homepage|(.*_)url)$")
 _LIMIT_NAME = re.compile(
     r"^(limit|num_results|max_results|top_k|page_size|per_page|n_results|count|max_items|"
-    r"max_count|number_of_results|results_per_page|max_hits|n)$"
+    r"max_count|number_of_results|results_per_page|max_hits|n|k)$"
 )
 
 
@@ -332,6 +332,13 @@ def _common_strings(
         (n(r"^(origin|departure|arrival)(_airport)?$|^airport$"), None, voc.airports, None),
         (n(r"^(city|location|destination|town)$"), None, voc.cities, None),
         (n(r"^(restaurant|restaurant_name|venue|venue_name)$"), None, voc.restaurants, None),
+        # a station is named after its city ("Vienna"), as a timetable query would be
+        (
+            n(r"^(station|station_name|from_station|to_station|stop|stop_name)$"),
+            None,
+            voc.cities,
+            None,
+        ),
         (n(r"^(subject|title)$"), None, voc.subjects, None),
         (n(r"^(ticker|symbol|stock|stock_symbol)$"), None, voc.tickers, None),
         (n(r"^(\w+_)?currency(_code)?$"), None, voc.currencies, None),
