@@ -225,6 +225,8 @@ def test_strings_without_a_format_get_what_their_name_says() -> None:
             for key in ("time", "pickup_time"):
                 if key in args:
                     assert re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", args[key]), args
+            if "restaurant" in args:  # lunch or dinner
+                assert "11:30" <= args["time"] <= "14:00" or "18:00" <= args["time"] <= "21:30"
             if "status" in args:
                 assert args["status"] in _vocab("order_statuses"), args
             if "currency" in args:
@@ -459,6 +461,8 @@ def test_a_forecast_has_as_many_days_as_the_call_asks() -> None:
                 for d in days:
                     low, high = d["min_temperature_c"], d["max_temperature_c"]
                     assert place[3] - 10 <= low <= high <= place[3] + 10, (place, d)
+                    assert d["conditions"] not in ("light snow", "sleet") or low < 5, d
+                    assert d["conditions"] != "thunderstorms" or high > 10, d
             sizes.add(len(days))
         assert len(sizes) > 3, sizes  # the call decides, not the result shape
     # a call given by hand: more days than a forecast has are capped at 14

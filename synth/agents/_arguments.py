@@ -253,6 +253,14 @@ class _Vocabulary:
         """A time of day someone books or meets at: 08:00 to 21:45, on the quarter hour."""
         return f"{8 + below(rng, 14):02d}:{15 * below(rng, 4):02d}"
 
+    def meal(self, rng: random.Random) -> str:
+        """A time a table is booked for: lunch (11:30 to 14:00) or dinner (18:00 to 21:30)."""
+        if below(rng, 3) == 0:
+            minutes = 11 * 60 + 30 + 15 * below(rng, 11)
+        else:
+            minutes = 18 * 60 + 15 * below(rng, 15)
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
     def moment(self, rng: random.Random) -> str:
         return f"{self.day(rng)}T{8 + below(rng, 11):02d}:{15 * below(rng, 4):02d}:00Z"
 
@@ -395,6 +403,8 @@ _CLOCK_NAME = re.compile(
 )
 _CLOCK_DESCRIBED = re.compile(r"\bHH:MM\b(?!:SS)|\b24-hour\b|\btime of (the )?day\b", re.I)
 _DATED = re.compile(r"\bdates?\b|\btimestamp\b|\bYYYY\b|\bepoch\b|\bISO[ -]?8601\b", re.I)
+#: Tools whose times are meals: a table is booked for lunch or dinner, not for 09:00.
+_MEAL = re.compile(r"\b(restaurants?|tables?|dinner|lunch|brunch|dining|diners)\b", re.I)
 _LANGUAGE_NAME = re.compile(
     r"^(language|lang|target_language|source_language|to_language|from_language)$"
 )
@@ -495,7 +505,8 @@ def _override(
         ):
             # "time" of a table or a pickup is a time of day, "19:30", not a timestamp
             fits = _fits_string(schema, None)
-            return None if fits is None else (lambda rng: _checked(voc.clock(rng), fits))
+            clock = voc.meal if _MEAL.search(context) else voc.clock
+            return None if fits is None else (lambda rng: _checked(clock(rng), fits))
         if _LANGUAGE_NAME.match(lname) and _LANGUAGE_NAMED.search(description):
             fits = _fits_string(schema, None)
             if fits is None:

@@ -557,7 +557,8 @@ def _fit(rng: random.Random, obj: dict[str, Any], target: str, rule: dict[str, A
 
 def _climate(rng: random.Random, obj: dict[str, Any], target: str, rule: dict[str, Any]) -> None:
     """The days of a forecast for a city whose climate synth knows: lows and highs around
-    its mean at the reference date (a January forecast for Copenhagen is not 24 °C)."""
+    its mean at the reference date (a January forecast for Copenhagen is not 24 °C), and
+    milder conditions on a day whose conditions cannot happen at its temperature."""
     place = _table().places.get(obj.get(rule["city"]))
     rows = obj.get(target)
     if place is None or len(place) < 4 or not isinstance(rows, list):
@@ -568,6 +569,10 @@ def _climate(rng: random.Random, obj: dict[str, Any], target: str, rule: dict[st
             middle = place[3] + (rng.random() - 0.5) * spread
             row[rule["low"]] = round(middle - 1 - rng.random() * spread / 2, 1)
             row[rule["high"]] = round(middle + 1 + rng.random() * spread / 2, 1)
+            ranges = rule["ranges"].get(row.get(rule["by"]))
+            if ranges is not None and not ranges[0] <= middle <= ranges[1]:
+                # no thunderstorms at -12 °C: milder conditions
+                row[rule["by"]] = rule["mild"][below(rng, len(rule["mild"]))]
 
 
 def _span(
