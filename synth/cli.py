@@ -295,6 +295,8 @@ def generate(
     """Generate synthetic samples and write them as JSON Lines, JSON or Parquet."""
     data_type = data_type.lower()
     export = export.lower()
+    if not output.strip():
+        _usage("--output is empty; give a file path, or - for standard output")
     seed_chosen = seed is None
     if seed is None:
         seed = int.from_bytes(os.urandom(4), "big")
