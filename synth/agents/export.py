@@ -9,7 +9,8 @@ Three export formats, chosen with ``export=``:
 * ``openai``: ``{"messages": [...], "tools": [...]}`` in the OpenAI chat format, ready for
   fine-tuning: assistant ``tool_calls`` carry ids that the ``tool`` messages answer in
   ``tool_call_id``, ``arguments`` is a JSON string, and ``tools`` lists the definitions
-  used (``{"type": "function", "function": {"name", "description", "parameters"}}``).
+  used (``{"type": "function", "function": {"name", "description", "parameters"}}``);
+  a conversation without tools has no ``tools`` key (OpenAI refuses an empty list).
 * ``sharegpt``: ``{"conversations": [{"from", "value"}], "tools": "<JSON string>"}`` as
   read by LLaMA-Factory and similar trainers. Roles map system -> ``system``, user ->
   ``human``, assistant -> ``gpt``, an assistant turn that calls tools -> ``function_call``
@@ -117,10 +118,12 @@ def _check_tool_answers(messages: Iterable[Message]) -> None:
 
 def _openai(conv: Conversation) -> dict[str, Any]:
     _check_tool_answers(conv.messages)
-    return {
-        "messages": [_openai_message(m) for m in conv.messages],
-        "tools": openai_tools(conv.tools),
-    }
+    out: dict[str, Any] = {"messages": [_openai_message(m) for m in conv.messages]}
+    if conv.tools:
+        # Left out when empty: OpenAI refuses an empty ``tools`` array ("expected an array
+        # with minimum length 1").
+        out["tools"] = openai_tools(conv.tools)
+    return out
 
 
 _SHAREGPT_ROLES = {"system": "system", "user": "human", "assistant": "gpt", "tool": "observation"}
