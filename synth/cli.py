@@ -232,7 +232,7 @@ the output path is left as it was.
     help="Type-specific setting, repeatable (see 'synth explain').",
 )
 @click.option("--tools", metavar="FILE", help="Tool definitions (OpenAI tools list or MCP tools).")
-@click.option("--template", metavar="FILE", help="Conversation templates (JSON or YAML).")
+@click.option("--template", metavar="FILE", help="Conversation templates (JSON, TOML or YAML).")
 @click.option(
     "--export",
     type=click.Choice(EXPORTS, case_sensitive=False),
