@@ -432,11 +432,11 @@ def payload_generator(
     """A generator of payloads for ``data_type`` (records without ``index``).
 
     ``constraints`` are the seed's keys (``min_sentences``, ``max_sentences``,
-    ``template``, ``tool``) plus ``tools``, ``error_rate``, ``success_rate``,
+    ``template``, ``tool``) plus ``tools``, ``success_rate``,
     ``min_steps``, ``max_steps``, ``reference_time``, ``locale`` and ``export`` (which
     override the keyword arguments of the same name). ``schema`` makes ``json`` records
     follow a JSON Schema; ``tools`` adds tool definitions (an OpenAI ``tools`` list, MCP
-    tools, or a path to a JSON file of either); ``templates`` adds conversation templates
+    tools, or a path to a JSON or YAML file of either); ``templates`` adds conversation templates
     (a mapping or a path to a JSON, TOML or YAML file). Bad values raise
     ``InvalidArgument`` listing the valid ones.
     """
