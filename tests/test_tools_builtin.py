@@ -317,3 +317,18 @@ def test_sums_have_the_size_of_their_column() -> None:
             seen["money"] += 1
             assert 10 <= total <= 151 * 2005, (sql, total)
     assert seen["salary"] > 5 and seen["money"] > 20, seen
+
+
+def test_search_result_titles_name_no_site_other_than_their_url():
+    # A generic title "<Topic> - Wikipedia" was given URLs on amazon.com, reuters.com, ...
+    sites = {"Wikipedia": "wikipedia.org", "Reddit": "reddit.com", "YouTube": "youtube.com"}
+    seen = 0
+    for _, result in synth.stream(synth.tool_exchanges("search"), 2000, seed=3):
+        if result.is_error:
+            continue
+        for item in json.loads(result.content)["results"]:
+            seen += 1
+            for name, host in sites.items():
+                if name in item["title"]:
+                    assert host in item["url"], item
+    assert seen > 5000

@@ -139,7 +139,7 @@ class People:
 
 _ID_SITES = ("questions", "item", "abs", "comments", "dp", "article", "content", "releases")
 _GENERIC_TITLES = (
-    "{Topic} - Wikipedia",
+    "{Topic} explained",
     "Discussion: {topic}",
     "Notes on {topic}",
     "{Topic}: an overview",
