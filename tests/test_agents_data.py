@@ -153,6 +153,23 @@ def test_tracking_numbers_do_not_contradict_the_carrier(samples):
     assert seen >= 20
 
 
+def test_a_double_charge_ends_the_way_the_agent_explained_it(samples):
+    # The phrasings were picked turn by turn: "a temporary authorization hold ... Only one
+    # payment was captured" was followed by "Yes please." and "I've issued a refund".
+    holds = refunds = 0
+    for rec in samples["customer_support"]:
+        explained, reply, last = (t["content"] for t in rec["turns"][4:7])
+        if "authorization hold" in explained:
+            holds += 1
+            assert reply.endswith("?") and "issued a refund" not in last, rec
+            assert "is refunded" not in last, rec
+        elif "refund the duplicate" in explained or "refund it right away" in explained:
+            refunds += 1
+            assert not reply.endswith("?") and "refund" in last, rec
+            assert "still see two charges" not in last, rec
+    assert holds > 30 and refunds > 30
+
+
 def test_csv_totals_function_is_named_after_what_it_groups_by(samples):
     # "the total amount for each region" came as def total_by_category(...)
     checked = 0

@@ -143,7 +143,7 @@ PINNED = [
     ("text", {}, 2000, "dc8bb2f461a2755f164ce3c92e18b6d4"),
     ("text", {"min_sentences": 2, "max_sentences": 9}, 1000, "2ce7295f29906ee049fb1a285784a773"),
     ("json", {}, 1000, "3bd7c32c5da6039176693e1ae056bc6e"),
-    ("conversation", {}, 500, "20e7bc57bbb47eaf6b1d9553871535e7"),
+    ("conversation", {}, 500, "895853986094c73752dc7e0e3bb1f126"),
     ("conversation", {"template": "code_assistant"}, 1000, "18d44011b2406eece3b5ad901dadfe52"),
     ("conversation", {"template": "research_assistant"}, 1000, "a521a791bb8d4e0a8522ac703a2d22d3"),
 ]
