@@ -360,7 +360,7 @@ class WebSearch(Behaviour):
             note=f'The search returned {len(picked)} results; the most relevant is "{title}".'
             if len(picked) != 1
             else f'The search returned 1 result, "{title}".',
-            answer=f'The best source I found on {topic.name} is "{title}" ({url}): {snippet}',
+            answer=f'For "{query}", the top result was "{title}" ({url}): {snippet}',
             wrong=f"I could not find any sources on {topic.name}.",
         )
         return content, outcome
