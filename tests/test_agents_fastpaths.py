@@ -136,10 +136,10 @@ def test_compiled_picks_need_two_items() -> None:
 PINNED = [
     ("tool_call", {"tool": "search"}, 500, "fdaf4ac6c47a15edb332c5911f88ae8e"),
     ("tool_call", {"tool": "email"}, 500, "eef86537e39c8d51638455109e2ad52f"),
-    ("tool_call", {"tool": "database"}, 500, "435cc2fe366d5aa1cfd27180358a28b5"),
+    ("tool_call", {"tool": "database"}, 500, "9cc0b1a3963182589d904c228a692763"),
     ("tool_call", {"tool": "file_operations"}, 500, "2f23a0b07f28253e98cc73d143991a8a"),
-    ("agent_trace", {}, 200, "0865f9bf52adba944e64a67dfc4b0945"),
-    ("agent_trace", {"success_rate": 0.0}, 200, "881244fa10fa2284304adab9819ef1ab"),
+    ("agent_trace", {}, 200, "446e9e757b706f92cff27a663054fbdb"),
+    ("agent_trace", {"success_rate": 0.0}, 200, "4316d0788c8546ee46af9a2c68c0235c"),
     ("text", {}, 2000, "dc8bb2f461a2755f164ce3c92e18b6d4"),
     ("text", {"min_sentences": 2, "max_sentences": 9}, 1000, "2ce7295f29906ee049fb1a285784a773"),
     ("json", {}, 1000, "3bd7c32c5da6039176693e1ae056bc6e"),

@@ -332,3 +332,18 @@ def test_search_result_titles_name_no_site_other_than_their_url():
                 if name in item["title"]:
                     assert host in item["url"], item
     assert seen > 5000
+
+
+def test_database_dates_are_never_after_the_reference_date():
+    # A window drawn late in the year ran past it: "find the employees from 2025-12-19 to
+    # 2026-01-18" returned people hired on 2026-01-13, after a trace that starts 2026-01-01.
+    from synth.agents._builtin import REFERENCE_DATE
+
+    limit = REFERENCE_DATE.isoformat()
+    windows = 0
+    for call, result in synth.stream(synth.tool_exchanges("database"), 5000, seed=4):
+        text = json.dumps(call.arguments) + result.content
+        dates = re.findall(r"\b20\d\d-\d\d-\d\d\b", text)
+        assert all(d <= limit for d in dates), (call.arguments, result.content)
+        windows += " < ?" in call.arguments["query"]
+    assert windows > 100

@@ -822,7 +822,9 @@ def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
             sel, cols = select(r)
             day = _YEAR_START + int(r() * 365)
             lo = dt.date.fromordinal(day).isoformat()
-            hi = dt.date.fromordinal(day + _WINDOW_DAYS[int(r() * 4)]).isoformat()
+            hi = dt.date.fromordinal(
+                min(day + _WINDOW_DAYS[int(r() * 4)], _YEAR_START + 365)
+            ).isoformat()
             n = _LIMITS[int(r() * n_limits)]
             return (
                 t,
