@@ -1,11 +1,13 @@
-"""The README's console examples print what the README shows.
+"""The README's examples print what the README shows.
 
 Each ``$ synth ...`` line of a ``console`` block is run; its stdout must equal the lines
 shown under it (stderr lines, such as the timing summary and error messages, are checked
-where they do not depend on the machine)."""
+where they do not depend on the machine). The ``>>>`` examples run as one doctest
+session, in order, as a reader types them."""
 
 from __future__ import annotations
 
+import doctest
 import re
 import shlex
 from pathlib import Path
@@ -67,3 +69,15 @@ def test_readme_console_errors_are_what_the_command_prints(command):
     proc = run(command)
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == EXAMPLES[command]
+
+
+def test_readme_interactive_examples_print_what_they_show():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = [b for b in re.findall(r"```python\n(.*?)```", text, re.S) if b.startswith(">>>")]
+    assert len(blocks) >= 8
+    parser = doctest.DocTestParser()
+    test = parser.get_doctest("\n".join(blocks), {}, "README.md", "README.md", 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    failures: list[str] = []
+    runner.run(test, out=failures.append)
+    assert runner.failures == 0, "".join(failures)
