@@ -183,6 +183,21 @@ def test_csv_totals_function_is_named_after_what_it_groups_by(samples):
     assert checked >= 50
 
 
+def test_sort_function_names_no_field_it_does_not_sort_by(samples):
+    # "order records by two fields, `score` and `email`" came as def by_age_then_name(...)
+    checked = 0
+    for rec in samples["code_assistant"]:
+        answer = rec["turns"][2]["content"]
+        keys = re.search(r'itemgetter\("(\w+)", "(\w+)"\)', answer)
+        name = re.search(r"def (\w+)\(records", answer)
+        if keys and name:
+            named = re.fullmatch(r"by_(\w+)_then_(\w+)", name.group(1))
+            assert named is None or named.groups() == keys.groups(), answer
+            assert "people" not in name.group(1), answer
+            checked += 1
+    assert checked >= 50
+
+
 def test_follow_ups_do_not_call_strings_dictionaries(samples):
     # "My emails are dictionaries" / "My user_ids are dictionaries"
     for rec in samples["code_assistant"]:
