@@ -118,3 +118,16 @@ def test_the_openai_exporter_refuses_a_tool_turn_without_a_matching_call():
     answered_twice = Conversation((*ok.messages, Message("tool", "{}", tool_call_id="call_1")), ())
     with pytest.raises(synth.InvalidArgument, match="turn 3 has role 'tool'"):
         conversation_exporter("openai")(answered_twice)
+
+
+@pytest.mark.parametrize("name", ["files.read", "a" * 65])
+@pytest.mark.parametrize("data_type", ["tool_call", "agent_trace", "conversation"])
+def test_openai_export_refuses_a_tool_name_openai_refuses(name, data_type):
+    # MCP names may hold dots and run to 128 characters; OpenAI's may not, and a file with
+    # one is refused at upload.
+    tool = {"name": name, "inputSchema": {"type": "object", "properties": {}}}
+    with pytest.raises(synth.InvalidArgument, match="not a valid OpenAI function name"):
+        synth.payload_generator(data_type, tools=[tool], export="openai")
+    for export in ("native", "sharegpt"):
+        rec = synth.sample(synth.payload_generator(data_type, tools=[tool], export=export), seed=1)
+        assert name in json.dumps(rec)

@@ -596,6 +596,10 @@ def _trace_options(opts: dict[str, Any], tools: Any, registry: Any) -> dict[str,
         specs = tuple(load_user_tools(tools))
     else:
         specs = None
+    if specs is not None and opts["export"] == "openai":
+        from synth.agents.export import check_openai_tool_names
+
+        check_openai_tool_names(specs)
     out: dict[str, Any] = {
         "tools": specs,
         "success_rate": opts["success_rate"],

@@ -22,6 +22,7 @@ Models are unstructured with one cattrs converter instance (``CONVERTER``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -34,6 +35,7 @@ __all__ = [
     "CONVERTER",
     "EXPORTS",
     "check_export",
+    "check_openai_tool_names",
     "conversation_exporter",
     "json_arguments",
     "openai_tool_call",
@@ -57,6 +59,24 @@ def check_export(export: Any) -> str:
         hint = f"; did you mean {close[0]!r}?" if close else ""
         raise InvalidArgument(f"unknown export {export!r}{hint} (valid: {', '.join(EXPORTS)})")
     return str(export)
+
+
+#: OpenAI's rule for function names ("a-z, A-Z, 0-9, underscores and dashes, at most 64");
+#: MCP names may also hold dots and be up to 128 characters long.
+_OPENAI_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def check_openai_tool_names(tools: Iterable[ToolSpec]) -> None:
+    """Raise ``InvalidArgument`` for a tool name OpenAI does not accept, so that an
+    ``export="openai"`` file is not refused at upload."""
+    for t in tools:
+        if not _OPENAI_NAME.fullmatch(t.name):
+            fixed = re.sub(r"[^A-Za-z0-9_-]", "_", t.name)[:64]
+            raise InvalidArgument(
+                f"export openai: tool name {t.name!r} is not a valid OpenAI function name "
+                "(letters, digits, '_' and '-', at most 64 characters); rename the tool "
+                f"(e.g. {fixed!r}) or use export native or sharegpt"
+            )
 
 
 def json_arguments(arguments: Any) -> str:
@@ -175,6 +195,7 @@ def tool_call_exporter(export: str, tools: Iterable[ToolSpec]) -> Callable[[Any]
     if fmt == "native":
         return openai_tool_call
     if fmt == "openai":
+        check_openai_tool_names(specs)
         defs = openai_tools(specs)
 
         def as_openai(pair: tuple[str, ToolCall]) -> dict[str, Any]:
