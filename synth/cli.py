@@ -10,6 +10,7 @@ A failed or interrupted run leaves the output path exactly as it was.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import sys
@@ -499,7 +500,11 @@ def _reference_time(settings: dict[str, Any]) -> Any:
     kind = settings.get("data_type")
     if kind == "agent_trace" or (
         kind == "conversation"
-        and (constraints.get("template") == "tool_use" or constraints.get("tools"))
+        and (
+            constraints.get("template") == "tool_use"
+            or constraints.get("tools")
+            or (settings.get("tools") and not constraints.get("template"))
+        )
     ):
         # Traces (and tool-use conversations, which are traces) count from their own
         # start, not from the templates' reference time.
@@ -956,9 +961,33 @@ def _effective_settings(settings: dict[str, Any]) -> dict[str, Any]:
         **settings.get("constraints", {}),
     }
     values = parse_constraints(settings["data_type"], merged)
-    return {
-        k: (", ".join(v) if isinstance(v, tuple) else v) for k, v in values.items() if v is not None
-    }
+    # Constraints whose default depends on the run: say what it is instead of leaving
+    # them out (a reader of 'synth explain --type tool_call' could not find 'tool').
+    kind = settings["data_type"]
+    yours = "the tools in --tools" if settings.get("tools") else None
+    if kind == "conversation" and yours and "template" not in settings.get("constraints", {}):
+        values["template"] = "tool_use"  # tool definitions alone make tool_use conversations
+    uses_tools = kind == "agent_trace" or (
+        kind == "conversation"
+        and (values.get("template") == "tool_use" or settings.get("tools") is not None)
+    )
+    if kind == "tool_call" and values.get("tool") is None:
+        values["tool"] = yours or "search"
+    if uses_tools and values.get("tools") is None:
+        from synth.agents.datasets import list_tools
+
+        values["tools"] = yours or ", ".join(list_tools())
+    if "reference_time" in values and values["reference_time"] is None:
+        values["reference_time"] = _reference_time(settings)
+    return {k: _setting_text(v) for k, v in values.items() if v is not None}
+
+
+def _setting_text(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return ", ".join(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    return value
 
 
 # -- entry point --------------------------------------------------------------------------

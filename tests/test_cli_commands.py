@@ -201,6 +201,48 @@ def test_explain_prints_the_tree_the_settings_and_an_example():
     assert json.loads(first.stdout) == record
 
 
+def explained_settings(*args: str) -> list[str]:
+    proc = synth_cli("explain", *args)
+    assert proc.returncode == 0, proc.stderr
+    settings = proc.stdout.split("Settings (constraints with their defaults):")[1]
+    return [line.strip() for line in settings.split("Record 0")[0].strip().splitlines()]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        # These defaults depend on the run; they used to be left out, so explain never
+        # named the constraint 'tool' of a tool_call run.
+        (["--type", "tool_call"], ["tool = search"]),
+        (["--type", "tool_call", "--tools", "TOOLS"], ["tool = the tools in --tools"]),
+        (
+            ["--type", "agent_trace"],
+            [
+                "tools = search, email, database, file_operations",
+                "reference_time = 2026-01-01T00:00:00Z",
+            ],
+        ),
+        (["--type", "json"], ["reference_time = 2025-01-01T12:00:00Z"]),
+        (
+            ["--type", "conversation", "--tools", "TOOLS"],
+            [
+                "template = tool_use",
+                "tools = the tools in --tools",
+                "min_steps = 1",
+                "max_steps = 3",
+                "reference_time = 2026-01-01T00:00:00Z",
+            ],
+        ),
+    ],
+)
+def test_explain_names_every_constraint_with_the_default_it_takes(tmp_path, args, expected):
+    tools = tmp_path / "tools.json"
+    tools.write_text(json.dumps([{"name": "ping", "inputSchema": {"type": "object"}}]))
+    settings = explained_settings(*[str(tools) if a == "TOOLS" else a for a in args])
+    for line in expected:
+        assert line in settings, (line, settings)
+
+
 def test_explain_takes_the_type_from_a_template_file(tmp_path):
     path = tmp_path / "mine.json"
     path.write_text(json.dumps(REFUND))
