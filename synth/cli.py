@@ -833,12 +833,25 @@ def templates(
     list_all: bool, category: str | None, template: str | None, tools: str | None
 ) -> None:
     """List the built-in conversation templates and tool-call tools (and yours)."""
-    if not list_all and category is None:
+    if category == "conversation" and tools is not None:
+        _usage(
+            "--tools adds tool-call tools, which --category conversation does not list; "
+            "use --category tool_call or --list, or drop --tools"
+        )
+    if category == "tool_call" and template is not None:
+        _usage(
+            "--template adds conversation templates, which --category tool_call does not "
+            "list; use --category conversation or --list, or drop --template"
+        )
+    if not list_all and category is None and template is None and tools is None:
         _usage("Specify --list or --category <category>.")
     from synth.compat import list_templates, list_tools
 
-    show_conversations = list_all or category == "conversation"
-    show_tools = list_all or category == "tool_call"
+    # Given alone, a file of your own is listed beside the built-ins of its kind.
+    show_conversations = (
+        list_all or category == "conversation" or (category is None and template is not None)
+    )
+    show_tools = list_all or category == "tool_call" or (category is None and tools is not None)
     lines = [""]
     if show_conversations:
         builtin = list_templates()

@@ -89,6 +89,21 @@ def test_templates_needs_a_flag_like_the_seed():
     assert_fails(synth_cli("templates"), 2, "Specify --list or --category <category>.")
 
 
+def test_templates_lists_a_file_given_alone_and_refuses_one_its_category_hides(tmp_path):
+    tools = tmp_path / "tools.json"
+    tools.write_text(json.dumps([{"name": "ping", "inputSchema": {"type": "object"}}]))
+    proc = synth_cli("templates", "--tools", str(tools))  # was "Specify --list ..."
+    assert proc.returncode == 0, proc.stderr
+    assert "  ping  -> ping" in proc.stdout and "Conversation Templates" not in proc.stdout
+    # --category conversation used to print the templates and say nothing of the tools
+    proc = synth_cli("templates", "--category", "conversation", "--tools", str(tools))
+    assert_fails(proc, 2, "--category conversation does not list", "--category tool_call")
+    path = tmp_path / "mine.json"
+    path.write_text(json.dumps(REFUND))
+    proc = synth_cli("templates", "--category", "tool_call", "--template", str(path))
+    assert_fails(proc, 2, "--category tool_call does not list", "--category conversation")
+
+
 def test_templates_list_shows_conversations_and_tools():
     proc = synth_cli("templates", "--list")
     assert proc.returncode == 0, proc.stderr
