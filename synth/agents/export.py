@@ -15,7 +15,8 @@ Three export formats, chosen with ``export=``:
   read by LLaMA-Factory and similar trainers. Roles map system -> ``system``, user ->
   ``human``, assistant -> ``gpt``, an assistant turn that calls tools -> ``function_call``
   (value: JSON of ``{"name", "arguments"}``, or a list of them for parallel calls), tool
-  -> ``observation``. ``tools`` is the JSON text of the OpenAI ``function`` objects.
+  -> ``observation`` (the answers to parallel calls: one turn holding a JSON array).
+  ``tools`` is the JSON text of the OpenAI ``function`` objects.
 
 Models are unstructured with one cattrs converter instance (``CONVERTER``).
 """
@@ -157,12 +158,38 @@ def _sharegpt_turn(m: Message) -> dict[str, Any]:
     return {"from": _SHAREGPT_ROLES[m.role], "value": m.content or ""}
 
 
+def _observation(answers: list[Message]) -> dict[str, Any]:
+    """The one ``observation`` turn for the answers to one assistant turn's calls: the
+    answer itself, or for parallel calls a JSON array of the answers in call order (each
+    as JSON when it is JSON text). Trainers such as LLaMA-Factory need human/observation
+    and gpt/function_call turns to alternate, so consecutive observations would drop the
+    example."""
+    if len(answers) == 1:
+        return {"from": "observation", "value": answers[0].content or ""}
+    values = []
+    for m in answers:
+        try:
+            values.append(orjson.loads(m.content or ""))
+        except orjson.JSONDecodeError:
+            values.append(m.content or "")
+    return {"from": "observation", "value": orjson.dumps(values).decode()}
+
+
 def _sharegpt(conv: Conversation) -> dict[str, Any]:
     tools = [CONVERTER.unstructure(t) for t in conv.tools]
-    return {
-        "conversations": [_sharegpt_turn(m) for m in conv.messages],
-        "tools": orjson.dumps(tools).decode(),
-    }
+    turns: list[dict[str, Any]] = []
+    answers: list[Message] = []
+    for m in conv.messages:
+        if m.role == "tool":
+            answers.append(m)
+            continue
+        if answers:
+            turns.append(_observation(answers))
+            answers = []
+        turns.append(_sharegpt_turn(m))
+    if answers:
+        turns.append(_observation(answers))
+    return {"conversations": turns, "tools": orjson.dumps(tools).decode()}
 
 
 _CONVERSATION_EXPORTS: dict[str, Callable[[Conversation], dict[str, Any]]] = {
