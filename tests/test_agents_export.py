@@ -163,3 +163,15 @@ def test_sharegpt_answers_to_parallel_calls_are_one_observation_turn():
         "from": "observation",
         "value": '{"temp": 3}',
     }
+
+
+def test_chat_exports_show_in_the_tree_as_the_call_that_makes_them():
+    # The trace export showed as the source of a lambda, conversations as private names.
+    trace = synth.payload_generator("agent_trace", export="sharegpt")
+    assert repr(trace) == "traces().map(trace_exporter('sharegpt'))"
+    conversation = synth.payload_generator("conversation", export="openai")
+    assert repr(conversation) == (
+        "conversations('customer_support').map(conversation_exporter('openai'))"
+    )
+    rec = synth.sample(trace, seed=1)
+    assert [t["from"] for t in rec["conversations"]][:2] == ["system", "human"]

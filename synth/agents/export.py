@@ -199,9 +199,27 @@ _CONVERSATION_EXPORTS: dict[str, Callable[[Conversation], dict[str, Any]]] = {
 }
 
 
+class _Exporter:
+    """A record maker whose repr is the call that made it, so that a generator tree reads
+    ``traces().map(trace_exporter('openai'))`` rather than a lambda's source."""
+
+    __slots__ = ("call", "fn")
+
+    def __init__(self, fn: Callable[[Any], dict[str, Any]], call: str) -> None:
+        self.fn = fn
+        self.call = call
+
+    def __call__(self, value: Any) -> dict[str, Any]:
+        return self.fn(value)
+
+    def __repr__(self) -> str:
+        return self.call
+
+
 def conversation_exporter(export: str) -> Callable[[Conversation], dict[str, Any]]:
     """The function turning a :class:`Conversation` into a record of format ``export``."""
-    return _CONVERSATION_EXPORTS[check_export(export)]
+    fmt = check_export(export)
+    return _Exporter(_CONVERSATION_EXPORTS[fmt], f"conversation_exporter({fmt!r})")
 
 
 # -- tool calls ------------------------------------------------------------------------------
@@ -259,4 +277,8 @@ def trace_exporter(export: str) -> Callable[[Any], dict[str, Any]]:
     if fmt == "native":
         return trace_record
     as_chat = _CONVERSATION_EXPORTS[fmt]
-    return lambda trace: as_chat(Conversation(trace_to_messages(trace), trace.tools))
+
+    def as_chat_record(trace: Any) -> dict[str, Any]:
+        return as_chat(Conversation(trace_to_messages(trace), trace.tools))
+
+    return _Exporter(as_chat_record, f"trace_exporter({fmt!r})")
