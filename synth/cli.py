@@ -195,6 +195,7 @@ def _keep_faker_snapshot() -> None:
   synth generate --type text --count 30 --constraint min_sentences=5 --constraint max_sentences=10
   synth generate --type json --schema user.json --count 100000 --output users.parquet --workers 2
   synth generate --type tool_call --tools my_tools.json --export openai --output calls.json
+  synth generate --type agent_trace --locale de_DE --count 100 --output traces_de.jsonl
   synth generate --type agent_trace --count 1000000 --output traces/ --dask-scheduler tcp://host:8786
 
 Exit status: 0 on success, 2 when the command line or a file it names is wrong,
@@ -249,7 +250,13 @@ the output path is left as it was.
     help="Output format; default from the extension (.json = one JSON array), else jsonl.",
 )
 @click.option("--workers", type=_Workers(), default=1, show_default=True, help="Processes.")
-@click.option("--locale", default="en_US", show_default=True, help="Faker locale for names etc.")
+@click.option(
+    "--locale",
+    default="en_US",
+    show_default=True,
+    help="Faker locale of the people and places (names, emails, phones, cities, addresses); "
+    "the wording stays English; not for --type text.",
+)
 @click.option(
     "--progress/--no-progress",
     default=None,
@@ -915,7 +922,12 @@ def _listed(lister: Any, path: str, builtin: dict[str, Any]) -> dict[str, Any]:
 @click.option("--tools", metavar="FILE", help="Tool definitions.")
 @click.option("--template", metavar="FILE", help="Conversation templates.")
 @click.option("--export", type=click.Choice(EXPORTS, case_sensitive=False), default="native")
-@click.option("--locale", default="en_US")
+@click.option(
+    "--locale",
+    default="en_US",
+    show_default=True,
+    help="Faker locale of the people and places; not for --type text.",
+)
 @click.option("--seed", type=_Seed(), default=0, show_default=True, help="Seed of the example.")
 def explain(
     data_type: str | None,

@@ -160,19 +160,22 @@ def _purpose(description: str, name: str) -> str:
 
 
 class UserTool(Behaviour):
-    """Calls drawn from the parameter schema, with realistic values for known names."""
+    """Calls drawn from the parameter schema, with realistic values for known names (the
+    people and places among them from ``locale``)."""
 
     latency_ms = (40, 1800)
 
-    def __init__(self, spec: ToolSpec) -> None:
+    def __init__(self, spec: ToolSpec, locale: str = "en_US") -> None:
         super().__init__(spec)
         self.args = compile_parameters(spec)._fn
         output = compile_output(spec)
         self.output = None if output is None else output._fn
         context = f"{spec.name} {spec.description}"
-        self.refine = _refiner(spec.parameters, context=context)
+        self.refine = _refiner(spec.parameters, context=context, locale=locale)
         self.refine_output = (
-            None if spec.output_schema is None else _refiner(spec.output_schema, context=context)
+            None
+            if spec.output_schema is None
+            else _refiner(spec.output_schema, context=context, locale=locale)
         )
         self.echo = _echoed(spec.parameters, spec.output_schema)
         self.purpose = _purpose(spec.description, spec.name)

@@ -90,7 +90,13 @@ CONSTRAINTS: dict[str, Constraint] = {
             None,
             "the 'now' dates count from (ISO 8601)",
         ),
-        Constraint("locale", "str", _ALL, "en_US", "Faker locale for names and places"),
+        Constraint(
+            "locale",
+            "str",
+            _ALL,
+            "en_US",
+            "Faker locale of the people and places (names, emails, cities); not for text",
+        ),
         Constraint("export", "str", _ALL, "native", "record format: native, openai, sharegpt"),
     )
 }
@@ -235,7 +241,7 @@ def parse_constraints(data_type: Any, constraints: Mapping[str, Any] | None) -> 
         # constraint tools with another template is refused
         uses_tools(out, None, template_given="template" in (constraints or {}))
     _check_locale(out["locale"])
-    _check_locale_applies(kind, out, None)
+    _check_locale_applies(kind, out)
     if out["export"] != "native":  # "native" is always valid: skip loading the exporters
         from synth.agents.export import check_export
 
@@ -476,7 +482,6 @@ def _build(
 ) -> Gen[dict[str, Any]]:
     merged = {"export": export, "locale": locale, **dict(constraints or {})}
     opts = parse_constraints(kind, merged)
-    _check_locale_applies(kind, opts, tools)
     if schema is not None and kind != "json":
         raise InvalidArgument(
             f"schema applies to data_type 'json', not {kind!r}; remove it or use --type json"
@@ -551,20 +556,16 @@ def _conversation(
 TOOL_USE = "tool_use"
 
 
-def _check_locale_applies(kind: str, opts: Mapping[str, Any], tools: Any) -> None:
-    """A locale other than en_US only where it changes something: json records and
-    conversation templates other than tool_use (Faker's names and places); text, tool
-    calls and traces are synth's own English data, and ignoring the locale silently would
-    hide that."""
-    if opts["locale"] != "en_US" and (
-        kind in ("text", "tool_call", "agent_trace")
-        or (kind == "conversation" and uses_tools(opts, tools))
-    ):
-        what = "tool_use conversations" if kind == "conversation" else f"{kind} data"
+def _check_locale_applies(kind: str, opts: Mapping[str, Any]) -> None:
+    """A locale other than en_US only where it changes something: the people and places
+    of json records, conversations, tool calls and traces. Text is synth's own English
+    sentences, with no one in them, and ignoring the locale silently would hide that."""
+    if opts["locale"] != "en_US" and kind == "text":
         raise InvalidArgument(
-            f"locale={opts['locale']!r} has no effect on {what}: its names and texts are "
-            "synth's own English data (locale applies to json records and to conversation "
-            "templates other than tool_use); leave the locale at en_US"
+            f"locale={opts['locale']!r} has no effect on text data: its sentences are "
+            "synth's own English text, with no names or places in it (locale applies to "
+            "the people and places of json, conversation, tool_call and agent_trace "
+            "data); leave the locale at en_US"
         )
 
 
@@ -606,6 +607,8 @@ def _trace_options(opts: dict[str, Any], tools: Any, registry: Any) -> dict[str,
         "min_steps": opts["min_steps"],
         "max_steps": opts["max_steps"],
     }
+    if opts["locale"] != "en_US":
+        out["locale"] = opts["locale"]
     if opts.get("reference_time") is not None:
         out["start"] = opts["reference_time"]
     return out
@@ -644,12 +647,14 @@ def _tool_call(opts: dict[str, Any], *, tools: Any, **_: Any) -> Gen[dict[str, A
         specs = load_user_tools(tools)
     else:
         specs = (table["search"],)
+    locale = opts["locale"]
     if opts["export"] == "native":
-        return tool_call_records(list(specs))  # the same records, drawn directly
+        # the same records, drawn directly
+        return tool_call_records(list(specs), locale=locale)
     from synth.agents.trace import requested_tool_calls
 
     exporter = tool_call_exporter(opts["export"], specs)
-    return requested_tool_calls(list(specs)).map(exporter)
+    return requested_tool_calls(list(specs), locale=locale).map(exporter)
 
 
 def _agent_trace(
