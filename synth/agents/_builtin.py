@@ -157,7 +157,7 @@ class People:
 
 _ID_SITES = ("questions", "item", "abs", "comments", "dp", "article", "content", "releases")
 _GENERIC_TITLES = (
-    "{Topic} - Wikipedia",
+    "{Topic} explained",
     "Discussion: {topic}",
     "Notes on {topic}",
     "{Topic}: an overview",
@@ -378,7 +378,7 @@ class WebSearch(Behaviour):
             note=f'The search returned {len(picked)} results; the most relevant is "{title}".'
             if len(picked) != 1
             else f'The search returned 1 result, "{title}".',
-            answer=f'The best source I found on {topic.name} is "{title}" ({url}): {snippet}',
+            answer=f'For "{query}", the top result was "{title}" ({url}): {snippet}',
             wrong=f"I could not find any sources on {topic.name}.",
         )
         return content, outcome
@@ -840,7 +840,9 @@ def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
             sel, cols = select(r)
             day = _YEAR_START + int(r() * 365)
             lo = dt.date.fromordinal(day).isoformat()
-            hi = dt.date.fromordinal(day + _WINDOW_DAYS[int(r() * 4)]).isoformat()
+            hi = dt.date.fromordinal(
+                min(day + _WINDOW_DAYS[int(r() * 4)], _YEAR_START + 365)
+            ).isoformat()
             n = _LIMITS[int(r() * n_limits)]
             return (
                 t,
