@@ -170,6 +170,19 @@ def test_a_double_charge_ends_the_way_the_agent_explained_it(samples):
     assert holds > 30 and refunds > 30
 
 
+def test_a_late_delivery_is_promised_by_the_date_the_agent_gave(samples):
+    # The estimate is 1-5 days out, but the closing said "If it hasn't arrived in two
+    # days, reply here": it now refers to the date the agent named.
+    closings = 0
+    for rec in samples["customer_support"]:
+        contents = [t["content"] for t in rec["turns"]]
+        assert not any("in two days" in c for c in contents), rec
+        if "by that date" in contents[-1]:
+            closings += 1
+            assert any(re.search(r"estimate is|arrive by", c) for c in contents[:-1]), rec
+    assert closings > 10
+
+
 def test_csv_totals_function_is_named_after_what_it_groups_by(samples):
     # "the total amount for each region" came as def total_by_category(...)
     checked = 0

@@ -143,7 +143,7 @@ PINNED = [
     ("text", {}, 2000, "dc8bb2f461a2755f164ce3c92e18b6d4"),
     ("text", {"min_sentences": 2, "max_sentences": 9}, 1000, "2ce7295f29906ee049fb1a285784a773"),
     ("json", {}, 1000, "3bd7c32c5da6039176693e1ae056bc6e"),
-    ("conversation", {}, 500, "895853986094c73752dc7e0e3bb1f126"),
+    ("conversation", {}, 500, "66f9a16f611c4ed2f59fd71df377aa4a"),
     ("conversation", {"template": "code_assistant"}, 1000, "33e1423e4fd936acd7f88b9c0f6a6711"),
     ("conversation", {"template": "research_assistant"}, 1000, "a521a791bb8d4e0a8522ac703a2d22d3"),
 ]
