@@ -265,9 +265,10 @@ the output path is left as it was.
 @click.option("--manifest", is_flag=True, help="Also write PATH.manifest.json (seed, hash, ...).")
 @click.option(
     "--index/--no-index",
-    default=True,
-    show_default=True,
-    help="Put the record number first in each record as 'index' (the seed's shape).",
+    default=None,
+    help="Put the record number first in each record as 'index' (the seed's shape). "
+    "Default: on for native records, off for --export openai/sharegpt, whose lines are "
+    "uploaded for fine-tuning and should hold only the chat.",
 )
 @click.option(
     "--dask-scheduler",
@@ -296,7 +297,7 @@ def generate(
     locale: str,
     progress: bool | None,
     manifest: bool,
-    index: bool,
+    index: bool | None,
     dask_scheduler: str | None,
     shard_records: int,
 ) -> None:
@@ -309,6 +310,9 @@ def generate(
     if seed is None:
         seed = int.from_bytes(os.urandom(4), "big")
     settings = _settings(data_type, schema, constraints, tools, template, export, locale)
+    if index is None:
+        chosen = settings.get("export") or settings.get("constraints", {}).get("export")
+        index = str(chosen or "native").lower() == "native"
     fmt = _output_format(output, out_format, dask_scheduler)
     if manifest and output == "-":
         _usage("--manifest needs an output file; add --output PATH")
