@@ -43,6 +43,30 @@ def test_text_has_exactly_the_sentence_counts_asked_for(lo, hi):
     assert set(counts) == set(range(lo, hi + 1))
 
 
+@pytest.mark.parametrize(("lo", "hi", "count"), [(5, 10, 4000), (12, 40, 1000), (2000, 2000, 3)])
+def test_no_paragraph_repeats_a_sentence(lo, hi, count):
+    # Independent picks from the bank repeated a sentence in about 1 of 2,000 paragraphs
+    # of 5 to 10 sentences, and in most paragraphs of thousands.
+    constraints = {"min_sentences": lo, "max_sentences": hi}
+    for rec in payloads("text", count, constraints=constraints):
+        sentences = SENTENCE_SPLIT.split(rec["text"])
+        assert len(set(sentences)) == len(sentences), rec["text"]
+
+
+def test_paragraph_sentences_are_spread_over_the_whole_bank():
+    # the stride's start and step are drawn: sentences come from every part of the bank
+    # and pairs of neighbours are not fixed
+    bank = {s: i for i, s in enumerate(sentence_bank())}
+    firsts, pairs = set(), set()
+    for rec in payloads("text", 3000, constraints={"min_sentences": 3, "max_sentences": 3}):
+        a, b, _ = (
+            bank[s if s.endswith(".") else s + "."] for s in SENTENCE_SPLIT.split(rec["text"])
+        )
+        firsts.add(a * 8 // len(bank))
+        pairs.add((a, b))
+    assert firsts == set(range(8)) and len(pairs) == 3000
+
+
 def test_text_constraints_may_come_as_strings():
     recs = payloads("text", 50, constraints={"min_sentences": "2", "max_sentences": " 2"})
     assert all(len(SENTENCE_SPLIT.split(r["text"])) == 2 for r in recs)
