@@ -256,6 +256,7 @@ _NUM_RESULTS = ((5, 50), (3, 12), (10, 18), (8, 6), (4, 5), (6, 5), (1, 4))
 
 class WebSearch(Behaviour):
     latency_ms = (250, 2600)
+    key_argument = "query"
     timeout_s = 20
 
     def __init__(self, spec: ToolSpec) -> None:
@@ -1483,7 +1484,7 @@ class FileOperation(Behaviour):
         path = args["path"]
         folder = path if args["operation"] == "list" else path.rsplit("/", 1)[0]
         if not folder.startswith("/"):
-            return self.call(rng)
+            return self._read_elsewhere(rng)
         project = ctx["project"]
         # The files the call and its follow-ups worked on (path -> size), shared by them:
         # nothing is read twice, a listing shows them, and the folder is listed once.
@@ -1497,7 +1498,7 @@ class FileOperation(Behaviour):
             name = listed[int(rng.random() * len(listed))]
             ext = self.listed_kinds[name]
         elif ctx["listing"] is not None:  # listed, and every file it showed has been read
-            return self.call(rng)
+            return self._read_elsewhere(rng)
         else:
             siblings = [
                 f
@@ -1513,6 +1514,15 @@ class FileOperation(Behaviour):
         new = {"operation": "read", "path": f"{folder}/{name}"}
         seen.setdefault(new["path"], None)
         return new, self._ctx(ext, project, ctx["place"], seen=seen)
+
+    def _read_elsewhere(self, rng: random.Random) -> tuple[dict[str, Any], Any]:
+        """A read of a file in another folder: what a follow-up does when the folder has
+        nothing left to look at. Never a write or a delete: a follow-up looks around, it
+        does not change files the task did not ask to change (a fresh ``call`` here
+        deleted or overwrote files in 1.5% of traces)."""
+        name, ext, place = self.read_file(rng)
+        folder, project = self._dir(rng, place)
+        return {"operation": "read", "path": f"{folder}/{name}"}, self._ctx(ext, project, place)
 
     @staticmethod
     def _ctx(
@@ -1539,6 +1549,14 @@ class FileOperation(Behaviour):
         relative = args["path"].split("/", 3)[-1]
         args["path"] = relative
         return args, ctx, f"path must be absolute, got '{relative}'"
+
+    def bad_follow_up(
+        self, rng: random.Random, args: dict[str, Any], ctx: Any
+    ) -> tuple[dict[str, Any], Any, str]:
+        """The follow-up's read or listing, rejected for a relative path."""
+        new, new_ctx = self.follow_up(rng, args, ctx)
+        relative = new["path"].split("/", 3)[-1]
+        return {**new, "path": relative}, new_ctx, f"path must be absolute, got '{relative}'"
 
     def intent(self, args: dict[str, Any], ctx: Any) -> str:
         op, path = args["operation"], args["path"]

@@ -297,7 +297,7 @@ def _compile_core(node: _Traces) -> Any:
                     args, ctx = b.follow_up(rng, *calls[ref])
                 else:
                     args, ctx = b.call(rng)
-                if not _made_before(made, b.name, args):
+                if not _made_before(made, b.name, args, b.key_argument):
                     break
             return args, ctx
 
@@ -326,14 +326,17 @@ def _compile_core(node: _Traces) -> Any:
             if step_failure != "invalid_arguments":
                 args, ctx = b.call(rng) if drawn is None else drawn
                 if role != "retry":
-                    if _made_before(made, b.name, args):
+                    if _made_before(made, b.name, args, b.key_argument):
                         args, ctx = distinct(b, role, ref)
                     made.append((b.name, args))
             if step_failure is None:
                 content, outcome = b.result(rng, args, ctx)
                 error = None
             elif step_failure == "invalid_arguments":
-                args, ctx, error = b.bad_call(rng)
+                if role == "follow":
+                    args, ctx, error = b.bad_follow_up(rng, *calls[ref])
+                else:
+                    args, ctx, error = b.bad_call(rng)
                 content = error_content("InvalidArguments", error)
             else:
                 if step_failure == "timeout":
@@ -462,13 +465,21 @@ def _compile_core(node: _Traces) -> Any:
     return draw_trace
 
 
-def _made_before(made: list[tuple[str, dict[str, Any]]], name: str, args: dict[str, Any]) -> bool:
+def _made_before(
+    made: list[tuple[str, dict[str, Any]]],
+    name: str,
+    args: dict[str, Any],
+    key: str | None = None,
+) -> bool:
     """Whether ``made`` holds a call of ``name`` with the same arguments, that is the same
-    JSON text. Arguments that differ as dicts differ as JSON, so the JSON is only written
-    for the rare pair of equal dicts (equal dicts may still differ as JSON: key order,
-    ``1`` and ``1.0``)."""
+    JSON text, or (with ``key``, the tool's :attr:`Behaviour.key_argument`) the same value
+    of that argument. Arguments that differ as dicts differ as JSON, so the JSON is only
+    written for the rare pair of equal dicts (equal dicts may still differ as JSON: key
+    order, ``1`` and ``1.0``)."""
     for n, a in made:
         if a == args and n == name and dumps(a) == dumps(args):
+            return True
+        if key is not None and n == name and key in args and a.get(key) == args[key]:
             return True
     return False
 
