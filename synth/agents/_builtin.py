@@ -1412,32 +1412,111 @@ class FileOperation(Behaviour):
         return args, self._ctx(ext, project, place)
 
     def compile_call_json(self) -> Callable[[random.Random], str]:
-        target, content = self._target, self._content
+        """The JSON of ``call``'s arguments in one function: the draws of ``_target``
+        (operation, file, user, project, folder pattern), then a write's content and the
+        encoding, as ``call`` makes them. Each (operation, file, folder pattern) is one
+        compiled f-string of the user and the project that writes the JSON up to the
+        path's closing quote, so a path is not assembled and then pasted."""
+        data, people, content = self.data, self.people_, self._content
         # Paths are made of names, lowercase user names and project slugs: nothing in
         # them needs escaping in JSON (checked here), so they are pasted in as they are.
-        parts = [*self.data["places"].values(), self.people_.projects]
-        parts += [[u for _, u in self.people_.firsts]]
-        parts += [
-            [f[0] for f in self.data[k]] for k in ("read_files", "write_files", "delete_files")
-        ]
+        parts = [*data["places"].values(), people.projects, [u for _, u in people.firsts]]
+        parts += [[f[0] for f in data[k]] for k in ("read_files", "write_files", "delete_files")]
         if not all(dumps(t)[1:-1] == t for group in parts for t in group):
             return super().compile_call_json()
-        opening = {op: f'{{"operation":"{op}","path":"' for op, _ in _FILE_OPERATIONS}
-        endings = tuple(
-            f',"encoding":{dumps(e)}}}' for e, w in self.data["encodings"] for _ in range(w)
-        )
+        users = _many(u for _, u in people.firsts)
+        projects = _many(people.projects)
+        n_users, n_projects = len(users), len(projects)
+        ops = tuple(op for op, w in _FILE_OPERATIONS for _ in range(w))
+        n_ops = len(ops)
+
+        def heads(op: str, name: str, place: str) -> tuple[Callable[[str, str], str], ...]:
+            # '{"operation":"<op>","path":"<folder>/<name>"' for each folder pattern
+            tail = f"/{name}" if name else ""
+            return _many(
+                compile_format(f'{{{{"operation":"{op}","path":"{t}{tail}"', ("user", "project"))
+                for t in data["places"][place]
+            )
+
+        writers = self._compile_content_json()
+
+        def writer(ext: str) -> Callable[[random.Random, str], str]:
+            fast = writers.get(ext)
+            return fast or (lambda rng, project: dumps(content(rng, ext, project)))
+
+        # (folder patterns, the content's writer: None but for a write)
+        files = {
+            "read": _many((heads("read", n, p), None) for n, _, p in data["read_files"]),
+            "write": _many((heads("write", n, p), writer(e)) for n, e, p in data["write_files"]),
+            "delete": _many((heads("delete", n, p), None) for n, p in data["delete_files"]),
+            "list": _many((heads("list", "", p), None) for p in data["places"]),
+        }
+        endings = tuple(f',"encoding":{dumps(e)}}}' for e, w in data["encodings"] for _ in range(w))
         n_endings = len(endings)
 
         def draw(rng: random.Random) -> str:
-            op, name, ext, _, folder, project = target(rng)
-            text = f'{opening[op]}{folder}/{name}"' if name else f'{opening[op]}{folder}"'
-            if op == "write":
-                text += ',"content":' + dumps(content(rng, ext, project))
-            if rng.random() < 0.25:
-                return text + endings[int(rng.random() * n_endings)]
+            r = rng.random
+            op = ops[int(r() * n_ops)]
+            table = files[op]
+            heads, write = table[int(r() * len(table))]
+            user = users[int(r() * n_users)]
+            project = projects[int(r() * n_projects)]
+            text = heads[int(r() * len(heads))](user, project)
+            if write is not None:
+                text += ',"content":' + write(rng, project)
+            if r() < 0.25:
+                return text + endings[int(r() * n_endings)]
             return text + "}"
 
         return draw
+
+    def _compile_content_json(self) -> dict[str, Callable[[random.Random, str], str]]:
+        """For the kinds of file a write makes (``md``, ``json``, ``csv``, ``txt``),
+        ``(rng, project) -> dumps(self._content(rng, ext, project))``: the same draws, the
+        JSON string written from pieces escaped once (a project's name and the people's
+        names need no escaping, checked here; else that kind is left out)."""
+        data, people = self.data, self.people_
+        if not all(dumps(p)[1:-1] == p for p in people.projects):
+            return {}
+        caps = {p: cap(p) for p in people.projects}
+        md = tuple(dumps(line)[1:-1] for line in data["md_lines"])
+        txt = tuple(dumps(line)[1:-1] for line in data["txt_lines"])
+        days = _DAYS
+
+        def md_json(rng: random.Random, project: str) -> str:
+            lines = distinct(rng, md, 2 + int(rng.random() * 4))
+            return f'"# {caps[project]} notes\\n\\n' + "\\n".join(lines) + '\\n"'
+
+        def json_json(rng: random.Random, project: str) -> str:
+            r = rng.random
+            count = int(r() * 500)
+            ok = "true" if r() < 0.8 else "false"
+            day = days[int(r() * 365)]
+            return (
+                f'"{{\\"project\\":\\"{project}\\",\\"count\\":{count},'
+                f'\\"ok\\":{ok},\\"updated\\":\\"{day}\\"}}"'
+            )
+
+        def txt_json(rng: random.Random, project: str) -> str:
+            return '"' + "\\n".join(distinct(rng, txt, 1 + int(rng.random() * 4))) + '\\n"'
+
+        writers = {"md": md_json, "json": json_json, "txt": txt_json}
+        table, n_people = people.table, len(people.table)
+        # A row's person is ``people.person(rng)``: a pick, then its address's domain
+        # (one draw when there are several domains).
+        if len(people.domains) > 1 and all(dumps(full)[1:-1] == full for _, full, _ in table):
+
+            def csv_json(rng: random.Random, project: str) -> str:
+                r = rng.random
+                rows = []
+                for i in range(1, 2 + int(r() * 5)):
+                    full = table[int(r() * n_people)][1]
+                    r()  # the domain of the person's address, not shown
+                    rows.append(f"{i},{full},{int(r() * 100_000) / 100:.2f}")
+                return '"id,name,amount\\n' + "\\n".join(rows) + '\\n"'
+
+            writers["csv"] = csv_json
+        return writers
 
     def report(
         self, rng: random.Random, findings: list[str]
