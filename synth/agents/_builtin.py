@@ -482,21 +482,27 @@ class SendEmail(Behaviour):
             n_to = 1 if u < 0.7 else 2 if u < 0.92 else 3
             n_cc = (1 + int(r() * 2)) if r() < 0.3 else 0
             # n_to + n_cc + 1 people with distinct addresses (People.people, inlined):
-            # the sender, then the readers. A list is searched faster than a set is
-            # built for these few addresses, and slices of it are the "to" and "cc".
+            # the sender, then the readers. Only the first two (the sender and the
+            # reader the texts name) are kept as people; of the others, only their
+            # addresses. A list is searched faster than a set is built for these few
+            # addresses, and slices of it are the "to" and "cc".
             k = n_to + n_cc + 1
-            crowd: list[tuple[str, str, str]] = []  # (first, full, local) as drawn
-            addresses: list[str] = []
+            writer = table[int(r() * n_people)]
+            own = f"{writer[2]}@{domain or domains[int(r() * n_domains)]}"
+            while True:
+                reader = table[int(r() * n_people)]
+                address = f"{reader[2]}@{domain or domains[int(r() * n_domains)]}"
+                if address != own:
+                    break
+            addresses = [own, address]
             while len(addresses) < k:
                 person = table[int(r() * n_people)]
                 address = f"{person[2]}@{domain or domains[int(r() * n_domains)]}"
                 if address not in addresses:
                     addresses.append(address)
-                    crowd.append(person)
             i, j = int(r() * n_teams), int(r() * (n_teams - 1))
             j += j >= i
             project, project_cap = projects[int(r() * n_projects)]
-            reader = crowd[1]
             team, team_cap = teams[i]
             weekday = weekdays[int(r() * n_weekdays)] if w_weekday else None
             time = times[int(r() * n_times)] if w_time else None
@@ -511,8 +517,7 @@ class SendEmail(Behaviour):
             before, after = greetings[int(r() * n_greetings)]
             text = bodies[int(r() * len(bodies))](*slots)
             closing = closings[int(r() * n_closings)]
-            sender = (crowd[0][0], crowd[0][1], addresses[0])
-            body = f"{before}{reader[0]}{after}\n\n{text}\n\n{closing}\n{sender[0]}"
+            body = f"{before}{reader[0]}{after}\n\n{text}\n\n{closing}\n{writer[0]}"
             args: dict[str, Any] = {
                 "to": addresses[1 : 1 + n_to],
                 "subject": subject,
@@ -520,7 +525,7 @@ class SendEmail(Behaviour):
             }
             if n_cc:
                 args["cc"] = addresses[1 + n_to :]
-            return args, intent, slots, sender
+            return args, intent, slots, (writer[0], writer[1], own)
 
         return draw
 
