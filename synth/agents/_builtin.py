@@ -703,16 +703,18 @@ _LIMITS = (5, 10, 10, 20, 25, 50)
 _WINDOW_DAYS = (7, 14, 30, 90)
 
 #: (table, shape, sql, params, intent, columns, fixed, window, limit[, order]), as _Query
-#: takes them
+#: takes them; or, from a pattern called with ``full=False``, only (table, sql, params)
 QueryParts = tuple[Any, ...]
-QueryFn = Callable[[random.Random], QueryParts]
+QueryFn = Callable[..., QueryParts]
 
 
 def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
     """The statement patterns over table ``t`` as compiled draws, in ``_PATTERNS`` order;
     None where the table lacks the columns a pattern needs (such a pattern draws
     nothing, and the caller draws another). A draw returns the fields of a ``_Query`` as
-    a tuple: building the object is left to the callers that need it."""
+    a tuple: building the object is left to the callers that need it. Called with
+    ``full=False``, it makes the same draws and returns only ``(table, sql, params)``,
+    what a call's arguments show (their JSON is drawn without the intent and the rest)."""
     name, singular, plural = t.name, t.singular, t.plural
     columns, fields = t.columns, tuple(t.fields)
     n_fields = len(fields)
@@ -750,13 +752,16 @@ def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
             key = key * (n_fields - i) + int(r() * (n_fields - i))
         return table[key]
 
-    def by_id(rng: random.Random) -> QueryParts:
+    def by_id(rng: random.Random, full: bool = True) -> QueryParts:
         sel, cols = select(rng.random)
         ident = draw_id(rng)
+        sql = f"SELECT {sel} FROM {name} WHERE id = ?"
+        if not full:
+            return t, sql, [ident]
         return (
             t,
             "rows",
-            f"SELECT {sel} FROM {name} WHERE id = ?",
+            sql,
             [ident],
             f"look up {singular} {ident}",
             cols,
@@ -770,16 +775,19 @@ def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
     if enums:
         order_by = t.dates[0] if t.dates else "id"
 
-        def recent(rng: random.Random) -> QueryParts:
+        def recent(rng: random.Random, full: bool = True) -> QueryParts:
             r = rng.random
             sel, cols = select(r)
             e = int(r() * n_enums)
             col, value = enums[e], enum_draws[e](rng)
             n = _LIMITS[int(r() * n_limits)]
+            sql = f"SELECT {sel} FROM {name} WHERE {col} = ? ORDER BY {order_by} DESC LIMIT {n}"
+            if not full:
+                return t, sql, [value]
             return (
                 t,
                 "rows",
-                f"SELECT {sel} FROM {name} WHERE {col} = ? ORDER BY {order_by} DESC LIMIT {n}",
+                sql,
                 [value],
                 f"list the {n} most recent {plural} with {col} '{value}'",
                 cols,
@@ -789,12 +797,15 @@ def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
                 (order_by, True),
             )
 
-        def count_by(rng: random.Random) -> QueryParts:
+        def count_by(rng: random.Random, full: bool = True) -> QueryParts:
             col = enums[int(rng.random() * n_enums)]
+            sql = f"SELECT {col}, COUNT(*) AS count FROM {name} GROUP BY {col} ORDER BY count DESC"
+            if not full:
+                return t, sql, []
             return (
                 t,
                 "counts",
-                f"SELECT {col}, COUNT(*) AS count FROM {name} GROUP BY {col} ORDER BY count DESC",
+                sql,
                 [],
                 f"count the {plural} by {col}",
                 [col, "count"],
@@ -803,13 +814,16 @@ def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
                 10,
             )
 
-        def update(rng: random.Random) -> QueryParts:
+        def update(rng: random.Random, full: bool = True) -> QueryParts:
             e = int(rng.random() * n_enums)
             col, value, ident = enums[e], enum_draws[e](rng), draw_id(rng)
+            sql = f"UPDATE {name} SET {col} = ? WHERE id = ?"
+            if not full:
+                return t, sql, [value, ident]
             return (
                 t,
                 "affected",
-                f"UPDATE {name} SET {col} = ? WHERE id = ?",
+                sql,
                 [value, ident],
                 f"set the {col} of {singular} {ident} to '{value}'",
                 _NO_COLUMNS,
@@ -822,18 +836,23 @@ def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
     if t.dates:
         when = t.dates[0]
 
-        def window(rng: random.Random) -> QueryParts:
+        def window(rng: random.Random, full: bool = True) -> QueryParts:
             r = rng.random
             sel, cols = select(r)
             day = _YEAR_START + int(r() * 365)
             lo = dt.date.fromordinal(day).isoformat()
             hi = dt.date.fromordinal(day + _WINDOW_DAYS[int(r() * 4)]).isoformat()
             n = _LIMITS[int(r() * n_limits)]
+            sql = (
+                f"SELECT {sel} FROM {name} WHERE {when} >= ? AND {when} < ? ORDER BY {when} "
+                f"LIMIT {n}"
+            )
+            if not full:
+                return t, sql, [lo, hi]
             return (
                 t,
                 "rows",
-                f"SELECT {sel} FROM {name} WHERE {when} >= ? AND {when} < ? ORDER BY {when} "
-                f"LIMIT {n}",
+                sql,
                 [lo, hi],
                 f"find the {plural} from {lo} to {hi}",
                 cols,
@@ -847,13 +866,16 @@ def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
     if t.amounts and enums:
         amount = t.amounts[0]
 
-        def total(rng: random.Random) -> QueryParts:
+        def total(rng: random.Random, full: bool = True) -> QueryParts:
             e = int(rng.random() * n_enums)
             col, value = enums[e], enum_draws[e](rng)
+            sql = f"SELECT SUM({amount}) AS total FROM {name} WHERE {col} = ?"
+            if not full:
+                return t, sql, [value]
             return (
                 t,
                 "total",
-                f"SELECT SUM({amount}) AS total FROM {name} WHERE {col} = ?",
+                sql,
                 [value],
                 f"add up the {amount} of all {plural} with {col} '{value}'",
                 ["total"],
@@ -867,18 +889,23 @@ def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
         fk = t.fks[0]
         shown_by_enum = tuple(tuple(c for c in fields if c not in (fk, col)) for col in enums)
 
-        def join(rng: random.Random) -> QueryParts:
+        def join(rng: random.Random, full: bool = True) -> QueryParts:
             r = rng.random
             e = int(r() * n_enums)
             col, value = enums[e], enum_draws[e](rng)
             other = shown_by_enum[e]
             shown = other[int(r() * len(other))] if other else col
             n = _LIMITS[int(r() * n_limits)]
+            sql = (
+                f"SELECT x.id, c.name, c.email, x.{shown} FROM {name} AS x "
+                f"JOIN customers AS c ON c.id = x.{fk} WHERE x.{col} = ? LIMIT {n}"
+            )
+            if not full:
+                return t, sql, [value]
             return (
                 t,
                 "join",
-                f"SELECT x.id, c.name, c.email, x.{shown} FROM {name} AS x "
-                f"JOIN customers AS c ON c.id = x.{fk} WHERE x.{col} = ? LIMIT {n}",
+                sql,
                 [value],
                 f"list the {plural} with {col} '{value}' together with each customer's name",
                 ["id", "name", "email", shown],
@@ -896,25 +923,30 @@ def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
     )
     person = people.person
 
-    def insert(rng: random.Random) -> QueryParts:
+    def insert(rng: random.Random, full: bool = True) -> QueryParts:
         params = [d(rng) for d in field_draws]
         if person_at is not None:  # one person's name and address
-            _, full, email = person(rng)
-            params[person_at[0]], params[person_at[1]] = full, email
+            _, full_name, email = person(rng)
+            params[person_at[0]], params[person_at[1]] = full_name, email
+        if not full:
+            return t, insert_sql, params
         return (t, "inserted", insert_sql, params, insert_intent, _NO_COLUMNS, _NO_FIXED, None, 10)
 
     out["insert"] = insert
     if t.dates and enums:
         when = t.dates[0]
 
-        def delete(rng: random.Random) -> QueryParts:
+        def delete(rng: random.Random, full: bool = True) -> QueryParts:
             e = int(rng.random() * n_enums)
             col, value = enums[e], enum_draws[e](rng)
             cutoff = dt.date.fromordinal(_YEAR_START + int(rng.random() * 365)).isoformat()
+            sql = f"DELETE FROM {name} WHERE {when} < ? AND {col} = ?"
+            if not full:
+                return t, sql, [cutoff, value]
             return (
                 t,
                 "affected",
-                f"DELETE FROM {name} WHERE {when} < ? AND {col} = ?",
+                sql,
                 [cutoff, value],
                 f"delete the {plural} with {col} '{value}' from before {cutoff}",
                 _NO_COLUMNS,
@@ -980,28 +1012,54 @@ class ExecuteQuery(Behaviour):
 
     def call(self, rng: random.Random) -> tuple[dict[str, Any], Any]:
         q = _Query(*self._query(rng))
+        return self._args(rng, q), q
+
+    @staticmethod
+    def _args(rng: random.Random, q: _Query) -> dict[str, Any]:
+        """The arguments of a call of ``q``: the SQL, the parameters (always when there
+        are some), and most of the time the database."""
         args: dict[str, Any] = {"query": q.sql}
         if q.params or rng.random() < 0.3:
             args["params"] = q.params
         if rng.random() < 0.6:
             databases = q.table.databases
             args["database"] = databases[int(rng.random() * len(databases))]
-        return args, q
+        return args
 
     def compile_call_json(self) -> Callable[[random.Random], str]:
-        query = self._query
+        """The JSON of ``call``'s arguments in one function: a statement drawn as
+        ``_compile_query`` draws it (a pattern, then a table, again while the table
+        lacks the pattern) but made without its intent and answer shape (the patterns'
+        ``full=False``), then the parameters and the database as ``call`` draws them.
+        SQL is made of the tables' identifiers, numbers and punctuation, never a quote
+        or a backslash (checked here), so it is pasted into the JSON as it is."""
+        tables = self.tables.values()
+        names = [t.name for t in tables] + [c for t in tables for c in t.columns]
+        if not all(n.isidentifier() and n.isascii() for n in names):
+            query = self._query
+            return lambda rng: dumps(self._args(rng, _Query(*query(rng))))
+        by_table = _many(self._patterns[t.name] for t in tables)
+        n_tables = len(by_table)
+        pattern_of = tuple(i for i, (_, w) in enumerate(_PATTERNS) for _ in range(w))
+        n_weights = len(pattern_of)
+        endings = {t: tuple(f',"database":{dumps(d)}}}' for d in t.databases) for t in tables}
 
         def draw(rng: random.Random) -> str:
             r = rng.random
-            q = query(rng)
-            params = q[3]
-            args: dict[str, Any] = {"query": q[2]}
+            while True:
+                p = pattern_of[int(r() * n_weights)]
+                fn = by_table[int(r() * n_tables)][p]
+                if fn is not None:
+                    break
+            t, sql, params = fn(rng, False)
             if params or r() < 0.3:
-                args["params"] = params
+                text = f'{{"query":"{sql}","params":{dumps(params)}'
+            else:
+                text = f'{{"query":"{sql}"'
             if r() < 0.6:
-                databases = q[0].databases
-                args["database"] = databases[int(r() * len(databases))]
-            return dumps(args)
+                ends = endings[t]
+                return text + ends[int(r() * len(ends))]
+            return text + "}"
 
         return draw
 
