@@ -11,6 +11,7 @@ operation. Every argument set validates against the tool's schema in
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import random
 import re
@@ -18,6 +19,8 @@ import string
 import unicodedata
 from collections.abc import Callable
 from typing import Any
+
+import orjson
 
 from synth.agents._behaviour import Behaviour, Outcome, dumps, error_content
 from synth.agents._data import load_data as load_names
@@ -47,6 +50,23 @@ def _many(items: Any) -> tuple[Any, ...]:
     if len(table) < 2:
         raise ValueError(f"a compiled pick needs at least two items, got {table!r:.80}")
     return table
+
+
+def _plain(strings: Any) -> bool:
+    """Whether every string in ``strings`` (nested lists and tuples of strings) is written
+    as it is inside a JSON string, so that it can be pasted into JSON text: orjson writes
+    a backslash only to escape something (a quote, a backslash, a control character),
+    so its JSON of them has none. One pass in C, also over People's 50,000 entries."""
+    try:
+        return b"\\" not in orjson.dumps(strings)
+    except orjson.JSONEncodeError:
+        return False
+
+
+@functools.cache
+def _plain_people(people: People) -> bool:
+    """``_plain(people.table)``, checked once per ``People`` (50,000 entries)."""
+    return _plain(people.table)
 
 
 def _ascii_lower(name: str) -> str:
@@ -397,6 +417,18 @@ _EMAIL_SLOTS = (
 )
 
 
+def _escaped(template: str, escape: Callable[[str], str]) -> str:
+    """``template`` (a ``str.format`` template) with ``escape`` applied to its literal
+    text, its fields left as they are."""
+    out = []
+    for literal, field, spec, conversion in string.Formatter().parse(template):
+        out.append(escape(literal).replace("{", "{{").replace("}", "}}"))
+        if field is not None:
+            conv = f"!{conversion}" if conversion else ""
+            out.append(f"{{{field}{conv}{':' + spec if spec else ''}}}")
+    return "".join(out)
+
+
 class SendEmail(Behaviour):
     latency_ms = (180, 1400)
     digs = False
@@ -436,11 +468,32 @@ class SendEmail(Behaviour):
             ]
         )
 
+        self._formats: dict[str, Callable[..., str]] = {}
         self._draw = self._compile_draw()
 
-    def _compile_draw(self) -> Callable[[random.Random], tuple[dict[str, Any], Any, Any, Any]]:
+    def _format(self, template: str) -> Callable[..., str]:
+        """``compile_format(template, _EMAIL_SLOTS)``, compiled once per text (the JSON
+        draw's texts are mostly the same as the call's)."""
+        fn = self._formats.get(template)
+        if fn is None:
+            fn = self._formats[template] = compile_format(template, _EMAIL_SLOTS)
+        return fn
+
+    def _json_safe(self) -> bool:
+        """Whether every name, address part and word a call pastes into its texts is
+        written as it is in a JSON string."""
+        people = self.people_
+        words = (people.domains, self.teams, self.projects, self.weekdays, self.times)
+        return _plain_people(people) and _plain(words)
+
+    def _compile_draw(self, as_json: bool = False) -> Callable[[random.Random], Any]:
         """A compiled draw of a call: its arguments, the purpose's intent and the slots
-        that fill it, and the sender. One flat function, every table precomputed."""
+        that fill it, and the sender. One flat function, every table precomputed.
+
+        With ``as_json``, the same draws make the JSON text of the arguments instead
+        (``dumps(args)``), written directly: the texts' literal parts are escaped once
+        here, and what is pasted between them needs no escaping (``_json_safe``)."""
+        esc = (lambda text: dumps(text)[1:-1]) if as_json else (lambda text: text)
         people = self.people_
         table, n_people = people.table, len(people.table)
         domains = _many(people.domains)
@@ -453,20 +506,22 @@ class SendEmail(Behaviour):
         purposes = _many(
             [
                 (
-                    compile_format(intent, _EMAIL_SLOTS),
-                    _many([compile_format(t, _EMAIL_SLOTS) for t in subjects]),
-                    _many([compile_format(t, _EMAIL_SLOTS) for t in bodies]),
+                    self._format(intent),
+                    _many([self._format(_escaped(t, esc)) for t in subjects]),
+                    _many([self._format(_escaped(t, esc)) for t in bodies]),
                     *(n in used for n in slot_names),
                 )
                 for intent, subjects, bodies, used in self.purpose_table
             ]
         )
         n_purposes = len(purposes)
-        # Greetings only name the reader: "Hi {to_first}," is ("Hi ", ",").
+        # Greetings only name the reader: "Hi {to_first}," is ("Hi ", ",") (with the
+        # blank line after it); a closing comes after a blank line and before the name.
         greetings = _many([tuple(g.split("{to_first}")) for g in self.greetings])
         assert all(len(g) == 2 and "{" not in g[0] + g[1] for g in greetings)
+        greetings = tuple((esc(a), esc(b + "\n\n")) for a, b in greetings)
         n_greetings = len(greetings)
-        closings = _many(self.closings)
+        closings = _many([esc(f"\n\n{c}\n") for c in self.closings])
         n_closings = len(closings)
         weekdays, times = _many(self.weekdays), _many(self.times)
         n_weekdays, n_times = len(weekdays), len(times)
@@ -517,7 +572,13 @@ class SendEmail(Behaviour):
             before, after = greetings[int(r() * n_greetings)]
             text = bodies[int(r() * len(bodies))](*slots)
             closing = closings[int(r() * n_closings)]
-            body = f"{before}{reader[0]}{after}\n\n{text}\n\n{closing}\n{writer[0]}"
+            body = f"{before}{reader[0]}{after}{text}{closing}{writer[0]}"
+            if as_json:
+                to = '","'.join(addresses[1 : 1 + n_to])
+                head = f'{{"to":["{to}"],"subject":"{subject}","body":"{body}"'
+                if n_cc:
+                    return head + ',"cc":["' + '","'.join(addresses[1 + n_to :]) + '"]}'
+                return head + "}"
             args: dict[str, Any] = {
                 "to": addresses[1 : 1 + n_to],
                 "subject": subject,
@@ -534,6 +595,8 @@ class SendEmail(Behaviour):
         return args, (intent(*slots), sender)
 
     def compile_call_json(self) -> Callable[[random.Random], str]:
+        if self._json_safe():
+            return self._compile_draw(as_json=True)
         draw = self._draw
         return lambda rng: dumps(draw(rng)[0])
 
@@ -1412,6 +1475,11 @@ class FileOperation(Behaviour):
             if "." in n[1:] and n.rsplit(".", 1)[1] in kinds
         }
 
+        # each kind of place: its folder patterns, compiled (f-strings of user, project)
+        self._folders = {
+            place: _many(compile_format(t, ("user", "project")) for t in templates)
+            for place, templates in data["places"].items()
+        }
         self._target = self._compile_target()
 
     def _dir(self, rng: random.Random, place: str) -> tuple[str, str]:
@@ -1430,10 +1498,7 @@ class FileOperation(Behaviour):
         projects = _many(people.projects)
         n_users, n_projects = len(users), len(projects)
         # each kind of place: its folder templates, compiled
-        folders = {
-            place: _many(compile_format(t, ("user", "project")) for t in templates)
-            for place, templates in data["places"].items()
-        }
+        folders = self._folders
         ops = tuple(op for op, w in _FILE_OPERATIONS for _ in range(w))
         n_ops = len(ops)
         reads = _many((name, ext, place, folders[place]) for name, ext, place in data["read_files"])
@@ -1477,15 +1542,13 @@ class FileOperation(Behaviour):
     def compile_call_json(self) -> Callable[[random.Random], str]:
         """The JSON of ``call``'s arguments in one function: the draws of ``_target``
         (operation, file, user, project, folder pattern), then a write's content and the
-        encoding, as ``call`` makes them. Each (operation, file, folder pattern) is one
-        compiled f-string of the user and the project that writes the JSON up to the
-        path's closing quote, so a path is not assembled and then pasted."""
+        encoding, as ``call`` makes them, the JSON written from pieces made once."""
         data, people, content = self.data, self.people_, self._content
         # Paths are made of names, lowercase user names and project slugs: nothing in
         # them needs escaping in JSON (checked here), so they are pasted in as they are.
         parts = [*data["places"].values(), people.projects, [u for _, u in people.firsts]]
         parts += [[f[0] for f in data[k]] for k in ("read_files", "write_files", "delete_files")]
-        if not all(dumps(t)[1:-1] == t for group in parts for t in group):
+        if not _plain(parts):
             return super().compile_call_json()
         users = _many(u for _, u in people.firsts)
         projects = _many(people.projects)
@@ -1493,26 +1556,23 @@ class FileOperation(Behaviour):
         ops = tuple(op for op, w in _FILE_OPERATIONS for _ in range(w))
         n_ops = len(ops)
 
-        def heads(op: str, name: str, place: str) -> tuple[Callable[[str, str], str], ...]:
-            # '{"operation":"<op>","path":"<folder>/<name>"' for each folder pattern
-            tail = f"/{name}" if name else ""
-            return _many(
-                compile_format(f'{{{{"operation":"{op}","path":"{t}{tail}"', ("user", "project"))
-                for t in data["places"][place]
-            )
-
         writers = self._compile_content_json()
 
         def writer(ext: str) -> Callable[[random.Random, str], str]:
             fast = writers.get(ext)
             return fast or (lambda rng, project: dumps(content(rng, ext, project)))
 
-        # (folder patterns, the content's writer: None but for a write)
+        def entry(op: str, name: str, place: str, write: Any = None) -> tuple[Any, ...]:
+            # (the JSON up to the folder, the folder patterns, the rest of the path with
+            # its closing quote, the content's writer: None but for a write)
+            tail = f'/{name}"' if name else '"'
+            return f'{{"operation":"{op}","path":"', self._folders[place], tail, write
+
         files = {
-            "read": _many((heads("read", n, p), None) for n, _, p in data["read_files"]),
-            "write": _many((heads("write", n, p), writer(e)) for n, e, p in data["write_files"]),
-            "delete": _many((heads("delete", n, p), None) for n, p in data["delete_files"]),
-            "list": _many((heads("list", "", p), None) for p in data["places"]),
+            "read": _many(entry("read", n, p) for n, _, p in data["read_files"]),
+            "write": _many(entry("write", n, p, writer(e)) for n, e, p in data["write_files"]),
+            "delete": _many(entry("delete", n, p) for n, p in data["delete_files"]),
+            "list": _many(entry("list", "", p) for p in data["places"]),
         }
         endings = tuple(f',"encoding":{dumps(e)}}}' for e, w in data["encodings"] for _ in range(w))
         n_endings = len(endings)
@@ -1521,10 +1581,10 @@ class FileOperation(Behaviour):
             r = rng.random
             op = ops[int(r() * n_ops)]
             table = files[op]
-            heads, write = table[int(r() * len(table))]
+            head, folders, tail, write = table[int(r() * len(table))]
             user = users[int(r() * n_users)]
             project = projects[int(r() * n_projects)]
-            text = heads[int(r() * len(heads))](user, project)
+            text = f"{head}{folders[int(r() * len(folders))](user, project)}{tail}"
             if write is not None:
                 text += ',"content":' + write(rng, project)
             if r() < 0.25:
@@ -1539,7 +1599,7 @@ class FileOperation(Behaviour):
         JSON string written from pieces escaped once (a project's name and the people's
         names need no escaping, checked here; else that kind is left out)."""
         data, people = self.data, self.people_
-        if not all(dumps(p)[1:-1] == p for p in people.projects):
+        if not _plain(people.projects):
             return {}
         caps = {p: cap(p) for p in people.projects}
         md = tuple(dumps(line)[1:-1] for line in data["md_lines"])
@@ -1567,7 +1627,7 @@ class FileOperation(Behaviour):
         table, n_people = people.table, len(people.table)
         # A row's person is ``people.person(rng)``: a pick, then its address's domain
         # (one draw when there are several domains).
-        if len(people.domains) > 1 and all(dumps(full)[1:-1] == full for _, full, _ in table):
+        if len(people.domains) > 1 and _plain_people(people):
 
             def csv_json(rng: random.Random, project: str) -> str:
                 r = rng.random
