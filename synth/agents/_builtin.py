@@ -803,16 +803,19 @@ def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
             cols = ["id", *(fields[c] for c in chosen)]
             table.append((", ".join(cols), cols))
         chosen_lists.append(tuple(table))
-    # index of js in the product above: mixed radix with digits (n - i)
-    by_size = tuple(zip(sizes, chosen_lists, strict=True))
+    # index of js in the product above: mixed radix with digits (n - i), i = 1 .. k-1
+    by_size = tuple(
+        (tuple(range(n_fields - 1, n_fields - k, -1)), table)
+        for k, table in zip(sizes, chosen_lists, strict=True)
+    )
 
     def select(r: Callable[[], float]) -> tuple[str, list[str]]:
         if r() < 0.2:
             return star
-        k, table = by_size[int(r() * 3)]
+        digits, table = by_size[int(r() * 3)]
         key = int(r() * n_fields)
-        for i in range(1, k):
-            key = key * (n_fields - i) + int(r() * (n_fields - i))
+        for d in digits:
+            key = key * d + int(r() * d)
         return table[key]
 
     def by_id(rng: random.Random, full: bool = True) -> QueryParts:
