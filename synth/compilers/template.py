@@ -1231,10 +1231,10 @@ _UNROLL_LIMIT = 200
 
 def _inlined(ops: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
     """The operations as ``_render_maker`` takes them: their kinds (``"j"``: the join of
-    one phrasing's pieces, ``"p"``: the join of the drawn phrasing's pieces, ``"o"``: any
-    other operation) and for each, what its code needs (``_op``'s ``_inline``: the
-    pieces' getter, or the getters and the place of the drawn phrasing; else the
-    operation itself)."""
+    one phrasing's pieces, ``"p"``: the join of the drawn phrasing's pieces, ``"f"``: a
+    filter of a value, ``"o"``: any other operation) and for each, what its code needs
+    (``_op``'s ``_inline``: the pieces' getter, the getters and the place of the drawn
+    phrasing, or the filter and the place of its value; else the operation itself)."""
     kinds, parts = [], []
     for op in ops:
         kind, part = getattr(op, "_inline", ("o", op))
@@ -1257,8 +1257,8 @@ def _render_maker(
     depends only on the counts, the kinds of the operations (``ops``, see ``_inlined``)
     and ``form`` (see the tabled render's ``rebuild``), never on a template's text:
     values and functions are passed in and unpacked into locals. The joins of phrasings
-    (most operations) are written into the render rather than called (a Python call
-    less per text: ~8% of a research_assistant conversation)."""
+    and the filters (most operations) are written into the render rather than called
+    (a Python call less per text: ~5% of a research_assistant conversation)."""
     lines = ["def make(start, m, limit, radix, leaves, ops, get, extra=()):"]
     if extras:
         lines.append(f"    ({''.join(f'x{k}, ' for k in range(extras))}) = extra")
@@ -1268,7 +1268,7 @@ def _render_maker(
         lines.append(f"    ({', '.join(f'f{k}' for k in range(leaves))},) = leaves")
     if ops:
         lines.append(f"    ({', '.join(f'o{k}' for k in range(len(ops)))},) = ops")
-        lines += [f"    (q{k}, c{k}) = o{k}" for k, kind in enumerate(ops) if kind == "p"]
+        lines += [f"    (q{k}, c{k}) = o{k}" for k, kind in enumerate(ops) if kind in ("p", "f")]
         lines.append('    join = "".join')
     lines.append(f"    def render({form[0] if form else 'rng'}):")
     if groups:
@@ -1284,7 +1284,12 @@ def _render_maker(
     if leaves or ops:
         lines.append("        append = v.append")
     lines += [f"        append(f{k}(rng))" for k in range(leaves)]
-    code = {"o": "o{0}(rng, v)", "j": "join(o{0}(v))", "p": "join(q{0}[v[c{0}]](v))"}
+    code = {
+        "o": "o{0}(rng, v)",
+        "j": "join(o{0}(v))",
+        "p": "join(q{0}[v[c{0}]](v))",
+        "f": "q{0}(v[c{0}])",
+    }
     lines += [f"        append({code[kind].format(k)})" for k, kind in enumerate(ops)]
     if form:
         lines += [f"        ({''.join(f't{k}, ' for k in range(texts))}) = get(v)"]
@@ -1359,7 +1364,9 @@ def _op(
     if kind == "filt":
         index, show = payload
         i = final[index]
-        return lambda rng, v: show(v[i])
+        filtered = lambda rng, v: show(v[i])  # noqa: E731
+        filtered._inline = ("f", (show, i))  # type: ignore[attr-defined]
+        return filtered
     join = "".join
     getters: list[Any] = []
     for pieces in payload:
