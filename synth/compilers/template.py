@@ -1234,7 +1234,9 @@ def _inlined(ops: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
     one phrasing's pieces, ``"p"``: the join of the drawn phrasing's pieces, ``"f"``: a
     filter of a value, ``"o"``: any other operation) and for each, what its code needs
     (``_op``'s ``_inline``: the pieces' getter, the getters and the place of the drawn
-    phrasing, or the filter and the place of its value; else the operation itself)."""
+    phrasing, or the filter and the place of its value; else the operation itself).
+    Remembered texts (``_remembered``: ``"m"``, ``"n"``) are looked up in the render and
+    made by their operation when new."""
     kinds, parts = [], []
     for op in ops:
         kind, part = getattr(op, "_inline", ("o", op))
@@ -1268,7 +1270,11 @@ def _render_maker(
         lines.append(f"    ({', '.join(f'f{k}' for k in range(leaves))},) = leaves")
     if ops:
         lines.append(f"    ({', '.join(f'o{k}' for k in range(len(ops)))},) = ops")
-        lines += [f"    (q{k}, c{k}) = o{k}" for k, kind in enumerate(ops) if kind in ("p", "f")]
+        unpack = {"p": "(q{0}, c{0})", "f": "(q{0}, c{0})", "m": "(m{0}, q{0}, c{0}, o{0})"}
+        unpack["n"] = "(m{0}, q{0}, o{0})"
+        lines += [
+            f"    {unpack[kind].format(k)} = o{k}" for k, kind in enumerate(ops) if kind in unpack
+        ]
         lines.append('    join = "".join')
     lines.append(f"    def render({form[0] if form else 'rng'}):")
     if groups:
@@ -1289,6 +1295,9 @@ def _render_maker(
         "j": "join(o{0}(v))",
         "p": "join(q{0}[v[c{0}]](v))",
         "f": "q{0}(v[c{0}])",
+        # a remembered text: looked up here, made by the operation when it is new
+        "m": "o{0}(rng, v) if (t := m{0}.get(q{0}[v[c{0}]](v))) is None else t",
+        "n": "o{0}(rng, v) if (t := m{0}.get(q{0}(v))) is None else t",
     }
     lines += [f"        append({code[kind].format(k)})" for k, kind in enumerate(ops)]
     if form:
@@ -1419,6 +1428,7 @@ def _remembered(getters: list[Any], c: int) -> Callable[[random.Random, list[Any
                     memo[pieces] = text
             return text
 
+        one._inline = ("n", (memo, get, one))  # type: ignore[attr-defined]
         return one
     table = tuple(getters)
 
@@ -1431,6 +1441,7 @@ def _remembered(getters: list[Any], c: int) -> Callable[[random.Random, list[Any
                 memo[pieces] = text
         return text
 
+    pick._inline = ("m", (memo, table, c, pick))  # type: ignore[attr-defined]
     return pick
 
 
