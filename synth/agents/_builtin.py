@@ -18,6 +18,7 @@ import re
 import string
 import unicodedata
 from collections.abc import Callable
+from math import floor
 from typing import Any
 
 import orjson
@@ -44,8 +45,10 @@ _YEAR_START = REFERENCE_DATE.toordinal() - 365
 
 def _many(items: Any) -> tuple[Any, ...]:
     """``items`` as a tuple, checked to hold at least two: compiled draws pick from it
-    with ``items[int(rng.random() * len(items))]``, the draw ``chooser`` makes when it has
-    more than one item (with one, ``chooser`` draws nothing)."""
+    with ``items[floor(rng.random() * len(items))]``, the draw ``chooser`` makes when it
+    has more than one item (with one, ``chooser`` draws nothing). (``floor`` rather than
+    ``int``: the same number for these non-negative products, and faster; see
+    ``synth.agents._draw``.)"""
     table = tuple(items)
     if len(table) < 2:
         raise ValueError(f"a compiled pick needs at least two items, got {table!r:.80}")
@@ -90,12 +93,12 @@ _MINUTES_SECONDS = tuple(f"{s // 60:02d}:{s % 60:02d}" for s in range(3600))
 
 def _date_text(rng: random.Random) -> str:
     """``_date(rng).isoformat()``, from the table."""
-    return _DAYS[int(rng.random() * 365)]
+    return _DAYS[floor(rng.random() * 365)]
 
 
 def _datetime_text(rng: random.Random) -> str:
-    seconds = int(rng.random() * 86400)
-    day = _DAYS[int(rng.random() * 365)]
+    seconds = floor(rng.random() * 86400)
+    day = _DAYS[floor(rng.random() * 365)]
     return f"{day}T{seconds // 3600:02d}:{_MINUTES_SECONDS[seconds % 3600]}Z"
 
 
@@ -309,10 +312,10 @@ class WebSearch(Behaviour):
 
         def draw(rng: random.Random) -> str:
             r = rng.random
-            table = tables[int(r() * n_cat)] if n_cat > 1 else tables[0]
+            table = tables[floor(r() * n_cat)] if n_cat > 1 else tables[0]
             n = len(table)
-            text = table[int(r() * n)] if n > 1 else table[0]
-            ends = by_draw[int(r() * n_num)] if r() < 0.55 else plain
+            text = table[floor(r() * n)] if n > 1 else table[0]
+            ends = by_draw[floor(r() * n_num)] if r() < 0.55 else plain
             if r() < 0.35:
                 return text + ends[1 if r() < 0.85 else 2]
             return text + ends[0]
@@ -324,7 +327,7 @@ class WebSearch(Behaviour):
     ) -> tuple[dict[str, Any], Any]:
         cat, _, topic = ctx
         others = [q for q in topic.queries if q[0] != args["query"]]
-        query, intent = others[int(rng.random() * len(others))]
+        query, intent = others[floor(rng.random() * len(others))]
         new = dict(args, query=query)
         return new, (cat, intent, topic)
 
@@ -348,7 +351,7 @@ class WebSearch(Behaviour):
         k = min(args.get("num_results", 5), n)
         pool = list(range(n))
         for i in range(k):
-            j = i + int(r() * (n - i))
+            j = i + floor(r() * (n - i))
             pool[i], pool[j] = pool[j], pool[i]
         sites = len(table[0])
         # A page appears once: when the site drawn gives a URL already listed, the next
@@ -358,7 +361,7 @@ class WebSearch(Behaviour):
         seen: set[str] = set()
         for t in pool[:k]:
             row = table[t]
-            s = int(r() * sites)
+            s = floor(r() * sites)
             p = row[s]
             if p[2] in seen:
                 for d in range(1, sites):
@@ -530,48 +533,48 @@ class SendEmail(Behaviour):
         def draw(rng: random.Random) -> tuple[dict[str, Any], Any, Any, Any]:
             r = rng.random
             (intent, subjects, bodies, w_weekday, w_time, w_count, w_week, w_invoice, w_amount,
-             w_order) = purposes[int(r() * n_purposes)]  # fmt: skip
-            sender_domain = domains[int(r() * n_domains)]
+             w_order) = purposes[floor(r() * n_purposes)]  # fmt: skip
+            sender_domain = domains[floor(r() * n_domains)]
             domain = sender_domain if r() < 0.6 else None
             u = r()
             n_to = 1 if u < 0.7 else 2 if u < 0.92 else 3
-            n_cc = (1 + int(r() * 2)) if r() < 0.3 else 0
+            n_cc = (1 + floor(r() * 2)) if r() < 0.3 else 0
             # n_to + n_cc + 1 people with distinct addresses (People.people, inlined):
             # the sender, then the readers. Only the first two (the sender and the
             # reader the texts name) are kept as people; of the others, only their
             # addresses. A list is searched faster than a set is built for these few
             # addresses, and slices of it are the "to" and "cc".
             k = n_to + n_cc + 1
-            writer = table[int(r() * n_people)]
-            own = f"{writer[2]}@{domain or domains[int(r() * n_domains)]}"
+            writer = table[floor(r() * n_people)]
+            own = f"{writer[2]}@{domain or domains[floor(r() * n_domains)]}"
             while True:
-                reader = table[int(r() * n_people)]
-                address = f"{reader[2]}@{domain or domains[int(r() * n_domains)]}"
+                reader = table[floor(r() * n_people)]
+                address = f"{reader[2]}@{domain or domains[floor(r() * n_domains)]}"
                 if address != own:
                     break
             addresses = [own, address]
             while len(addresses) < k:
-                person = table[int(r() * n_people)]
-                address = f"{person[2]}@{domain or domains[int(r() * n_domains)]}"
+                person = table[floor(r() * n_people)]
+                address = f"{person[2]}@{domain or domains[floor(r() * n_domains)]}"
                 if address not in addresses:
                     addresses.append(address)
-            i, j = int(r() * n_teams), int(r() * (n_teams - 1))
+            i, j = floor(r() * n_teams), floor(r() * (n_teams - 1))
             j += j >= i
-            project, project_cap = projects[int(r() * n_projects)]
+            project, project_cap = projects[floor(r() * n_projects)]
             team, team_cap = teams[i]
-            weekday = weekdays[int(r() * n_weekdays)] if w_weekday else None
-            time = times[int(r() * n_times)] if w_time else None
-            count = 5 + int(r() * 60) if w_count else None
-            week = 1 + int(r() * 52) if w_week else None
-            invoice = f"INV-{year}-{1000 + int(r() * 9000)}" if w_invoice else None
-            amount = f"{120 + int(r() * 9000):,}.{int(r() * 100):02d}" if w_amount else None
-            order = f"#{100000 + int(r() * 900000)}" if w_order else None
+            weekday = weekdays[floor(r() * n_weekdays)] if w_weekday else None
+            time = times[floor(r() * n_times)] if w_time else None
+            count = 5 + floor(r() * 60) if w_count else None
+            week = 1 + floor(r() * 52) if w_week else None
+            invoice = f"INV-{year}-{1000 + floor(r() * 9000)}" if w_invoice else None
+            amount = f"{120 + floor(r() * 9000):,}.{floor(r() * 100):02d}" if w_amount else None
+            order = f"#{100000 + floor(r() * 900000)}" if w_order else None
             slots = (reader[1], reader[0], project, project_cap, team, team_cap, teams[j][0],
                      weekday, time, count, week, invoice, amount, order)  # fmt: skip
-            subject = subjects[int(r() * len(subjects))](*slots)
-            before, after = greetings[int(r() * n_greetings)]
-            text = bodies[int(r() * len(bodies))](*slots)
-            closing = closings[int(r() * n_closings)]
+            subject = subjects[floor(r() * len(subjects))](*slots)
+            before, after = greetings[floor(r() * n_greetings)]
+            text = bodies[floor(r() * len(bodies))](*slots)
+            closing = closings[floor(r() * n_closings)]
             body = f"{before}{reader[0]}{after}{text}{closing}{writer[0]}"
             if as_json:
                 to = '","'.join(addresses[1 : 1 + n_to])
@@ -674,17 +677,17 @@ def _value_fn(spec: dict[str, Any], people: People) -> Callable[[random.Random],
     """A compiled draw of a value for a column of the given kind."""
     kind = spec["kind"]
     if kind == "id":
-        return lambda rng: 1 + int(rng.random() * 50_000)
+        return lambda rng: 1 + floor(rng.random() * 50_000)
     if kind == "fk":
-        return lambda rng: 1 + int(rng.random() * 20_000)
+        return lambda rng: 1 + floor(rng.random() * 20_000)
     if kind in ("enum", "label"):
         return chooser(spec["values"])
     if kind == "money":
-        return lambda rng: round(5 + int(rng.random() * 200_000) / 100, 2)
+        return lambda rng: round(5 + floor(rng.random() * 200_000) / 100, 2)
     if kind == "salary":
-        return lambda rng: 40_000 + 500 * int(rng.random() * 280)
+        return lambda rng: 40_000 + 500 * floor(rng.random() * 280)
     if kind == "count":
-        return lambda rng: int(rng.random() * 500)
+        return lambda rng: floor(rng.random() * 500)
     if kind == "bool":
         return lambda rng: rng.random() < 0.8
     if kind == "date":
@@ -812,10 +815,10 @@ def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
     def select(r: Callable[[], float]) -> tuple[str, list[str]]:
         if r() < 0.2:
             return star
-        digits, table = by_size[int(r() * 3)]
-        key = int(r() * n_fields)
+        digits, table = by_size[floor(r() * 3)]
+        key = floor(r() * n_fields)
         for d in digits:
-            key = key * d + int(r() * d)
+            key = key * d + floor(r() * d)
         return table[key]
 
     def by_id(rng: random.Random, full: bool = True) -> QueryParts:
@@ -844,9 +847,9 @@ def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
         def recent(rng: random.Random, full: bool = True) -> QueryParts:
             r = rng.random
             sel, cols = select(r)
-            e = int(r() * n_enums)
+            e = floor(r() * n_enums)
             col, value = enums[e], enum_draws[e](rng)
-            n = _LIMITS[int(r() * n_limits)]
+            n = _LIMITS[floor(r() * n_limits)]
             sql = f"SELECT {sel} FROM {name} WHERE {col} = ? ORDER BY {order_by} DESC LIMIT {n}"
             if not full:
                 return t, sql, [value]
@@ -864,7 +867,7 @@ def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
             )
 
         def count_by(rng: random.Random, full: bool = True) -> QueryParts:
-            col = enums[int(rng.random() * n_enums)]
+            col = enums[floor(rng.random() * n_enums)]
             sql = f"SELECT {col}, COUNT(*) AS count FROM {name} GROUP BY {col} ORDER BY count DESC"
             if not full:
                 return t, sql, []
@@ -881,7 +884,7 @@ def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
             )
 
         def update(rng: random.Random, full: bool = True) -> QueryParts:
-            e = int(rng.random() * n_enums)
+            e = floor(rng.random() * n_enums)
             col, value, ident = enums[e], enum_draws[e](rng), draw_id(rng)
             sql = f"UPDATE {name} SET {col} = ? WHERE id = ?"
             if not full:
@@ -905,10 +908,10 @@ def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
         def window(rng: random.Random, full: bool = True) -> QueryParts:
             r = rng.random
             sel, cols = select(r)
-            day = _YEAR_START + int(r() * 365)
+            day = _YEAR_START + floor(r() * 365)
             lo = dt.date.fromordinal(day).isoformat()
-            hi = dt.date.fromordinal(day + _WINDOW_DAYS[int(r() * 4)]).isoformat()
-            n = _LIMITS[int(r() * n_limits)]
+            hi = dt.date.fromordinal(day + _WINDOW_DAYS[floor(r() * 4)]).isoformat()
+            n = _LIMITS[floor(r() * n_limits)]
             sql = (
                 f"SELECT {sel} FROM {name} WHERE {when} >= ? AND {when} < ? ORDER BY {when} "
                 f"LIMIT {n}"
@@ -933,7 +936,7 @@ def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
         amount = t.amounts[0]
 
         def total(rng: random.Random, full: bool = True) -> QueryParts:
-            e = int(rng.random() * n_enums)
+            e = floor(rng.random() * n_enums)
             col, value = enums[e], enum_draws[e](rng)
             sql = f"SELECT SUM({amount}) AS total FROM {name} WHERE {col} = ?"
             if not full:
@@ -957,11 +960,11 @@ def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
 
         def join(rng: random.Random, full: bool = True) -> QueryParts:
             r = rng.random
-            e = int(r() * n_enums)
+            e = floor(r() * n_enums)
             col, value = enums[e], enum_draws[e](rng)
             other = shown_by_enum[e]
-            shown = other[int(r() * len(other))] if other else col
-            n = _LIMITS[int(r() * n_limits)]
+            shown = other[floor(r() * len(other))] if other else col
+            n = _LIMITS[floor(r() * n_limits)]
             sql = (
                 f"SELECT x.id, c.name, c.email, x.{shown} FROM {name} AS x "
                 f"JOIN customers AS c ON c.id = x.{fk} WHERE x.{col} = ? LIMIT {n}"
@@ -1003,9 +1006,9 @@ def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
         when = t.dates[0]
 
         def delete(rng: random.Random, full: bool = True) -> QueryParts:
-            e = int(rng.random() * n_enums)
+            e = floor(rng.random() * n_enums)
             col, value = enums[e], enum_draws[e](rng)
-            cutoff = dt.date.fromordinal(_YEAR_START + int(rng.random() * 365)).isoformat()
+            cutoff = dt.date.fromordinal(_YEAR_START + floor(rng.random() * 365)).isoformat()
             sql = f"DELETE FROM {name} WHERE {when} < ? AND {col} = ?"
             if not full:
                 return t, sql, [cutoff, value]
@@ -1063,8 +1066,8 @@ class ExecuteQuery(Behaviour):
         def query(rng: random.Random) -> QueryParts:
             r = rng.random
             while True:
-                p = pattern_of[int(r() * n_weights)]
-                fn = by_table[int(r() * n_tables)][p]
+                p = pattern_of[floor(r() * n_weights)]
+                fn = by_table[floor(r() * n_tables)][p]
                 if fn is not None:
                     return fn(rng)
 
@@ -1073,7 +1076,7 @@ class ExecuteQuery(Behaviour):
     # Reads for follow-ups: an agent double-checks, it does not delete more.
     def _read_query(self, rng: random.Random, t: _Table) -> _Query | None:
         patterns = self._patterns[t.name]
-        fn = patterns[_READ_OF[int(rng.random() * len(_READ_OF))]]
+        fn = patterns[_READ_OF[floor(rng.random() * len(_READ_OF))]]
         return None if fn is None else _Query(*fn(rng))
 
     def call(self, rng: random.Random) -> tuple[dict[str, Any], Any]:
@@ -1089,7 +1092,7 @@ class ExecuteQuery(Behaviour):
             args["params"] = q.params
         if rng.random() < 0.6:
             databases = q.table.databases
-            args["database"] = databases[int(rng.random() * len(databases))]
+            args["database"] = databases[floor(rng.random() * len(databases))]
         return args
 
     def compile_call_json(self) -> Callable[[random.Random], str]:
@@ -1113,8 +1116,8 @@ class ExecuteQuery(Behaviour):
         def draw(rng: random.Random) -> str:
             r = rng.random
             while True:
-                p = pattern_of[int(r() * n_weights)]
-                fn = by_table[int(r() * n_tables)][p]
+                p = pattern_of[floor(r() * n_weights)]
+                fn = by_table[floor(r() * n_tables)][p]
                 if fn is not None:
                     break
             t, sql, params = fn(rng, False)
@@ -1124,7 +1127,7 @@ class ExecuteQuery(Behaviour):
                 text = f'{{"query":"{sql}"'
             if r() < 0.6:
                 ends = endings[t]
-                return text + ends[int(r() * len(ends))]
+                return text + ends[floor(r() * len(ends))]
             return text + "}"
 
         return draw
@@ -1327,6 +1330,7 @@ class ExecuteQuery(Behaviour):
             "hms": _hms,
             "fromordinal": dt.date.fromordinal,
             "fromisoformat": dt.date.fromisoformat,
+            "floor": floor,
         }
         setup = []
         exprs = []
@@ -1337,11 +1341,11 @@ class ExecuteQuery(Behaviour):
             elif how == _WINDOW:
                 setup.append("a = fromisoformat(window[1]).toordinal()")
                 setup.append("span = fromisoformat(window[2]).toordinal() - a")
-                day = "fromordinal(a + int(r() * span)).isoformat()"
+                day = "fromordinal(a + floor(r() * span)).isoformat()"
                 if what == "date":
                     exprs.append(day)
                 else:  # the day, then the time of day
-                    exprs.append(f'f"{{{day}}}T{{hms(int(r() * 86400))}}Z"')
+                    exprs.append(f'f"{{{day}}}T{{hms(floor(r() * 86400))}}Z"')
             elif how == _PERSON:
                 exprs.append(f"(p := person(rng))[{what}]")
             elif how == _SAME_PERSON:
@@ -1391,10 +1395,10 @@ _COMPILE_AFTER = 200
 def _within(rng: random.Random, lo: str, hi: str, kind: str) -> str:
     """A date (or datetime) ``d`` with ``lo <= d < hi`` (ISO dates)."""
     a, b = dt.date.fromisoformat(lo).toordinal(), dt.date.fromisoformat(hi).toordinal()
-    day = dt.date.fromordinal(a + int(rng.random() * (b - a))).isoformat()
+    day = dt.date.fromordinal(a + floor(rng.random() * (b - a))).isoformat()
     if kind == "date":
         return day
-    return f"{day}T{_hms(int(rng.random() * 86400))}Z"
+    return f"{day}T{_hms(floor(rng.random() * 86400))}Z"
 
 
 def _value_expr(spec: dict[str, Any], name: str, env: dict[str, Any]) -> str:
@@ -1402,26 +1406,26 @@ def _value_expr(spec: dict[str, Any], name: str, env: dict[str, Any]) -> str:
     ``_value_fn(spec)`` draws; constants it needs are put in ``env`` under ``name``."""
     kind = spec["kind"]
     if kind == "id":
-        return "1 + int(r() * 50000)"
+        return "1 + floor(r() * 50000)"
     if kind == "fk":
-        return "1 + int(r() * 20000)"
+        return "1 + floor(r() * 20000)"
     if kind in ("enum", "label"):
         env[name] = values = tuple(spec["values"])
-        return f"{name}[int(r() * {len(values)})]" if len(values) > 1 else f"{name}[0]"
+        return f"{name}[floor(r() * {len(values)})]" if len(values) > 1 else f"{name}[0]"
     if kind == "money":
-        return "round(5 + int(r() * 200000) / 100, 2)"
+        return "round(5 + floor(r() * 200000) / 100, 2)"
     if kind == "salary":
-        return "40000 + 500 * int(r() * 280)"
+        return "40000 + 500 * floor(r() * 280)"
     if kind == "count":
-        return "int(r() * 500)"
+        return "floor(r() * 500)"
     if kind == "bool":
         return "r() < 0.8"
     if kind == "date":
-        return "DAYS[int(r() * 365)]"
+        return "DAYS[floor(r() * 365)]"
     if kind == "datetime":
         return "datetime_text(rng)"
     if kind == "version":
-        return 'f"v{1 + int(r() * 3)}.{int(r() * 21)}.{int(r() * 10)}"'
+        return 'f"v{1 + floor(r() * 3)}.{floor(r() * 21)}.{floor(r() * 10)}"'
     if kind == "name":
         return "person(rng)[1]"
     if kind == "email":
@@ -1514,17 +1518,17 @@ class FileOperation(Behaviour):
 
         def target(rng: random.Random) -> tuple[str, str, str, str, str, str]:
             r = rng.random
-            op = ops[int(r() * n_ops)]
+            op = ops[floor(r() * n_ops)]
             table = files[op]
-            name, ext, place, templates = table[int(r() * len(table))]
-            user = users[int(r() * n_users)]
-            project = projects[int(r() * n_projects)]
+            name, ext, place, templates = table[floor(r() * len(table))]
+            user = users[floor(r() * n_users)]
+            project = projects[floor(r() * n_projects)]
             return (
                 op,
                 name,
                 ext,
                 place,
-                templates[int(r() * len(templates))](user, project),
+                templates[floor(r() * len(templates))](user, project),
                 project,
             )
 
@@ -1582,16 +1586,16 @@ class FileOperation(Behaviour):
 
         def draw(rng: random.Random) -> str:
             r = rng.random
-            op = ops[int(r() * n_ops)]
+            op = ops[floor(r() * n_ops)]
             table = files[op]
-            head, folders, tail, write = table[int(r() * len(table))]
-            user = users[int(r() * n_users)]
-            project = projects[int(r() * n_projects)]
-            text = f"{head}{folders[int(r() * len(folders))](user, project)}{tail}"
+            head, folders, tail, write = table[floor(r() * len(table))]
+            user = users[floor(r() * n_users)]
+            project = projects[floor(r() * n_projects)]
+            text = f"{head}{folders[floor(r() * len(folders))](user, project)}{tail}"
             if write is not None:
                 text += ',"content":' + write(rng, project)
             if r() < 0.25:
-                return text + endings[int(r() * n_endings)]
+                return text + endings[floor(r() * n_endings)]
             return text + "}"
 
         return draw
@@ -1610,21 +1614,21 @@ class FileOperation(Behaviour):
         days = _DAYS
 
         def md_json(rng: random.Random, project: str) -> str:
-            lines = distinct(rng, md, 2 + int(rng.random() * 4))
+            lines = distinct(rng, md, 2 + floor(rng.random() * 4))
             return f'"# {caps[project]} notes\\n\\n' + "\\n".join(lines) + '\\n"'
 
         def json_json(rng: random.Random, project: str) -> str:
             r = rng.random
-            count = int(r() * 500)
+            count = floor(r() * 500)
             ok = "true" if r() < 0.8 else "false"
-            day = days[int(r() * 365)]
+            day = days[floor(r() * 365)]
             return (
                 f'"{{\\"project\\":\\"{project}\\",\\"count\\":{count},'
                 f'\\"ok\\":{ok},\\"updated\\":\\"{day}\\"}}"'
             )
 
         def txt_json(rng: random.Random, project: str) -> str:
-            return '"' + "\\n".join(distinct(rng, txt, 1 + int(rng.random() * 4))) + '\\n"'
+            return '"' + "\\n".join(distinct(rng, txt, 1 + floor(rng.random() * 4))) + '\\n"'
 
         writers = {"md": md_json, "json": json_json, "txt": txt_json}
         table, n_people = people.table, len(people.table)
@@ -1635,10 +1639,10 @@ class FileOperation(Behaviour):
             def csv_json(rng: random.Random, project: str) -> str:
                 r = rng.random
                 rows = []
-                for i in range(1, 2 + int(r() * 5)):
-                    full = table[int(r() * n_people)][1]
+                for i in range(1, 2 + floor(r() * 5)):
+                    full = table[floor(r() * n_people)][1]
                     r()  # the domain of the person's address, not shown
-                    rows.append(f"{i},{full},{int(r() * 100_000) / 100:.2f}")
+                    rows.append(f"{i},{full},{floor(r() * 100_000) / 100:.2f}")
                 return '"id,name,amount\\n' + "\\n".join(rows) + '\\n"'
 
             writers["csv"] = csv_json
@@ -1647,7 +1651,7 @@ class FileOperation(Behaviour):
     def report(
         self, rng: random.Random, findings: list[str]
     ) -> tuple[dict[str, Any], Any, str] | None:
-        name = ("summary.md", "findings.md", "report.md")[int(rng.random() * 3)]
+        name = ("summary.md", "findings.md", "report.md")[floor(rng.random() * 3)]
         folder, project = self._dir(rng, "doc")
         path = f"{folder}/{name}"
         listing = "\n".join(f"- {f}" for f in findings)
@@ -1674,7 +1678,7 @@ class FileOperation(Behaviour):
             if n in self.listed_kinds and f"{folder}/{n}" not in seen and f"{folder}/{n}" != path
         ]
         if listed:
-            name = listed[int(rng.random() * len(listed))]
+            name = listed[floor(rng.random() * len(listed))]
             ext = self.listed_kinds[name]
         elif ctx["listing"] is not None:  # listed, and every file it showed has been read
             return self.call(rng)
@@ -1689,7 +1693,7 @@ class FileOperation(Behaviour):
                 listing = self._ctx("", project, ctx["place"], seen=seen)
                 listing["parent"] = ctx  # the call's own listing, for its later follow-ups
                 return new, listing
-            name, ext = siblings[int(rng.random() * len(siblings))]
+            name, ext = siblings[floor(rng.random() * len(siblings))]
         new = {"operation": "read", "path": f"{folder}/{name}"}
         seen.setdefault(new["path"], None)
         return new, self._ctx(ext, project, ctx["place"], seen=seen)
