@@ -258,7 +258,9 @@ class DataGenerator:
     """Generates datasets from a :class:`GeneratorConfig`.
 
     ``faker`` is accepted for compatibility and ignored: synth never uses a caller's
-    Faker instance or its global seed. ``locale`` chooses the Faker locale of names.
+    Faker instance or its global seed. ``locale`` chooses the Faker locale of the people
+    and places in every type but text (whose English sentences name no one, so a locale
+    there is refused); the wording of the data stays English.
     """
 
     def __init__(self, faker: Any = None, *, locale: str = "en_US") -> None:

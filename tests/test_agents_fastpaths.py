@@ -183,15 +183,15 @@ def test_compiled_picks_need_two_items() -> None:
 PINNED = [
     ("tool_call", {"tool": "search"}, 500, "fdaf4ac6c47a15edb332c5911f88ae8e"),
     ("tool_call", {"tool": "email"}, 500, "eef86537e39c8d51638455109e2ad52f"),
-    ("tool_call", {"tool": "database"}, 500, "435cc2fe366d5aa1cfd27180358a28b5"),
+    ("tool_call", {"tool": "database"}, 500, "9cc0b1a3963182589d904c228a692763"),
     ("tool_call", {"tool": "file_operations"}, 500, "2f23a0b07f28253e98cc73d143991a8a"),
-    ("agent_trace", {}, 200, "e4ae360845de2feb5fe4b3e0f4b507bd"),
-    ("agent_trace", {"success_rate": 0.0}, 200, "910c6a84bd9d7ab5ccf15e5ac73da60b"),
+    ("agent_trace", {}, 200, "446e9e757b706f92cff27a663054fbdb"),
+    ("agent_trace", {"success_rate": 0.0}, 200, "4316d0788c8546ee46af9a2c68c0235c"),
     ("text", {}, 2000, "dc8bb2f461a2755f164ce3c92e18b6d4"),
     ("text", {"min_sentences": 2, "max_sentences": 9}, 1000, "2ce7295f29906ee049fb1a285784a773"),
     ("json", {}, 1000, "3bd7c32c5da6039176693e1ae056bc6e"),
-    ("conversation", {}, 500, "20e7bc57bbb47eaf6b1d9553871535e7"),
-    ("conversation", {"template": "code_assistant"}, 1000, "18d44011b2406eece3b5ad901dadfe52"),
+    ("conversation", {}, 500, "66f9a16f611c4ed2f59fd71df377aa4a"),
+    ("conversation", {"template": "code_assistant"}, 1000, "33e1423e4fd936acd7f88b9c0f6a6711"),
     ("conversation", {"template": "research_assistant"}, 1000, "a521a791bb8d4e0a8522ac703a2d22d3"),
 ]
 

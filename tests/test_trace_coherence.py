@@ -119,6 +119,18 @@ def test_final_answer_uses_the_observations() -> None:
                 assert f" {body['rows'][0][0]}." in t.final_answer
 
 
+def test_final_answer_names_one_best_result_per_search_subject() -> None:
+    # Two searches on one topic were told as "The best source I found on Lisbon is A"
+    # and "The best source I found on Lisbon is B" in the same answer (29% of traces).
+    subject = re.compile(r'(?:best source I found on (.+?) is |For "(.+?)", the top result)')
+    told = 0
+    for t in synth.stream(synth.trace_records(success_rate=1.0), 1000, seed=5):
+        subjects = [a or b for a, b in subject.findall(t["final_answer"])]
+        assert len(subjects) == len(set(subjects)), t["final_answer"]
+        told += len(subjects)
+    assert told > 300
+
+
 def test_messages_pair_calls_with_results() -> None:
     for t in synth.stream(synth.traces(), 200, seed=2):
         msgs = synth.trace_to_messages(t)

@@ -22,8 +22,9 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from synth.agents._builtin import REFERENCE_DATE, People, WebSearch
+from synth.agents._builtin import REFERENCE_DATE, WebSearch
 from synth.agents._draw import below, chooser, load_data, weighted_chooser
+from synth.agents._locale import ascii_name, locale_bank, people_for
 from synth.agents.models import ToolSpec
 from synth.agents.text import sentence_bank
 from synth.schema.realistic import normalise_name, realistic_lengths, realistic_range
@@ -110,13 +111,38 @@ def _fits_string(schema: dict[str, Any], fmt: str | None) -> Callable[[str], boo
     return lambda v: lo <= len(v) <= top and search(v) is not None
 
 
-class _Vocabulary:
-    """Realistic values for well-known argument names."""
+#: The Faker providers whose values a locale other than en_US puts in user-tool arguments.
+_LOCAL_PROVIDERS = (
+    "first_name",
+    "last_name",
+    "city",
+    "phone_number",
+    "street_address",
+    "address",
+    "postcode",
+)
 
-    def __init__(self) -> None:
-        self.people = People()
+
+class _Vocabulary:
+    """Realistic values for well-known argument names; the people and places (names,
+    email addresses, cities, street addresses, postcodes, phone numbers) are those of
+    ``locale``."""
+
+    def __init__(self, locale: str = "en_US") -> None:
+        self.locale = locale
+        self.people = people_for(locale)
         self.search = WebSearch(ToolSpec("web_search"))
         self.cities = chooser(load_data("search.json")["categories"]["local"]["topics"])
+        #: Draws of the locale's Faker providers, by provider (none in en_US, and none
+        #: for a provider the locale lacks): they replace synth's English values.
+        self.local: dict[str, Callable[[random.Random], str]] = {}
+        if locale != "en_US":
+            for provider in _LOCAL_PROVIDERS:
+                bank = locale_bank(provider, locale)
+                if bank is not None:
+                    # a postal address on one line: "Beckerallee 81, 13896 Bergzabern"
+                    self.local[provider] = chooser([", ".join(v.split("\n")) for v in bank])
+            self.cities = self.local.get("city", self.cities)
         files = load_data("files.json")
         self.files = chooser([entry[0] for entry in files["read_files"]])
         email = load_data("email.json")
@@ -188,8 +214,18 @@ class _Vocabulary:
         return f"https://www.{self.people.domain(rng)}/{self.people.project(rng)}"
 
     def phone(self, rng: random.Random) -> str:
+        local = self.local.get("phone_number")
+        if local is not None:
+            return local(rng)
         # 555-01xx numbers are reserved for fiction in North America
         return f"+1 {200 + below(rng, 800)}-555-01{below(rng, 100):02d}"
+
+    def full_name(self, rng: random.Random) -> str:
+        return self.people.person(rng)[1]
+
+    def tracking(self, rng: random.Random) -> str:
+        # the shape of a UPS tracking number: 1Z and 16 letters or digits
+        return "1Z" + "".join(_ALNUM[below(rng, 36)] for _ in range(16)).upper()
 
     def message(self, rng: random.Random) -> str:
         bank = self.sentences()
@@ -209,17 +245,52 @@ class _Vocabulary:
 
 
 @cache
-def _vocabulary() -> _Vocabulary:
-    return _Vocabulary()
+def _vocabulary(locale: str = "en_US") -> _Vocabulary:
+    return _Vocabulary(locale)
 
 
 @cache
-def _string_table() -> tuple[tuple[Any, Any, Callable[..., str], str | None], ...]:
+def _string_table(
+    locale: str = "en_US",
+) -> tuple[tuple[Any, Any, Callable[..., str], str | None], ...]:
     """``(name pattern, description pattern, draw, format)`` for string arguments, first
     match wins: what the description says (an IATA code, a ticker) before what the name
-    suggests (``destination`` is a city unless described as an airport code)."""
-    voc = _vocabulary()
+    suggests (``destination`` is a city unless described as an airport code). Outside
+    ``en_US``, people's names, phone numbers and addresses (which the schema compiler
+    makes in English) come from the locale too."""
+    voc = _vocabulary(locale)
     n, d = re.compile, (lambda p: re.compile(p, re.IGNORECASE))
+    return _common_strings(voc, n, d) + _locale_strings(voc, n)
+
+
+def _locale_strings(
+    voc: _Vocabulary, n: Callable[[str], Any]
+) -> tuple[tuple[Any, Any, Callable[..., str], str | None], ...]:
+    """The string arguments a locale other than en_US draws itself: names, phone numbers,
+    street addresses and postcodes (in en_US the schema compiler's values stand)."""
+    if voc.locale == "en_US":
+        return ()
+    out: list[tuple[Any, Any, Callable[..., str], str | None]] = [
+        (n(f"^({'|'.join(sorted(_FULL_NAMES))})$"), None, voc.full_name, None),
+        (n(r"^(phone|phone_number|telephone|mobile|mobile_number|cell)$"), None, voc.phone, None),
+    ]
+    for provider, names in (
+        ("first_name", f"^({'|'.join(sorted(_FIRST_NAMES))})$"),
+        ("last_name", f"^({'|'.join(sorted(_LAST_NAMES))})$"),
+        ("street_address", r"^(street|street_address|address_line1?|address1)$"),
+        ("address", r"^(address|postal_address|mailing_address|full_address)$"),
+        ("postcode", r"^(zip|zipcode|zip_code|postcode|postal_code)$"),
+    ):
+        draw = voc.local.get(provider)
+        if draw is not None:
+            out.append((n(names), None, draw, None))
+    return tuple(out)
+
+
+def _common_strings(
+    voc: _Vocabulary, n: Callable[[str], Any], d: Callable[[str], Any]
+) -> tuple[tuple[Any, Any, Callable[..., str], str | None], ...]:
+    """The string arguments of every locale, in the order they are tried."""
     return (
         (None, d(r"\biata\b|airport code"), voc.airports, None),
         (None, d(r"\bticker\b|stock symbol"), voc.tickers, None),
@@ -240,6 +311,8 @@ def _string_table() -> tuple[tuple[Any, Any, Callable[..., str], str | None], ..
         (n(r"^(owner|org|repo_owner)$"), None, voc.orgs, None),
         (n(r"^(repo|repository|repo_name|repository_name)$"), None, voc.repo, None),
         (n(r"^(repo_full_name|repository_full_name)$"), None, voc.full_repo, None),
+        (n(r"^(service|service_name|app|app_name|deployment)$"), None, voc.repo, None),
+        (n(r"^tracking_(number|no|code|id)$"), None, voc.tracking, None),
         (_SQL_NAME, None, voc.sql, None),
         (_QUERY_NAME, None, voc.query, None),
         (_URL_NAME, None, voc.url, "uri"),
@@ -296,7 +369,8 @@ _ID_NAME = re.compile(r"^(id|(\w+)_id)$")
 _ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
-#: Titles and queries by what the tool is about: ``(tool pattern, names, vocabulary)``.
+#: Titles, queries and currencies by what the tool is about: ``(tool pattern, names,
+#: vocabulary)``.
 _TITLED = (
     (
         re.compile(r"\b(events?|meetings?|calendars?|appointments?)\b", re.IGNORECASE),
@@ -309,11 +383,29 @@ _TITLED = (
         "issues",
     ),
     (
+        re.compile(r"\b(currenc(y|ies)|exchange|forex|fx)\b", re.IGNORECASE),
+        re.compile(r"^(from|to|base|target|source|quote)$"),
+        "currencies",
+    ),
+    (
         re.compile(r"\b(products?|catalog(ue)?|shop|store|inventory)\b", re.IGNORECASE),
         re.compile(r"^(q|query|search_query|search_term|keywords?)$"),
         "products",
     ),
 )
+
+
+_DIRECTORY_WORDS = re.compile(r"\b(director(y|ies)|folders?)\b", re.IGNORECASE)
+_ONE_FILE = re.compile(r"\bfile\b", re.IGNORECASE)
+
+
+def _names_a_directory(description: str, context: str) -> bool:
+    """Whether a ``path`` argument is a directory: its description says so (``"the
+    folder to list"``), or, undescribed, its tool's does (``list_files``: "List files in
+    a directory."); a text that speaks of one file (``"Write a file into a directory"``)
+    keeps a file path."""
+    text = description or context.replace("_", " ")
+    return bool(_DIRECTORY_WORDS.search(text)) and not _ONE_FILE.search(text)
 
 
 def _titled(lname: str, context: str) -> Callable[[random.Random], str] | None:
@@ -327,24 +419,31 @@ def _titled(lname: str, context: str) -> Callable[[random.Random], str] | None:
     return None
 
 
-def _override(name: str, schema: Any, context: str = "") -> Callable[[random.Random], Any] | None:
+def _override(
+    name: str, schema: Any, context: str = "", locale: str = "en_US"
+) -> Callable[[random.Random], Any] | None:
     """A draw function giving a realistic value for property ``name`` of a tool about
     ``context`` (its name and description), or None."""
     if not isinstance(schema, dict) or "$ref" in schema:
         return None
-    voc = _vocabulary()
+    voc = _vocabulary(locale)
     lname = normalise_name(name)
     types = _types(schema)
     if "string" in types:
         described = schema.get("description")
         description = described if isinstance(described, str) else ""
+        if _PATH_NAME.match(lname) and _names_a_directory(description, context):
+            fits = _fits_string(schema, None)
+            if fits is None:
+                return None
+            return lambda rng, fits=fits: _checked(voc.directory(rng), fits)
         titles = _titled(lname, context)
         if titles is not None:
             fits = _fits_string(schema, None)
             if fits is None:
                 return None
             return lambda rng, fits=fits: _checked(titles(rng), fits)
-        for name_re, description_re, draw, fmt in _string_table():
+        for name_re, description_re, draw, fmt in _string_table(locale):
             if (name_re is not None and name_re.match(lname)) or (
                 description_re is not None and description_re.search(description)
             ):
@@ -600,18 +699,25 @@ _NOT_NAMES = frozenset(
 
 
 def _match_email(
-    value: dict[str, Any], names: tuple[str, ...], email: str, fits: Callable[[str], bool]
+    value: dict[str, Any],
+    names: tuple[str, ...],
+    email: str,
+    fits: Callable[[str], bool],
+    spell: Callable[[str], str] | None = None,
 ) -> None:
     """The person's email made from their name (``steven.larsen@`` for Steven Larsen), on
     the domain it had: a booking for Steven Larsen with john35@example.org reads as two
-    people."""
+    people. ``spell`` gives a name's ASCII letters outside en_US (``Jürgen`` ->
+    ``jurgen``); without it, names that are not ASCII are left as they are."""
     current = value.get(email)
     texts = [value.get(k) for k in names]
     if not isinstance(current, str) or "@" not in current:
         return
-    if not all(isinstance(t, str) and t.isascii() for t in texts):
+    if not all(isinstance(t, str) and (spell is not None or t.isascii()) for t in texts):
         return
     joined = " ".join(str(t) for t in texts).lower()
+    if spell is not None:
+        joined = " ".join(spell(w) for w in joined.split())
     words = [w for w in re.sub(r"[^a-z ]", "", joined).split() if w not in _NOT_NAMES]
     if len(words) < 2:
         return
@@ -621,12 +727,13 @@ def _match_email(
 
 
 def _refiner(
-    schema: Any, depth: int = 0, context: str = ""
+    schema: Any, depth: int = 0, context: str = "", locale: str = "en_US"
 ) -> Callable[[random.Random, Any], Any] | None:
     """A function that gives realistic values to the well-known properties of an instance
     of ``schema`` (an object, at any depth of nested objects and arrays of objects), or
     None when there is nothing to refine. Only values whose replacement cannot break the
-    instance's validity are touched (see ``_override``)."""
+    instance's validity are touched (see ``_override``). People and places are those of
+    ``locale``."""
     if not isinstance(schema, dict) or depth > 8:
         return None
     props = schema.get("properties")
@@ -635,8 +742,8 @@ def _refiner(
             return None  # a nested resource root: its references resolve elsewhere
         entries: list[tuple[str, Any, Any]] = []
         for name, sub in props.items():
-            draw = _override(name, sub, context)
-            nested = None if draw is not None else _refiner(sub, depth + 1, context)
+            draw = _override(name, sub, context, locale)
+            nested = None if draw is not None else _refiner(sub, depth + 1, context, locale)
             if draw is not None or nested is not None:
                 entries.append((name, draw, nested))
         if not entries and _person_keys(props) is None:
@@ -646,6 +753,7 @@ def _refiner(
         links = _links(props, [name for name, draw, _ in entries if draw is not None])
         draws = {name: draw for name, draw, _ in entries}
         person = _person_keys(props)
+        spell = None if locale == "en_US" else ascii_name(locale)
 
         def refine_object(rng: random.Random, value: Any) -> Any:
             if isinstance(value, dict):
@@ -661,7 +769,7 @@ def _refiner(
                     if first in value and second in value:
                         _follow(rng, value, first, second, fits, draws[second])
                 if person is not None:
-                    _match_email(value, *person)
+                    _match_email(value, *person, spell)
             return value
 
         return refine_object
@@ -671,7 +779,7 @@ def _refiner(
         and not schema.get("uniqueItems")
         and isinstance(schema.get("items"), dict)
     ):
-        item = _refiner(schema["items"], depth + 1, context)
+        item = _refiner(schema["items"], depth + 1, context, locale)
         if item is None:
             return None
         return lambda rng, value: (

@@ -17,7 +17,7 @@ import random
 import re
 import string
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from math import floor
 from typing import Any
 
@@ -110,30 +110,48 @@ class People:
 
     Every (first name, last name, address style) is formatted once, in a table where each
     style appears as often as its weight, so drawing a person is one pick.
+
+    ``groups`` are ``(first names, last names)`` lists that go together (a locale's men's
+    and women's names, whose surnames may differ); each first name of a group is paired
+    with each last name of it. The default is synth's own lists, one group.
+    ``ascii_form`` spells a name in lowercase ASCII letters for addresses and user names
+    (never empty), and ``full_name`` is how a full name is written (``"{last} {first}"``
+    in Japanese).
     """
 
     _STYLES = ((0, 12), (1, 4), (2, 3), (3, 1))  # first.last, flast, first_last, first42
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        groups: Sequence[tuple[Sequence[str], Sequence[str]]] | None = None,
+        *,
+        ascii_form: Callable[[str], str] = _ascii_lower,
+        full_name: str = "{first} {last}",
+    ) -> None:
         data = load_data("workplace.json")
-        names = load_names("people")  # the name lists the conversation templates use
-        firsts = [(f, _ascii_lower(f)) for f in names["first_name"]]
-        lasts = [(n, _ascii_lower(n)) for n in names["last_name"]]
+        if groups is None:
+            names = load_names("people")  # the name lists the conversation templates use
+            groups = [(names["first_name"], names["last_name"])]
         table = []
-        for i, (first, f) in enumerate(firsts):
-            for j, (last, la) in enumerate(lasts):
-                full = f"{first} {last}"
-                locals_ = (
-                    f"{f}.{la}",
-                    f"{f[0]}{la}",
-                    f"{f}_{la}",
-                    f"{f}{10 + (i * 37 + j * 11) % 90}",
-                )
-                for style, weight in self._STYLES:
-                    entry = (first, full, locals_[style])
-                    table.extend([entry] * weight)
+        all_firsts: dict[tuple[str, str], None] = {}
+        for first_names, last_names in groups:
+            firsts = [(f, ascii_form(f)) for f in first_names]
+            lasts = [(n, ascii_form(n)) for n in last_names]
+            all_firsts.update(dict.fromkeys(firsts))
+            for i, (first, f) in enumerate(firsts):
+                for j, (last, la) in enumerate(lasts):
+                    full = full_name.format(first=first, last=last)
+                    locals_ = (
+                        f"{f}.{la}",
+                        f"{f[0]}{la}",
+                        f"{f}_{la}",
+                        f"{f}{10 + (i * 37 + j * 11) % 90}",
+                    )
+                    for style, weight in self._STYLES:
+                        entry = (first, full, locals_[style])
+                        table.extend([entry] * weight)
         self.table = tuple(table)
-        self.firsts = tuple(firsts)
+        self.firsts = tuple(all_firsts)
         self.first = chooser(self.firsts)
         self.domains = tuple(data["domains"])
         self.domain = chooser(self.domains)
@@ -162,7 +180,7 @@ class People:
 
 _ID_SITES = ("questions", "item", "abs", "comments", "dp", "article", "content", "releases")
 _GENERIC_TITLES = (
-    "{Topic} - Wikipedia",
+    "{Topic} explained",
     "Discussion: {topic}",
     "Notes on {topic}",
     "{Topic}: an overview",
@@ -383,7 +401,7 @@ class WebSearch(Behaviour):
             note=f'The search returned {len(picked)} results; the most relevant is "{title}".'
             if len(picked) != 1
             else f'The search returned 1 result, "{title}".',
-            answer=f'The best source I found on {topic.name} is "{title}" ({url}): {snippet}',
+            answer=f'For "{query}", the top result was "{title}" ({url}): {snippet}',
             wrong=f"I could not find any sources on {topic.name}.",
         )
         return content, outcome
@@ -910,7 +928,9 @@ def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
             sel, cols = select(r)
             day = _YEAR_START + floor(r() * 365)
             lo = dt.date.fromordinal(day).isoformat()
-            hi = dt.date.fromordinal(day + _WINDOW_DAYS[floor(r() * 4)]).isoformat()
+            hi = dt.date.fromordinal(
+                min(day + _WINDOW_DAYS[floor(r() * 4)], _YEAR_START + 365)
+            ).isoformat()
             n = _LIMITS[floor(r() * n_limits)]
             sql = (
                 f"SELECT {sel} FROM {name} WHERE {when} >= ? AND {when} < ? ORDER BY {when} "
@@ -1453,6 +1473,11 @@ class FileOperation(Behaviour):
         data = load_data("files.json")
         self.data = data
         self.people_ = people
+        # A note names a colleague: synth's own one if the address book has them, else
+        # the address book's first first name (a locale's most common).
+        firsts = [f for f, _ in people.firsts]
+        colleague = data["colleague"] if data["colleague"] in firsts else firsts[0]
+        self.txt_lines = [line.format(colleague=colleague) for line in data["txt_lines"]]
         self.places = {k: chooser(v) for k, v in data["places"].items()}
         self.any_place = chooser(list(data["places"]))
         self.read_file = chooser([tuple(x) for x in data["read_files"]])
@@ -1610,7 +1635,7 @@ class FileOperation(Behaviour):
             return {}
         caps = {p: cap(p) for p in people.projects}
         md = tuple(dumps(line)[1:-1] for line in data["md_lines"])
-        txt = tuple(dumps(line)[1:-1] for line in data["txt_lines"])
+        txt = tuple(dumps(line)[1:-1] for line in self.txt_lines)
         days = _DAYS
 
         def md_json(rng: random.Random, project: str) -> str:
@@ -1766,7 +1791,7 @@ class FileOperation(Behaviour):
             )
         if ext == "req":
             return "\n".join(distinct(rng, self.data["requirements"], 2 + below(rng, 4))) + "\n"
-        return "\n".join(distinct(rng, self.data["txt_lines"], 1 + below(rng, 4))) + "\n"
+        return "\n".join(distinct(rng, self.txt_lines, 1 + below(rng, 4))) + "\n"
 
     def result(self, rng: random.Random, args: dict[str, Any], ctx: Any) -> tuple[str, Outcome]:
         op, path = args["operation"], args["path"]

@@ -2,8 +2,12 @@
 
 Arguments come from ``synth.from_schema(spec.parameters)``, refined into realistic values
 by :mod:`synth.agents._arguments`; the description is read as an instruction for tasks
-and thoughts; results follow an MCP ``outputSchema`` when there is one, else they answer
-as a service does.
+and thoughts. Results follow an MCP ``outputSchema`` when there is one; without one, a
+tool named for a change (``create_*``, ``send_*``, ``update_*``, ...) acknowledges it with
+an id and a status, and any other tool answers with what it read, as
+:mod:`synth.agents._results` shapes it: the weather in the city asked about, the open
+issues of the repository given, the order with the id given, the converted amount; an
+object of the noun for nouns synth does not know. Never an echo of the request.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Any
 from synth.agents._arguments import _ALNUM, _ID_NAME, _refiner
 from synth.agents._behaviour import Behaviour, Outcome, dumps, error_content
 from synth.agents._draw import below, cap
+from synth.agents._results import ReadResult, _summary
 from synth.agents.models import ToolSpec
 from synth.core.gen import Gen
 from synth.schema.realistic import normalise_name, singular
@@ -160,23 +165,32 @@ def _purpose(description: str, name: str) -> str:
 
 
 class UserTool(Behaviour):
-    """Calls drawn from the parameter schema, with realistic values for known names."""
+    """Calls drawn from the parameter schema, with realistic values for known names (the
+    people and places among them from ``locale``)."""
 
     latency_ms = (40, 1800)
 
-    def __init__(self, spec: ToolSpec) -> None:
+    def __init__(self, spec: ToolSpec, locale: str = "en_US") -> None:
         super().__init__(spec)
         self.args = compile_parameters(spec)._fn
         output = compile_output(spec)
         self.output = None if output is None else output._fn
         context = f"{spec.name} {spec.description}"
-        self.refine = _refiner(spec.parameters, context=context)
+        self.refine = _refiner(spec.parameters, context=context, locale=locale)
         self.refine_output = (
-            None if spec.output_schema is None else _refiner(spec.output_schema, context=context)
+            None
+            if spec.output_schema is None
+            else _refiner(spec.output_schema, context=context, locale=locale)
         )
         self.echo = _echoed(spec.parameters, spec.output_schema)
         self.purpose = _purpose(spec.description, spec.name)
         self.action = _action(spec.name)
+        # what a tool that reads answers with (weather, a quote, issues, an order, ...)
+        self.read = (
+            ReadResult(spec, self.purpose, _base_verb, locale)
+            if self.output is None and self.action is None
+            else None
+        )
 
     def call(self, rng: random.Random) -> tuple[dict[str, Any], Any]:
         args = self.args(rng)
@@ -225,14 +239,8 @@ class UserTool(Behaviour):
             )
         if self.action is not None:
             return self._acknowledge(rng, args)
-        request = "req_" + f"{rng.getrandbits(48):012x}"
-        content = dumps({"status": "ok", "tool": self.name, "request_id": request, "input": args})
-        outcome = Outcome(
-            note=f"{self.name} completed successfully (request {request}).",
-            answer=f"{cap(self.purpose)}: done (request {request}).",
-            wrong=f"{self.name} reported that the request failed.",
-        )
-        return content, outcome
+        assert self.read is not None
+        return self.read.result(rng, args)
 
     def _acknowledge(self, rng: random.Random, args: dict[str, Any]) -> tuple[str, Outcome]:
         """What a service answers to a call that changes something (creates, sends,
@@ -338,29 +346,6 @@ def _action(name: str) -> tuple[str, str] | None:
         if verb in _DONE:
             noun = " ".join(words[i + 1 :]) or "request"
             return noun, _DONE[verb]
+        if verb is not None:  # list_open_issues reads: "open" describes what it lists
+            return None
     return None
-
-
-def _summary(output: Any, content: str) -> str:
-    """What a structured result says, in words, for the agent's notes and answer:
-    ``temperature 5.6, conditions partly cloudy, humidity 65`` or ``3 issues``; a short
-    quote of the JSON when it has no such fields."""
-    parts: list[str] = []
-    if isinstance(output, dict):
-        for key, value in output.items():
-            label = str(key).replace("_", " ")
-            if isinstance(value, bool) or value is None:
-                parts.append(f"{label} {'yes' if value else 'no'}")
-            elif isinstance(value, (int, float, str)):
-                text = str(value)
-                parts.append(f"{label} {text if len(text) <= 40 else text[:37] + '...'}")
-            elif isinstance(value, list):
-                noun = label[:-1] if len(value) == 1 and label.endswith("s") else label
-                parts.append(f"{len(value)} {noun}")
-            if len(parts) == 4:
-                break
-    elif isinstance(output, list):
-        parts.append(f"{len(output)} item{'' if len(output) == 1 else 's'}")
-    if parts:
-        return ", ".join(parts)
-    return content if len(content) <= 80 else content[:77] + "..."

@@ -90,11 +90,21 @@ CONSTRAINTS: dict[str, Constraint] = {
             None,
             "the 'now' dates count from (ISO 8601)",
         ),
-        Constraint("locale", "str", _ALL, "en_US", "Faker locale for names and places"),
+        Constraint(
+            "locale",
+            "str",
+            _ALL,
+            "en_US",
+            "Faker locale of the people and places (names, emails, cities); not for text",
+        ),
         Constraint("export", "str", _ALL, "native", "record format: native, openai, sharegpt"),
     )
 }
 
+
+#: Tool calls of a tool_use conversation when min_steps and max_steps are not given (the
+#: defaults in CONSTRAINTS are those of agent traces).
+CONVERSATION_STEPS = (1, 3)
 
 #: The most tool calls a trace (or a tool_use conversation) makes: ``synth.agents.trace``'s
 #: ``MAX_STEPS_LIMIT``, repeated here so that checking constraints does not load traces.
@@ -200,6 +210,15 @@ def parse_constraints(data_type: Any, constraints: Mapping[str, Any] | None) -> 
                 f"{_did_you_mean(str(key), valid)} (valid: {', '.join(valid)})"
             )
         out[key] = _coerce(CONSTRAINTS[key], value)
+    if kind == "conversation":
+        # A tool_use conversation makes 1 to 3 calls unless told otherwise; a bound given
+        # alone keeps the range non-empty (min_steps=5 alone means 5 to 5, not an error).
+        given = constraints or {}
+        lo, hi = CONVERSATION_STEPS
+        if "min_steps" not in given:
+            out["min_steps"] = lo
+        if "max_steps" not in given:
+            out["max_steps"] = max(hi, out["min_steps"])
     for name in ("min_sentences", "max_sentences"):
         if name in out and out[name] > MAX_SENTENCES:
             raise InvalidArgument(
@@ -222,7 +241,7 @@ def parse_constraints(data_type: Any, constraints: Mapping[str, Any] | None) -> 
         # constraint tools with another template is refused
         uses_tools(out, None, template_given="template" in (constraints or {}))
     _check_locale(out["locale"])
-    _check_locale_applies(kind, out, None)
+    _check_locale_applies(kind, out)
     if out["export"] != "native":  # "native" is always valid: skip loading the exporters
         from synth.agents.export import check_export
 
@@ -419,11 +438,11 @@ def payload_generator(
     """A generator of payloads for ``data_type`` (records without ``index``).
 
     ``constraints`` are the seed's keys (``min_sentences``, ``max_sentences``,
-    ``template``, ``tool``) plus ``tools``, ``error_rate``, ``success_rate``,
+    ``template``, ``tool``) plus ``tools``, ``success_rate``,
     ``min_steps``, ``max_steps``, ``reference_time``, ``locale`` and ``export`` (which
     override the keyword arguments of the same name). ``schema`` makes ``json`` records
     follow a JSON Schema; ``tools`` adds tool definitions (an OpenAI ``tools`` list, MCP
-    tools, or a path to a JSON file of either); ``templates`` adds conversation templates
+    tools, or a path to a JSON or YAML file of either); ``templates`` adds conversation templates
     (a mapping or a path to a JSON, TOML or YAML file). Bad values raise
     ``InvalidArgument`` listing the valid ones.
     """
@@ -463,7 +482,6 @@ def _build(
 ) -> Gen[dict[str, Any]]:
     merged = {"export": export, "locale": locale, **dict(constraints or {})}
     opts = parse_constraints(kind, merged)
-    _check_locale_applies(kind, opts, tools)
     if schema is not None and kind != "json":
         raise InvalidArgument(
             f"schema applies to data_type 'json', not {kind!r}; remove it or use --type json"
@@ -525,9 +543,7 @@ def _conversation(
     exporter = conversation_exporter(opts["export"])
     name = opts["template"]
     if uses_tools(opts, tools, template_given=template_given):
-        return tool_use_conversations(
-            _trace_options(opts, tools, registry, steps_default=(1, 3))
-        ).map(exporter)
+        return tool_use_conversations(_trace_options(opts, tools, registry)).map(exporter)
     template = check_template_name(name, templates)
     assert template is not None
     check_template_export(template, opts["export"])
@@ -540,20 +556,16 @@ def _conversation(
 TOOL_USE = "tool_use"
 
 
-def _check_locale_applies(kind: str, opts: Mapping[str, Any], tools: Any) -> None:
-    """A locale other than en_US only where it changes something: json records and
-    conversation templates other than tool_use (Faker's names and places); text, tool
-    calls and traces are synth's own English data, and ignoring the locale silently would
-    hide that."""
-    if opts["locale"] != "en_US" and (
-        kind in ("text", "tool_call", "agent_trace")
-        or (kind == "conversation" and uses_tools(opts, tools))
-    ):
-        what = "tool_use conversations" if kind == "conversation" else f"{kind} data"
+def _check_locale_applies(kind: str, opts: Mapping[str, Any]) -> None:
+    """A locale other than en_US only where it changes something: the people and places
+    of json records, conversations, tool calls and traces. Text is synth's own English
+    sentences, with no one in them, and ignoring the locale silently would hide that."""
+    if opts["locale"] != "en_US" and kind == "text":
         raise InvalidArgument(
-            f"locale={opts['locale']!r} has no effect on {what}: its names and texts are "
-            "synth's own English data (locale applies to json records and to conversation "
-            "templates other than tool_use); leave the locale at en_US"
+            f"locale={opts['locale']!r} has no effect on text data: its sentences are "
+            "synth's own English text, with no names or places in it (locale applies to "
+            "the people and places of json, conversation, tool_call and agent_trace "
+            "data); leave the locale at en_US"
         )
 
 
@@ -577,9 +589,7 @@ def uses_tools(opts: Mapping[str, Any], tools: Any, *, template_given: bool = Fa
     return True
 
 
-def _trace_options(
-    opts: dict[str, Any], tools: Any, registry: Any, steps_default: tuple[int, int] | None = None
-) -> dict[str, Any]:
+def _trace_options(opts: dict[str, Any], tools: Any, registry: Any) -> dict[str, Any]:
     table = _tool_table(tools)
     if opts["tools"] is not None:
         specs = _tools_named(opts["tools"], table)
@@ -587,15 +597,18 @@ def _trace_options(
         specs = tuple(load_user_tools(tools))
     else:
         specs = None
-    lo, hi = opts["min_steps"], opts["max_steps"]
-    if steps_default is not None and (lo, hi) == (2, 6):
-        lo, hi = steps_default
+    if specs is not None and opts["export"] == "openai":
+        from synth.agents.export import check_openai_tool_names
+
+        check_openai_tool_names(specs)
     out: dict[str, Any] = {
         "tools": specs,
         "success_rate": opts["success_rate"],
-        "min_steps": lo,
-        "max_steps": hi,
+        "min_steps": opts["min_steps"],
+        "max_steps": opts["max_steps"],
     }
+    if opts["locale"] != "en_US":
+        out["locale"] = opts["locale"]
     if opts.get("reference_time") is not None:
         out["start"] = opts["reference_time"]
     return out
@@ -634,12 +647,14 @@ def _tool_call(opts: dict[str, Any], *, tools: Any, **_: Any) -> Gen[dict[str, A
         specs = load_user_tools(tools)
     else:
         specs = (table["search"],)
+    locale = opts["locale"]
     if opts["export"] == "native":
-        return tool_call_records(list(specs))  # the same records, drawn directly
+        # the same records, drawn directly
+        return tool_call_records(list(specs), locale=locale)
     from synth.agents.trace import requested_tool_calls
 
     exporter = tool_call_exporter(opts["export"], specs)
-    return requested_tool_calls(list(specs)).map(exporter)
+    return requested_tool_calls(list(specs), locale=locale).map(exporter)
 
 
 def _agent_trace(

@@ -27,9 +27,10 @@ from typing import Any
 import attrs
 
 from synth.agents._behaviour import Behaviour, dumps, error_content, error_message
-from synth.agents._builtin import BUILTIN_BEHAVIOURS, People
+from synth.agents._builtin import BUILTIN_BEHAVIOURS
 from synth.agents._data import yaml_error
 from synth.agents._draw import _B64_TO_ALNUM, call_id, chooser, load_data, weighted_chooser
+from synth.agents._locale import people_for
 from synth.agents._user_tools import UserTool, compile_output, compile_parameters
 from synth.agents.models import ToolCall, ToolResult, ToolSpec
 from synth.core.errors import InvalidArgument, SchemaError, UnsatisfiableSchema, UnsupportedSchema
@@ -66,21 +67,35 @@ _BUILTIN_BY_NAME = {spec.name: spec for spec in BUILTIN_TOOLS.values()}
 
 
 @cache
-def _people() -> People:
-    return People()
+def _builtin_behaviour(name: str, locale: str = "en_US") -> Behaviour:
+    return BUILTIN_BEHAVIOURS[name](_BUILTIN_BY_NAME[name], people_for(locale))
 
 
-@cache
-def _builtin_behaviour(name: str) -> Behaviour:
-    return BUILTIN_BEHAVIOURS[name](_BUILTIN_BY_NAME[name], _people())
-
-
-def behaviour_for(spec: ToolSpec) -> Behaviour:
-    """The built-in behaviour for an unmodified built-in tool, else one from its schema."""
+def behaviour_for(spec: ToolSpec, locale: str = "en_US") -> Behaviour:
+    """The built-in behaviour for an unmodified built-in tool, else one from its schema;
+    its people and places are those of ``locale``."""
     builtin = _BUILTIN_BY_NAME.get(spec.name)
     if builtin is not None and builtin.parameters == spec.parameters:
-        return _builtin_behaviour(spec.name)
-    return UserTool(spec)
+        return _builtin_behaviour(spec.name, locale)
+    return UserTool(spec, locale)
+
+
+def check_locale(locale: object, func: str) -> str:
+    """``locale`` if Faker has it (``en_US`` is known without loading Faker), else
+    ``InvalidArgument`` naming the closest locales."""
+    if locale == "en_US":
+        return locale
+    from synth.providers.faker import available_locales
+
+    locales = available_locales()
+    if isinstance(locale, str) and locale in locales:
+        return locale
+    close = difflib.get_close_matches(str(locale), locales, n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    raise InvalidArgument(
+        f"{func}() expects locale to be a Faker locale such as 'en_US' or 'de_DE', got "
+        f"locale={locale!r}{hint} (see synth.available_locales())"
+    )
 
 
 # -- loading tool definitions ------------------------------------------------------------
@@ -288,9 +303,10 @@ def resolve_tools(tools: ToolsLike, func: str, arg: str = "tools") -> tuple[Tool
 @attrs.frozen(repr=False)
 class _ToolCalls(Gen[ToolCall]):
     specs: tuple[ToolSpec, ...]
+    locale: str = "en_US"
 
     def _compile(self) -> DrawFn:
-        pick = chooser([behaviour_for(s) for s in self.specs])
+        pick = chooser([behaviour_for(s, self.locale) for s in self.specs])
 
         def draw_call(rng: random.Random) -> ToolCall:
             b = pick(rng)
@@ -300,7 +316,7 @@ class _ToolCalls(Gen[ToolCall]):
         return draw_call
 
 
-def tool_calls(tools: ToolsLike) -> Gen[ToolCall]:
+def tool_calls(tools: ToolsLike, *, locale: str = "en_US") -> Gen[ToolCall]:
     """Calls of one of ``tools`` (uniformly), as ``ToolCall(id, name, arguments)``.
 
     ``tools`` is a ToolSpec, a built-in key or name (``"search"``, ``"send_email"``), a tool
@@ -308,14 +324,23 @@ def tool_calls(tools: ToolsLike) -> Gen[ToolCall]:
     rng. Arguments always validate against the tool's parameter schema; built-in tools get
     realistic arguments, user tools get ``synth.from_schema`` values with realistic ones
     for well-known property names (``email``, ``path``, ``query``, ``url``, ...).
+    ``locale`` chooses the people and places in the arguments (names, email addresses,
+    cities, phone numbers: Faker's, in that locale); the other words stay English.
     """
     specs = resolve_tools(tools, "tool_calls")
-    return _bless(_ToolCalls(specs), ("tool_calls", (tools,), {}))
+    check_locale(locale, "tool_calls")
+    return _bless(_ToolCalls(specs, locale), ("tool_calls", (tools,), _locale_kwargs(locale)))
+
+
+def _locale_kwargs(locale: str) -> dict[str, Any]:
+    """The ``locale`` keyword of a generator's repr: shown only when not the default."""
+    return {} if locale == "en_US" else {"locale": locale}
 
 
 @attrs.frozen(repr=False)
 class _ToolCallRecords(Gen[dict[str, Any]]):
     specs: tuple[ToolSpec, ...]
+    locale: str = "en_US"
     #: ``(rng, index) -> {"index": index, **record}``: the seed API's sample, drawn as the
     #: record is (set when compiled; no copy of a drawn record).
     _indexed: Any = attrs.field(init=False, default=None, eq=False, hash=False, repr=False)
@@ -323,7 +348,8 @@ class _ToolCallRecords(Gen[dict[str, Any]]):
     def _compile(self) -> DrawFn:
         # The call id is inlined (it is a good part of the cost of a record); it is the
         # same text as ``call_id``.
-        tools = [(b.name, b.compile_call_json()) for b in map(behaviour_for, self.specs)]
+        behaviours = [behaviour_for(s, self.locale) for s in self.specs]
+        tools = [(b.name, b.compile_call_json()) for b in behaviours]
         to_alnum = _B64_TO_ALNUM
         if len(tools) == 1:
             ((name, arguments),) = tools
@@ -372,11 +398,13 @@ class _ToolCallRecords(Gen[dict[str, Any]]):
         return draw_record
 
 
-def tool_call_records(tools: ToolsLike) -> Gen[dict[str, Any]]:
-    """``tool_calls(tools)`` already in the OpenAI / seed record shape (see
+def tool_call_records(tools: ToolsLike, *, locale: str = "en_US") -> Gen[dict[str, Any]]:
+    """``tool_calls(tools, locale=locale)`` already in the OpenAI / seed record shape (see
     ``tool_call_record``), drawn directly: the same records, faster."""
     specs = resolve_tools(tools, "tool_call_records")
-    return _bless(_ToolCallRecords(specs), ("tool_call_records", (tools,), {}))
+    check_locale(locale, "tool_call_records")
+    node = _ToolCallRecords(specs, locale)
+    return _bless(node, ("tool_call_records", (tools,), _locale_kwargs(locale)))
 
 
 #: How an exchange fails when it does: tool error, timeout, or arguments the tool rejects.
@@ -415,9 +443,10 @@ def draw_exchange(
 class _ToolExchanges(Gen[tuple[ToolCall, ToolResult]]):
     specs: tuple[ToolSpec, ...]
     error_rate: float = 0.0
+    locale: str = "en_US"
 
     def _compile(self) -> DrawFn:
-        pick = chooser([behaviour_for(s) for s in self.specs])
+        pick = chooser([behaviour_for(s, self.locale) for s in self.specs])
         rate = self.error_rate
         kind = weighted_chooser(_ERROR_KINDS)
 
@@ -431,7 +460,7 @@ class _ToolExchanges(Gen[tuple[ToolCall, ToolResult]]):
 
 
 def tool_exchanges(
-    tools: ToolsLike, *, error_rate: float = 0.0
+    tools: ToolsLike, *, error_rate: float = 0.0, locale: str = "en_US"
 ) -> Gen[tuple[ToolCall, ToolResult]]:
     """A call of one of ``tools`` and the ``ToolResult`` that answers it.
 
@@ -439,7 +468,8 @@ def tool_exchanges(
     recipients, rows with the query's columns, file contents, listings or confirmations.
     With probability ``error_rate`` the exchange fails instead (a tool error, a timeout,
     or arguments the tool rejects although they fit its schema); the result then has
-    ``is_error=True`` and JSON content ``{"error": {"type", "message"}}``.
+    ``is_error=True`` and JSON content ``{"error": {"type", "message"}}``. ``locale``
+    chooses the people and places, as in ``tool_calls``.
     """
     if (
         isinstance(error_rate, bool)
@@ -451,8 +481,10 @@ def tool_exchanges(
             f"got error_rate={error_rate!r}"
         )
     specs = resolve_tools(tools, "tool_exchanges")
-    node = _ToolExchanges(specs, float(error_rate))
+    check_locale(locale, "tool_exchanges")
+    node = _ToolExchanges(specs, float(error_rate), locale)
     kwargs = {"error_rate": error_rate} if error_rate else {}
+    kwargs.update(_locale_kwargs(locale))
     return _bless(node, ("tool_exchanges", (tools,), kwargs))
 
 

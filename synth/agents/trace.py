@@ -44,7 +44,14 @@ from synth.agents._draw import (
     weighted_chooser,
 )
 from synth.agents.models import Message, ToolCall, ToolResult, ToolSpec
-from synth.agents.tools import BUILTIN_TOOLS, ToolsLike, behaviour_for, resolve_tools
+from synth.agents.tools import (
+    BUILTIN_TOOLS,
+    ToolsLike,
+    _locale_kwargs,
+    behaviour_for,
+    check_locale,
+    resolve_tools,
+)
 from synth.core.errors import InvalidArgument
 from synth.core.gen import DrawFn, Gen, _bless
 
@@ -170,9 +177,10 @@ def _task(rng: random.Random, phrases: _Phrases, intents: list[str]) -> str:
 @attrs.frozen(repr=False)
 class _RequestedCalls(Gen[tuple[str, ToolCall]]):
     specs: tuple[ToolSpec, ...]
+    locale: str = "en_US"
 
     def _compile(self) -> DrawFn:
-        pick = chooser([behaviour_for(s) for s in self.specs])
+        pick = chooser([behaviour_for(s, self.locale) for s in self.specs])
         phrases = _phrases()
 
         def draw(rng: random.Random) -> tuple[str, ToolCall]:
@@ -187,12 +195,15 @@ class _RequestedCalls(Gen[tuple[str, ToolCall]]):
         return draw
 
 
-def requested_tool_calls(tools: ToolsLike) -> Gen[tuple[str, ToolCall]]:
-    """``(request, call)``: a call of one of ``tools`` as :func:`synth.tool_calls` draws it,
-    with the user's request that the call answers ("Please search the web for ..."), in
-    the words of a trace's task. Chat exports of single calls start with this request."""
+def requested_tool_calls(tools: ToolsLike, *, locale: str = "en_US") -> Gen[tuple[str, ToolCall]]:
+    """``(request, call)``: a call of one of ``tools`` as :func:`synth.tool_calls` draws it
+    (with the people and places of ``locale``), with the user's request that the call
+    answers ("Please search the web for ..."), in the words of a trace's task. Chat
+    exports of single calls start with this request."""
     specs = resolve_tools(tools, "requested_tool_calls")
-    return _bless(_RequestedCalls(specs), ("requested_tool_calls", (tools,), {}))
+    check_locale(locale, "requested_tool_calls")
+    kwargs = _locale_kwargs(locale)
+    return _bless(_RequestedCalls(specs, locale), ("requested_tool_calls", (tools,), kwargs))
 
 
 # -- the generator -----------------------------------------------------------------------
@@ -207,6 +218,7 @@ class _Traces(Gen[Trace]):
     start: dt.datetime = DEFAULT_START
     agent_names: tuple[str, ...] | None = None
     failures: tuple[tuple[str, float], ...] = tuple(FAILURES.items())
+    locale: str = "en_US"
 
     def _compile(self) -> DrawFn:
         draw = _compile_core(self)
@@ -232,7 +244,7 @@ def _compile_core(node: _Traces) -> Any:
     """The draw of a trace shared by ``traces`` and ``trace_records``: ``rng ->
     (record, system prompt)``, the record in ``trace_record``'s shape, built directly."""
     p = _phrases()
-    behaviours = [behaviour_for(s) for s in node.specs]
+    behaviours = [behaviour_for(s, node.locale) for s in node.specs]
     pick_tool = chooser(behaviours)
     diggers = [b for b in behaviours if b.digs]
     pick_digger = chooser(diggers) if diggers else None
@@ -593,6 +605,7 @@ def traces(
     start: dt.datetime = DEFAULT_START,
     agent_names: Sequence[str] | None = None,
     failures: Mapping[str, float] | None = None,
+    locale: str = "en_US",
 ) -> Gen[Trace]:
     """Agent traces: task -> (thought -> tool_call -> observation)* -> final answer.
 
@@ -602,10 +615,22 @@ def traces(
     probability that a trace succeeds; failing traces carry one of the labels in
     ``FAILURES``, drawn with the weights ``failures`` (default ``FAILURES``). Timestamps
     start at ``start`` (a timezone-aware datetime; naive ones are taken as UTC) and never
-    go back. ``agent_names`` replaces the built-in agent names.
+    go back. ``agent_names`` replaces the built-in agent names. ``locale`` chooses the
+    people and places (email recipients and signatures, people in query rows, names,
+    cities and phone numbers in user-tool arguments: Faker's, in that locale); tasks,
+    thoughts and answers stay English.
     """
     return _traces_node(
-        _Traces, "traces", tools, success_rate, min_steps, max_steps, start, agent_names, failures
+        _Traces,
+        "traces",
+        tools,
+        success_rate,
+        min_steps,
+        max_steps,
+        start,
+        agent_names,
+        failures,
+        locale,
     )
 
 
@@ -618,6 +643,7 @@ def trace_records(
     start: dt.datetime = DEFAULT_START,
     agent_names: Sequence[str] | None = None,
     failures: Mapping[str, float] | None = None,
+    locale: str = "en_US",
 ) -> Gen[dict[str, Any]]:
     """``traces(...)`` already in the record shape of ``trace_record``, drawn directly:
     the same records as ``traces(...).map(trace_record)``, faster (no ``Trace`` objects
@@ -632,6 +658,7 @@ def trace_records(
         start,
         agent_names,
         failures,
+        locale,
     )
 
 
@@ -645,8 +672,10 @@ def _traces_node(
     start: dt.datetime,
     agent_names: Sequence[str] | None,
     failures: Mapping[str, float] | None,
+    locale: str,
 ) -> Any:
     specs = BUILTIN_TOOLS_TUPLE if tools is None else resolve_tools(tools, "traces")
+    check_locale(locale, func)
     if (
         isinstance(success_rate, bool)
         or not isinstance(success_rate, (int, float))
@@ -706,6 +735,7 @@ def _traces_node(
         when,
         names,
         pairs or (("tool_error", 1.0),),
+        locale,
     )
     kwargs: dict[str, Any] = {}
     if tools is not None:
@@ -717,6 +747,7 @@ def _traces_node(
         ("start", start, DEFAULT_START),
         ("agent_names", agent_names, None),
         ("failures", failures, None),
+        ("locale", locale, "en_US"),
     ):
         if value != default:
             kwargs[key] = value

@@ -16,6 +16,7 @@ import datetime as dt
 import functools
 import inspect
 import random
+import re
 import threading
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -41,7 +42,9 @@ __all__ = [
     "faker_generator",
     "ascii_text",
     "faker_slugify",
+    "full_name_format",
     "provider_names",
+    "romanised_names",
 ]
 
 DEFAULT_LOCALE = "en_US"
@@ -167,6 +170,51 @@ def ascii_text(value: str) -> str:
     from faker.decode import unidecode
 
     return str(unidecode(value))
+
+
+def _person_provider(locale: str) -> Any:
+    """The person provider (names) of the Faker generator for ``locale``."""
+    for provider in faker_generator(locale).providers:
+        if type(provider).__module__.startswith("faker.providers.person"):
+            return provider
+    return None  # pragma: no cover - every Faker locale has one
+
+
+#: A plain two-name format of Faker's: a first and a last name token, maybe a separator.
+_TWO_NAMES = re.compile(r"^\{\{(first|last)_name\w*\}\}(\s*)\{\{(first|last)_name\w*\}\}$")
+
+
+@functools.cache
+def full_name_format(locale: str) -> str:
+    """How ``locale`` writes a first and a last name together, as a ``str.format`` text
+    with ``{first}`` and ``{last}``: the first of Faker's name formats made of just the
+    two (``"{last} {first}"`` in ja_JP, ``"{last}{first}"`` in zh_CN), else
+    ``"{first} {last}"``."""
+    provider = _person_provider(locale)
+    for fmt in getattr(provider, "formats", ()) or ():
+        m = _TWO_NAMES.match(fmt)
+        if m is not None and m.group(1) != m.group(3):
+            return f"{{{m.group(1)}}}{m.group(2)}{{{m.group(3)}}}"
+    return "{first} {last}"
+
+
+@functools.cache
+def romanised_names(locale: str) -> dict[str, str]:
+    """The romanised spelling of each first and last name that Faker's ``locale`` gives
+    one for (its ``*_name_pairs`` tables: ``{"太郎": "Taro", "山田": "Yamada"}`` in ja_JP),
+    else ``{}``. A name listed twice keeps its first spelling."""
+    provider = _person_provider(locale)
+    out: dict[str, str] = {}
+    for table in (
+        "first_name_male_pairs",
+        "first_name_female_pairs",
+        "first_name_pairs",
+        "last_name_pairs",
+    ):
+        for entry in getattr(provider, table, ()) or ():
+            if isinstance(entry, tuple) and len(entry) >= 2 and isinstance(entry[-1], str):
+                out.setdefault(str(entry[0]), entry[-1])
+    return out
 
 
 def faker_slugify(value: str, *, allow_unicode: bool = False, allow_dots: bool = False) -> str:
