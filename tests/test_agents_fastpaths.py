@@ -27,9 +27,12 @@ from synth.agents.tools import BUILTIN_TOOLS, behaviour_for
 TOOLS = ("search", "email", "database", "file_operations")
 
 
+@pytest.mark.parametrize("locale", ["en_US", "de_DE", "ja_JP"])
 @pytest.mark.parametrize("tool", TOOLS)
-def test_call_json_is_the_json_of_call_with_the_same_draws(tool: str) -> None:
-    b = behaviour_for(BUILTIN_TOOLS[tool])
+def test_call_json_is_the_json_of_call_with_the_same_draws(tool: str, locale: str) -> None:
+    # The call JSON pastes names, addresses and paths into pre-escaped text: the same
+    # text as dumps(call) for every locale's people.
+    b = behaviour_for(BUILTIN_TOOLS[tool], locale)
     fast = b.compile_call_json()
     for seed in range(300):
         slow_rng, fast_rng = random.Random(seed), random.Random(seed)
