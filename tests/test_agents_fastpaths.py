@@ -27,9 +27,12 @@ from synth.agents.tools import BUILTIN_TOOLS, behaviour_for
 TOOLS = ("search", "email", "database", "file_operations")
 
 
+@pytest.mark.parametrize("locale", ["en_US", "de_DE", "ja_JP"])
 @pytest.mark.parametrize("tool", TOOLS)
-def test_call_json_is_the_json_of_call_with_the_same_draws(tool: str) -> None:
-    b = behaviour_for(BUILTIN_TOOLS[tool])
+def test_call_json_is_the_json_of_call_with_the_same_draws(tool: str, locale: str) -> None:
+    # The call JSON pastes names, addresses and paths into pre-escaped text: the same
+    # text as dumps(call) for every locale's people.
+    b = behaviour_for(BUILTIN_TOOLS[tool], locale)
     fast = b.compile_call_json()
     for seed in range(300):
         slow_rng, fast_rng = random.Random(seed), random.Random(seed)
@@ -42,6 +45,53 @@ def test_tool_call_records_are_the_records_of_tool_calls(tools: list[str]) -> No
     fast = synth.stream(synth.tool_call_records(list(tools)), 400, seed=11)
     slow = synth.stream(synth.tool_calls(list(tools)).map(synth.tool_call_record), 400, seed=11)
     assert list(fast) == list(slow)
+
+
+def _people_with_odd_names():
+    # A People whose names need escaping in JSON (a quote, a backslash, a newline): the
+    # call JSON that pastes names in as they are must then be made another way.
+    from synth.agents._builtin import People
+
+    people = People()
+    odd = ('Zo"\u00eb', 'Zo"\u00eb Back\\slash', "zoe")
+    other = ("Al\\", "Al\\ New", "al")
+    people.table = tuple(
+        (odd, other)[i % 2] if i % 7 == 0 else e for i, e in enumerate(people.table)
+    )
+    return people
+
+
+@pytest.mark.parametrize("tool", ["email", "file_operations"])
+def test_call_json_with_names_that_need_escaping(tool: str) -> None:
+    from synth.agents._builtin import BUILTIN_BEHAVIOURS, _plain
+
+    assert _plain(["plain", ("Zo\u00eb", "M\u00fcnchen \u2013")]) is True
+    assert not _plain(['say "hi"']) and not _plain(["a\\b"]) and not _plain(["a\nb"])
+    spec = BUILTIN_TOOLS[tool]
+    b = BUILTIN_BEHAVIOURS[spec.name](spec, _people_with_odd_names())
+    fast = b.compile_call_json()
+    odd = 0
+    for seed in range(3000):
+        slow_rng, fast_rng = random.Random(seed), random.Random(seed)
+        text = fast(fast_rng)
+        assert text == dumps(b.call(slow_rng)[0])
+        assert fast_rng.random() == slow_rng.random()
+        odd += 'Zo\\"' in text
+    assert odd  # the odd names were drawn
+
+
+def test_query_json_with_names_that_need_escaping() -> None:
+    b = behaviour_for(BUILTIN_TOOLS["database"])
+    from synth.agents._builtin import ExecuteQuery
+
+    b = ExecuteQuery(BUILTIN_TOOLS["database"], b.people_)
+    table = next(iter(b.tables.values()))
+    table.columns = {**table.columns, "odd name": {"kind": "count"}}
+    fast = b.compile_call_json()
+    for seed in range(500):
+        slow_rng, fast_rng = random.Random(seed), random.Random(seed)
+        assert fast(fast_rng) == dumps(b.call(slow_rng)[0])
+        assert fast_rng.random() == slow_rng.random()
 
 
 @pytest.mark.parametrize(

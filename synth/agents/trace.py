@@ -26,6 +26,7 @@ import re
 from binascii import b2a_base64
 from collections.abc import Mapping, Sequence
 from functools import cache
+from math import floor  # int(x) of a float is slower on 3.11 (see _draw)
 from typing import Any, Literal
 
 import attrs
@@ -276,7 +277,7 @@ def _compile_core(node: _Traces) -> Any:
         agent = pick_agent(rng)
         system = p.system(rng)(roles.get(agent, default_role))
         failure = None if r() < rate else failure_kind(rng)
-        n = hi if failure == "step_limit" else lo + int(r() * (hi - lo + 1))
+        n = hi if failure == "step_limit" else lo + floor(r() * (hi - lo + 1))
         plan = _plan(rng, n, failure, hi, pick_tool, pick_digger, transient)
 
         steps: list[dict[str, Any]] = []
@@ -364,7 +365,7 @@ def _compile_core(node: _Traces) -> Any:
                 intents.append(goal)
             k = len(steps)
             u = r()
-            latency = 350 + int(5650 * u * u * u)  # _thought_ms
+            latency = 350 + floor(5650 * u * u * u)  # _thought_ms
             latency += waited
             now += latency
             append(
@@ -376,7 +377,7 @@ def _compile_core(node: _Traces) -> Any:
                     "latency_ms": latency,
                 }
             )
-            latency = 1 + int(r() * 15)
+            latency = 1 + floor(r() * 15)
             now += latency
             append(
                 {
@@ -397,7 +398,7 @@ def _compile_core(node: _Traces) -> Any:
                     latency = b.latency(rng)
                 else:  # Behaviour.latency, inlined
                     u = r()
-                    latency = span[0] + int(span[1] * u * u)
+                    latency = span[0] + floor(span[1] * u * u)
             now += latency
             append(
                 {
@@ -431,7 +432,7 @@ def _compile_core(node: _Traces) -> Any:
         labelled = None
         if failure is None or failure == "wrong_answer":
             if failure == "wrong_answer":
-                j = int(r() * len(outcomes))
+                j = floor(r() * len(outcomes))
                 failure_step, wrong = outcomes[j][0], outcomes[j][1].wrong
                 answers[j] = wrong
                 detail = (
