@@ -10,6 +10,7 @@ A failed or interrupted run leaves the output path exactly as it was.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import sys
@@ -233,7 +234,7 @@ the output path is left as it was.
     help="Type-specific setting, repeatable (see 'synth explain').",
 )
 @click.option("--tools", metavar="FILE", help="Tool definitions (OpenAI tools list or MCP tools).")
-@click.option("--template", metavar="FILE", help="Conversation templates (JSON or YAML).")
+@click.option("--template", metavar="FILE", help="Conversation templates (JSON, TOML or YAML).")
 @click.option(
     "--export",
     type=click.Choice(EXPORTS, case_sensitive=False),
@@ -264,9 +265,10 @@ the output path is left as it was.
 @click.option("--manifest", is_flag=True, help="Also write PATH.manifest.json (seed, hash, ...).")
 @click.option(
     "--index/--no-index",
-    default=True,
-    show_default=True,
-    help="Put the record number first in each record as 'index' (the seed's shape).",
+    default=None,
+    help="Put the record number first in each record as 'index' (the seed's shape). "
+    "Default: on for native records, off for --export openai/sharegpt, whose lines are "
+    "uploaded for fine-tuning and should hold only the chat.",
 )
 @click.option(
     "--dask-scheduler",
@@ -295,17 +297,22 @@ def generate(
     locale: str,
     progress: bool | None,
     manifest: bool,
-    index: bool,
+    index: bool | None,
     dask_scheduler: str | None,
     shard_records: int,
 ) -> None:
     """Generate synthetic samples and write them as JSON Lines, JSON or Parquet."""
     data_type = data_type.lower()
     export = export.lower()
+    if not output.strip():
+        _usage("--output is empty; give a file path, or - for standard output")
     seed_chosen = seed is None
     if seed is None:
         seed = int.from_bytes(os.urandom(4), "big")
     settings = _settings(data_type, schema, constraints, tools, template, export, locale)
+    if index is None:
+        chosen = settings.get("export") or settings.get("constraints", {}).get("export")
+        index = str(chosen or "native").lower() == "native"
     fmt = _output_format(output, out_format, dask_scheduler)
     if manifest and output == "-":
         _usage("--manifest needs an output file; add --output PATH")
@@ -504,7 +511,11 @@ def _reference_time(settings: dict[str, Any]) -> Any:
     kind = settings.get("data_type")
     if kind == "agent_trace" or (
         kind == "conversation"
-        and (constraints.get("template") == "tool_use" or constraints.get("tools"))
+        and (
+            constraints.get("template") == "tool_use"
+            or constraints.get("tools")
+            or (settings.get("tools") and not constraints.get("template"))
+        )
     ):
         # Traces (and tool-use conversations, which are traces) count from their own
         # start, not from the templates' reference time.
@@ -833,12 +844,25 @@ def templates(
     list_all: bool, category: str | None, template: str | None, tools: str | None
 ) -> None:
     """List the built-in conversation templates and tool-call tools (and yours)."""
-    if not list_all and category is None:
+    if category == "conversation" and tools is not None:
+        _usage(
+            "--tools adds tool-call tools, which --category conversation does not list; "
+            "use --category tool_call or --list, or drop --tools"
+        )
+    if category == "tool_call" and template is not None:
+        _usage(
+            "--template adds conversation templates, which --category tool_call does not "
+            "list; use --category conversation or --list, or drop --template"
+        )
+    if not list_all and category is None and template is None and tools is None:
         _usage("Specify --list or --category <category>.")
     from synth.compat import list_templates, list_tools
 
-    show_conversations = list_all or category == "conversation"
-    show_tools = list_all or category == "tool_call"
+    # Given alone, a file of your own is listed beside the built-ins of its kind.
+    show_conversations = (
+        list_all or category == "conversation" or (category is None and template is not None)
+    )
+    show_tools = list_all or category == "tool_call" or (category is None and tools is not None)
     lines = [""]
     if show_conversations:
         builtin = list_templates()
@@ -966,9 +990,33 @@ def _effective_settings(settings: dict[str, Any]) -> dict[str, Any]:
         **settings.get("constraints", {}),
     }
     values = parse_constraints(settings["data_type"], merged)
-    return {
-        k: (", ".join(v) if isinstance(v, tuple) else v) for k, v in values.items() if v is not None
-    }
+    # Constraints whose default depends on the run: say what it is instead of leaving
+    # them out (a reader of 'synth explain --type tool_call' could not find 'tool').
+    kind = settings["data_type"]
+    yours = "the tools in --tools" if settings.get("tools") else None
+    if kind == "conversation" and yours and "template" not in settings.get("constraints", {}):
+        values["template"] = "tool_use"  # tool definitions alone make tool_use conversations
+    uses_tools = kind == "agent_trace" or (
+        kind == "conversation"
+        and (values.get("template") == "tool_use" or settings.get("tools") is not None)
+    )
+    if kind == "tool_call" and values.get("tool") is None:
+        values["tool"] = yours or "search"
+    if uses_tools and values.get("tools") is None:
+        from synth.agents.datasets import list_tools
+
+        values["tools"] = yours or ", ".join(list_tools())
+    if "reference_time" in values and values["reference_time"] is None:
+        values["reference_time"] = _reference_time(settings)
+    return {k: _setting_text(v) for k, v in values.items() if v is not None}
+
+
+def _setting_text(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return ", ".join(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    return value
 
 
 # -- entry point --------------------------------------------------------------------------

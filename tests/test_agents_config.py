@@ -6,7 +6,7 @@ import pytest
 
 import synth
 from synth import DataGenerator, GeneratorConfig
-from synth.agents.datasets import MAX_STEPS
+from synth.agents.datasets import MAX_STEPS, parse_constraints
 from synth.agents.trace import MAX_STEPS_LIMIT
 
 
@@ -231,3 +231,25 @@ def test_free_records_take_a_naive_reference_time_as_utc():
         free_records(reference_time=dt.datetime(2025, 6, 1, 12, tzinfo=dt.UTC)), 50, seed=2
     )
     assert list(naive) == list(aware)
+
+
+@pytest.mark.parametrize(
+    ("steps", "expected"),
+    [
+        ({}, {1, 2, 3}),
+        # Asking for the trace defaults explicitly used to give 1 to 3 calls.
+        ({"min_steps": 2, "max_steps": 6}, {2, 3, 4, 5, 6}),
+        ({"min_steps": 2}, {2, 3}),
+        ({"max_steps": 6}, {1, 2, 3, 4, 5, 6}),
+        ({"min_steps": 5}, {5}),
+    ],
+)
+def test_tool_use_conversations_make_the_number_of_calls_asked_for(steps, expected):
+    gen = synth.payload_generator("conversation", constraints={"template": "tool_use", **steps})
+    calls = {
+        sum(1 for turn in rec["turns"] if turn["tool_calls"])
+        for rec in synth.stream(gen, 300, seed=1)
+    }
+    assert calls == expected
+    settings = parse_constraints("conversation", {"template": "tool_use", **steps})
+    assert (settings["min_steps"], settings["max_steps"]) == (min(expected), max(expected))

@@ -43,6 +43,30 @@ def test_text_has_exactly_the_sentence_counts_asked_for(lo, hi):
     assert set(counts) == set(range(lo, hi + 1))
 
 
+@pytest.mark.parametrize(("lo", "hi", "count"), [(5, 10, 4000), (12, 40, 1000), (2000, 2000, 3)])
+def test_no_paragraph_repeats_a_sentence(lo, hi, count):
+    # Independent picks from the bank repeated a sentence in about 1 of 2,000 paragraphs
+    # of 5 to 10 sentences, and in most paragraphs of thousands.
+    constraints = {"min_sentences": lo, "max_sentences": hi}
+    for rec in payloads("text", count, constraints=constraints):
+        sentences = SENTENCE_SPLIT.split(rec["text"])
+        assert len(set(sentences)) == len(sentences), rec["text"]
+
+
+def test_paragraph_sentences_are_spread_over_the_whole_bank():
+    # the stride's start and step are drawn: sentences come from every part of the bank
+    # and pairs of neighbours are not fixed
+    bank = {s: i for i, s in enumerate(sentence_bank())}
+    firsts, pairs = set(), set()
+    for rec in payloads("text", 3000, constraints={"min_sentences": 3, "max_sentences": 3}):
+        a, b, _ = (
+            bank[s if s.endswith(".") else s + "."] for s in SENTENCE_SPLIT.split(rec["text"])
+        )
+        firsts.add(a * 8 // len(bank))
+        pairs.add((a, b))
+    assert firsts == set(range(8)) and len(pairs) == 3000
+
+
 def test_text_constraints_may_come_as_strings():
     recs = payloads("text", 50, constraints={"min_sentences": "2", "max_sentences": " 2"})
     assert all(len(SENTENCE_SPLIT.split(r["text"])) == 2 for r in recs)
@@ -153,6 +177,36 @@ def test_tracking_numbers_do_not_contradict_the_carrier(samples):
     assert seen >= 20
 
 
+def test_a_double_charge_ends_the_way_the_agent_explained_it(samples):
+    # The phrasings were picked turn by turn: "a temporary authorization hold ... Only one
+    # payment was captured" was followed by "Yes please." and "I've issued a refund".
+    holds = refunds = 0
+    for rec in samples["customer_support"]:
+        explained, reply, last = (t["content"] for t in rec["turns"][4:7])
+        if "authorization hold" in explained:
+            holds += 1
+            assert reply.endswith("?") and "issued a refund" not in last, rec
+            assert "is refunded" not in last, rec
+        elif "refund the duplicate" in explained or "refund it right away" in explained:
+            refunds += 1
+            assert not reply.endswith("?") and "refund" in last, rec
+            assert "still see two charges" not in last, rec
+    assert holds > 30 and refunds > 30
+
+
+def test_a_late_delivery_is_promised_by_the_date_the_agent_gave(samples):
+    # The estimate is 1-5 days out, but the closing said "If it hasn't arrived in two
+    # days, reply here": it now refers to the date the agent named.
+    closings = 0
+    for rec in samples["customer_support"]:
+        contents = [t["content"] for t in rec["turns"]]
+        assert not any("in two days" in c for c in contents), rec
+        if "by that date" in contents[-1]:
+            closings += 1
+            assert any(re.search(r"estimate is|arrive by", c) for c in contents[:-1]), rec
+    assert closings > 10
+
+
 def test_csv_totals_function_is_named_after_what_it_groups_by(samples):
     # "the total amount for each region" came as def total_by_category(...)
     checked = 0
@@ -162,6 +216,21 @@ def test_csv_totals_function_is_named_after_what_it_groups_by(samples):
         name = re.search(r"def (\w+)\(path", answer)
         if grouped and name:
             assert grouped.group(1) in name.group(1), answer
+            checked += 1
+    assert checked >= 50
+
+
+def test_sort_function_names_no_field_it_does_not_sort_by(samples):
+    # "order records by two fields, `score` and `email`" came as def by_age_then_name(...)
+    checked = 0
+    for rec in samples["code_assistant"]:
+        answer = rec["turns"][2]["content"]
+        keys = re.search(r'itemgetter\("(\w+)", "(\w+)"\)', answer)
+        name = re.search(r"def (\w+)\(records", answer)
+        if keys and name:
+            named = re.fullmatch(r"by_(\w+)_then_(\w+)", name.group(1))
+            assert named is None or named.groups() == keys.groups(), answer
+            assert "people" not in name.group(1), answer
             checked += 1
     assert checked >= 50
 
@@ -201,7 +270,8 @@ def test_code_assistant_follow_up_uses_the_same_function_name(samples):
 
 def test_openai_and_sharegpt_exports_of_conversations():
     rec = payloads("conversation", 1, constraints={"export": "openai"})[0]
-    assert list(rec) == ["messages", "tools"] and rec["tools"] == []
+    # No "tools" key when there are none: OpenAI refuses an empty tools array.
+    assert list(rec) == ["messages"]
     assert [m["role"] for m in rec["messages"]][:3] == ["system", "user", "assistant"]
     rec = payloads(
         "conversation", 1, constraints={"template": "code_assistant"}, export="sharegpt"

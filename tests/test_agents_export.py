@@ -118,3 +118,60 @@ def test_the_openai_exporter_refuses_a_tool_turn_without_a_matching_call():
     answered_twice = Conversation((*ok.messages, Message("tool", "{}", tool_call_id="call_1")), ())
     with pytest.raises(synth.InvalidArgument, match="turn 3 has role 'tool'"):
         conversation_exporter("openai")(answered_twice)
+
+
+@pytest.mark.parametrize("name", ["files.read", "a" * 65])
+@pytest.mark.parametrize("data_type", ["tool_call", "agent_trace", "conversation"])
+def test_openai_export_refuses_a_tool_name_openai_refuses(name, data_type):
+    # MCP names may hold dots and run to 128 characters; OpenAI's may not, and a file with
+    # one is refused at upload.
+    tool = {"name": name, "inputSchema": {"type": "object", "properties": {}}}
+    with pytest.raises(synth.InvalidArgument, match="not a valid OpenAI function name"):
+        synth.payload_generator(data_type, tools=[tool], export="openai")
+    for export in ("native", "sharegpt"):
+        rec = synth.sample(synth.payload_generator(data_type, tools=[tool], export=export), seed=1)
+        assert name in json.dumps(rec)
+
+
+def test_sharegpt_answers_to_parallel_calls_are_one_observation_turn():
+    # Two consecutive "observation" turns break the human/observation, gpt/function_call
+    # alternation that LLaMA-Factory requires, and it drops the example.
+    calls = (
+        ToolCall("call_1", "get_weather", {"city": "Oslo"}),
+        ToolCall("call_2", "get_weather", {"city": "Rome"}),
+    )
+    conv = Conversation(
+        (
+            Message("user", "Weather in Oslo and Rome?"),
+            Message("assistant", None, tool_calls=calls),
+            Message("tool", '{"temp": 3}', tool_call_id="call_1"),
+            Message("tool", "sunny", tool_call_id="call_2"),
+            Message("assistant", "Oslo 3 degrees, Rome sunny."),
+        ),
+        (),
+    )
+    turns = conversation_exporter("sharegpt")(conv)["conversations"]
+    assert [t["from"] for t in turns] == ["human", "function_call", "observation", "gpt"]
+    assert json.loads(turns[1]["value"]) == [
+        {"name": "get_weather", "arguments": {"city": "Oslo"}},
+        {"name": "get_weather", "arguments": {"city": "Rome"}},
+    ]
+    assert json.loads(turns[2]["value"]) == [{"temp": 3}, "sunny"]
+    single = Conversation((*conv.messages[:1], Message("assistant", None, tool_calls=calls[:1]),
+                           conv.messages[2], conv.messages[4]), ())  # fmt: skip
+    assert conversation_exporter("sharegpt")(single)["conversations"][2] == {
+        "from": "observation",
+        "value": '{"temp": 3}',
+    }
+
+
+def test_chat_exports_show_in_the_tree_as_the_call_that_makes_them():
+    # The trace export showed as the source of a lambda, conversations as private names.
+    trace = synth.payload_generator("agent_trace", export="sharegpt")
+    assert repr(trace) == "traces().map(trace_exporter('sharegpt'))"
+    conversation = synth.payload_generator("conversation", export="openai")
+    assert repr(conversation) == (
+        "conversations('customer_support').map(conversation_exporter('openai'))"
+    )
+    rec = synth.sample(trace, seed=1)
+    assert [t["from"] for t in rec["conversations"]][:2] == ["system", "human"]

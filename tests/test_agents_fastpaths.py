@@ -27,9 +27,12 @@ from synth.agents.tools import BUILTIN_TOOLS, behaviour_for
 TOOLS = ("search", "email", "database", "file_operations")
 
 
+@pytest.mark.parametrize("locale", ["en_US", "de_DE", "ja_JP"])
 @pytest.mark.parametrize("tool", TOOLS)
-def test_call_json_is_the_json_of_call_with_the_same_draws(tool: str) -> None:
-    b = behaviour_for(BUILTIN_TOOLS[tool])
+def test_call_json_is_the_json_of_call_with_the_same_draws(tool: str, locale: str) -> None:
+    # The call JSON pastes names, addresses and paths into pre-escaped text: the same
+    # text as dumps(call) for every locale's people.
+    b = behaviour_for(BUILTIN_TOOLS[tool], locale)
     fast = b.compile_call_json()
     for seed in range(300):
         slow_rng, fast_rng = random.Random(seed), random.Random(seed)
@@ -42,6 +45,53 @@ def test_tool_call_records_are_the_records_of_tool_calls(tools: list[str]) -> No
     fast = synth.stream(synth.tool_call_records(list(tools)), 400, seed=11)
     slow = synth.stream(synth.tool_calls(list(tools)).map(synth.tool_call_record), 400, seed=11)
     assert list(fast) == list(slow)
+
+
+def _people_with_odd_names():
+    # A People whose names need escaping in JSON (a quote, a backslash, a newline): the
+    # call JSON that pastes names in as they are must then be made another way.
+    from synth.agents._builtin import People
+
+    people = People()
+    odd = ('Zo"\u00eb', 'Zo"\u00eb Back\\slash', "zoe")
+    other = ("Al\\", "Al\\ New", "al")
+    people.table = tuple(
+        (odd, other)[i % 2] if i % 7 == 0 else e for i, e in enumerate(people.table)
+    )
+    return people
+
+
+@pytest.mark.parametrize("tool", ["email", "file_operations"])
+def test_call_json_with_names_that_need_escaping(tool: str) -> None:
+    from synth.agents._builtin import BUILTIN_BEHAVIOURS, _plain
+
+    assert _plain(["plain", ("Zo\u00eb", "M\u00fcnchen \u2013")]) is True
+    assert not _plain(['say "hi"']) and not _plain(["a\\b"]) and not _plain(["a\nb"])
+    spec = BUILTIN_TOOLS[tool]
+    b = BUILTIN_BEHAVIOURS[spec.name](spec, _people_with_odd_names())
+    fast = b.compile_call_json()
+    odd = 0
+    for seed in range(3000):
+        slow_rng, fast_rng = random.Random(seed), random.Random(seed)
+        text = fast(fast_rng)
+        assert text == dumps(b.call(slow_rng)[0])
+        assert fast_rng.random() == slow_rng.random()
+        odd += 'Zo\\"' in text
+    assert odd  # the odd names were drawn
+
+
+def test_query_json_with_names_that_need_escaping() -> None:
+    b = behaviour_for(BUILTIN_TOOLS["database"])
+    from synth.agents._builtin import ExecuteQuery
+
+    b = ExecuteQuery(BUILTIN_TOOLS["database"], b.people_)
+    table = next(iter(b.tables.values()))
+    table.columns = {**table.columns, "odd name": {"kind": "count"}}
+    fast = b.compile_call_json()
+    for seed in range(500):
+        slow_rng, fast_rng = random.Random(seed), random.Random(seed)
+        assert fast(fast_rng) == dumps(b.call(slow_rng)[0])
+        assert fast_rng.random() == slow_rng.random()
 
 
 @pytest.mark.parametrize(
@@ -136,15 +186,15 @@ def test_compiled_picks_need_two_items() -> None:
 PINNED = [
     ("tool_call", {"tool": "search"}, 500, "fdaf4ac6c47a15edb332c5911f88ae8e"),
     ("tool_call", {"tool": "email"}, 500, "eef86537e39c8d51638455109e2ad52f"),
-    ("tool_call", {"tool": "database"}, 500, "435cc2fe366d5aa1cfd27180358a28b5"),
+    ("tool_call", {"tool": "database"}, 500, "9cc0b1a3963182589d904c228a692763"),
     ("tool_call", {"tool": "file_operations"}, 500, "2f23a0b07f28253e98cc73d143991a8a"),
-    ("agent_trace", {}, 200, "e4ae360845de2feb5fe4b3e0f4b507bd"),
-    ("agent_trace", {"success_rate": 0.0}, 200, "910c6a84bd9d7ab5ccf15e5ac73da60b"),
-    ("text", {}, 2000, "dc8bb2f461a2755f164ce3c92e18b6d4"),
-    ("text", {"min_sentences": 2, "max_sentences": 9}, 1000, "2ce7295f29906ee049fb1a285784a773"),
+    ("agent_trace", {}, 200, "5d063f3c418418790580687317a7b9ac"),
+    ("agent_trace", {"success_rate": 0.0}, 200, "cd12f922072959a09c2cdd8469eb4252"),
+    ("text", {}, 2000, "ae3f0b92473213441215a3b65a95668f"),
+    ("text", {"min_sentences": 2, "max_sentences": 9}, 1000, "65dbf0cda3a0358be92d42dc0a5e9149"),
     ("json", {}, 1000, "3bd7c32c5da6039176693e1ae056bc6e"),
-    ("conversation", {}, 500, "20e7bc57bbb47eaf6b1d9553871535e7"),
-    ("conversation", {"template": "code_assistant"}, 1000, "18d44011b2406eece3b5ad901dadfe52"),
+    ("conversation", {}, 500, "66f9a16f611c4ed2f59fd71df377aa4a"),
+    ("conversation", {"template": "code_assistant"}, 1000, "33e1423e4fd936acd7f88b9c0f6a6711"),
     ("conversation", {"template": "research_assistant"}, 1000, "a521a791bb8d4e0a8522ac703a2d22d3"),
 ]
 

@@ -89,6 +89,21 @@ def test_templates_needs_a_flag_like_the_seed():
     assert_fails(synth_cli("templates"), 2, "Specify --list or --category <category>.")
 
 
+def test_templates_lists_a_file_given_alone_and_refuses_one_its_category_hides(tmp_path):
+    tools = tmp_path / "tools.json"
+    tools.write_text(json.dumps([{"name": "ping", "inputSchema": {"type": "object"}}]))
+    proc = synth_cli("templates", "--tools", str(tools))  # was "Specify --list ..."
+    assert proc.returncode == 0, proc.stderr
+    assert "  ping  -> ping" in proc.stdout and "Conversation Templates" not in proc.stdout
+    # --category conversation used to print the templates and say nothing of the tools
+    proc = synth_cli("templates", "--category", "conversation", "--tools", str(tools))
+    assert_fails(proc, 2, "--category conversation does not list", "--category tool_call")
+    path = tmp_path / "mine.json"
+    path.write_text(json.dumps(REFUND))
+    proc = synth_cli("templates", "--category", "tool_call", "--template", str(path))
+    assert_fails(proc, 2, "--category tool_call does not list", "--category conversation")
+
+
 def test_templates_list_shows_conversations_and_tools():
     proc = synth_cli("templates", "--list")
     assert proc.returncode == 0, proc.stderr
@@ -199,6 +214,48 @@ def test_explain_prints_the_tree_the_settings_and_an_example():
         "0",
     )
     assert json.loads(first.stdout) == record
+
+
+def explained_settings(*args: str) -> list[str]:
+    proc = synth_cli("explain", *args)
+    assert proc.returncode == 0, proc.stderr
+    settings = proc.stdout.split("Settings (constraints with their defaults):")[1]
+    return [line.strip() for line in settings.split("Record 0")[0].strip().splitlines()]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        # These defaults depend on the run; they used to be left out, so explain never
+        # named the constraint 'tool' of a tool_call run.
+        (["--type", "tool_call"], ["tool = search"]),
+        (["--type", "tool_call", "--tools", "TOOLS"], ["tool = the tools in --tools"]),
+        (
+            ["--type", "agent_trace"],
+            [
+                "tools = search, email, database, file_operations",
+                "reference_time = 2026-01-01T00:00:00Z",
+            ],
+        ),
+        (["--type", "json"], ["reference_time = 2025-01-01T12:00:00Z"]),
+        (
+            ["--type", "conversation", "--tools", "TOOLS"],
+            [
+                "template = tool_use",
+                "tools = the tools in --tools",
+                "min_steps = 1",
+                "max_steps = 3",
+                "reference_time = 2026-01-01T00:00:00Z",
+            ],
+        ),
+    ],
+)
+def test_explain_names_every_constraint_with_the_default_it_takes(tmp_path, args, expected):
+    tools = tmp_path / "tools.json"
+    tools.write_text(json.dumps([{"name": "ping", "inputSchema": {"type": "object"}}]))
+    settings = explained_settings(*[str(tools) if a == "TOOLS" else a for a in args])
+    for line in expected:
+        assert line in settings, (line, settings)
 
 
 def test_explain_takes_the_type_from_a_template_file(tmp_path):

@@ -441,6 +441,19 @@ def test_output_under_a_file_is_refused(tmp_path):
     assert os.listdir(tmp_path) == ["file"]
 
 
+def test_an_output_ending_with_a_slash_names_a_directory_and_is_refused(tmp_path):
+    # It used to be written as a file called "dir" and reported as "out/dir/".
+    proc = gen("--type", "text", "--seed", "1", "--output", str(tmp_path / "out" / "dir") + "/")
+    assert_fails(proc, 1, "ends with '/', so it names a directory", "--output")
+    assert os.listdir(tmp_path) == []
+
+
+def test_an_empty_output_is_a_usage_error(tmp_path):
+    proc = gen("--type", "text", "--seed", "1", "--output", "", cwd=tmp_path)
+    assert_fails(proc, 2, "--output is empty", "- for standard output")
+    assert os.listdir(tmp_path) == []
+
+
 def test_output_directory_not_writable(tmp_path):
     if os.geteuid() == 0:
         # Root may write into any mode-0555 directory; sysfs refuses even root.

@@ -183,6 +183,27 @@ def test_no_index_leaves_the_payload_alone():
     assert rows == [{k: v for k, v in r.items() if k != "index"} for r in indexed]
 
 
+@pytest.mark.parametrize(
+    ("args", "keys"),
+    [
+        (["--export", "openai"], ["messages", "tools"]),
+        (["--constraint", "export=sharegpt"], ["conversations", "tools"]),
+        (["--export", "openai", "--index"], ["index", "messages", "tools"]),
+        ([], ["index", "trace_id"]),
+    ],
+)
+def test_chat_exports_hold_only_the_chat_unless_index_is_asked(args, keys):
+    # A fine-tuning file's lines are chats: the seed's record number is left out of chat
+    # exports by default (it was written unless --no-index was given).
+    proc = synth_cli("generate", "--type", "agent_trace", "--count", "3", "--seed", "2", *args)
+    for i, line in enumerate(proc.stdout.splitlines()):
+        record = json.loads(line)
+        assert list(record)[: len(keys)] == keys
+        assert ("index" in record) == ("index" in keys)
+        if "index" in keys:
+            assert record["index"] == i
+
+
 def test_progress_bar_only_when_asked_or_on_a_terminal(tmp_path):
     path = tmp_path / "p.jsonl"
     common = ["generate", "--type", "text", "--count", "200", "--seed", "1", "--output", str(path)]

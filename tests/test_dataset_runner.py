@@ -288,6 +288,8 @@ def test_output_directory_problems_fail_before_generating(tmp_path):
         write_dataset(GEN, tmp_path / "file" / "sub" / "x.jsonl", 5, seed=1)
     with pytest.raises(IsADirectoryError):
         write_dataset(GEN, tmp_path, 5, seed=1)
+    with pytest.raises(IsADirectoryError, match="names a directory"):
+        write_dataset(GEN, str(tmp_path / "new") + os.sep, 5, seed=1)
     assert os.listdir(tmp_path) == ["file"]
 
 

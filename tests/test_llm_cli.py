@@ -307,6 +307,8 @@ def test_prompt_problems_are_said_in_the_commands_words(tmp_path, prompt, capsys
         ("--timeout", "0", "'--timeout'"),
         ("--capabilities", "json", "--capabilities: unknown 'json'"),
         ("--max-seconds", "-1", "'--max-seconds'"),
+        # wrote an empty file and exited 0; synth generate refuses --count 0 as well
+        ("--count", "0", "'--count'"),
     ],
 )
 def test_bad_options_name_the_option_not_a_python_class(

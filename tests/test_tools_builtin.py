@@ -317,3 +317,33 @@ def test_sums_have_the_size_of_their_column() -> None:
             seen["money"] += 1
             assert 10 <= total <= 151 * 2005, (sql, total)
     assert seen["salary"] > 5 and seen["money"] > 20, seen
+
+
+def test_search_result_titles_name_no_site_other_than_their_url():
+    # A generic title "<Topic> - Wikipedia" was given URLs on amazon.com, reuters.com, ...
+    sites = {"Wikipedia": "wikipedia.org", "Reddit": "reddit.com", "YouTube": "youtube.com"}
+    seen = 0
+    for _, result in synth.stream(synth.tool_exchanges("search"), 2000, seed=3):
+        if result.is_error:
+            continue
+        for item in json.loads(result.content)["results"]:
+            seen += 1
+            for name, host in sites.items():
+                if name in item["title"]:
+                    assert host in item["url"], item
+    assert seen > 5000
+
+
+def test_database_dates_are_never_after_the_reference_date():
+    # A window drawn late in the year ran past it: "find the employees from 2025-12-19 to
+    # 2026-01-18" returned people hired on 2026-01-13, after a trace that starts 2026-01-01.
+    from synth.agents._builtin import REFERENCE_DATE
+
+    limit = REFERENCE_DATE.isoformat()
+    windows = 0
+    for call, result in synth.stream(synth.tool_exchanges("database"), 5000, seed=4):
+        text = json.dumps(call.arguments) + result.content
+        dates = re.findall(r"\b20\d\d-\d\d-\d\d\b", text)
+        assert all(d <= limit for d in dates), (call.arguments, result.content)
+        windows += " < ?" in call.arguments["query"]
+    assert windows > 100

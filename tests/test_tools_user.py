@@ -1133,3 +1133,24 @@ def test_results_echo_the_values_the_call_gave() -> None:
         assert body["number"] == call.arguments["number"]
         assert body["state"] == call.arguments["state"]
         assert len(body["title"]) >= 6  # the call's title (at most 5) does not fit: not echoed
+
+
+def test_a_path_that_names_a_directory_is_a_directory():
+    # list_files ("List files in a directory.") was called with /home/.../requirements.txt
+    def tool(name, description, path_schema):
+        schema = {"type": "object", "required": ["path"], "properties": {"path": path_schema}}
+        return {"name": name, "description": description, "inputSchema": schema}
+
+    directories = [
+        tool("list_files", "List files in a directory.", {"type": "string"}),
+        tool("show_tree", "Show a tree.", {"type": "string", "description": "The folder to show"}),
+    ]
+    files = [
+        tool("read_file", "Read a file.", {"type": "string"}),
+        tool("write_file", "Write a file into a directory.", {"type": "string"}),
+    ]
+    for definitions, is_directory in ((directories, True), (files, False)):
+        for spec in synth.load_tools(definitions):
+            for call in synth.stream(synth.tool_calls([spec]), 50, seed=2):
+                last = call.arguments["path"].rsplit("/", 1)[-1]
+                assert ("." not in last) is is_directory, (spec.name, call.arguments)

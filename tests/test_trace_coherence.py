@@ -119,6 +119,18 @@ def test_final_answer_uses_the_observations() -> None:
                 assert f" {body['rows'][0][0]}." in t.final_answer
 
 
+def test_final_answer_names_one_best_result_per_search_subject() -> None:
+    # Two searches on one topic were told as "The best source I found on Lisbon is A"
+    # and "The best source I found on Lisbon is B" in the same answer (29% of traces).
+    subject = re.compile(r'(?:best source I found on (.+?) is |For "(.+?)", the top result)')
+    told = 0
+    for t in synth.stream(synth.trace_records(success_rate=1.0), 1000, seed=5):
+        subjects = [a or b for a, b in subject.findall(t["final_answer"])]
+        assert len(subjects) == len(set(subjects)), t["final_answer"]
+        told += len(subjects)
+    assert told > 300
+
+
 def test_messages_pair_calls_with_results() -> None:
     for t in synth.stream(synth.traces(), 200, seed=2):
         msgs = synth.trace_to_messages(t)
@@ -326,6 +338,28 @@ def test_a_repeat_is_the_same_tool_with_the_same_argument_json():
     # equal dicts whose JSON differs are different calls, as their JSON says
     assert not _made_before(made, "web_search", {"num_results": 5, "query": "x"})
     assert not _made_before(made, "web_search", {"query": "x", "num_results": 5.0})
+    # with the tool's key argument, the same query is the same search
+    assert _made_before(made, "web_search", {"query": "x"}, "query")
+    assert not _made_before(made, "web_search", {"query": "y", "num_results": 5}, "query")
+    assert not _made_before(made, "execute_query", {"query": "x"}, "query")
+
+
+def test_no_trace_searches_the_same_words_twice_unless_retrying() -> None:
+    # Regression: a sixth search repeated an earlier query without num_results (so its
+    # arguments differed), and the answer told two different top results for it.
+    searched = 0
+    for t in synth.stream(synth.trace_records(tools=["search"], max_steps=6), 1500, seed=5):
+        seen: set[str] = set()
+        failed = False
+        for step in t["steps"]:
+            if step["type"] == "tool_call":
+                query = step["arguments"]["query"]
+                assert failed or query not in seen, t["task"]
+                seen.add(query)
+                searched += 1
+            elif step["type"] == "observation":
+                failed = step["is_error"]
+    assert searched > 4000
 
 
 def test_a_retry_waits_as_long_as_the_error_asked() -> None:
@@ -375,3 +409,23 @@ def test_a_step_limit_leaves_part_of_the_task_undone() -> None:
         assert any(p not in thoughts for p in parts), (t.task, thoughts)
         checked += 1
     assert checked > 50
+
+
+def test_follow_ups_never_write_or_delete_files() -> None:
+    # Regression: when a folder had nothing left to look at, a follow-up drew any call,
+    # so "Can you read .../customers.csv?" went on with "To be thorough, I'll also delete
+    # /srv/ledger/data/dump.sql.gz" (12 deletes and 18 writes in 2,000 traces); an
+    # invalid_arguments failure on a follow-up did the same. Only the task's own goals
+    # and reports change files.
+    follow = re.compile(r"To be thorough|second check|as well, using")
+    follow_ups = rejected = 0
+    gen = synth.trace_records(tools=["file_operations"], min_steps=3, max_steps=6)
+    for t in synth.stream(gen, 3000, seed=5):
+        steps = t["steps"]
+        for thought, call, obs in zip(steps[::3], steps[1::3], steps[2::3], strict=True):
+            if not follow.search(thought["content"]):
+                continue
+            follow_ups += 1
+            rejected += "InvalidArguments" in obs["content"]
+            assert call["arguments"]["operation"] in ("read", "list"), (t["task"], call)
+    assert follow_ups > 1000 and rejected > 10

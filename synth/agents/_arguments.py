@@ -471,6 +471,19 @@ _TITLED = (
 )
 
 
+_DIRECTORY_WORDS = re.compile(r"\b(director(y|ies)|folders?)\b", re.IGNORECASE)
+_ONE_FILE = re.compile(r"\bfile\b", re.IGNORECASE)
+
+
+def _names_a_directory(description: str, context: str) -> bool:
+    """Whether a ``path`` argument is a directory: its description says so (``"the
+    folder to list"``), or, undescribed, its tool's does (``list_files``: "List files in
+    a directory."); a text that speaks of one file (``"Write a file into a directory"``)
+    keeps a file path."""
+    text = description or context.replace("_", " ")
+    return bool(_DIRECTORY_WORDS.search(text)) and not _ONE_FILE.search(text)
+
+
 def _titled(lname: str, context: str) -> Callable[[random.Random], str] | None:
     """Titles for what the tool makes: an event of a calendar tool is a "Design review",
     an issue of a tracker "CSV export drops the last row" (not an email subject); a product
@@ -496,6 +509,11 @@ def _override(
     if "string" in types:
         described = schema.get("description")
         description = described if isinstance(described, str) else ""
+        if _PATH_NAME.match(lname) and _names_a_directory(description, context):
+            fits = _fits_string(schema, None)
+            if fits is None:
+                return None
+            return lambda rng, fits=fits: _checked(voc.directory(rng), fits)
         if "format" not in schema and (
             _CLOCK_DESCRIBED.search(description)
             or (

@@ -67,6 +67,10 @@ class Behaviour:
     #: Whether a second call can dig into an earlier one (``follow_up``); sending another,
     #: unrelated email is not digging.
     digs: bool = True
+    #: The argument that alone says what a call asks for, if there is one: two calls with
+    #: the same value of it repeat each other whatever their other arguments (a second
+    #: search for the same words, with another ``num_results``, finds the same pages).
+    key_argument: str | None = None
 
     def __init__(self, spec: ToolSpec) -> None:
         self.spec = spec
@@ -88,6 +92,15 @@ class Behaviour:
         """A second call that digs further into an earlier one (``args``, ``ctx``): a
         refined search, another query on the same table. By default, any call."""
         return self.call(rng)
+
+    def bad_follow_up(
+        self, rng: random.Random, args: dict[str, Any], ctx: Any
+    ) -> tuple[dict[str, Any], Any, str]:
+        """A follow-up of an earlier call (``args``, ``ctx``) that the tool rejects, as
+        :meth:`bad_call` gives them. By default, any rejected call; tools whose calls can
+        change things override it, so that a follow-up the task did not ask for never
+        writes or deletes, even when it fails."""
+        return self.bad_call(rng)
 
     def report(
         self, rng: random.Random, findings: list[str]

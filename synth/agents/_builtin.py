@@ -11,13 +11,17 @@ operation. Every argument set validates against the tool's schema in
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import random
 import re
 import string
 import unicodedata
 from collections.abc import Callable, Sequence
+from math import floor
 from typing import Any
+
+import orjson
 
 from synth.agents._behaviour import Behaviour, Outcome, dumps, error_content
 from synth.agents._data import load_data as load_names
@@ -41,12 +45,31 @@ _YEAR_START = REFERENCE_DATE.toordinal() - 365
 
 def _many(items: Any) -> tuple[Any, ...]:
     """``items`` as a tuple, checked to hold at least two: compiled draws pick from it
-    with ``items[int(rng.random() * len(items))]``, the draw ``chooser`` makes when it has
-    more than one item (with one, ``chooser`` draws nothing)."""
+    with ``items[floor(rng.random() * len(items))]``, the draw ``chooser`` makes when it
+    has more than one item (with one, ``chooser`` draws nothing). (``floor`` rather than
+    ``int``: the same number for these non-negative products, and faster; see
+    ``synth.agents._draw``.)"""
     table = tuple(items)
     if len(table) < 2:
         raise ValueError(f"a compiled pick needs at least two items, got {table!r:.80}")
     return table
+
+
+def _plain(strings: Any) -> bool:
+    """Whether every string in ``strings`` (nested lists and tuples of strings) is written
+    as it is inside a JSON string, so that it can be pasted into JSON text: orjson writes
+    a backslash only to escape something (a quote, a backslash, a control character),
+    so its JSON of them has none. One pass in C, also over People's 50,000 entries."""
+    try:
+        return b"\\" not in orjson.dumps(strings)
+    except orjson.JSONEncodeError:
+        return False
+
+
+@functools.cache
+def _plain_people(people: People) -> bool:
+    """``_plain(people.table)``, checked once per ``People`` (50,000 entries)."""
+    return _plain(people.table)
 
 
 def _ascii_lower(name: str) -> str:
@@ -70,12 +93,12 @@ _MINUTES_SECONDS = tuple(f"{s // 60:02d}:{s % 60:02d}" for s in range(3600))
 
 def _date_text(rng: random.Random) -> str:
     """``_date(rng).isoformat()``, from the table."""
-    return _DAYS[int(rng.random() * 365)]
+    return _DAYS[floor(rng.random() * 365)]
 
 
 def _datetime_text(rng: random.Random) -> str:
-    seconds = int(rng.random() * 86400)
-    day = _DAYS[int(rng.random() * 365)]
+    seconds = floor(rng.random() * 86400)
+    day = _DAYS[floor(rng.random() * 365)]
     return f"{day}T{seconds // 3600:02d}:{_MINUTES_SECONDS[seconds % 3600]}Z"
 
 
@@ -157,7 +180,7 @@ class People:
 
 _ID_SITES = ("questions", "item", "abs", "comments", "dp", "article", "content", "releases")
 _GENERIC_TITLES = (
-    "{Topic} - Wikipedia",
+    "{Topic} explained",
     "Discussion: {topic}",
     "Notes on {topic}",
     "{Topic}: an overview",
@@ -256,6 +279,7 @@ _NUM_RESULTS = ((5, 50), (3, 12), (10, 18), (8, 6), (4, 5), (6, 5), (1, 4))
 
 class WebSearch(Behaviour):
     latency_ms = (250, 2600)
+    key_argument = "query"
     timeout_s = 20
 
     def __init__(self, spec: ToolSpec) -> None:
@@ -307,10 +331,10 @@ class WebSearch(Behaviour):
 
         def draw(rng: random.Random) -> str:
             r = rng.random
-            table = tables[int(r() * n_cat)] if n_cat > 1 else tables[0]
+            table = tables[floor(r() * n_cat)] if n_cat > 1 else tables[0]
             n = len(table)
-            text = table[int(r() * n)] if n > 1 else table[0]
-            ends = by_draw[int(r() * n_num)] if r() < 0.55 else plain
+            text = table[floor(r() * n)] if n > 1 else table[0]
+            ends = by_draw[floor(r() * n_num)] if r() < 0.55 else plain
             if r() < 0.35:
                 return text + ends[1 if r() < 0.85 else 2]
             return text + ends[0]
@@ -322,7 +346,7 @@ class WebSearch(Behaviour):
     ) -> tuple[dict[str, Any], Any]:
         cat, _, topic = ctx
         others = [q for q in topic.queries if q[0] != args["query"]]
-        query, intent = others[int(rng.random() * len(others))]
+        query, intent = others[floor(rng.random() * len(others))]
         new = dict(args, query=query)
         return new, (cat, intent, topic)
 
@@ -346,7 +370,7 @@ class WebSearch(Behaviour):
         k = min(args.get("num_results", 5), n)
         pool = list(range(n))
         for i in range(k):
-            j = i + int(r() * (n - i))
+            j = i + floor(r() * (n - i))
             pool[i], pool[j] = pool[j], pool[i]
         sites = len(table[0])
         # A page appears once: when the site drawn gives a URL already listed, the next
@@ -356,7 +380,7 @@ class WebSearch(Behaviour):
         seen: set[str] = set()
         for t in pool[:k]:
             row = table[t]
-            s = int(r() * sites)
+            s = floor(r() * sites)
             p = row[s]
             if p[2] in seen:
                 for d in range(1, sites):
@@ -378,7 +402,7 @@ class WebSearch(Behaviour):
             note=f'The search returned {len(picked)} results; the most relevant is "{title}".'
             if len(picked) != 1
             else f'The search returned 1 result, "{title}".',
-            answer=f'The best source I found on {topic.name} is "{title}" ({url}): {snippet}',
+            answer=f'For "{query}", the top result was "{title}" ({url}): {snippet}',
             wrong=f"I could not find any sources on {topic.name}.",
         )
         return content, outcome
@@ -413,6 +437,18 @@ _EMAIL_SLOTS = (
     "amount",
     "order",
 )
+
+
+def _escaped(template: str, escape: Callable[[str], str]) -> str:
+    """``template`` (a ``str.format`` template) with ``escape`` applied to its literal
+    text, its fields left as they are."""
+    out = []
+    for literal, field, spec, conversion in string.Formatter().parse(template):
+        out.append(escape(literal).replace("{", "{{").replace("}", "}}"))
+        if field is not None:
+            conv = f"!{conversion}" if conversion else ""
+            out.append(f"{{{field}{conv}{':' + spec if spec else ''}}}")
+    return "".join(out)
 
 
 class SendEmail(Behaviour):
@@ -454,11 +490,32 @@ class SendEmail(Behaviour):
             ]
         )
 
+        self._formats: dict[str, Callable[..., str]] = {}
         self._draw = self._compile_draw()
 
-    def _compile_draw(self) -> Callable[[random.Random], tuple[dict[str, Any], Any, Any, Any]]:
+    def _format(self, template: str) -> Callable[..., str]:
+        """``compile_format(template, _EMAIL_SLOTS)``, compiled once per text (the JSON
+        draw's texts are mostly the same as the call's)."""
+        fn = self._formats.get(template)
+        if fn is None:
+            fn = self._formats[template] = compile_format(template, _EMAIL_SLOTS)
+        return fn
+
+    def _json_safe(self) -> bool:
+        """Whether every name, address part and word a call pastes into its texts is
+        written as it is in a JSON string."""
+        people = self.people_
+        words = (people.domains, self.teams, self.projects, self.weekdays, self.times)
+        return _plain_people(people) and _plain(words)
+
+    def _compile_draw(self, as_json: bool = False) -> Callable[[random.Random], Any]:
         """A compiled draw of a call: its arguments, the purpose's intent and the slots
-        that fill it, and the sender. One flat function, every table precomputed."""
+        that fill it, and the sender. One flat function, every table precomputed.
+
+        With ``as_json``, the same draws make the JSON text of the arguments instead
+        (``dumps(args)``), written directly: the texts' literal parts are escaped once
+        here, and what is pasted between them needs no escaping (``_json_safe``)."""
+        esc = (lambda text: dumps(text)[1:-1]) if as_json else (lambda text: text)
         people = self.people_
         table, n_people = people.table, len(people.table)
         domains = _many(people.domains)
@@ -471,20 +528,22 @@ class SendEmail(Behaviour):
         purposes = _many(
             [
                 (
-                    compile_format(intent, _EMAIL_SLOTS),
-                    _many([compile_format(t, _EMAIL_SLOTS) for t in subjects]),
-                    _many([compile_format(t, _EMAIL_SLOTS) for t in bodies]),
+                    self._format(intent),
+                    _many([self._format(_escaped(t, esc)) for t in subjects]),
+                    _many([self._format(_escaped(t, esc)) for t in bodies]),
                     *(n in used for n in slot_names),
                 )
                 for intent, subjects, bodies, used in self.purpose_table
             ]
         )
         n_purposes = len(purposes)
-        # Greetings only name the reader: "Hi {to_first}," is ("Hi ", ",").
+        # Greetings only name the reader: "Hi {to_first}," is ("Hi ", ",") (with the
+        # blank line after it); a closing comes after a blank line and before the name.
         greetings = _many([tuple(g.split("{to_first}")) for g in self.greetings])
         assert all(len(g) == 2 and "{" not in g[0] + g[1] for g in greetings)
+        greetings = tuple((esc(a), esc(b + "\n\n")) for a, b in greetings)
         n_greetings = len(greetings)
-        closings = _many(self.closings)
+        closings = _many([esc(f"\n\n{c}\n") for c in self.closings])
         n_closings = len(closings)
         weekdays, times = _many(self.weekdays), _many(self.times)
         n_weekdays, n_times = len(weekdays), len(times)
@@ -493,44 +552,55 @@ class SendEmail(Behaviour):
         def draw(rng: random.Random) -> tuple[dict[str, Any], Any, Any, Any]:
             r = rng.random
             (intent, subjects, bodies, w_weekday, w_time, w_count, w_week, w_invoice, w_amount,
-             w_order) = purposes[int(r() * n_purposes)]  # fmt: skip
-            sender_domain = domains[int(r() * n_domains)]
+             w_order) = purposes[floor(r() * n_purposes)]  # fmt: skip
+            sender_domain = domains[floor(r() * n_domains)]
             domain = sender_domain if r() < 0.6 else None
             u = r()
             n_to = 1 if u < 0.7 else 2 if u < 0.92 else 3
-            n_cc = (1 + int(r() * 2)) if r() < 0.3 else 0
+            n_cc = (1 + floor(r() * 2)) if r() < 0.3 else 0
             # n_to + n_cc + 1 people with distinct addresses (People.people, inlined):
-            # the sender, then the readers. A list is searched faster than a set is
-            # built for these few addresses, and slices of it are the "to" and "cc".
+            # the sender, then the readers. Only the first two (the sender and the
+            # reader the texts name) are kept as people; of the others, only their
+            # addresses. A list is searched faster than a set is built for these few
+            # addresses, and slices of it are the "to" and "cc".
             k = n_to + n_cc + 1
-            crowd: list[tuple[str, str, str]] = []  # (first, full, local) as drawn
-            addresses: list[str] = []
+            writer = table[floor(r() * n_people)]
+            own = f"{writer[2]}@{domain or domains[floor(r() * n_domains)]}"
+            while True:
+                reader = table[floor(r() * n_people)]
+                address = f"{reader[2]}@{domain or domains[floor(r() * n_domains)]}"
+                if address != own:
+                    break
+            addresses = [own, address]
             while len(addresses) < k:
-                person = table[int(r() * n_people)]
-                address = f"{person[2]}@{domain or domains[int(r() * n_domains)]}"
+                person = table[floor(r() * n_people)]
+                address = f"{person[2]}@{domain or domains[floor(r() * n_domains)]}"
                 if address not in addresses:
                     addresses.append(address)
-                    crowd.append(person)
-            i, j = int(r() * n_teams), int(r() * (n_teams - 1))
+            i, j = floor(r() * n_teams), floor(r() * (n_teams - 1))
             j += j >= i
-            project, project_cap = projects[int(r() * n_projects)]
-            reader = crowd[1]
+            project, project_cap = projects[floor(r() * n_projects)]
             team, team_cap = teams[i]
-            weekday = weekdays[int(r() * n_weekdays)] if w_weekday else None
-            time = times[int(r() * n_times)] if w_time else None
-            count = 5 + int(r() * 60) if w_count else None
-            week = 1 + int(r() * 52) if w_week else None
-            invoice = f"INV-{year}-{1000 + int(r() * 9000)}" if w_invoice else None
-            amount = f"{120 + int(r() * 9000):,}.{int(r() * 100):02d}" if w_amount else None
-            order = f"#{100000 + int(r() * 900000)}" if w_order else None
+            weekday = weekdays[floor(r() * n_weekdays)] if w_weekday else None
+            time = times[floor(r() * n_times)] if w_time else None
+            count = 5 + floor(r() * 60) if w_count else None
+            week = 1 + floor(r() * 52) if w_week else None
+            invoice = f"INV-{year}-{1000 + floor(r() * 9000)}" if w_invoice else None
+            amount = f"{120 + floor(r() * 9000):,}.{floor(r() * 100):02d}" if w_amount else None
+            order = f"#{100000 + floor(r() * 900000)}" if w_order else None
             slots = (reader[1], reader[0], project, project_cap, team, team_cap, teams[j][0],
                      weekday, time, count, week, invoice, amount, order)  # fmt: skip
-            subject = subjects[int(r() * len(subjects))](*slots)
-            before, after = greetings[int(r() * n_greetings)]
-            text = bodies[int(r() * len(bodies))](*slots)
-            closing = closings[int(r() * n_closings)]
-            sender = (crowd[0][0], crowd[0][1], addresses[0])
-            body = f"{before}{reader[0]}{after}\n\n{text}\n\n{closing}\n{sender[0]}"
+            subject = subjects[floor(r() * len(subjects))](*slots)
+            before, after = greetings[floor(r() * n_greetings)]
+            text = bodies[floor(r() * len(bodies))](*slots)
+            closing = closings[floor(r() * n_closings)]
+            body = f"{before}{reader[0]}{after}{text}{closing}{writer[0]}"
+            if as_json:
+                to = '","'.join(addresses[1 : 1 + n_to])
+                head = f'{{"to":["{to}"],"subject":"{subject}","body":"{body}"'
+                if n_cc:
+                    return head + ',"cc":["' + '","'.join(addresses[1 + n_to :]) + '"]}'
+                return head + "}"
             args: dict[str, Any] = {
                 "to": addresses[1 : 1 + n_to],
                 "subject": subject,
@@ -538,7 +608,7 @@ class SendEmail(Behaviour):
             }
             if n_cc:
                 args["cc"] = addresses[1 + n_to :]
-            return args, intent, slots, sender
+            return args, intent, slots, (writer[0], writer[1], own)
 
         return draw
 
@@ -547,6 +617,8 @@ class SendEmail(Behaviour):
         return args, (intent(*slots), sender)
 
     def compile_call_json(self) -> Callable[[random.Random], str]:
+        if self._json_safe():
+            return self._compile_draw(as_json=True)
         draw = self._draw
         return lambda rng: dumps(draw(rng)[0])
 
@@ -624,17 +696,17 @@ def _value_fn(spec: dict[str, Any], people: People) -> Callable[[random.Random],
     """A compiled draw of a value for a column of the given kind."""
     kind = spec["kind"]
     if kind == "id":
-        return lambda rng: 1 + int(rng.random() * 50_000)
+        return lambda rng: 1 + floor(rng.random() * 50_000)
     if kind == "fk":
-        return lambda rng: 1 + int(rng.random() * 20_000)
+        return lambda rng: 1 + floor(rng.random() * 20_000)
     if kind in ("enum", "label"):
         return chooser(spec["values"])
     if kind == "money":
-        return lambda rng: round(5 + int(rng.random() * 200_000) / 100, 2)
+        return lambda rng: round(5 + floor(rng.random() * 200_000) / 100, 2)
     if kind == "salary":
-        return lambda rng: 40_000 + 500 * int(rng.random() * 280)
+        return lambda rng: 40_000 + 500 * floor(rng.random() * 280)
     if kind == "count":
-        return lambda rng: int(rng.random() * 500)
+        return lambda rng: floor(rng.random() * 500)
     if kind == "bool":
         return lambda rng: rng.random() < 0.8
     if kind == "date":
@@ -716,16 +788,18 @@ _LIMITS = (5, 10, 10, 20, 25, 50)
 _WINDOW_DAYS = (7, 14, 30, 90)
 
 #: (table, shape, sql, params, intent, columns, fixed, window, limit[, order]), as _Query
-#: takes them
+#: takes them; or, from a pattern called with ``full=False``, only (table, sql, params)
 QueryParts = tuple[Any, ...]
-QueryFn = Callable[[random.Random], QueryParts]
+QueryFn = Callable[..., QueryParts]
 
 
 def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
     """The statement patterns over table ``t`` as compiled draws, in ``_PATTERNS`` order;
     None where the table lacks the columns a pattern needs (such a pattern draws
     nothing, and the caller draws another). A draw returns the fields of a ``_Query`` as
-    a tuple: building the object is left to the callers that need it."""
+    a tuple: building the object is left to the callers that need it. Called with
+    ``full=False``, it makes the same draws and returns only ``(table, sql, params)``,
+    what a call's arguments show (their JSON is drawn without the intent and the rest)."""
     name, singular, plural = t.name, t.singular, t.plural
     columns, fields = t.columns, tuple(t.fields)
     n_fields = len(fields)
@@ -751,25 +825,31 @@ def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
             cols = ["id", *(fields[c] for c in chosen)]
             table.append((", ".join(cols), cols))
         chosen_lists.append(tuple(table))
-    # index of js in the product above: mixed radix with digits (n - i)
-    by_size = tuple(zip(sizes, chosen_lists, strict=True))
+    # index of js in the product above: mixed radix with digits (n - i), i = 1 .. k-1
+    by_size = tuple(
+        (tuple(range(n_fields - 1, n_fields - k, -1)), table)
+        for k, table in zip(sizes, chosen_lists, strict=True)
+    )
 
     def select(r: Callable[[], float]) -> tuple[str, list[str]]:
         if r() < 0.2:
             return star
-        k, table = by_size[int(r() * 3)]
-        key = int(r() * n_fields)
-        for i in range(1, k):
-            key = key * (n_fields - i) + int(r() * (n_fields - i))
+        digits, table = by_size[floor(r() * 3)]
+        key = floor(r() * n_fields)
+        for d in digits:
+            key = key * d + floor(r() * d)
         return table[key]
 
-    def by_id(rng: random.Random) -> QueryParts:
+    def by_id(rng: random.Random, full: bool = True) -> QueryParts:
         sel, cols = select(rng.random)
         ident = draw_id(rng)
+        sql = f"SELECT {sel} FROM {name} WHERE id = ?"
+        if not full:
+            return t, sql, [ident]
         return (
             t,
             "rows",
-            f"SELECT {sel} FROM {name} WHERE id = ?",
+            sql,
             [ident],
             f"look up {singular} {ident}",
             cols,
@@ -783,16 +863,19 @@ def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
     if enums:
         order_by = t.dates[0] if t.dates else "id"
 
-        def recent(rng: random.Random) -> QueryParts:
+        def recent(rng: random.Random, full: bool = True) -> QueryParts:
             r = rng.random
             sel, cols = select(r)
-            e = int(r() * n_enums)
+            e = floor(r() * n_enums)
             col, value = enums[e], enum_draws[e](rng)
-            n = _LIMITS[int(r() * n_limits)]
+            n = _LIMITS[floor(r() * n_limits)]
+            sql = f"SELECT {sel} FROM {name} WHERE {col} = ? ORDER BY {order_by} DESC LIMIT {n}"
+            if not full:
+                return t, sql, [value]
             return (
                 t,
                 "rows",
-                f"SELECT {sel} FROM {name} WHERE {col} = ? ORDER BY {order_by} DESC LIMIT {n}",
+                sql,
                 [value],
                 f"list the {n} most recent {plural} with {col} '{value}'",
                 cols,
@@ -802,12 +885,15 @@ def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
                 (order_by, True),
             )
 
-        def count_by(rng: random.Random) -> QueryParts:
-            col = enums[int(rng.random() * n_enums)]
+        def count_by(rng: random.Random, full: bool = True) -> QueryParts:
+            col = enums[floor(rng.random() * n_enums)]
+            sql = f"SELECT {col}, COUNT(*) AS count FROM {name} GROUP BY {col} ORDER BY count DESC"
+            if not full:
+                return t, sql, []
             return (
                 t,
                 "counts",
-                f"SELECT {col}, COUNT(*) AS count FROM {name} GROUP BY {col} ORDER BY count DESC",
+                sql,
                 [],
                 f"count the {plural} by {col}",
                 [col, "count"],
@@ -816,13 +902,16 @@ def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
                 10,
             )
 
-        def update(rng: random.Random) -> QueryParts:
-            e = int(rng.random() * n_enums)
+        def update(rng: random.Random, full: bool = True) -> QueryParts:
+            e = floor(rng.random() * n_enums)
             col, value, ident = enums[e], enum_draws[e](rng), draw_id(rng)
+            sql = f"UPDATE {name} SET {col} = ? WHERE id = ?"
+            if not full:
+                return t, sql, [value, ident]
             return (
                 t,
                 "affected",
-                f"UPDATE {name} SET {col} = ? WHERE id = ?",
+                sql,
                 [value, ident],
                 f"set the {col} of {singular} {ident} to '{value}'",
                 _NO_COLUMNS,
@@ -835,18 +924,25 @@ def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
     if t.dates:
         when = t.dates[0]
 
-        def window(rng: random.Random) -> QueryParts:
+        def window(rng: random.Random, full: bool = True) -> QueryParts:
             r = rng.random
             sel, cols = select(r)
-            day = _YEAR_START + int(r() * 365)
+            day = _YEAR_START + floor(r() * 365)
             lo = dt.date.fromordinal(day).isoformat()
-            hi = dt.date.fromordinal(day + _WINDOW_DAYS[int(r() * 4)]).isoformat()
-            n = _LIMITS[int(r() * n_limits)]
+            hi = dt.date.fromordinal(
+                min(day + _WINDOW_DAYS[floor(r() * 4)], _YEAR_START + 365)
+            ).isoformat()
+            n = _LIMITS[floor(r() * n_limits)]
+            sql = (
+                f"SELECT {sel} FROM {name} WHERE {when} >= ? AND {when} < ? ORDER BY {when} "
+                f"LIMIT {n}"
+            )
+            if not full:
+                return t, sql, [lo, hi]
             return (
                 t,
                 "rows",
-                f"SELECT {sel} FROM {name} WHERE {when} >= ? AND {when} < ? ORDER BY {when} "
-                f"LIMIT {n}",
+                sql,
                 [lo, hi],
                 f"find the {plural} from {lo} to {hi}",
                 cols,
@@ -860,13 +956,16 @@ def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
     if t.amounts and enums:
         amount = t.amounts[0]
 
-        def total(rng: random.Random) -> QueryParts:
-            e = int(rng.random() * n_enums)
+        def total(rng: random.Random, full: bool = True) -> QueryParts:
+            e = floor(rng.random() * n_enums)
             col, value = enums[e], enum_draws[e](rng)
+            sql = f"SELECT SUM({amount}) AS total FROM {name} WHERE {col} = ?"
+            if not full:
+                return t, sql, [value]
             return (
                 t,
                 "total",
-                f"SELECT SUM({amount}) AS total FROM {name} WHERE {col} = ?",
+                sql,
                 [value],
                 f"add up the {amount} of all {plural} with {col} '{value}'",
                 ["total"],
@@ -880,18 +979,23 @@ def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
         fk = t.fks[0]
         shown_by_enum = tuple(tuple(c for c in fields if c not in (fk, col)) for col in enums)
 
-        def join(rng: random.Random) -> QueryParts:
+        def join(rng: random.Random, full: bool = True) -> QueryParts:
             r = rng.random
-            e = int(r() * n_enums)
+            e = floor(r() * n_enums)
             col, value = enums[e], enum_draws[e](rng)
             other = shown_by_enum[e]
-            shown = other[int(r() * len(other))] if other else col
-            n = _LIMITS[int(r() * n_limits)]
+            shown = other[floor(r() * len(other))] if other else col
+            n = _LIMITS[floor(r() * n_limits)]
+            sql = (
+                f"SELECT x.id, c.name, c.email, x.{shown} FROM {name} AS x "
+                f"JOIN customers AS c ON c.id = x.{fk} WHERE x.{col} = ? LIMIT {n}"
+            )
+            if not full:
+                return t, sql, [value]
             return (
                 t,
                 "join",
-                f"SELECT x.id, c.name, c.email, x.{shown} FROM {name} AS x "
-                f"JOIN customers AS c ON c.id = x.{fk} WHERE x.{col} = ? LIMIT {n}",
+                sql,
                 [value],
                 f"list the {plural} with {col} '{value}' together with each customer's name",
                 ["id", "name", "email", shown],
@@ -909,25 +1013,30 @@ def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
     )
     person = people.person
 
-    def insert(rng: random.Random) -> QueryParts:
+    def insert(rng: random.Random, full: bool = True) -> QueryParts:
         params = [d(rng) for d in field_draws]
         if person_at is not None:  # one person's name and address
-            _, full, email = person(rng)
-            params[person_at[0]], params[person_at[1]] = full, email
+            _, full_name, email = person(rng)
+            params[person_at[0]], params[person_at[1]] = full_name, email
+        if not full:
+            return t, insert_sql, params
         return (t, "inserted", insert_sql, params, insert_intent, _NO_COLUMNS, _NO_FIXED, None, 10)
 
     out["insert"] = insert
     if t.dates and enums:
         when = t.dates[0]
 
-        def delete(rng: random.Random) -> QueryParts:
-            e = int(rng.random() * n_enums)
+        def delete(rng: random.Random, full: bool = True) -> QueryParts:
+            e = floor(rng.random() * n_enums)
             col, value = enums[e], enum_draws[e](rng)
-            cutoff = dt.date.fromordinal(_YEAR_START + int(rng.random() * 365)).isoformat()
+            cutoff = dt.date.fromordinal(_YEAR_START + floor(rng.random() * 365)).isoformat()
+            sql = f"DELETE FROM {name} WHERE {when} < ? AND {col} = ?"
+            if not full:
+                return t, sql, [cutoff, value]
             return (
                 t,
                 "affected",
-                f"DELETE FROM {name} WHERE {when} < ? AND {col} = ?",
+                sql,
                 [cutoff, value],
                 f"delete the {plural} with {col} '{value}' from before {cutoff}",
                 _NO_COLUMNS,
@@ -978,8 +1087,8 @@ class ExecuteQuery(Behaviour):
         def query(rng: random.Random) -> QueryParts:
             r = rng.random
             while True:
-                p = pattern_of[int(r() * n_weights)]
-                fn = by_table[int(r() * n_tables)][p]
+                p = pattern_of[floor(r() * n_weights)]
+                fn = by_table[floor(r() * n_tables)][p]
                 if fn is not None:
                     return fn(rng)
 
@@ -988,33 +1097,59 @@ class ExecuteQuery(Behaviour):
     # Reads for follow-ups: an agent double-checks, it does not delete more.
     def _read_query(self, rng: random.Random, t: _Table) -> _Query | None:
         patterns = self._patterns[t.name]
-        fn = patterns[_READ_OF[int(rng.random() * len(_READ_OF))]]
+        fn = patterns[_READ_OF[floor(rng.random() * len(_READ_OF))]]
         return None if fn is None else _Query(*fn(rng))
 
     def call(self, rng: random.Random) -> tuple[dict[str, Any], Any]:
         q = _Query(*self._query(rng))
+        return self._args(rng, q), q
+
+    @staticmethod
+    def _args(rng: random.Random, q: _Query) -> dict[str, Any]:
+        """The arguments of a call of ``q``: the SQL, the parameters (always when there
+        are some), and most of the time the database."""
         args: dict[str, Any] = {"query": q.sql}
         if q.params or rng.random() < 0.3:
             args["params"] = q.params
         if rng.random() < 0.6:
             databases = q.table.databases
-            args["database"] = databases[int(rng.random() * len(databases))]
-        return args, q
+            args["database"] = databases[floor(rng.random() * len(databases))]
+        return args
 
     def compile_call_json(self) -> Callable[[random.Random], str]:
-        query = self._query
+        """The JSON of ``call``'s arguments in one function: a statement drawn as
+        ``_compile_query`` draws it (a pattern, then a table, again while the table
+        lacks the pattern) but made without its intent and answer shape (the patterns'
+        ``full=False``), then the parameters and the database as ``call`` draws them.
+        SQL is made of the tables' identifiers, numbers and punctuation, never a quote
+        or a backslash (checked here), so it is pasted into the JSON as it is."""
+        tables = self.tables.values()
+        names = [t.name for t in tables] + [c for t in tables for c in t.columns]
+        if not all(n.isidentifier() and n.isascii() for n in names):
+            query = self._query
+            return lambda rng: dumps(self._args(rng, _Query(*query(rng))))
+        by_table = _many(self._patterns[t.name] for t in tables)
+        n_tables = len(by_table)
+        pattern_of = tuple(i for i, (_, w) in enumerate(_PATTERNS) for _ in range(w))
+        n_weights = len(pattern_of)
+        endings = {t: tuple(f',"database":{dumps(d)}}}' for d in t.databases) for t in tables}
 
         def draw(rng: random.Random) -> str:
             r = rng.random
-            q = query(rng)
-            params = q[3]
-            args: dict[str, Any] = {"query": q[2]}
+            while True:
+                p = pattern_of[floor(r() * n_weights)]
+                fn = by_table[floor(r() * n_tables)][p]
+                if fn is not None:
+                    break
+            t, sql, params = fn(rng, False)
             if params or r() < 0.3:
-                args["params"] = params
+                text = f'{{"query":"{sql}","params":{dumps(params)}'
+            else:
+                text = f'{{"query":"{sql}"'
             if r() < 0.6:
-                databases = q[0].databases
-                args["database"] = databases[int(r() * len(databases))]
-            return dumps(args)
+                ends = endings[t]
+                return text + ends[floor(r() * len(ends))]
+            return text + "}"
 
         return draw
 
@@ -1216,6 +1351,7 @@ class ExecuteQuery(Behaviour):
             "hms": _hms,
             "fromordinal": dt.date.fromordinal,
             "fromisoformat": dt.date.fromisoformat,
+            "floor": floor,
         }
         setup = []
         exprs = []
@@ -1226,11 +1362,11 @@ class ExecuteQuery(Behaviour):
             elif how == _WINDOW:
                 setup.append("a = fromisoformat(window[1]).toordinal()")
                 setup.append("span = fromisoformat(window[2]).toordinal() - a")
-                day = "fromordinal(a + int(r() * span)).isoformat()"
+                day = "fromordinal(a + floor(r() * span)).isoformat()"
                 if what == "date":
                     exprs.append(day)
                 else:  # the day, then the time of day
-                    exprs.append(f'f"{{{day}}}T{{hms(int(r() * 86400))}}Z"')
+                    exprs.append(f'f"{{{day}}}T{{hms(floor(r() * 86400))}}Z"')
             elif how == _PERSON:
                 exprs.append(f"(p := person(rng))[{what}]")
             elif how == _SAME_PERSON:
@@ -1280,10 +1416,10 @@ _COMPILE_AFTER = 200
 def _within(rng: random.Random, lo: str, hi: str, kind: str) -> str:
     """A date (or datetime) ``d`` with ``lo <= d < hi`` (ISO dates)."""
     a, b = dt.date.fromisoformat(lo).toordinal(), dt.date.fromisoformat(hi).toordinal()
-    day = dt.date.fromordinal(a + int(rng.random() * (b - a))).isoformat()
+    day = dt.date.fromordinal(a + floor(rng.random() * (b - a))).isoformat()
     if kind == "date":
         return day
-    return f"{day}T{_hms(int(rng.random() * 86400))}Z"
+    return f"{day}T{_hms(floor(rng.random() * 86400))}Z"
 
 
 def _value_expr(spec: dict[str, Any], name: str, env: dict[str, Any]) -> str:
@@ -1291,26 +1427,26 @@ def _value_expr(spec: dict[str, Any], name: str, env: dict[str, Any]) -> str:
     ``_value_fn(spec)`` draws; constants it needs are put in ``env`` under ``name``."""
     kind = spec["kind"]
     if kind == "id":
-        return "1 + int(r() * 50000)"
+        return "1 + floor(r() * 50000)"
     if kind == "fk":
-        return "1 + int(r() * 20000)"
+        return "1 + floor(r() * 20000)"
     if kind in ("enum", "label"):
         env[name] = values = tuple(spec["values"])
-        return f"{name}[int(r() * {len(values)})]" if len(values) > 1 else f"{name}[0]"
+        return f"{name}[floor(r() * {len(values)})]" if len(values) > 1 else f"{name}[0]"
     if kind == "money":
-        return "round(5 + int(r() * 200000) / 100, 2)"
+        return "round(5 + floor(r() * 200000) / 100, 2)"
     if kind == "salary":
-        return "40000 + 500 * int(r() * 280)"
+        return "40000 + 500 * floor(r() * 280)"
     if kind == "count":
-        return "int(r() * 500)"
+        return "floor(r() * 500)"
     if kind == "bool":
         return "r() < 0.8"
     if kind == "date":
-        return "DAYS[int(r() * 365)]"
+        return "DAYS[floor(r() * 365)]"
     if kind == "datetime":
         return "datetime_text(rng)"
     if kind == "version":
-        return 'f"v{1 + int(r() * 3)}.{int(r() * 21)}.{int(r() * 10)}"'
+        return 'f"v{1 + floor(r() * 3)}.{floor(r() * 21)}.{floor(r() * 10)}"'
     if kind == "name":
         return "person(rng)[1]"
     if kind == "email":
@@ -1372,6 +1508,11 @@ class FileOperation(Behaviour):
             if "." in n[1:] and n.rsplit(".", 1)[1] in kinds
         }
 
+        # each kind of place: its folder patterns, compiled (f-strings of user, project)
+        self._folders = {
+            place: _many(compile_format(t, ("user", "project")) for t in templates)
+            for place, templates in data["places"].items()
+        }
         self._target = self._compile_target()
 
     def _dir(self, rng: random.Random, place: str) -> tuple[str, str]:
@@ -1390,10 +1531,7 @@ class FileOperation(Behaviour):
         projects = _many(people.projects)
         n_users, n_projects = len(users), len(projects)
         # each kind of place: its folder templates, compiled
-        folders = {
-            place: _many(compile_format(t, ("user", "project")) for t in templates)
-            for place, templates in data["places"].items()
-        }
+        folders = self._folders
         ops = tuple(op for op, w in _FILE_OPERATIONS for _ in range(w))
         n_ops = len(ops)
         reads = _many((name, ext, place, folders[place]) for name, ext, place in data["read_files"])
@@ -1406,17 +1544,17 @@ class FileOperation(Behaviour):
 
         def target(rng: random.Random) -> tuple[str, str, str, str, str, str]:
             r = rng.random
-            op = ops[int(r() * n_ops)]
+            op = ops[floor(r() * n_ops)]
             table = files[op]
-            name, ext, place, templates = table[int(r() * len(table))]
-            user = users[int(r() * n_users)]
-            project = projects[int(r() * n_projects)]
+            name, ext, place, templates = table[floor(r() * len(table))]
+            user = users[floor(r() * n_users)]
+            project = projects[floor(r() * n_projects)]
             return (
                 op,
                 name,
                 ext,
                 place,
-                templates[int(r() * len(templates))](user, project),
+                templates[floor(r() * len(templates))](user, project),
                 project,
             )
 
@@ -1435,37 +1573,111 @@ class FileOperation(Behaviour):
         return args, self._ctx(ext, project, place)
 
     def compile_call_json(self) -> Callable[[random.Random], str]:
-        target, content = self._target, self._content
+        """The JSON of ``call``'s arguments in one function: the draws of ``_target``
+        (operation, file, user, project, folder pattern), then a write's content and the
+        encoding, as ``call`` makes them, the JSON written from pieces made once."""
+        data, people, content = self.data, self.people_, self._content
         # Paths are made of names, lowercase user names and project slugs: nothing in
         # them needs escaping in JSON (checked here), so they are pasted in as they are.
-        parts = [*self.data["places"].values(), self.people_.projects]
-        parts += [[u for _, u in self.people_.firsts]]
-        parts += [
-            [f[0] for f in self.data[k]] for k in ("read_files", "write_files", "delete_files")
-        ]
-        if not all(dumps(t)[1:-1] == t for group in parts for t in group):
+        parts = [*data["places"].values(), people.projects, [u for _, u in people.firsts]]
+        parts += [[f[0] for f in data[k]] for k in ("read_files", "write_files", "delete_files")]
+        if not _plain(parts):
             return super().compile_call_json()
-        opening = {op: f'{{"operation":"{op}","path":"' for op, _ in _FILE_OPERATIONS}
-        endings = tuple(
-            f',"encoding":{dumps(e)}}}' for e, w in self.data["encodings"] for _ in range(w)
-        )
+        users = _many(u for _, u in people.firsts)
+        projects = _many(people.projects)
+        n_users, n_projects = len(users), len(projects)
+        ops = tuple(op for op, w in _FILE_OPERATIONS for _ in range(w))
+        n_ops = len(ops)
+
+        writers = self._compile_content_json()
+
+        def writer(ext: str) -> Callable[[random.Random, str], str]:
+            fast = writers.get(ext)
+            return fast or (lambda rng, project: dumps(content(rng, ext, project)))
+
+        def entry(op: str, name: str, place: str, write: Any = None) -> tuple[Any, ...]:
+            # (the JSON up to the folder, the folder patterns, the rest of the path with
+            # its closing quote, the content's writer: None but for a write)
+            tail = f'/{name}"' if name else '"'
+            return f'{{"operation":"{op}","path":"', self._folders[place], tail, write
+
+        files = {
+            "read": _many(entry("read", n, p) for n, _, p in data["read_files"]),
+            "write": _many(entry("write", n, p, writer(e)) for n, e, p in data["write_files"]),
+            "delete": _many(entry("delete", n, p) for n, p in data["delete_files"]),
+            "list": _many(entry("list", "", p) for p in data["places"]),
+        }
+        endings = tuple(f',"encoding":{dumps(e)}}}' for e, w in data["encodings"] for _ in range(w))
         n_endings = len(endings)
 
         def draw(rng: random.Random) -> str:
-            op, name, ext, _, folder, project = target(rng)
-            text = f'{opening[op]}{folder}/{name}"' if name else f'{opening[op]}{folder}"'
-            if op == "write":
-                text += ',"content":' + dumps(content(rng, ext, project))
-            if rng.random() < 0.25:
-                return text + endings[int(rng.random() * n_endings)]
+            r = rng.random
+            op = ops[floor(r() * n_ops)]
+            table = files[op]
+            head, folders, tail, write = table[floor(r() * len(table))]
+            user = users[floor(r() * n_users)]
+            project = projects[floor(r() * n_projects)]
+            text = f"{head}{folders[floor(r() * len(folders))](user, project)}{tail}"
+            if write is not None:
+                text += ',"content":' + write(rng, project)
+            if r() < 0.25:
+                return text + endings[floor(r() * n_endings)]
             return text + "}"
 
         return draw
 
+    def _compile_content_json(self) -> dict[str, Callable[[random.Random, str], str]]:
+        """For the kinds of file a write makes (``md``, ``json``, ``csv``, ``txt``),
+        ``(rng, project) -> dumps(self._content(rng, ext, project))``: the same draws, the
+        JSON string written from pieces escaped once (a project's name and the people's
+        names need no escaping, checked here; else that kind is left out)."""
+        data, people = self.data, self.people_
+        if not _plain(people.projects):
+            return {}
+        caps = {p: cap(p) for p in people.projects}
+        md = tuple(dumps(line)[1:-1] for line in data["md_lines"])
+        txt = tuple(dumps(line)[1:-1] for line in self.txt_lines)
+        days = _DAYS
+
+        def md_json(rng: random.Random, project: str) -> str:
+            lines = distinct(rng, md, 2 + floor(rng.random() * 4))
+            return f'"# {caps[project]} notes\\n\\n' + "\\n".join(lines) + '\\n"'
+
+        def json_json(rng: random.Random, project: str) -> str:
+            r = rng.random
+            count = floor(r() * 500)
+            ok = "true" if r() < 0.8 else "false"
+            day = days[floor(r() * 365)]
+            return (
+                f'"{{\\"project\\":\\"{project}\\",\\"count\\":{count},'
+                f'\\"ok\\":{ok},\\"updated\\":\\"{day}\\"}}"'
+            )
+
+        def txt_json(rng: random.Random, project: str) -> str:
+            return '"' + "\\n".join(distinct(rng, txt, 1 + floor(rng.random() * 4))) + '\\n"'
+
+        writers = {"md": md_json, "json": json_json, "txt": txt_json}
+        table, n_people = people.table, len(people.table)
+        # A row's person is ``people.person(rng)``: a pick, then its address's domain
+        # (one draw when there are several domains).
+        if len(people.domains) > 1 and _plain_people(people):
+
+            def csv_json(rng: random.Random, project: str) -> str:
+                r = rng.random
+                rows = []
+                for i in range(1, 2 + floor(r() * 5)):
+                    full = table[floor(r() * n_people)][1]
+                    r()  # the domain of the person's address, not shown
+                    rows.append(f"{i},{full},{floor(r() * 100_000) / 100:.2f}")
+                return '"id,name,amount\\n' + "\\n".join(rows) + '\\n"'
+
+            writers["csv"] = csv_json
+        return writers
+
     def report(
         self, rng: random.Random, findings: list[str]
     ) -> tuple[dict[str, Any], Any, str] | None:
-        name = ("summary.md", "findings.md", "report.md")[int(rng.random() * 3)]
+        name = ("summary.md", "findings.md", "report.md")[floor(rng.random() * 3)]
         folder, project = self._dir(rng, "doc")
         path = f"{folder}/{name}"
         listing = "\n".join(f"- {f}" for f in findings)
@@ -1481,7 +1693,7 @@ class FileOperation(Behaviour):
         path = args["path"]
         folder = path if args["operation"] == "list" else path.rsplit("/", 1)[0]
         if not folder.startswith("/"):
-            return self.call(rng)
+            return self._read_elsewhere(rng)
         project = ctx["project"]
         # The files the call and its follow-ups worked on (path -> size), shared by them:
         # nothing is read twice, a listing shows them, and the folder is listed once.
@@ -1492,10 +1704,10 @@ class FileOperation(Behaviour):
             if n in self.listed_kinds and f"{folder}/{n}" not in seen and f"{folder}/{n}" != path
         ]
         if listed:
-            name = listed[int(rng.random() * len(listed))]
+            name = listed[floor(rng.random() * len(listed))]
             ext = self.listed_kinds[name]
         elif ctx["listing"] is not None:  # listed, and every file it showed has been read
-            return self.call(rng)
+            return self._read_elsewhere(rng)
         else:
             siblings = [
                 f
@@ -1507,10 +1719,19 @@ class FileOperation(Behaviour):
                 listing = self._ctx("", project, ctx["place"], seen=seen)
                 listing["parent"] = ctx  # the call's own listing, for its later follow-ups
                 return new, listing
-            name, ext = siblings[int(rng.random() * len(siblings))]
+            name, ext = siblings[floor(rng.random() * len(siblings))]
         new = {"operation": "read", "path": f"{folder}/{name}"}
         seen.setdefault(new["path"], None)
         return new, self._ctx(ext, project, ctx["place"], seen=seen)
+
+    def _read_elsewhere(self, rng: random.Random) -> tuple[dict[str, Any], Any]:
+        """A read of a file in another folder: what a follow-up does when the folder has
+        nothing left to look at. Never a write or a delete: a follow-up looks around, it
+        does not change files the task did not ask to change (a fresh ``call`` here
+        deleted or overwrote files in 1.5% of traces)."""
+        name, ext, place = self.read_file(rng)
+        folder, project = self._dir(rng, place)
+        return {"operation": "read", "path": f"{folder}/{name}"}, self._ctx(ext, project, place)
 
     @staticmethod
     def _ctx(
@@ -1537,6 +1758,14 @@ class FileOperation(Behaviour):
         relative = args["path"].split("/", 3)[-1]
         args["path"] = relative
         return args, ctx, f"path must be absolute, got '{relative}'"
+
+    def bad_follow_up(
+        self, rng: random.Random, args: dict[str, Any], ctx: Any
+    ) -> tuple[dict[str, Any], Any, str]:
+        """The follow-up's read or listing, rejected for a relative path."""
+        new, new_ctx = self.follow_up(rng, args, ctx)
+        relative = new["path"].split("/", 3)[-1]
+        return {**new, "path": relative}, new_ctx, f"path must be absolute, got '{relative}'"
 
     def intent(self, args: dict[str, Any], ctx: Any) -> str:
         op, path = args["operation"], args["path"]

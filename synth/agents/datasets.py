@@ -102,6 +102,10 @@ CONSTRAINTS: dict[str, Constraint] = {
 }
 
 
+#: Tool calls of a tool_use conversation when min_steps and max_steps are not given (the
+#: defaults in CONSTRAINTS are those of agent traces).
+CONVERSATION_STEPS = (1, 3)
+
 #: The most tool calls a trace (or a tool_use conversation) makes: ``synth.agents.trace``'s
 #: ``MAX_STEPS_LIMIT``, repeated here so that checking constraints does not load traces.
 MAX_STEPS = 50
@@ -206,6 +210,15 @@ def parse_constraints(data_type: Any, constraints: Mapping[str, Any] | None) -> 
                 f"{_did_you_mean(str(key), valid)} (valid: {', '.join(valid)})"
             )
         out[key] = _coerce(CONSTRAINTS[key], value)
+    if kind == "conversation":
+        # A tool_use conversation makes 1 to 3 calls unless told otherwise; a bound given
+        # alone keeps the range non-empty (min_steps=5 alone means 5 to 5, not an error).
+        given = constraints or {}
+        lo, hi = CONVERSATION_STEPS
+        if "min_steps" not in given:
+            out["min_steps"] = lo
+        if "max_steps" not in given:
+            out["max_steps"] = max(hi, out["min_steps"])
     for name in ("min_sentences", "max_sentences"):
         if name in out and out[name] > MAX_SENTENCES:
             raise InvalidArgument(
@@ -425,11 +438,11 @@ def payload_generator(
     """A generator of payloads for ``data_type`` (records without ``index``).
 
     ``constraints`` are the seed's keys (``min_sentences``, ``max_sentences``,
-    ``template``, ``tool``) plus ``tools``, ``error_rate``, ``success_rate``,
+    ``template``, ``tool``) plus ``tools``, ``success_rate``,
     ``min_steps``, ``max_steps``, ``reference_time``, ``locale`` and ``export`` (which
     override the keyword arguments of the same name). ``schema`` makes ``json`` records
     follow a JSON Schema; ``tools`` adds tool definitions (an OpenAI ``tools`` list, MCP
-    tools, or a path to a JSON file of either); ``templates`` adds conversation templates
+    tools, or a path to a JSON or YAML file of either); ``templates`` adds conversation templates
     (a mapping or a path to a JSON, TOML or YAML file). Bad values raise
     ``InvalidArgument`` listing the valid ones.
     """
@@ -530,9 +543,7 @@ def _conversation(
     exporter = conversation_exporter(opts["export"])
     name = opts["template"]
     if uses_tools(opts, tools, template_given=template_given):
-        return tool_use_conversations(
-            _trace_options(opts, tools, registry, steps_default=(1, 3))
-        ).map(exporter)
+        return tool_use_conversations(_trace_options(opts, tools, registry)).map(exporter)
     template = check_template_name(name, templates)
     assert template is not None
     check_template_export(template, opts["export"])
@@ -578,9 +589,7 @@ def uses_tools(opts: Mapping[str, Any], tools: Any, *, template_given: bool = Fa
     return True
 
 
-def _trace_options(
-    opts: dict[str, Any], tools: Any, registry: Any, steps_default: tuple[int, int] | None = None
-) -> dict[str, Any]:
+def _trace_options(opts: dict[str, Any], tools: Any, registry: Any) -> dict[str, Any]:
     table = _tool_table(tools)
     if opts["tools"] is not None:
         specs = _tools_named(opts["tools"], table)
@@ -588,14 +597,15 @@ def _trace_options(
         specs = tuple(load_user_tools(tools))
     else:
         specs = None
-    lo, hi = opts["min_steps"], opts["max_steps"]
-    if steps_default is not None and (lo, hi) == (2, 6):
-        lo, hi = steps_default
+    if specs is not None and opts["export"] == "openai":
+        from synth.agents.export import check_openai_tool_names
+
+        check_openai_tool_names(specs)
     out: dict[str, Any] = {
         "tools": specs,
         "success_rate": opts["success_rate"],
-        "min_steps": lo,
-        "max_steps": hi,
+        "min_steps": opts["min_steps"],
+        "max_steps": opts["max_steps"],
     }
     if opts["locale"] != "en_US":
         out["locale"] = opts["locale"]

@@ -9,18 +9,21 @@ Three export formats, chosen with ``export=``:
 * ``openai``: ``{"messages": [...], "tools": [...]}`` in the OpenAI chat format, ready for
   fine-tuning: assistant ``tool_calls`` carry ids that the ``tool`` messages answer in
   ``tool_call_id``, ``arguments`` is a JSON string, and ``tools`` lists the definitions
-  used (``{"type": "function", "function": {"name", "description", "parameters"}}``).
+  used (``{"type": "function", "function": {"name", "description", "parameters"}}``);
+  a conversation without tools has no ``tools`` key (OpenAI refuses an empty list).
 * ``sharegpt``: ``{"conversations": [{"from", "value"}], "tools": "<JSON string>"}`` as
   read by LLaMA-Factory and similar trainers. Roles map system -> ``system``, user ->
   ``human``, assistant -> ``gpt``, an assistant turn that calls tools -> ``function_call``
   (value: JSON of ``{"name", "arguments"}``, or a list of them for parallel calls), tool
-  -> ``observation``. ``tools`` is the JSON text of the OpenAI ``function`` objects.
+  -> ``observation`` (the answers to parallel calls: one turn holding a JSON array).
+  ``tools`` is the JSON text of the OpenAI ``function`` objects.
 
 Models are unstructured with one cattrs converter instance (``CONVERTER``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -33,6 +36,7 @@ __all__ = [
     "CONVERTER",
     "EXPORTS",
     "check_export",
+    "check_openai_tool_names",
     "conversation_exporter",
     "json_arguments",
     "openai_tool_call",
@@ -56,6 +60,24 @@ def check_export(export: Any) -> str:
         hint = f"; did you mean {close[0]!r}?" if close else ""
         raise InvalidArgument(f"unknown export {export!r}{hint} (valid: {', '.join(EXPORTS)})")
     return str(export)
+
+
+#: OpenAI's rule for function names ("a-z, A-Z, 0-9, underscores and dashes, at most 64");
+#: MCP names may also hold dots and be up to 128 characters long.
+_OPENAI_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def check_openai_tool_names(tools: Iterable[ToolSpec]) -> None:
+    """Raise ``InvalidArgument`` for a tool name OpenAI does not accept, so that an
+    ``export="openai"`` file is not refused at upload."""
+    for t in tools:
+        if not _OPENAI_NAME.fullmatch(t.name):
+            fixed = re.sub(r"[^A-Za-z0-9_-]", "_", t.name)[:64]
+            raise InvalidArgument(
+                f"export openai: tool name {t.name!r} is not a valid OpenAI function name "
+                "(letters, digits, '_' and '-', at most 64 characters); rename the tool "
+                f"(e.g. {fixed!r}) or use export native or sharegpt"
+            )
 
 
 def json_arguments(arguments: Any) -> str:
@@ -117,10 +139,12 @@ def _check_tool_answers(messages: Iterable[Message]) -> None:
 
 def _openai(conv: Conversation) -> dict[str, Any]:
     _check_tool_answers(conv.messages)
-    return {
-        "messages": [_openai_message(m) for m in conv.messages],
-        "tools": openai_tools(conv.tools),
-    }
+    out: dict[str, Any] = {"messages": [_openai_message(m) for m in conv.messages]}
+    if conv.tools:
+        # Left out when empty: OpenAI refuses an empty ``tools`` array ("expected an array
+        # with minimum length 1").
+        out["tools"] = openai_tools(conv.tools)
+    return out
 
 
 _SHAREGPT_ROLES = {"system": "system", "user": "human", "assistant": "gpt", "tool": "observation"}
@@ -134,12 +158,38 @@ def _sharegpt_turn(m: Message) -> dict[str, Any]:
     return {"from": _SHAREGPT_ROLES[m.role], "value": m.content or ""}
 
 
+def _observation(answers: list[Message]) -> dict[str, Any]:
+    """The one ``observation`` turn for the answers to one assistant turn's calls: the
+    answer itself, or for parallel calls a JSON array of the answers in call order (each
+    as JSON when it is JSON text). Trainers such as LLaMA-Factory need human/observation
+    and gpt/function_call turns to alternate, so consecutive observations would drop the
+    example."""
+    if len(answers) == 1:
+        return {"from": "observation", "value": answers[0].content or ""}
+    values = []
+    for m in answers:
+        try:
+            values.append(orjson.loads(m.content or ""))
+        except orjson.JSONDecodeError:
+            values.append(m.content or "")
+    return {"from": "observation", "value": orjson.dumps(values).decode()}
+
+
 def _sharegpt(conv: Conversation) -> dict[str, Any]:
     tools = [CONVERTER.unstructure(t) for t in conv.tools]
-    return {
-        "conversations": [_sharegpt_turn(m) for m in conv.messages],
-        "tools": orjson.dumps(tools).decode(),
-    }
+    turns: list[dict[str, Any]] = []
+    answers: list[Message] = []
+    for m in conv.messages:
+        if m.role == "tool":
+            answers.append(m)
+            continue
+        if answers:
+            turns.append(_observation(answers))
+            answers = []
+        turns.append(_sharegpt_turn(m))
+    if answers:
+        turns.append(_observation(answers))
+    return {"conversations": turns, "tools": orjson.dumps(tools).decode()}
 
 
 _CONVERSATION_EXPORTS: dict[str, Callable[[Conversation], dict[str, Any]]] = {
@@ -149,9 +199,27 @@ _CONVERSATION_EXPORTS: dict[str, Callable[[Conversation], dict[str, Any]]] = {
 }
 
 
+class _Exporter:
+    """A record maker whose repr is the call that made it, so that a generator tree reads
+    ``traces().map(trace_exporter('openai'))`` rather than a lambda's source."""
+
+    __slots__ = ("call", "fn")
+
+    def __init__(self, fn: Callable[[Any], dict[str, Any]], call: str) -> None:
+        self.fn = fn
+        self.call = call
+
+    def __call__(self, value: Any) -> dict[str, Any]:
+        return self.fn(value)
+
+    def __repr__(self) -> str:
+        return self.call
+
+
 def conversation_exporter(export: str) -> Callable[[Conversation], dict[str, Any]]:
     """The function turning a :class:`Conversation` into a record of format ``export``."""
-    return _CONVERSATION_EXPORTS[check_export(export)]
+    fmt = check_export(export)
+    return _Exporter(_CONVERSATION_EXPORTS[fmt], f"conversation_exporter({fmt!r})")
 
 
 # -- tool calls ------------------------------------------------------------------------------
@@ -172,6 +240,7 @@ def tool_call_exporter(export: str, tools: Iterable[ToolSpec]) -> Callable[[Any]
     if fmt == "native":
         return openai_tool_call
     if fmt == "openai":
+        check_openai_tool_names(specs)
         defs = openai_tools(specs)
 
         def as_openai(pair: tuple[str, ToolCall]) -> dict[str, Any]:
@@ -208,4 +277,8 @@ def trace_exporter(export: str) -> Callable[[Any], dict[str, Any]]:
     if fmt == "native":
         return trace_record
     as_chat = _CONVERSATION_EXPORTS[fmt]
-    return lambda trace: as_chat(Conversation(trace_to_messages(trace), trace.tools))
+
+    def as_chat_record(trace: Any) -> dict[str, Any]:
+        return as_chat(Conversation(trace_to_messages(trace), trace.tools))
+
+    return _Exporter(as_chat_record, f"trace_exporter({fmt!r})")

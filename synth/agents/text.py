@@ -3,7 +3,8 @@
 Sentences come from a grammar (``data/sentences.toml``) written in synth's template
 syntax. Drawing a sentence from the grammar costs a few microseconds, so the grammar is
 expanded once into a bank of exactly ``BANK_SIZE`` distinct sentences; a paragraph then
-picks whole sentences from the bank (one ``getrandbits`` per sentence). The bank is part
+takes whole sentences from the bank, distinct ones (a stride through the shuffled bank:
+two ``getrandbits`` per paragraph). The bank is part
 of synth's data: the same synth version gives the same bank, hence the same paragraphs
 for a seed.
 
@@ -149,7 +150,14 @@ def sentence_bank() -> tuple[str, ...]:
         target += BANK_SIZE - len(seen)
     if len(seen) < BANK_SIZE:
         raise TemplateError(f"the sentence grammar has fewer than {BANK_SIZE} sentences")
-    return tuple(seen)[:BANK_SIZE]
+    # Shuffled once (Fisher-Yates with a fixed seed): neighbours in the bank are unrelated
+    # sentences, whatever their patterns, which the paragraph strides rely on.
+    bank = list(seen)[:BANK_SIZE]
+    order = block_rng("synth-sentence-order-v1", 0)
+    for i in range(BANK_SIZE - 1, 0, -1):
+        j = _below(order, i + 1)
+        bank[i], bank[j] = bank[j], bank[i]
+    return tuple(bank)
 
 
 def _paragraph_fn(lo: int, hi: int, record: bool, indexed: bool = False) -> Any:
@@ -157,8 +165,12 @@ def _paragraph_fn(lo: int, hi: int, record: bool, indexed: bool = False) -> Any:
     ``indexed``, ``(rng, index) -> {"index": index, "text": paragraph}``), all inline.
 
     The sentence count is drawn from a table of counts repeated up to 2**m entries with
-    m = bits(count range) + 4 (exactly uniform; a redraw in under 1 of 16 draws), each
-    sentence with one ``getrandbits(BANK_BITS)``.
+    m = bits(count range) + 4 (exactly uniform; a redraw in under 1 of 16 draws). The
+    sentences are a stride through the (shuffled) bank: a start ``s`` and an odd step
+    ``t``, sentence ``k`` being ``bank[(s + k*t) % BANK_SIZE]``. An odd step is invertible
+    modulo a power of two, so no sentence repeats within a paragraph (``MAX_SENTENCES`` <
+    ``BANK_SIZE``); independent picks repeated one in about 2,000 paragraphs of 5 to 10
+    sentences. Two draws per paragraph, whatever its length.
     """
     bank = sentence_bank()
     assert len(bank) == BANK_SIZE
@@ -187,7 +199,12 @@ def _paragraph_maker(written: int, shape: str) -> Any:
         "record": ("rng", '{"text": ', "}"),
         "indexed": ("rng, index", '{"index": index, "text": ', "}"),
     }[shape]
-    one = "{bank[gb(bits)]}"
+    mask = BANK_SIZE - 1
+
+    def one(k: int) -> str:
+        # sentence k of the stride, from sentence k - 1: one addition and a mask
+        return "{bank[i]}" if k == 0 else f"{{bank[(i := (i + t) & {mask})]}}"
+
     lines = [
         "def make(bank, bits, m, limit, counts, join):",
         f"    def draw({args}):",
@@ -196,14 +213,16 @@ def _paragraph_maker(written: int, shape: str) -> Any:
         "        while r >= limit:",
         "            r = gb(m)",
         "        c = counts[r]",
+        f"        i = gb({BANK_BITS})",
         "        if c == 1:",
-        f"            return {head}bank[gb(bits)]{tail}",
+        f"            return {head}bank[i]{tail}",
+        f"        t = gb({BANK_BITS - 1}) << 1 | 1",
     ]
     for c in range(2, written + 1):
-        text = "f'" + " ".join([one] * c) + "'"
+        text = "f'" + " ".join(one(k) for k in range(c)) + "'"
         lines += [f"        if c == {c}:", f"            return {head}{text}{tail}"]
     lines += [
-        f"        return {head}join([bank[gb(bits)] for _ in range(c)]){tail}",
+        f"        return {head}join([bank[(i + k * t) & {mask}] for k in range(c)]){tail}",
         "    return draw",
     ]
     namespace: dict[str, Any] = {}

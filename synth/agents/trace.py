@@ -26,6 +26,7 @@ import re
 from binascii import b2a_base64
 from collections.abc import Mapping, Sequence
 from functools import cache
+from math import floor  # int(x) of a float is slower on 3.11 (see _draw)
 from typing import Any, Literal
 
 import attrs
@@ -276,7 +277,7 @@ def _compile_core(node: _Traces) -> Any:
         agent = pick_agent(rng)
         system = p.system(rng)(roles.get(agent, default_role))
         failure = None if r() < rate else failure_kind(rng)
-        n = hi if failure == "step_limit" else lo + int(r() * (hi - lo + 1))
+        n = hi if failure == "step_limit" else lo + floor(r() * (hi - lo + 1))
         plan = _plan(rng, n, failure, hi, pick_tool, pick_digger, transient)
 
         steps: list[dict[str, Any]] = []
@@ -297,7 +298,7 @@ def _compile_core(node: _Traces) -> Any:
                     args, ctx = b.follow_up(rng, *calls[ref])
                 else:
                     args, ctx = b.call(rng)
-                if not _made_before(made, b.name, args):
+                if not _made_before(made, b.name, args, b.key_argument):
                     break
             return args, ctx
 
@@ -326,14 +327,17 @@ def _compile_core(node: _Traces) -> Any:
             if step_failure != "invalid_arguments":
                 args, ctx = b.call(rng) if drawn is None else drawn
                 if role != "retry":
-                    if _made_before(made, b.name, args):
+                    if _made_before(made, b.name, args, b.key_argument):
                         args, ctx = distinct(b, role, ref)
                     made.append((b.name, args))
             if step_failure is None:
                 content, outcome = b.result(rng, args, ctx)
                 error = None
             elif step_failure == "invalid_arguments":
-                args, ctx, error = b.bad_call(rng)
+                if role == "follow":
+                    args, ctx, error = b.bad_follow_up(rng, *calls[ref])
+                else:
+                    args, ctx, error = b.bad_call(rng)
                 content = error_content("InvalidArguments", error)
             else:
                 if step_failure == "timeout":
@@ -361,7 +365,7 @@ def _compile_core(node: _Traces) -> Any:
                 intents.append(goal)
             k = len(steps)
             u = r()
-            latency = 350 + int(5650 * u * u * u)  # _thought_ms
+            latency = 350 + floor(5650 * u * u * u)  # _thought_ms
             latency += waited
             now += latency
             append(
@@ -373,7 +377,7 @@ def _compile_core(node: _Traces) -> Any:
                     "latency_ms": latency,
                 }
             )
-            latency = 1 + int(r() * 15)
+            latency = 1 + floor(r() * 15)
             now += latency
             append(
                 {
@@ -394,7 +398,7 @@ def _compile_core(node: _Traces) -> Any:
                     latency = b.latency(rng)
                 else:  # Behaviour.latency, inlined
                     u = r()
-                    latency = span[0] + int(span[1] * u * u)
+                    latency = span[0] + floor(span[1] * u * u)
             now += latency
             append(
                 {
@@ -428,7 +432,7 @@ def _compile_core(node: _Traces) -> Any:
         labelled = None
         if failure is None or failure == "wrong_answer":
             if failure == "wrong_answer":
-                j = int(r() * len(outcomes))
+                j = floor(r() * len(outcomes))
                 failure_step, wrong = outcomes[j][0], outcomes[j][1].wrong
                 answers[j] = wrong
                 detail = (
@@ -462,13 +466,21 @@ def _compile_core(node: _Traces) -> Any:
     return draw_trace
 
 
-def _made_before(made: list[tuple[str, dict[str, Any]]], name: str, args: dict[str, Any]) -> bool:
+def _made_before(
+    made: list[tuple[str, dict[str, Any]]],
+    name: str,
+    args: dict[str, Any],
+    key: str | None = None,
+) -> bool:
     """Whether ``made`` holds a call of ``name`` with the same arguments, that is the same
-    JSON text. Arguments that differ as dicts differ as JSON, so the JSON is only written
-    for the rare pair of equal dicts (equal dicts may still differ as JSON: key order,
-    ``1`` and ``1.0``)."""
+    JSON text, or (with ``key``, the tool's :attr:`Behaviour.key_argument`) the same value
+    of that argument. Arguments that differ as dicts differ as JSON, so the JSON is only
+    written for the rare pair of equal dicts (equal dicts may still differ as JSON: key
+    order, ``1`` and ``1.0``)."""
     for n, a in made:
         if a == args and n == name and dumps(a) == dumps(args):
+            return True
+        if key is not None and n == name and key in args and a.get(key) == args[key]:
             return True
     return False
 

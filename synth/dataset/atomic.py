@@ -25,7 +25,15 @@ __all__ = ["atomic_output", "check_output_dir"]
 def check_output_dir(path: str | os.PathLike[str]) -> None:
     """Raise ``OSError`` (with a readable message) if ``path`` cannot be created: its
     nearest existing ancestor must be a writable directory (missing directories below it
-    are created when the file is written)."""
+    are created when the file is written). A path that ends with a separator
+    (``out/``) names a directory, never a file, whether or not it exists."""
+    text = os.fspath(path)
+    if not text:
+        raise FileNotFoundError(errno.ENOENT, "the output path is empty", text)
+    if text.endswith(os.sep) or (os.altsep and text.endswith(os.altsep)):
+        raise IsADirectoryError(
+            errno.EISDIR, f"{text} ends with {text[-1]!r}, so it names a directory", text
+        )
     directory = os.path.dirname(os.path.abspath(path)) or "."
     existing = directory
     while not os.path.exists(existing):

@@ -204,7 +204,7 @@ def _quiet_retries() -> Iterator[None]:
 @click.option("--type", "type_path", help="Output type as package.module:Class.")
 @click.option("--input", "input_path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--user", help="The user message of every record.")
-@click.option("--count", type=click.IntRange(min=0), help="Number of records.")
+@click.option("--count", type=click.IntRange(min=1), help="Number of records.")
 @click.option("--seed", default="0", show_default=True, help="Seed of the per-record seeds.")
 @click.option("--base-url", envvar="OPENAI_BASE_URL", help="Server URL, e.g. http://host/v1.")
 @click.option("--model", help="Overrides the model named in NAME.json.")
