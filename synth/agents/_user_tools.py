@@ -12,6 +12,7 @@ object of the noun for nouns synth does not know. Never an echo of the request.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import re
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from typing import Any
 
 from synth.agents._arguments import _ALNUM, _ID_NAME, _refiner
 from synth.agents._behaviour import Behaviour, Outcome, dumps, error_content
+from synth.agents._builtin import REFERENCE_DATE
 from synth.agents._draw import below, cap
 from synth.agents._results import ReadResult, _summary
 from synth.agents.models import ToolSpec
@@ -170,8 +172,12 @@ class UserTool(Behaviour):
 
     latency_ms = (40, 1800)
 
-    def __init__(self, spec: ToolSpec, locale: str = "en_US") -> None:
+    def __init__(
+        self, spec: ToolSpec, locale: str = "en_US", reference: dt.date = REFERENCE_DATE
+    ) -> None:
         super().__init__(spec)
+        #: The date the tool's argument and result dates count from.
+        self.reference = reference
         self.args = compile_parameters(spec)._fn
         output = compile_output(spec)
         self.output = None if output is None else output._fn
