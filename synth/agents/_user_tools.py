@@ -182,18 +182,18 @@ class UserTool(Behaviour):
         output = compile_output(spec)
         self.output = None if output is None else output._fn
         context = f"{spec.name} {spec.description}"
-        self.refine = _refiner(spec.parameters, context=context, locale=locale)
+        self.refine = _refiner(spec.parameters, context=context, locale=locale, reference=reference)
         self.refine_output = (
             None
             if spec.output_schema is None
-            else _refiner(spec.output_schema, context=context, locale=locale)
+            else _refiner(spec.output_schema, context=context, locale=locale, reference=reference)
         )
         self.echo = _echoed(spec.parameters, spec.output_schema)
         self.purpose = _purpose(spec.description, spec.name)
         self.action = _action(spec.name)
         # what a tool that reads answers with (weather, a quote, issues, an order, ...)
         self.read = (
-            ReadResult(spec, self.purpose, _base_verb, locale)
+            ReadResult(spec, self.purpose, _base_verb, locale, reference)
             if self.output is None and self.action is None
             else None
         )
