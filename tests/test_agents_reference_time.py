@@ -206,3 +206,18 @@ def test_cli_reference_time_gives_dates_of_2021_and_2022() -> None:
     assert _years(records) == {2021, 2022}
     for record in records:
         assert all(found <= dt.date(2022, 6, 1) for found in _days(record["task"]))
+
+
+def test_date_tables_are_built_once_per_reference_date() -> None:
+    """The year's table of dates and the built-in behaviours are made once per reference
+    date and shared; another date gets its own."""
+    from synth.agents._builtin import dates_for
+    from synth.agents.tools import BUILTIN_TOOLS, behaviour_for
+
+    early, late = (t.date() for t in REFERENCES)
+    assert dates_for(early) is dates_for(dt.date(2022, 6, 1))
+    assert dates_for(early).days[0] == "2021-06-01" and dates_for(early).days[-1] == "2022-05-31"
+    assert dates_for(late).days[-1] == "2031-03-14"
+    spec = BUILTIN_TOOLS["database"]
+    assert behaviour_for(spec, "en_US", early) is behaviour_for(spec, "en_US", early)
+    assert behaviour_for(spec, "en_US", early) is not behaviour_for(spec, "en_US", late)
