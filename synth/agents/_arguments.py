@@ -131,8 +131,10 @@ class _Vocabulary:
     email addresses, cities, street addresses, postcodes, phone numbers) are those of
     ``locale``."""
 
-    def __init__(self, locale: str = "en_US") -> None:
+    def __init__(self, locale: str = "en_US", reference: dt.date = REFERENCE_DATE) -> None:
         self.locale = locale
+        #: Bookings and deadlines fall in the weeks after this date.
+        self.reference = reference
         self.people = people_for(locale)
         self.search = WebSearch(ToolSpec("web_search"))
         self.cities = chooser(load_data("search.json")["categories"]["local"]["topics"])
@@ -216,7 +218,7 @@ class _Vocabulary:
     def slack_ts(self, rng: random.Random) -> str:
         # Slack message timestamps: epoch seconds (in the weeks around the reference date)
         # and six digits
-        base = int(dt.datetime.combine(REFERENCE_DATE, dt.time(), dt.UTC).timestamp())
+        base = int(dt.datetime.combine(self.reference, dt.time(), dt.UTC).timestamp())
         return f"{base + below(rng, 60 * 86400)}.{below(rng, 1_000_000):06d}"
 
     def url(self, rng: random.Random) -> str:
@@ -247,7 +249,7 @@ class _Vocabulary:
         return f"{stem}_{''.join(_ALNUM[below(rng, 62)] for _ in range(10))}"
 
     def day(self, rng: random.Random) -> str:
-        return (REFERENCE_DATE + dt.timedelta(days=1 + below(rng, 90))).isoformat()
+        return (self.reference + dt.timedelta(days=1 + below(rng, 90))).isoformat()
 
     def clock(self, rng: random.Random) -> str:
         """A time of day someone books or meets at: 08:00 to 21:45, on the quarter hour."""
@@ -266,20 +268,21 @@ class _Vocabulary:
 
 
 @cache
-def _vocabulary(locale: str = "en_US") -> _Vocabulary:
-    return _Vocabulary(locale)
+def _vocabulary(locale: str = "en_US", reference: dt.date = REFERENCE_DATE) -> _Vocabulary:
+    return _Vocabulary(locale, reference)
 
 
 @cache
 def _string_table(
     locale: str = "en_US",
+    reference: dt.date = REFERENCE_DATE,
 ) -> tuple[tuple[Any, Any, Callable[..., str], str | None], ...]:
     """``(name pattern, description pattern, draw, format)`` for string arguments, first
     match wins: what the description says (an IATA code, a ticker) before what the name
     suggests (``destination`` is a city unless described as an airport code). Outside
     ``en_US``, people's names, phone numbers and addresses (which the schema compiler
     makes in English) come from the locale too."""
-    voc = _vocabulary(locale)
+    voc = _vocabulary(locale, reference)
     n, d = re.compile, (lambda p: re.compile(p, re.IGNORECASE))
     return _common_strings(voc, n, d) + _locale_strings(voc, n)
 
@@ -496,14 +499,19 @@ def _titled(lname: str, context: str) -> Callable[[random.Random], str] | None:
 
 
 def _override(
-    name: str, schema: Any, context: str = "", locale: str = "en_US", phrases: bool = True
+    name: str,
+    schema: Any,
+    context: str = "",
+    locale: str = "en_US",
+    phrases: bool = True,
+    reference: dt.date = REFERENCE_DATE,
 ) -> Callable[[random.Random], Any] | None:
     """A draw function giving a realistic value for property ``name`` of a tool about
     ``context`` (its name and description), or None. Without ``phrases``, a string the
     name says nothing about is left to the schema compiler (not a short phrase)."""
     if not isinstance(schema, dict) or "$ref" in schema:
         return None
-    voc = _vocabulary(locale)
+    voc = _vocabulary(locale, reference)
     lname = normalise_name(name)
     types = _types(schema)
     if "string" in types:
@@ -536,7 +544,7 @@ def _override(
             if fits is None:
                 return None
             return lambda rng, fits=fits: _checked(titles(rng), fits)
-        for name_re, description_re, draw, fmt in _string_table(locale):
+        for name_re, description_re, draw, fmt in _string_table(locale, reference):
             if (name_re is not None and name_re.match(lname)) or (
                 description_re is not None and description_re.search(description)
             ):
@@ -613,7 +621,9 @@ def _override(
         and "string" in _types(items)
         and singular(lname) != lname
     ):
-        return _strings(_override(singular(lname), items, context, locale, False), schema)
+        return _strings(
+            _override(singular(lname), items, context, locale, False, reference), schema
+        )
     if (
         types & {"integer", "number"}
         and not (_LIMIT_NAME.match(lname) and set(schema) <= _INT_KEYS)
@@ -950,13 +960,17 @@ def _match_email(
 
 
 def _refiner(
-    schema: Any, depth: int = 0, context: str = "", locale: str = "en_US"
+    schema: Any,
+    depth: int = 0,
+    context: str = "",
+    locale: str = "en_US",
+    reference: dt.date = REFERENCE_DATE,
 ) -> Callable[[random.Random, Any], Any] | None:
     """A function that gives realistic values to the well-known properties of an instance
     of ``schema`` (an object, at any depth of nested objects and arrays of objects), or
     None when there is nothing to refine. Only values whose replacement cannot break the
     instance's validity are touched (see ``_override``). People and places are those of
-    ``locale``."""
+    ``locale``; dates ahead (bookings) follow ``reference``."""
     if not isinstance(schema, dict) or depth > 8:
         return None
     props = schema.get("properties")
@@ -965,8 +979,10 @@ def _refiner(
             return None  # a nested resource root: its references resolve elsewhere
         entries: list[tuple[str, Any, Any]] = []
         for name, sub in props.items():
-            draw = _override(name, sub, context, locale)
-            nested = None if draw is not None else _refiner(sub, depth + 1, context, locale)
+            draw = _override(name, sub, context, locale, reference=reference)
+            nested = (
+                None if draw is not None else _refiner(sub, depth + 1, context, locale, reference)
+            )
             if draw is not None or nested is not None:
                 entries.append((name, draw, nested))
         if not entries and _person_keys(props) is None:
@@ -1002,7 +1018,7 @@ def _refiner(
         and not schema.get("uniqueItems")
         and isinstance(schema.get("items"), dict)
     ):
-        item = _refiner(schema["items"], depth + 1, context, locale)
+        item = _refiner(schema["items"], depth + 1, context, locale, reference)
         if item is None:
             return None
         return lambda rng, value: (

@@ -36,11 +36,11 @@ from synth.agents._draw import (
 )
 from synth.agents.models import ToolSpec
 
-__all__ = ["BUILTIN_BEHAVIOURS", "REFERENCE_DATE", "People"]
+__all__ = ["BUILTIN_BEHAVIOURS", "REFERENCE_DATE", "Dates", "People", "dates_for"]
 
-#: Dates in arguments and results fall in the year before this day (fixed, never "today").
+#: The default reference date: dates in arguments and results fall in the year before it
+#: (fixed, never "today"). A trace's own reference is the UTC date of its start.
 REFERENCE_DATE = dt.date(2026, 1, 1)
-_YEAR_START = REFERENCE_DATE.toordinal() - 365
 
 
 def _many(items: Any) -> tuple[Any, ...]:
@@ -82,24 +82,43 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower().removeprefix("the ")).strip("-")
 
 
-def _date(rng: random.Random) -> dt.date:
-    return dt.date.fromordinal(_YEAR_START + below(rng, 365))
-
-
-# Formatted once: the ISO dates of the year before REFERENCE_DATE and every "MM:SS".
-_DAYS = tuple(dt.date.fromordinal(_YEAR_START + d).isoformat() for d in range(365))
+# Formatted once: every "MM:SS".
 _MINUTES_SECONDS = tuple(f"{s // 60:02d}:{s % 60:02d}" for s in range(3600))
 
 
-def _date_text(rng: random.Random) -> str:
-    """``_date(rng).isoformat()``, from the table."""
-    return _DAYS[floor(rng.random() * 365)]
+class Dates:
+    """The dates of the year before a reference date, formatted once: ``days`` are the
+    ISO dates of the 365 days before ``reference`` (``reference`` itself excluded), from
+    the ordinal ``year_start``; ``date_text`` and ``datetime_text`` draw one of them (a
+    datetime at a drawn second of the day, in UTC). Built once per reference date
+    (``dates_for``), so a behaviour's draws cost what they cost with module tables."""
+
+    __slots__ = ("date_text", "datetime_text", "days", "reference", "year_start")
+
+    def __init__(self, reference: dt.date) -> None:
+        self.reference = reference
+        self.year_start = start = reference.toordinal() - 365
+        self.days = days = tuple(dt.date.fromordinal(start + d).isoformat() for d in range(365))
+        minutes_seconds = _MINUTES_SECONDS
+
+        def date_text(rng: random.Random) -> str:
+            return days[floor(rng.random() * 365)]
+
+        def datetime_text(rng: random.Random) -> str:
+            seconds = floor(rng.random() * 86400)
+            day = days[floor(rng.random() * 365)]
+            return f"{day}T{seconds // 3600:02d}:{minutes_seconds[seconds % 3600]}Z"
+
+        self.date_text: Callable[[random.Random], str] = date_text
+        self.datetime_text: Callable[[random.Random], str] = datetime_text
 
 
-def _datetime_text(rng: random.Random) -> str:
-    seconds = floor(rng.random() * 86400)
-    day = _DAYS[floor(rng.random() * 365)]
-    return f"{day}T{seconds // 3600:02d}:{_MINUTES_SECONDS[seconds % 3600]}Z"
+@functools.cache
+def dates_for(reference: dt.date = REFERENCE_DATE) -> Dates:
+    """The ``Dates`` of ``reference`` (a ``datetime.date``), built once per date."""
+    if isinstance(reference, dt.datetime) or not isinstance(reference, dt.date):
+        raise TypeError(f"dates_for() expects a date, got {reference!r}")
+    return Dates(reference)
 
 
 # -- people ------------------------------------------------------------------------------
@@ -455,10 +474,11 @@ class SendEmail(Behaviour):
     latency_ms = (180, 1400)
     digs = False
 
-    def __init__(self, spec: ToolSpec, people: People) -> None:
+    def __init__(self, spec: ToolSpec, people: People, reference: dt.date = REFERENCE_DATE) -> None:
         super().__init__(spec)
         data = load_data("email.json")
         self.people_ = people
+        self.reference = reference
         # Each purpose with the slots its texts use: only those are drawn.
         self.purpose_table = tuple(
             (p["intent"], tuple(p["subjects"]), tuple(p["bodies"]), _fields(p))
@@ -547,7 +567,7 @@ class SendEmail(Behaviour):
         n_closings = len(closings)
         weekdays, times = _many(self.weekdays), _many(self.times)
         n_weekdays, n_times = len(weekdays), len(times)
-        year = REFERENCE_DATE.year - 1
+        year = self.reference.year - 1
 
         def draw(rng: random.Random) -> tuple[dict[str, Any], Any, Any, Any]:
             r = rng.random
@@ -676,8 +696,12 @@ class SendEmail(Behaviour):
 
 
 class _Table:
-    def __init__(self, name: str, data: dict[str, Any], people: People) -> None:
+    def __init__(
+        self, name: str, data: dict[str, Any], people: People, dates: Dates | None = None
+    ) -> None:
         self.name = name
+        #: The dates of the table's date and datetime columns (the year before them).
+        self.dates_ = dates = dates or dates_for(REFERENCE_DATE)
         self.singular, self.plural = data["entity"]
         self.databases = tuple(data["databases"])
         self.columns: dict[str, dict[str, Any]] = data["columns"]
@@ -689,11 +713,11 @@ class _Table:
             c for c, k in kinds.items() if k == "fk" and self.columns[c]["table"] == "customers"
         ]
         self.fields = [c for c in self.columns if c != "id"]
-        self.draw = {c: _value_fn(spec, people) for c, spec in self.columns.items()}
+        self.draw = {c: _value_fn(spec, people, dates) for c, spec in self.columns.items()}
 
 
-def _value_fn(spec: dict[str, Any], people: People) -> Callable[[random.Random], Any]:
-    """A compiled draw of a value for a column of the given kind."""
+def _value_fn(spec: dict[str, Any], people: People, dates: Dates) -> Callable[[random.Random], Any]:
+    """A compiled draw of a value for a column of the given kind (dates from ``dates``)."""
     kind = spec["kind"]
     if kind == "id":
         return lambda rng: 1 + floor(rng.random() * 50_000)
@@ -710,9 +734,9 @@ def _value_fn(spec: dict[str, Any], people: People) -> Callable[[random.Random],
     if kind == "bool":
         return lambda rng: rng.random() < 0.8
     if kind == "date":
-        return _date_text
+        return dates.date_text
     if kind == "datetime":
-        return _datetime_text
+        return dates.datetime_text
     if kind == "version":
         return lambda rng: f"v{1 + below(rng, 3)}.{below(rng, 21)}.{below(rng, 10)}"
     if kind == "name":
@@ -921,16 +945,17 @@ def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
             )
 
         out["recent"], out["count_by"], out["update"] = recent, count_by, update
+    year_start = t.dates_.year_start
     if t.dates:
         when = t.dates[0]
 
         def window(rng: random.Random, full: bool = True) -> QueryParts:
             r = rng.random
             sel, cols = select(r)
-            day = _YEAR_START + floor(r() * 365)
+            day = year_start + floor(r() * 365)
             lo = dt.date.fromordinal(day).isoformat()
             hi = dt.date.fromordinal(
-                min(day + _WINDOW_DAYS[floor(r() * 4)], _YEAR_START + 365)
+                min(day + _WINDOW_DAYS[floor(r() * 4)], year_start + 365)
             ).isoformat()
             n = _LIMITS[floor(r() * n_limits)]
             sql = (
@@ -1029,7 +1054,7 @@ def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
         def delete(rng: random.Random, full: bool = True) -> QueryParts:
             e = floor(rng.random() * n_enums)
             col, value = enums[e], enum_draws[e](rng)
-            cutoff = dt.date.fromordinal(_YEAR_START + floor(rng.random() * 365)).isoformat()
+            cutoff = dt.date.fromordinal(year_start + floor(rng.random() * 365)).isoformat()
             sql = f"DELETE FROM {name} WHERE {when} < ? AND {col} = ?"
             if not full:
                 return t, sql, [cutoff, value]
@@ -1052,11 +1077,13 @@ def _compile_patterns(t: _Table, people: People) -> tuple[QueryFn | None, ...]:
 class ExecuteQuery(Behaviour):
     latency_ms = (4, 900)
 
-    def __init__(self, spec: ToolSpec, people: People) -> None:
+    def __init__(self, spec: ToolSpec, people: People, reference: dt.date = REFERENCE_DATE) -> None:
         super().__init__(spec)
         self.people_ = people
+        self.reference = reference
+        self.dates_ = dates = dates_for(reference)
         tables = load_data("database.json")["tables"]
-        self.tables = {n: _Table(n, d, people) for n, d in tables.items()}
+        self.tables = {n: _Table(n, d, people, dates) for n, d in tables.items()}
         # Most queries an agent runs return a handful of rows.
         self.row_count = weighted_chooser(
             [(0, 8), (1, 22), (2, 16), (3, 14), (4, 10), (5, 9), (6, 6), (8, 6), (10, 5), (12, 4)]
@@ -1346,8 +1373,8 @@ class ExecuteQuery(Behaviour):
         t = q.table
         env: dict[str, Any] = {
             "person": self.people_.person,
-            "DAYS": _DAYS,
-            "datetime_text": _datetime_text,
+            "DAYS": self.dates_.days,
+            "datetime_text": self.dates_.datetime_text,
             "hms": _hms,
             "fromordinal": dt.date.fromordinal,
             "fromisoformat": dt.date.fromisoformat,
@@ -1469,10 +1496,12 @@ class FileOperation(Behaviour):
     latency_ms = (1, 120)
     timeout_s = 10
 
-    def __init__(self, spec: ToolSpec, people: People) -> None:
+    def __init__(self, spec: ToolSpec, people: People, reference: dt.date = REFERENCE_DATE) -> None:
         super().__init__(spec)
         data = load_data("files.json")
         self.data = data
+        self.reference = reference
+        self.dates_ = dates_for(reference)
         self.people_ = people
         # A note names a colleague: synth's own one if the address book has them, else
         # the address book's first first name (a locale's most common).
@@ -1637,7 +1666,7 @@ class FileOperation(Behaviour):
         caps = {p: cap(p) for p in people.projects}
         md = tuple(dumps(line)[1:-1] for line in data["md_lines"])
         txt = tuple(dumps(line)[1:-1] for line in self.txt_lines)
-        days = _DAYS
+        days = self.dates_.days
 
         def md_json(rng: random.Random, project: str) -> str:
             lines = distinct(rng, md, 2 + floor(rng.random() * 4))
@@ -1785,7 +1814,7 @@ class FileOperation(Behaviour):
                     "project": project,
                     "count": below(rng, 500),
                     "ok": rng.random() < 0.8,
-                    "updated": _date_text(rng),
+                    "updated": self.dates_.date_text(rng),
                 }
             )
         if ext == "csv":
@@ -1798,7 +1827,7 @@ class FileOperation(Behaviour):
             lines = []
             for _ in range(2 + below(rng, 5)):
                 msg = self.log_message(rng).format(n=below(rng, 2000) + 3)
-                lines.append(f"{_datetime_text(rng)} {self.level(rng)} {msg}")
+                lines.append(f"{self.dates_.datetime_text(rng)} {self.level(rng)} {msg}")
             return "\n".join(sorted(lines)) + "\n"
         if ext == "py":
             return "import json\n\n\n" + self.py(rng)
@@ -1890,7 +1919,7 @@ class FileOperation(Behaviour):
 
 
 BUILTIN_BEHAVIOURS = {
-    "web_search": lambda spec, people: WebSearch(spec),
+    "web_search": lambda spec, people, reference=REFERENCE_DATE: WebSearch(spec),
     "send_email": SendEmail,
     "execute_query": ExecuteQuery,
     "file_operation": FileOperation,

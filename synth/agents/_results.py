@@ -379,7 +379,7 @@ def _stamp(moment: dt.datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _finisher(schema: Any) -> Callable[[random.Random, Any], None] | None:
+def _finisher(schema: Any) -> Callable[..., None] | None:
     """A function that finishes an instance of a ``results.json`` schema in place (built
     once per tool): timestamps of what was read lie before the reference moment, in the
     schema's order (created before updated), the time of the answer itself just before
@@ -393,10 +393,10 @@ def _finisher(schema: Any) -> Callable[[random.Random, Any], None] | None:
         if items is None:
             return None
 
-        def each(rng: random.Random, value: Any) -> None:
+        def each(rng: random.Random, value: Any, now: dt.datetime = _NOW) -> None:
             if isinstance(value, list):
                 for v in value:
-                    items(rng, v)
+                    items(rng, v, now)
 
         return each
     stamps = [k for k, s in props.items() if _PAST.match(k) and s.get("format") == "date-time"]
@@ -411,22 +411,23 @@ def _finisher(schema: Any) -> Callable[[random.Random, Any], None] | None:
     if not (older or current or floats or nested):
         return None
 
-    def finish(rng: random.Random, value: Any) -> None:
+    def finish(rng: random.Random, value: Any, now: dt.datetime = _NOW) -> None:
+        # ``now``: the moment of the answer (the reference date's midnight, UTC)
         if not isinstance(value, dict):
             return
         if older:
             ages = sorted((below(rng, 400 * 1440) + 60 for _ in older), reverse=True)
             for key, minutes in zip(older, ages, strict=True):
-                value[key] = _stamp(_NOW - dt.timedelta(minutes=minutes))
+                value[key] = _stamp(now - dt.timedelta(minutes=minutes))
         for key in current:
-            value[key] = _stamp(_NOW - dt.timedelta(minutes=1 + below(rng, 180)))
+            value[key] = _stamp(now - dt.timedelta(minutes=1 + below(rng, 180)))
         for key, decimals in floats:
             v = value.get(key)
             if isinstance(v, float):
                 value[key] = round(v, decimals)
         for key, f in nested:
             if key in value:
-                f(rng, value[key])
+                f(rng, value[key], now)
 
     return finish
 
@@ -448,6 +449,7 @@ def _compute(
     schema: dict[str, Any],
     args: dict[str, Any],
     given: set[str],
+    today: dt.date = REFERENCE_DATE,
 ) -> None:
     """Values worked out from others: a rate from the two currencies, an amount times a
     rate, an order's total over its items, an arrival after the departure, dates within
@@ -459,7 +461,7 @@ def _compute(
             inner = {k: v for k, v in rule.items() if k != "over"}
             item_schema = schema["properties"][rule["over"]]["items"]
             for row in obj.get(rule["over"]) or []:
-                _compute(rng, row, [inner], item_schema, args, set())
+                _compute(rng, row, [inner], item_schema, args, set(), today)
         elif op == "rate":
             base = table.rates.get(str(obj.get(rule["from"])).upper())
             quote = table.rates.get(str(obj.get(rule["to"])).upper())
@@ -498,7 +500,7 @@ def _compute(
         elif op == "empty_unless" and obj.get(rule["flag"]) is False:
             obj[target] = []
         elif op == "sequence":
-            _sequence(obj.get(target), rule["field"], rule.get("from_today", False))
+            _sequence(obj.get(target), rule["field"], rule.get("from_today", False), today)
         elif op == "climate":
             _climate(rng, obj, target, rule)
         elif op == "span":
@@ -627,13 +629,13 @@ def _within(
     obj[key] = _stamp(dt.datetime.combine(day, moment.time(), dt.UTC))
 
 
-def _sequence(rows: Any, field: str, from_today: bool) -> None:
+def _sequence(rows: Any, field: str, from_today: bool, today: dt.date = REFERENCE_DATE) -> None:
     """Consecutive dates down a list (the days of a forecast), from the first one or from
-    the reference date."""
+    the reference date ``today``."""
     if not isinstance(rows, list) or not rows or not isinstance(rows[0].get(field), str):
         return
     try:
-        first = REFERENCE_DATE if from_today else dt.date.fromisoformat(rows[0][field])
+        first = today if from_today else dt.date.fromisoformat(rows[0][field])
     except ValueError:
         return
     for i, row in enumerate(rows):
@@ -826,7 +828,12 @@ class ReadResult:
     people and places in them come from ``locale``, as the tool's arguments do."""
 
     def __init__(
-        self, spec: ToolSpec, purpose: str, base_verb: Verb, locale: str = "en_US"
+        self,
+        spec: ToolSpec,
+        purpose: str,
+        base_verb: Verb,
+        locale: str = "en_US",
+        reference: dt.date = REFERENCE_DATE,
     ) -> None:
         from synth.schema import from_schema
 
@@ -836,8 +843,14 @@ class ReadResult:
         self.kind = kind
         self.draw = from_schema(kind.schema)._fn
         self.refine = _refiner(
-            kind.schema, context=f"{spec.name} {spec.description}", locale=locale
+            kind.schema,
+            context=f"{spec.name} {spec.description}",
+            locale=locale,
+            reference=reference,
         )
+        #: The reference date, and its midnight (UTC): results are made at that moment.
+        self.today = reference
+        self.now = dt.datetime.combine(reference, dt.time(), dt.UTC)
         self.placed, self.query, self.limit = _placements(spec, kind, self.listing, nouns)
         self.words = kind.plural.replace("_", " ") if self.listing else kind.noun
         self.named = _named_values(kind, nouns)
@@ -854,7 +867,7 @@ class ReadResult:
         for prop, arg, most, row in self.sizes:
             _resize(rng, obj, prop, args.get(arg), most, row)
         if self.kind.finish is not None:
-            self.kind.finish(rng, obj)
+            self.kind.finish(rng, obj, self.now)
         given: set[str] = set()
         obj.update(self.named)
         for p in self.placed:
@@ -867,7 +880,7 @@ class ReadResult:
             elif p.tags and isinstance(drawn, list) and isinstance(value, str):
                 if value not in drawn:
                     drawn.insert(0, value)  # a list filtered by one label has that label
-        _compute(rng, obj, self.kind.compute, self.kind.schema, args, given)
+        _compute(rng, obj, self.kind.compute, self.kind.schema, args, given, self.today)
         return obj
 
     def _top(self, args: dict[str, Any]) -> dict[str, Any]:

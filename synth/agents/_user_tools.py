@@ -12,6 +12,7 @@ object of the noun for nouns synth does not know. Never an echo of the request.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import re
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from typing import Any
 
 from synth.agents._arguments import _ALNUM, _ID_NAME, _refiner
 from synth.agents._behaviour import Behaviour, Outcome, dumps, error_content
+from synth.agents._builtin import REFERENCE_DATE
 from synth.agents._draw import below, cap
 from synth.agents._results import ReadResult, _summary
 from synth.agents.models import ToolSpec
@@ -255,24 +257,28 @@ class UserTool(Behaviour):
 
     latency_ms = (40, 1800)
 
-    def __init__(self, spec: ToolSpec, locale: str = "en_US") -> None:
+    def __init__(
+        self, spec: ToolSpec, locale: str = "en_US", reference: dt.date = REFERENCE_DATE
+    ) -> None:
         super().__init__(spec)
+        #: The date the tool's argument and result dates count from.
+        self.reference = reference
         self.args = compile_parameters(spec)._fn
         output = compile_output(spec)
         self.output = None if output is None else output._fn
         context = f"{spec.name} {spec.description}"
-        self.refine = _refiner(spec.parameters, context=context, locale=locale)
+        self.refine = _refiner(spec.parameters, context=context, locale=locale, reference=reference)
         self.refine_output = (
             None
             if spec.output_schema is None
-            else _refiner(spec.output_schema, context=context, locale=locale)
+            else _refiner(spec.output_schema, context=context, locale=locale, reference=reference)
         )
         self.echo = _echoed(spec.parameters, spec.output_schema)
         self.purpose = _purpose(spec.description, spec.name)
         self.action = _action(spec.name)
         # what a tool that reads answers with (weather, a quote, issues, an order, ...)
         self.read = (
-            ReadResult(spec, self.purpose, _base_verb, locale)
+            ReadResult(spec, self.purpose, _base_verb, locale, reference)
             if self.output is None and self.action is None
             else None
         )

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import difflib
 import json
 import os
@@ -27,7 +28,7 @@ from typing import Any
 import attrs
 
 from synth.agents._behaviour import Behaviour, dumps, error_content, error_message
-from synth.agents._builtin import BUILTIN_BEHAVIOURS
+from synth.agents._builtin import BUILTIN_BEHAVIOURS, REFERENCE_DATE
 from synth.agents._data import yaml_error
 from synth.agents._draw import _B64_TO_ALNUM, call_id, chooser, load_data, weighted_chooser
 from synth.agents._locale import people_for
@@ -67,17 +68,22 @@ _BUILTIN_BY_NAME = {spec.name: spec for spec in BUILTIN_TOOLS.values()}
 
 
 @cache
-def _builtin_behaviour(name: str, locale: str = "en_US") -> Behaviour:
-    return BUILTIN_BEHAVIOURS[name](_BUILTIN_BY_NAME[name], people_for(locale))
+def _builtin_behaviour(
+    name: str, locale: str = "en_US", reference: dt.date = REFERENCE_DATE
+) -> Behaviour:
+    return BUILTIN_BEHAVIOURS[name](_BUILTIN_BY_NAME[name], people_for(locale), reference)
 
 
-def behaviour_for(spec: ToolSpec, locale: str = "en_US") -> Behaviour:
+def behaviour_for(
+    spec: ToolSpec, locale: str = "en_US", reference: dt.date = REFERENCE_DATE
+) -> Behaviour:
     """The built-in behaviour for an unmodified built-in tool, else one from its schema;
-    its people and places are those of ``locale``."""
+    its people and places are those of ``locale``, and the dates in its calls and results
+    count from ``reference`` (history in the year before it, bookings after it)."""
     builtin = _BUILTIN_BY_NAME.get(spec.name)
     if builtin is not None and builtin.parameters == spec.parameters:
-        return _builtin_behaviour(spec.name, locale)
-    return UserTool(spec, locale)
+        return _builtin_behaviour(spec.name, locale, reference)
+    return UserTool(spec, locale, reference)
 
 
 def check_locale(locale: object, func: str) -> str:

@@ -244,7 +244,9 @@ def _compile_core(node: _Traces) -> Any:
     """The draw of a trace shared by ``traces`` and ``trace_records``: ``rng ->
     (record, system prompt)``, the record in ``trace_record``'s shape, built directly."""
     p = _phrases()
-    behaviours = [behaviour_for(s, node.locale) for s in node.specs]
+    # Dates inside calls and results count from the UTC date of the traces' start.
+    reference = node.start.astimezone(dt.UTC).date()
+    behaviours = [behaviour_for(s, node.locale, reference) for s in node.specs]
     pick_tool = chooser(behaviours)
     diggers = [b for b in behaviours if b.digs]
     pick_digger = chooser(diggers) if diggers else None
