@@ -505,3 +505,47 @@ def test_a_list_has_no_more_items_than_any_limit_like_argument_asks() -> None:
             assert 1 <= len(body["articles"]) <= asked, (limit, asked, body)
         # and the call itself asks for a sensible number of them
         assert all(1 <= a[limit] <= 100 for a in _calls(definition, 30)), limit
+
+
+BIRTH_SCHEMAS = [
+    {"type": "string", "format": "date"},
+    {"type": "string"},
+    {"type": "string", "description": "Date of birth, YYYY-MM-DD."},
+]
+
+
+def test_a_date_of_birth_is_an_adults_in_the_past() -> None:
+    # Regression: birth_date matched the booking-date names and came out 1-90 days after
+    # the reference date (a patient born next month), in arguments and in MCP results.
+    import datetime as dt
+
+    reference = dt.date(2026, 1, 1)
+    checked = 0
+    for i, (name, schema) in enumerate(
+        (n, s)
+        for n in ("birth_date", "birthdate", "date_of_birth", "dob", "birthday")
+        for s in BIRTH_SCHEMAS
+    ):
+        tool = {
+            "name": "register_patient",
+            "description": "Register a new patient.",
+            "inputSchema": {
+                "type": "object",
+                "properties": {"full_name": {"type": "string"}, name: schema},
+                "required": ["full_name", name],
+            },
+            "outputSchema": {
+                "type": "object",
+                "properties": {"patient_id": {"type": "string"}, name: schema},
+                "required": ["patient_id", name],
+            },
+        }
+        for call, result in synth.stream(synth.tool_exchanges(tool), 30, seed=i):
+            values = [call.arguments[name]]
+            if not result.is_error:
+                values.append(json.loads(result.content)[name])
+            for value in values:
+                born = dt.date.fromisoformat(value)
+                assert 18 <= (reference - born).days / 365.25 <= 100, (name, value)
+                checked += 1
+    assert checked > 700

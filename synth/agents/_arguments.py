@@ -251,6 +251,11 @@ class _Vocabulary:
     def day(self, rng: random.Random) -> str:
         return (self.reference + dt.timedelta(days=1 + below(rng, 90))).isoformat()
 
+    def birth_day(self, rng: random.Random) -> str:
+        """An adult's date of birth: 18 to 85 years before the reference date."""
+        days = 18 * 365 + below(rng, 67 * 365)
+        return (self.reference - dt.timedelta(days=days)).isoformat()
+
     def clock(self, rng: random.Random) -> str:
         """A time of day someone books or meets at: 08:00 to 21:45, on the quarter hour."""
         return f"{8 + below(rng, 14):02d}:{15 * below(rng, 4):02d}"
@@ -386,8 +391,10 @@ def _common_strings(
 
 _DATE_NAME = re.compile(
     r"^(date|day|deadline|check_?in|check_?out|(start|end|due|from|to|departure|return|"
-    r"check_in|check_out|birth|event|delivery|travel|meeting)_?(date|day))$"
+    r"check_in|check_out|event|delivery|travel|meeting)_?(date|day))$"
 )
+#: Names of a person's date of birth: a date in the past, never one in the weeks ahead.
+_BIRTH_NAME = re.compile(r"^(birth_?(date|day)|date_of_birth|dob|born(_on)?)$")
 #: Descriptions that spell out a date or a date-time format.
 _DATE_DESCRIBED = re.compile(r"\bYYYY-MM-DD\b(?![T ]HH)|\bISO[ -]?8601 date\b(?![- ]?time)", re.I)
 _MOMENT_DESCRIBED = re.compile(
@@ -561,7 +568,9 @@ def _override(
             # it, not in the weeks ahead like a booking
             return None
         special: tuple[Callable[[random.Random], str], str | None] | None = None
-        if schema.get("format") == "email":
+        if _BIRTH_NAME.match(lname) and schema.get("format", "date") == "date":
+            special = voc.birth_day, "date"
+        elif schema.get("format") == "email":
             special = voc.email, "email"
         elif schema.get("format") == "uri":
             special = voc.url, "uri"
