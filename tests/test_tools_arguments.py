@@ -549,3 +549,31 @@ def test_a_date_of_birth_is_an_adults_in_the_past() -> None:
                 assert 18 <= (reference - born).days / 365.25 <= 100, (name, value)
                 checked += 1
     assert checked > 700
+
+
+def test_a_forecast_follows_the_season_of_the_reference_date() -> None:
+    # Regression: lows and highs came from each city's January mean whatever the date, so
+    # a trace in July forecast 1 °C for Copenhagen and 21 °C for Melbourne.
+    import datetime as dt
+
+    places = load_data("results.json")["places"]
+    means: dict[str, list[float]] = {}
+    start = dt.datetime(2026, 7, 14, tzinfo=dt.UTC)
+    gen = synth.trace_records(tools=[_forecast("days")], start=start, success_rate=1.0)
+    for trace in synth.stream(gen, 300, seed=4):
+        for step in trace["steps"]:
+            if step["type"] != "observation" or step["is_error"]:
+                continue
+            body = json.loads(step["content"])
+            if body.get("city") in places:
+                for d in body["days"]:
+                    assert d["date"] >= "2026-07-14", d
+                    middle = (d["min_temperature_c"] + d["max_temperature_c"]) / 2
+                    means.setdefault(body["city"], []).append(middle)
+    assert {"Copenhagen", "Melbourne", "Montreal"} <= set(means)
+    for city, values in means.items():
+        january, july = places[city][3], places[city][4]
+        average = sum(values) / len(values)
+        assert abs(average - july) < 2.5, (city, average, july)
+        if abs(january - july) > 8:
+            assert abs(average - january) > 5, (city, average, january)

@@ -19,6 +19,7 @@ values copied in, computed values, and a sentence that says what was found.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 import re
 from collections.abc import Callable, Sequence
@@ -486,7 +487,7 @@ def _compute(
             lo, hi = rule["range"]
             obj[target] = round(lo + rng.random() * (hi - lo), 2)
         elif op == "fit":
-            _fit(rng, obj, target, rule)
+            _fit(rng, obj, target, rule, today)
         elif op == "near" and _number(obj.get(rule["of"])):
             obj[target] = round(obj[rule["of"]] + (rng.random() - 0.5) * rule["spread"], 1)
         elif op == "at_most" and _number(obj.get(target)) and _number(obj.get(rule["limit"])):
@@ -502,7 +503,7 @@ def _compute(
         elif op == "sequence":
             _sequence(obj.get(target), rule["field"], rule.get("from_today", False), today)
         elif op == "climate":
-            _climate(rng, obj, target, rule)
+            _climate(rng, obj, target, rule, today)
         elif op == "span":
             _span(rng, obj, target, rule, args)
         elif op == "within":
@@ -540,7 +541,22 @@ def _compute(
                 obj[target] = phrases[below(rng, len(phrases))]
 
 
-def _fit(rng: random.Random, obj: dict[str, Any], target: str, rule: dict[str, Any]) -> None:
+def _mean_temperature(place: list[Any], day: dt.date) -> float:
+    """A city's mean temperature on ``day``: between its January (``place[3]``) and July
+    (``place[4]``) means along a cosine over the year, so a forecast follows the season of
+    the reference date, in either hemisphere."""
+    january, july = place[3], place[4] if len(place) > 4 else place[3]
+    phase = 2 * math.pi * (day.timetuple().tm_yday - 15) / 365.25
+    return (january + july) / 2 + (january - july) / 2 * math.cos(phase)
+
+
+def _fit(
+    rng: random.Random,
+    obj: dict[str, Any],
+    target: str,
+    rule: dict[str, Any],
+    today: dt.date = REFERENCE_DATE,
+) -> None:
     """A temperature and conditions that go together: in a city whose climate synth knows,
     a temperature near its mean at the reference date and, when the conditions drawn
     cannot happen at it (sleet at 30 °C), milder ones; elsewhere a temperature the
@@ -548,7 +564,8 @@ def _fit(rng: random.Random, obj: dict[str, Any], target: str, rule: dict[str, A
     place = _table().places.get(obj.get(rule["city"]))
     ranges = rule["ranges"].get(obj.get(rule["by"]))
     if place is not None and len(place) > 3:
-        obj[target] = round(place[3] + (rng.random() - 0.5) * 2 * rule["spread"], 1)
+        mean = _mean_temperature(place, today)
+        obj[target] = round(mean + (rng.random() - 0.5) * 2 * rule["spread"], 1)
         if ranges is not None and not ranges[0] <= obj[target] <= ranges[1]:
             obj[rule["by"]] = rule["mild"][below(rng, len(rule["mild"]))]
     elif ranges is not None and not (
@@ -557,7 +574,13 @@ def _fit(rng: random.Random, obj: dict[str, Any], target: str, rule: dict[str, A
         obj[target] = round(ranges[0] + rng.random() * (ranges[1] - ranges[0]), 1)
 
 
-def _climate(rng: random.Random, obj: dict[str, Any], target: str, rule: dict[str, Any]) -> None:
+def _climate(
+    rng: random.Random,
+    obj: dict[str, Any],
+    target: str,
+    rule: dict[str, Any],
+    today: dt.date = REFERENCE_DATE,
+) -> None:
     """The days of a forecast for a city whose climate synth knows: lows and highs around
     its mean at the reference date (a January forecast for Copenhagen is not 24 °C), and
     milder conditions on a day whose conditions cannot happen at its temperature."""
@@ -566,9 +589,10 @@ def _climate(rng: random.Random, obj: dict[str, Any], target: str, rule: dict[st
     if place is None or len(place) < 4 or not isinstance(rows, list):
         return
     spread = rule["spread"]
+    mean = _mean_temperature(place, today)
     for row in rows:
         if isinstance(row, dict):
-            middle = place[3] + (rng.random() - 0.5) * spread
+            middle = mean + (rng.random() - 0.5) * spread
             row[rule["low"]] = round(middle - 1 - rng.random() * spread / 2, 1)
             row[rule["high"]] = round(middle + 1 + rng.random() * spread / 2, 1)
             ranges = rule["ranges"].get(row.get(rule["by"]))
