@@ -577,3 +577,25 @@ def test_a_forecast_follows_the_season_of_the_reference_date() -> None:
         assert abs(average - july) < 2.5, (city, average, july)
         if abs(january - july) > 8:
             assert abs(average - january) > 5, (city, average, january)
+
+
+def test_a_short_maxlength_gets_a_realistic_value_that_fits() -> None:
+    # Regression: one realistic draw that did not fit left the schema compiler's letters
+    # ("Lekb", "Psqkp" for a city of at most 6 characters, "gNazLA" for a product query);
+    # a few more draws find one that fits.
+    cities = set(load_data("search.json")["categories"]["local"]["topics"])
+    tool = {
+        "name": "find_store",
+        "description": "Find a store in a city.",
+        "inputSchema": {
+            "type": "object",
+            "properties": {"city": {"type": "string", "maxLength": 6}},
+            "required": ["city"],
+        },
+    }
+    seen = set()
+    for call in synth.stream(synth.tool_calls(tool), 200, seed=3):
+        city = call.arguments["city"]
+        assert city in cities and len(city) <= 6, city
+        seen.add(city)
+    assert len(seen) >= 4

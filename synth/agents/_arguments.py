@@ -655,6 +655,18 @@ def _override(
 
 
 _REJECT = object()
+#: Draws of a realistic value a property gets before it keeps the schema compiler's (a
+#: title under a short maxLength, a query under a pattern): the realistic one nearly
+#: always fits at once, so this costs nothing on most calls.
+_TRIES = 32
+
+
+def _never_fits(draw: Callable[[random.Random], Any]) -> bool:
+    """Whether none of 64 draws of ``draw`` (from a fixed seed) fits the schema: a realistic
+    value that (almost) never fits, such as a title under a maxLength of 12, is not worth
+    ``_TRIES`` draws per call."""
+    rng = random.Random(0)
+    return all(draw(rng) is _REJECT for _ in range(64))
 
 
 def _strings(
@@ -989,6 +1001,8 @@ def _refiner(
         entries: list[tuple[str, Any, Any]] = []
         for name, sub in props.items():
             draw = _override(name, sub, context, locale, reference=reference)
+            if draw is not None and _never_fits(draw):
+                draw = None  # no realistic value fits: the schema compiler's, with no retries
             nested = (
                 None if draw is not None else _refiner(sub, depth + 1, context, locale, reference)
             )
@@ -1009,6 +1023,11 @@ def _refiner(
                     if name in value:
                         if draw is not None:
                             new = draw(rng)
+                            tries = 1
+                            while new is _REJECT and tries < _TRIES:
+                                # a value the schema refuses (too long for its maxLength,
+                                # off its pattern): another draw, before the compiler's
+                                new, tries = draw(rng), tries + 1
                             if new is not _REJECT:
                                 value[name] = new
                         else:
