@@ -830,3 +830,34 @@ def test_the_items_of_a_list_are_different_things() -> None:
         lists += 1
         repeated += len({i[label] for i in items}) < len(items)
     assert lists > 300 and repeated <= lists // 100, (repeated, lists)
+
+
+def test_a_ticker_has_its_own_price_in_every_result() -> None:
+    # Regression: a quote's price was drawn anew for each call (AAPL at 12 and at 480 in
+    # one dataset); it is now the ticker's own level moved by the day's change.
+    from collections import defaultdict
+
+    tool = {
+        "type": "function",
+        "function": {
+            "name": "get_stock_price",
+            "description": "Get the latest price of a stock.",
+            "parameters": {
+                "type": "object",
+                "properties": {"ticker": {"type": "string"}},
+                "required": ["ticker"],
+            },
+        },
+    }
+    levels: dict[str, set[float]] = defaultdict(set)
+    counts: dict[str, int] = defaultdict(int)
+    for _call, result in synth.stream(synth.tool_exchanges(tool, error_rate=0.0), 400, seed=1):
+        body = json.loads(result.content)
+        level = body["price"] / (1 + body["change_percent"] / 100)
+        levels[body["ticker"]].add(round(level, 0))
+        counts[body["ticker"]] += 1
+        assert 8 * 0.95 <= body["price"] <= 900 * 1.05, body
+    assert sum(1 for n in counts.values() if n >= 3) > 10
+    for ticker, seen in levels.items():
+        assert max(seen) - min(seen) <= 1, (ticker, seen)
+    assert len({min(seen) for seen in levels.values()}) > len(levels) // 2

@@ -22,6 +22,7 @@ import datetime as dt
 import math
 import random
 import re
+import zlib
 from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
@@ -486,6 +487,16 @@ def _compute(
         elif op == "uniform":
             lo, hi = rule["range"]
             obj[target] = round(lo + rng.random() * (hi - lo), 2)
+        elif op == "anchored" and isinstance(obj.get(rule["by"]), str):
+            # the same thing has the same level in every result: a ticker's price is its
+            # own (log-uniform in the range, fixed by its name), moved by the day's change
+            lo, hi = rule["range"]
+            share = zlib.crc32(obj[rule["by"]].encode()) / 2**32
+            level = lo * (hi / lo) ** share
+            moved = obj.get(rule.get("moved_by", ""))
+            if _number(moved):
+                level *= 1 + moved / 100
+            obj[target] = round(level, 2)
         elif op == "fit":
             _fit(rng, obj, target, rule, today)
         elif op == "near" and _number(obj.get(rule["of"])):
