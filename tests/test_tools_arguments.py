@@ -584,15 +584,7 @@ def test_a_short_maxlength_gets_a_realistic_value_that_fits() -> None:
     # ("Lekb", "Psqkp" for a city of at most 6 characters, "gNazLA" for a product query);
     # a few more draws find one that fits.
     cities = set(load_data("search.json")["categories"]["local"]["topics"])
-    tool = {
-        "name": "find_store",
-        "description": "Find a store in a city.",
-        "inputSchema": {
-            "type": "object",
-            "properties": {"city": {"type": "string", "maxLength": 6}},
-            "required": ["city"],
-        },
-    }
+    tool = _tool("find_store", "Find a store in a city.", {"city": {**S, "maxLength": 6}})
     seen = set()
     for call in synth.stream(synth.tool_calls(tool), 200, seed=3):
         city = call.arguments["city"]

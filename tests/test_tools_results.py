@@ -837,18 +837,7 @@ def test_a_ticker_has_its_own_price_in_every_result() -> None:
     # one dataset); it is now the ticker's own level moved by the day's change.
     from collections import defaultdict
 
-    tool = {
-        "type": "function",
-        "function": {
-            "name": "get_stock_price",
-            "description": "Get the latest price of a stock.",
-            "parameters": {
-                "type": "object",
-                "properties": {"ticker": {"type": "string"}},
-                "required": ["ticker"],
-            },
-        },
-    }
+    tool = _openai("get_stock_price", "Get the latest price of a stock.", {"ticker": S})
     levels: dict[str, set[float]] = defaultdict(set)
     counts: dict[str, int] = defaultdict(int)
     for _call, result in synth.stream(synth.tool_exchanges(tool, error_rate=0.0), 400, seed=1):

@@ -1784,6 +1784,11 @@ class FileOperation(Behaviour):
         if args["operation"] == "write" and rng.random() < 0.5:
             del args["content"]
             return args, ctx, "content is required for operation 'write'"
+        return self._relative(args, ctx)
+
+    @staticmethod
+    def _relative(args: dict[str, Any], ctx: Any) -> tuple[dict[str, Any], Any, str]:
+        """``args`` with its path made relative (the tool rejects it), and the message."""
         relative = args["path"].split("/", 3)[-1]
         args["path"] = relative
         return args, ctx, f"path must be absolute, got '{relative}'"
@@ -1792,9 +1797,7 @@ class FileOperation(Behaviour):
         self, rng: random.Random, args: dict[str, Any], ctx: Any
     ) -> tuple[dict[str, Any], Any, str]:
         """The follow-up's read or listing, rejected for a relative path."""
-        new, new_ctx = self.follow_up(rng, args, ctx)
-        relative = new["path"].split("/", 3)[-1]
-        return {**new, "path": relative}, new_ctx, f"path must be absolute, got '{relative}'"
+        return self._relative(*self.follow_up(rng, args, ctx))
 
     def intent(self, args: dict[str, Any], ctx: Any) -> str:
         op, path = args["operation"], args["path"]

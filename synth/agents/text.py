@@ -180,7 +180,7 @@ def _paragraph_fn(lo: int, hi: int, record: bool, indexed: bool = False) -> Any:
     counts = tuple(range(lo, hi + 1)) * (limit // n)
     shape = "indexed" if indexed else "record" if record else "text"
     make = _paragraph_maker(min(hi, _WRITTEN_OUT), shape)
-    return make(bank, BANK_BITS, m, limit, counts, " ".join)
+    return make(bank, m, limit, counts, " ".join)
 
 
 #: Paragraphs of up to this many sentences are one f-string each (generated code); longer
@@ -190,7 +190,7 @@ _WRITTEN_OUT = 12
 
 @functools.cache
 def _paragraph_maker(written: int, shape: str) -> Any:
-    """``make(bank, bits, m, limit, counts, join) -> draw`` for paragraphs of up to
+    """``make(bank, m, limit, counts, join) -> draw`` for paragraphs of up to
     ``written`` sentences written out, ``shape`` being ``text`` (``rng -> str``),
     ``record`` (``rng -> {"text"}``) or ``indexed`` (``(rng, index) -> {"index",
     "text"}``). The code depends only on the two arguments."""
@@ -206,7 +206,7 @@ def _paragraph_maker(written: int, shape: str) -> Any:
         return "{bank[i]}" if k == 0 else f"{{bank[(i := (i + t) & {mask})]}}"
 
     lines = [
-        "def make(bank, bits, m, limit, counts, join):",
+        "def make(bank, m, limit, counts, join):",
         f"    def draw({args}):",
         "        gb = rng.getrandbits",
         "        r = gb(m)",
